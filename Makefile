@@ -1,0 +1,67 @@
+# incident-operator — run `make help` for the targets.
+
+SHELL := /usr/bin/env bash -o pipefail
+.SHELLFLAGS := -ec
+
+K8S_VERSION ?= 1.37.2
+ETCD_VERSION ?= 3.6.16
+IMG ?= incident-operator:dev
+GO ?= go
+CONTROLLER_GEN := $(GO) tool controller-gen
+# The control plane's binaries, built from source by hack/envtest-binaries.sh.
+ENVTEST_DIR := $(CURDIR)/bin/k8s/$(K8S_VERSION)-$(shell $(GO) env GOOS)-$(shell $(GO) env GOARCH)
+
+.PHONY: all
+all: build
+
+.PHONY: help
+help: ## Show the targets.
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: manifests
+manifests: ## Generate the CRDs and the manager's RBAC role from the markers.
+	$(CONTROLLER_GEN) rbac:roleName=manager-role crd:allowDangerousTypes=false paths="./..." output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+
+.PHONY: generate
+generate: ## Generate the DeepCopy methods.
+	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./..."
+
+.PHONY: fmt
+fmt: ## go fmt.
+	$(GO) fmt ./...
+
+.PHONY: vet
+vet: ## go vet.
+	$(GO) vet ./...
+
+.PHONY: envtest
+envtest: ## Build kube-apiserver, etcd and kubectl from source into bin/k8s (once).
+	K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) bash hack/envtest-binaries.sh >/dev/null
+
+.PHONY: test
+test: manifests generate envtest ## Run every test against a real API server (envtest).
+	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) test ./... -count=1 -timeout 30m
+
+##@ Build and run
+
+.PHONY: build
+build: manifests generate ## Build the manager binary.
+	$(GO) build -o bin/manager ./cmd
+
+.PHONY: run
+run: manifests generate envtest ## Run the operator: against $$KUBECONFIG when set, else on an embedded local control plane.
+	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) run ./cmd $(ARGS)
+
+.PHONY: install
+install: manifests ## Install the CRDs into the cluster of $$KUBECONFIG.
+	$(ENVTEST_DIR)/kubectl apply --server-side -k config/crd
+
+.PHONY: deploy
+deploy: manifests ## Deploy the operator into the cluster of $$KUBECONFIG.
+	$(ENVTEST_DIR)/kubectl apply --server-side -k config/default
+
+.PHONY: docker-build
+docker-build: ## Build the container image (needs a Docker engine).
+	docker build -t $(IMG) .

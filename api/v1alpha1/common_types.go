@@ -1,0 +1,29 @@
+package v1alpha1
+
+// Level is one of the plan's four levels (§3): I especially major (特别重大),
+// II major (重大), III large (较大), IV general (一般).
+// +kubebuilder:validation:Enum=I;II;III;IV
+type Level string
+
+// The plan's levels, from the most to the least severe.
+const (
+	LevelI   Level = "I"
+	LevelII  Level = "II"
+	LevelIII Level = "III"
+	LevelIV  Level = "IV"
+)
+
+// DeadlineState says whether a deadline is still open, was kept, or passed.
+// +kubebuilder:validation:Enum=Pending;Met;Missed
+type DeadlineState string
+
+// Deadline states.
+const (
+	DeadlinePending DeadlineState = "Pending"
+	DeadlineMet     DeadlineState = "Met"
+	DeadlineMissed  DeadlineState = "Missed"
+)
+
+// ConditionReady is the summary condition of every kind in this group, so
+// that `kubectl wait --for=condition=Ready` and GitOps health checks work.
+const ConditionReady = "Ready"

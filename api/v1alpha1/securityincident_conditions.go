@@ -1,0 +1,77 @@
+package v1alpha1
+
+// Condition types of a SecurityIncident.
+const (
+	// IncidentClassifiedCondition is True once the level is computed.
+	IncidentClassifiedCondition = "Classified"
+	// IncidentFormCompleteCondition is True when every box of the annex form
+	// is filled in.
+	IncidentFormCompleteCondition = "FormComplete"
+	// IncidentDeadlinesMetCondition is False once a deadline was missed.
+	IncidentDeadlinesMetCondition = "DeadlinesMet"
+	// IncidentSuggestionMatchedCondition is False when the reporter's
+	// suggested level differs from the computed one.
+	IncidentSuggestionMatchedCondition = "SuggestionMatched"
+)
+
+// Condition reasons of a SecurityIncident. The FormComplete reasons double
+// as the Form print column.
+const (
+	// IncidentLevelComputedReason: a criterion of §3 is reached.
+	IncidentLevelComputedReason = "LevelComputed"
+	// IncidentBelowThresholdReason: no criterion is reached.
+	IncidentBelowThresholdReason = "BelowThreshold"
+
+	// IncidentFormCompleteReason: every box of the form is filled in.
+	IncidentFormCompleteReason = "Complete"
+	// IncidentFormPendingReason: boxes are missing and the form is not yet due.
+	IncidentFormPendingReason = "Pending"
+	// IncidentFormOverdueReason: boxes are missing and the form was due.
+	IncidentFormOverdueReason = "Overdue"
+	// IncidentFormIncompleteReason: a Form report with boxes missing.
+	IncidentFormIncompleteReason = "Incomplete"
+
+	// IncidentDeadlinesOnTimeReason: no deadline has been missed.
+	IncidentDeadlinesOnTimeReason = "OnTime"
+	// IncidentDeadlineMissedReason: at least one deadline passed unmet.
+	IncidentDeadlineMissedReason = "DeadlineMissed"
+
+	// IncidentSuggestionMatchesReason: the suggestion equals the level, or
+	// there is none.
+	IncidentSuggestionMatchesReason = "SuggestionMatches"
+	// IncidentSuggestionDiffersReason: the suggestion differs from the level.
+	IncidentSuggestionDiffersReason = "SuggestionDiffers"
+
+	// IncidentReadyReason: classified, with the full form in hand.
+	IncidentReadyReason = "Ready"
+	// IncidentNotClassifiedReason: the level could not be computed yet.
+	IncidentNotClassifiedReason = "NotClassified"
+)
+
+// Event reasons of a SecurityIncident.
+const (
+	// IncidentClassifiedEvent: the first level was computed.
+	IncidentClassifiedEvent = "Classified"
+	// IncidentLevelRaisedEvent: corrected facts raised the level.
+	IncidentLevelRaisedEvent = "LevelRaised"
+	// IncidentLevelLoweredEvent: corrected facts lowered the level (Warning).
+	IncidentLevelLoweredEvent = "LevelLowered"
+	// IncidentSuggestionDiffersEvent: the reporter's suggestion differs.
+	IncidentSuggestionDiffersEvent = "SuggestionDiffers"
+	// IncidentReportedLateEvent: the report came long after discovery.
+	IncidentReportedLateEvent = "ReportedLate"
+	// IncidentFormCompletedEvent: the full form is in.
+	IncidentFormCompletedEvent = "FormCompleted"
+	// IncidentDeadlineMissedEvent: a deadline passed unmet.
+	IncidentDeadlineMissedEvent = "DeadlineMissed"
+)
+
+// Deadline names of a SecurityIncident.
+const (
+	// DeadlineInitialReport: the report is owed immediately on discovery
+	// (§4.1); the operator allows the configured grace (default one hour).
+	DeadlineInitialReport = "InitialReport"
+	// DeadlineFullForm: a QuickNotice owes the full form by the end of the
+	// local calendar day of discovery (§4.1).
+	DeadlineFullForm = "FullForm"
+)
