@@ -1,0 +1,164 @@
+package controllers
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/util/workqueue"
+	"k8s.io/utils/clock"
+	clocktesting "k8s.io/utils/clock/testing"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	logf "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+var (
+	ctx       context.Context
+	cancel    context.CancelFunc
+	testEnv   *envtest.Environment
+	cfg       *rest.Config
+	k8s       client.Client
+	fakeClock *clocktesting.FakeClock
+	shanghai  *time.Location
+)
+
+func TestControllers(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Controllers Suite")
+}
+
+var _ = BeforeSuite(func() {
+	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
+	SetDefaultEventuallyTimeout(15 * time.Second)
+	SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
+	ctx, cancel = context.WithCancel(context.Background())
+	Expect(os.Getenv("KUBEBUILDER_ASSETS")).NotTo(BeEmpty(), "run the tests with `make test`, which builds the control plane and sets KUBEBUILDER_ASSETS")
+
+	var err error
+	shanghai, err = time.LoadLocation("Asia/Shanghai")
+	Expect(err).NotTo(HaveOccurred())
+
+	testEnv = &envtest.Environment{
+		CRDDirectoryPaths:     []string{filepath.Join("..", "config", "crd", "bases")},
+		ErrorIfCRDPathMissing: true,
+	}
+	cfg, err = testEnv.Start()
+	Expect(err).NotTo(HaveOccurred())
+
+	scheme := runtime.NewScheme()
+	Expect(clientgoscheme.AddToScheme(scheme)).To(Succeed())
+	Expect(v1alpha1.AddToScheme(scheme)).To(Succeed())
+	k8s, err = client.New(cfg, client.Options{Scheme: scheme})
+	Expect(err).NotTo(HaveOccurred())
+
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 scheme,
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+	})
+	Expect(err).NotTo(HaveOccurred())
+
+	// The operator's clock is fake: deadlines pass when a spec steps it.
+	fakeClock = clocktesting.NewFakeClock(time.Now().Truncate(time.Second))
+	opts := controller.Options{NewQueue: queueOn(fakeClock)}
+	Expect((&SecurityIncidentReconciler{
+		Client:   mgr.GetClient(),
+		Recorder: mgr.GetEventRecorder("incident-operator"),
+		Clock:    fakeClock,
+		Plan:     PlanConfig{TimeZone: shanghai, ReportGrace: time.Hour},
+	}).SetupWithManager(mgr, opts)).To(Succeed())
+
+	go func() {
+		defer GinkgoRecover()
+		Expect(mgr.Start(ctx)).To(Succeed())
+	}()
+})
+
+var _ = AfterSuite(func() {
+	cancel()
+	if testEnv != nil {
+		Expect(testEnv.Stop()).To(Succeed())
+	}
+})
+
+// queueOn makes the controllers' work queues wait on clk, so that a
+// RequeueAfter for a deadline fires when the fake clock passes it.
+func queueOn(clk clock.WithTicker) func(string, workqueue.TypedRateLimiter[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
+	return func(name string, rl workqueue.TypedRateLimiter[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
+		return workqueue.NewTypedRateLimitingQueueWithConfig(rl, workqueue.TypedRateLimitingQueueConfig[reconcile.Request]{Name: name, Clock: clk})
+	}
+}
+
+// newNamespace gives each spec a namespace of its own.
+func newNamespace() string {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "unit-"}}
+	Expect(k8s.Create(ctx, ns)).To(Succeed())
+	return ns.Name
+}
+
+// eventsFor lists the events about one object.
+func eventsFor(g Gomega, obj client.Object) []eventsv1.Event {
+	list := &eventsv1.EventList{}
+	g.Expect(k8s.List(ctx, list, client.InNamespace(obj.GetNamespace()))).To(Succeed())
+	var out []eventsv1.Event
+	for _, e := range list.Items {
+		if e.Regarding.UID == obj.GetUID() {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// eventReasons lists "Type/Reason" of the events about obj.
+func eventReasons(g Gomega, obj client.Object) []string {
+	var out []string
+	for _, e := range eventsFor(g, obj) {
+		out = append(out, e.Type+"/"+e.Reason)
+	}
+	return out
+}
+
+// condition returns a condition of an incident, or an empty one.
+func condition(inc *v1alpha1.SecurityIncident, typ string) metav1.Condition {
+	for _, c := range inc.Status.Conditions {
+		if c.Type == typ {
+			return c
+		}
+	}
+	return metav1.Condition{}
+}
+
+// deadline returns a deadline of an incident, or an empty one.
+func deadline(inc *v1alpha1.SecurityIncident, name string) v1alpha1.Deadline {
+	for _, d := range inc.Status.Deadlines {
+		if d.Name == name {
+			return d
+		}
+	}
+	return v1alpha1.Deadline{}
+}
+
+// get reads an incident afresh.
+func get(g Gomega, inc *v1alpha1.SecurityIncident) *v1alpha1.SecurityIncident {
+	out := &v1alpha1.SecurityIncident{}
+	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(inc), out)).To(Succeed())
+	return out
+}
