@@ -143,4 +143,3 @@ func abs(p string) string {
 	}
 	return p
 }
-

@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/duration"
 	kerrors "k8s.io/apimachinery/pkg/util/errors"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -106,7 +107,7 @@ func (r *SecurityIncidentReconciler) classify(s *incidentScope) {
 		}
 		switch {
 		case st.Level == "":
-			s.events.normal(v1alpha1.IncidentClassifiedEvent, "Classify", fmt.Sprintf("Classified as %s: %s", levelWords(got.Level), cause))
+			s.events.normal(v1alpha1.IncidentClassifiedEvent, "Classify", "Classified: "+cause)
 		case level.Rank(got.Level) > level.Rank(st.Level):
 			s.events.normal(v1alpha1.IncidentLevelRaisedEvent, "Classify", fmt.Sprintf("Level raised from %s to %s: %s", levelWords(st.Level), levelWords(got.Level), cause))
 		default:
@@ -129,7 +130,7 @@ func (r *SecurityIncidentReconciler) classify(s *incidentScope) {
 		return
 	}
 	setCondition(&st.Conditions, inc.Generation, s.now, v1alpha1.IncidentClassifiedCondition, metav1.ConditionTrue,
-		v1alpha1.IncidentLevelComputedReason, truncate(fmt.Sprintf("Level %s by %d criteria: %s.", got.Level, len(got.Reasons), strings.Join(got.Reasons, "; ")), 32768))
+		v1alpha1.IncidentLevelComputedReason, truncate(strings.Join(got.Reasons, "; ")+".", 32768))
 }
 
 // checkSuggestion flags a reporter's suggested level that differs.
@@ -198,9 +199,10 @@ func (r *SecurityIncidentReconciler) trackDeadlines(s *incidentScope) {
 			continue
 		}
 		if d.Name == v1alpha1.DeadlineInitialReport {
-			late := inc.CreationTimestamp.Sub(inc.Spec.DiscoveredAt.Time).Round(time.Minute)
+			late := inc.CreationTimestamp.Sub(inc.Spec.DiscoveredAt.Time)
 			s.events.warning(v1alpha1.IncidentReportedLateEvent, "TrackDeadlines", fmt.Sprintf(
-				"Reported %s after discovery; the plan asks for an immediate report (allowed: %s).", late, r.Plan.ReportGrace))
+				"Reported %s after discovery; the plan asks for an immediate report (allowed: %s).",
+				duration.HumanDuration(late), duration.ShortHumanDuration(r.Plan.ReportGrace)))
 			continue
 		}
 		s.events.warning(v1alpha1.IncidentDeadlineMissedEvent, "TrackDeadlines", fmt.Sprintf(
