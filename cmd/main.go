@@ -17,7 +17,6 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
@@ -37,15 +36,16 @@ func main() {
 
 func run() error {
 	var (
-		metricsAddr, probeAddr, timeZone, localDir string
-		leaderElect                                bool
-		reportGrace                                time.Duration
+		metricsAddr, probeAddr, timeZone, localDir, calendar string
+		leaderElect                                          bool
+		reportGrace                                          time.Duration
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", "0", "Address of the HTTPS metrics endpoint, e.g. :8443; 0 turns it off.")
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address of the health and readiness probes.")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Elect a leader, so that only one replica acts at a time.")
 	flag.StringVar(&timeZone, "time-zone", "Asia/Shanghai", "The plan's local time zone: 'the same day' ends at its midnight.")
 	flag.DurationVar(&reportGrace, "report-grace", time.Hour, "How long after discovery a report still counts as immediate (§4.1).")
+	flag.StringVar(&calendar, "holiday-calendar", "default", "Name of the HolidayCalendar that report deadlines count working days in.")
 	flag.StringVar(&localDir, "local-dir", "bin/local", "With no cluster given: where the local control plane's kubeconfig is written.")
 	zapOpts := zap.Options{}
 	zapOpts.BindFlags(flag.CommandLine)
@@ -86,13 +86,12 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
-	if err := (&controllers.SecurityIncidentReconciler{
-		Client:   mgr.GetClient(),
-		Recorder: mgr.GetEventRecorder("incident-operator"),
-		Clock:    clock.RealClock{},
-		Plan:     controllers.PlanConfig{TimeZone: loc, ReportGrace: reportGrace},
-	}).SetupWithManager(mgr, controller.Options{}); err != nil {
-		return fmt.Errorf("setting up the SecurityIncident controller: %w", err)
+	if err := controllers.Setup(ctx, mgr, controllers.Config{
+		Clock:           clock.RealClock{},
+		Plan:            controllers.PlanConfig{TimeZone: loc, ReportGrace: reportGrace},
+		HolidayCalendar: calendar,
+	}); err != nil {
+		return err
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
 		return err
@@ -116,6 +115,7 @@ func clusterConfig(localDir string) (*rest.Config, func(), error) {
 	}
 	local, err := localcluster.Start(localcluster.Options{
 		CRDDir:         "config/crd/bases",
+		ManifestDirs:   []string{"config/admission"},
 		KubeconfigPath: localDir + "/kubeconfig",
 	})
 	if err != nil {

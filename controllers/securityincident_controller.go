@@ -17,7 +17,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/level"
@@ -44,6 +46,7 @@ type SecurityIncidentReconciler struct {
 
 // incidentScope is what the steps of one reconcile share.
 type incidentScope struct {
+	ctx      context.Context
 	incident *v1alpha1.SecurityIncident
 	now      time.Time
 	events   *eventLog
@@ -65,6 +68,7 @@ func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	before := incident.DeepCopy()
 	s := &incidentScope{
+		ctx:      ctx,
 		incident: incident,
 		now:      r.Clock.Now().Truncate(time.Second),
 		events:   &eventLog{drill: incident.Spec.Drill},
@@ -79,6 +83,9 @@ func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Req
 
 	for _, step := range []func(*incidentScope){r.classify, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.summarise} {
 		step(s)
+	}
+	if err := r.linkResponse(s); err != nil {
+		return ctrl.Result{}, err
 	}
 	incident.Status.ObservedGeneration = incident.Generation
 
@@ -239,6 +246,39 @@ func (r *SecurityIncidentReconciler) summarise(s *incidentScope) {
 		v1alpha1.IncidentFormIncompleteReason, msg)
 }
 
+// linkResponse shows the response that covers the incident, and the
+// incident's timeline.
+func (r *SecurityIncidentReconciler) linkResponse(s *incidentScope) error {
+	inc, st := s.incident, &s.incident.Status
+	list := &v1alpha1.EmergencyResponseList{}
+	if err := r.List(s.ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}); err != nil {
+		return fmt.Errorf("listing the responses of incident %s/%s: %w", inc.Namespace, inc.Name, err)
+	}
+	var cover *v1alpha1.EmergencyResponse
+	for i := range list.Items {
+		c := &list.Items[i]
+		if cover == nil || (ended(cover) && !ended(c)) ||
+			(ended(cover) == ended(c) && c.CreationTimestamp.After(cover.CreationTimestamp.Time)) {
+			cover = c
+		}
+	}
+	created := inc.CreationTimestamp
+	st.Timeline = v1alpha1.Timeline{ReportedTime: &created, ClassifiedTime: st.ClassifiedTime}
+	st.Response = nil
+	if cover == nil {
+		return nil
+	}
+	st.Response = &v1alpha1.ResponseRef{Namespace: cover.Namespace, Name: cover.Name, Phase: cover.Status.Phase, Level: cover.Status.Level}
+	if a := cover.Status.Approval; a != nil {
+		t := a.Time
+		st.Timeline.ApprovedTime = &t
+	}
+	st.Timeline.StartedTime = cover.Status.StartedTime
+	st.Timeline.WorkGroupsReadyTime = cover.Status.WorkGroupsReadyTime
+	st.Timeline.EndedTime = cover.Status.EndedTime
+	return nil
+}
+
 // patchStatus writes the status once, and only when it changed.
 func (r *SecurityIncidentReconciler) patchStatus(ctx context.Context, before, after *v1alpha1.SecurityIncident) error {
 	if equality.Semantic.DeepEqual(before.Status, after.Status) {
@@ -250,11 +290,22 @@ func (r *SecurityIncidentReconciler) patchStatus(ctx context.Context, before, af
 	return nil
 }
 
+// incidentsOfResponse wakes the incidents a response covers.
+func incidentsOfResponse(_ context.Context, o client.Object) []reconcile.Request {
+	resp := o.(*v1alpha1.EmergencyResponse)
+	out := make([]reconcile.Request, 0, len(resp.Spec.IncidentRefs))
+	for _, ref := range resp.Spec.IncidentRefs {
+		out = append(out, reconcile.Request{NamespacedName: client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}})
+	}
+	return out
+}
+
 // SetupWithManager registers the reconciler. Status writes do not bump the
 // generation, so the operator's own writes do not wake it.
 func (r *SecurityIncidentReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.SecurityIncident{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.EmergencyResponse{}, handler.EnqueueRequestsFromMapFunc(incidentsOfResponse)).
 		WithOptions(opts).
 		Named("securityincident").
 		Complete(r)

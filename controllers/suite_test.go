@@ -28,6 +28,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/localcluster"
 )
 
 var (
@@ -78,13 +79,13 @@ var _ = BeforeSuite(func() {
 
 	// The operator's clock is fake: deadlines pass when a spec steps it.
 	fakeClock = clocktesting.NewFakeClock(time.Now().Truncate(time.Second))
-	opts := controller.Options{NewQueue: queueOn(fakeClock)}
-	Expect((&SecurityIncidentReconciler{
-		Client:   mgr.GetClient(),
-		Recorder: mgr.GetEventRecorder("incident-operator"),
-		Clock:    fakeClock,
-		Plan:     PlanConfig{TimeZone: shanghai, ReportGrace: time.Hour},
-	}).SetupWithManager(mgr, opts)).To(Succeed())
+	Expect(localcluster.ApplyManifests(ctx, k8s, filepath.Join("..", "config", "admission"))).To(Succeed())
+	Expect(Setup(ctx, mgr, Config{
+		Clock:           fakeClock,
+		Plan:            PlanConfig{TimeZone: shanghai, ReportGrace: time.Hour},
+		HolidayCalendar: "default",
+		Controller:      controller.Options{NewQueue: queueOn(fakeClock)},
+	})).To(Succeed())
 
 	go func() {
 		defer GinkgoRecover()

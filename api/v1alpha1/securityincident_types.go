@@ -414,6 +414,43 @@ type LevelChange struct {
 	Cause string `json:"cause"`
 }
 
+// ResponseRef names the response that covers an incident, and where it stands.
+type ResponseRef struct {
+	// namespace of the response.
+	Namespace string `json:"namespace"`
+	// name of the response.
+	Name string `json:"name"`
+	// phase of the response.
+	// +optional
+	Phase ResponsePhase `json:"phase,omitempty"`
+	// level of the response.
+	// +optional
+	Level Level `json:"level,omitempty"`
+}
+
+// Timeline is when each step of an incident's handling happened.
+type Timeline struct {
+	// reportedTime is when the report reached the cluster.
+	// +optional
+	ReportedTime *metav1.Time `json:"reportedTime,omitempty"`
+	// classifiedTime is when the level was first computed.
+	// +optional
+	ClassifiedTime *metav1.Time `json:"classifiedTime,omitempty"`
+	// approvedTime is when the covering response's approval or directive
+	// was seen.
+	// +optional
+	ApprovedTime *metav1.Time `json:"approvedTime,omitempty"`
+	// startedTime is when the covering response started.
+	// +optional
+	StartedTime *metav1.Time `json:"startedTime,omitempty"`
+	// workGroupsReadyTime is when the response's work groups were all set up.
+	// +optional
+	WorkGroupsReadyTime *metav1.Time `json:"workGroupsReadyTime,omitempty"`
+	// endedTime is when the covering response ended.
+	// +optional
+	EndedTime *metav1.Time `json:"endedTime,omitempty"`
+}
+
 // SecurityIncidentStatus is what the operator concluded from the report.
 type SecurityIncidentStatus struct {
 	// observedGeneration is the spec generation this status describes.
@@ -451,6 +488,16 @@ type SecurityIncidentStatus struct {
 	// +optional
 	NextDeadline *metav1.Time `json:"nextDeadline,omitempty"`
 
+	// response is the EmergencyResponse that covers the incident: the latest
+	// one still open, else the latest ended.
+	// +optional
+	Response *ResponseRef `json:"response,omitempty"`
+
+	// timeline of the incident, for scoring drills and real incidents on
+	// timeliness.
+	// +optional
+	Timeline Timeline `json:"timeline,omitzero"`
+
 	// conditions: Classified, FormComplete, DeadlinesMet, SuggestionMatched
 	// and Ready.
 	// +optional
@@ -472,6 +519,7 @@ type SecurityIncidentStatus struct {
 // +kubebuilder:printcolumn:name="Next Deadline",type=string,JSONPath=`.status.nextDeadline`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:printcolumn:name="Response",type=string,JSONPath=`.status.response.name`,priority=1
 // +kubebuilder:printcolumn:name="Unit",type=string,JSONPath=`.spec.reporter.unitName`,priority=1
 // +kubebuilder:printcolumn:name="Types",type=string,JSONPath=`.spec.eventTypes`,priority=1
 type SecurityIncident struct {

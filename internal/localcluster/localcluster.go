@@ -5,11 +5,13 @@
 package localcluster
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
 
@@ -17,6 +19,9 @@ import (
 type Options struct {
 	// CRDDir holds the CRD manifests to install.
 	CRDDir string
+	// ManifestDirs hold manifests applied after the CRDs: the admission
+	// policies.
+	ManifestDirs []string
 	// KubeconfigPath is where the administrator's kubeconfig is written.
 	KubeconfigPath string
 }
@@ -44,6 +49,13 @@ func Start(opts Options) (*Cluster, error) {
 		return nil, fmt.Errorf("starting the local control plane: %w", err)
 	}
 	c := &Cluster{env: env, Config: cfg, KubeconfigPath: opts.KubeconfigPath}
+	cl, err := client.New(cfg, client.Options{})
+	if err != nil {
+		return nil, c.stopWith(err)
+	}
+	if err := ApplyManifests(context.Background(), cl, opts.ManifestDirs...); err != nil {
+		return nil, c.stopWith(err)
+	}
 	admin, err := env.AddUser(envtest.User{Name: "local-admin", Groups: []string{"system:masters"}}, nil)
 	if err != nil {
 		return nil, c.stopWith(fmt.Errorf("creating the local administrator: %w", err))

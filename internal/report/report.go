@@ -55,18 +55,18 @@ func Deadlines(s *v1alpha1.SecurityIncidentSpec, reportedAt time.Time, formCompl
 	discovered := s.DiscoveredAt.Time
 
 	var out []v1alpha1.Deadline
-	initial := settle(prev[v1alpha1.DeadlineInitialReport], v1alpha1.DeadlineInitialReport, discovered.Add(grace), &reportedAt, now)
+	initial := Settle(prev[v1alpha1.DeadlineInitialReport], v1alpha1.DeadlineInitialReport, discovered.Add(grace), &reportedAt, now)
 	out = append(out, initial)
 	if s.ReportChannel == v1alpha1.ReportQuickNotice {
-		out = append(out, settle(prev[v1alpha1.DeadlineFullForm], v1alpha1.DeadlineFullForm, EndOfLocalDay(discovered, loc), formCompleteAt, now))
+		out = append(out, Settle(prev[v1alpha1.DeadlineFullForm], v1alpha1.DeadlineFullForm, EndOfLocalDay(discovered, loc), formCompleteAt, now))
 	}
 	return out
 }
 
-// settle decides one deadline. A decided deadline whose due time did not
+// Settle decides one deadline. A decided deadline whose due time did not
 // move keeps its state; one whose due time moved (discoveredAt corrected)
 // is decided again.
-func settle(old v1alpha1.Deadline, name string, due time.Time, doneAt *time.Time, now time.Time) v1alpha1.Deadline {
+func Settle(old v1alpha1.Deadline, name string, due time.Time, doneAt *time.Time, now time.Time) v1alpha1.Deadline {
 	due = due.Truncate(time.Second)
 	d := v1alpha1.Deadline{Name: name, DueTime: metaTime(due), State: v1alpha1.DeadlinePending}
 	if old.Name == name && old.DueTime.Time.Equal(due) && old.State != v1alpha1.DeadlinePending {

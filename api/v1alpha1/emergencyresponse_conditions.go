@@ -1,0 +1,94 @@
+package v1alpha1
+
+// Annotations that carry decisions. The API server admits them only from the
+// entitled (config/admission): the approver or the directive's writer holds
+// the verb `approve` on the pseudo-resource `levels` of this group, with the
+// level's name (i, ii, iii, iv) — or, for a drill, on `drills` — is not the
+// object's creator, and writes their own name; once given, none of them can
+// be changed or removed.
+const (
+	// AnnotationApprovedBy starts a III or IV response; its value is the
+	// approver's user name.
+	AnnotationApprovedBy = "emergency.netsec.io/approved-by"
+	// AnnotationDirective starts a I or II response; its value is the
+	// reference of the ministry's directive.
+	AnnotationDirective = "emergency.netsec.io/directive"
+	// AnnotationApprovedLevel is the level (I–IV) that the approval or
+	// directive covers, written with it.
+	AnnotationApprovedLevel = "emergency.netsec.io/approved-level"
+	// AnnotationEndApprovedBy ends a III or IV response.
+	AnnotationEndApprovedBy = "emergency.netsec.io/end-approved-by"
+	// AnnotationEndDirective ends a I or II response.
+	AnnotationEndDirective = "emergency.netsec.io/end-directive"
+	// AnnotationCreatedBy is stamped by the API server on creation with the
+	// creator's user name, for the four-eyes rule.
+	AnnotationCreatedBy = "emergency.netsec.io/created-by"
+	// LabelResponseEnded marks the work groups of an ended response, which
+	// can no longer be edited.
+	LabelResponseEnded = "emergency.netsec.io/response-ended"
+)
+
+// Condition types of an EmergencyResponse.
+const (
+	// ResponseApprovedCondition is True once an entitled approval or
+	// directive covering the level in force is present.
+	ResponseApprovedCondition = "Approved"
+	// ResponseWorkGroupsReadyCondition is True when every work group asked
+	// for exists and is ready.
+	ResponseWorkGroupsReadyCondition = "WorkGroupsReady"
+	// ResponseMeasuresCompleteCondition is False when a measure the plan
+	// requires is missing.
+	ResponseMeasuresCompleteCondition = "MeasuresComplete"
+	// ResponseEndedCondition is True once the end is approved.
+	ResponseEndedCondition = "Ended"
+	// ResponseDeadlinesMetCondition is False once a report deadline is missed.
+	ResponseDeadlinesMetCondition = "DeadlinesMet"
+	// ResponseCalendarCoveredCondition is False when a deadline was counted
+	// in weekends only, for want of the year's official schedule.
+	ResponseCalendarCoveredCondition = "CalendarCovered"
+)
+
+// Condition reasons of an EmergencyResponse.
+const (
+	ResponseIncidentsPendingReason    = "IncidentsPending"
+	ResponseAwaitingApprovalReason    = "AwaitingApproval"
+	ResponseApprovedReason            = "Approved"
+	ResponseDirectedReason            = "Directed"
+	ResponseApprovalLevelMismatch     = "ApprovalDoesNotCoverLevel"
+	ResponseDrillMismatchReason       = "DrillMismatch"
+	ResponseNotStartedReason          = "NotStarted"
+	ResponseWorkGroupsPendingReason   = "WorkGroupsPending"
+	ResponseWorkGroupsReadyReason     = "WorkGroupsReady"
+	ResponseMeasuresCompleteReason    = "MeasuresComplete"
+	ResponseUserNotificationMissing   = "AffectedUserNotificationMissing"
+	ResponseActiveReason              = "Active"
+	ResponseAwaitingEndApprovalReason = "AwaitingEndApproval"
+	ResponseEndedReason               = "Ended"
+	ResponseReportsOnTimeReason       = "OnTime"
+	ResponseReportMissedReason        = "DeadlineMissed"
+	ResponseCalendarCoveredReason     = "Covered"
+	ResponseCalendarNotFoundReason    = "CalendarNotFound"
+	ResponseCalendarYearMissingReason = "YearNotCovered"
+	ResponseReadyReason               = "Ready"
+)
+
+// Event reasons of an EmergencyResponse.
+const (
+	ResponseAwaitingApprovalEvent = "AwaitingApproval"
+	ResponseStartedEvent          = "Started"
+	ResponseNotStartedEvent       = "NotStarted"
+	ResponseWorkGroupCreatedEvent = "WorkGroupCreated"
+	ResponseWorkGroupRemovedEvent = "WorkGroupRemoved"
+	ResponseMeasureMissingEvent   = "MeasureMissing"
+	ResponseEndedEvent            = "Ended"
+	ResponseReportMissedEvent     = "ReportDeadlineMissed"
+	ResponseReportSubmittedEvent  = "ReportSubmitted"
+)
+
+// Deadline names of an EmergencyResponse (§6.1).
+const (
+	// DeadlineUnitSummaryReport: the unit's report, 10 working days after the end.
+	DeadlineUnitSummaryReport = "UnitSummaryReport"
+	// DeadlineOfficeSummaryReport: the office's report, 20 working days after the end.
+	DeadlineOfficeSummaryReport = "OfficeSummaryReport"
+)

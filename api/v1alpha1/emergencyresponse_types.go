@@ -1,0 +1,271 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// WorkGroupType is one of the work groups the office sets up (§5.3).
+// +kubebuilder:validation:Enum=Recovery;AttackTracing;ImpactAssessment;InformationRelease;CrossDepartmentCoordination
+type WorkGroupType string
+
+// Work group types: emergency recovery, attack tracing, impact assessment,
+// information release, cross-department coordination.
+const (
+	WorkGroupRecovery                    WorkGroupType = "Recovery"
+	WorkGroupAttackTracing               WorkGroupType = "AttackTracing"
+	WorkGroupImpactAssessment            WorkGroupType = "ImpactAssessment"
+	WorkGroupInformationRelease          WorkGroupType = "InformationRelease"
+	WorkGroupCrossDepartmentCoordination WorkGroupType = "CrossDepartmentCoordination"
+)
+
+// AllWorkGroupTypes are the five work groups of §5.3, set up when a response
+// names none.
+var AllWorkGroupTypes = []WorkGroupType{
+	WorkGroupRecovery, WorkGroupAttackTracing, WorkGroupImpactAssessment,
+	WorkGroupInformationRelease, WorkGroupCrossDepartmentCoordination,
+}
+
+// Measure is one of the measures the office can require (§5.5).
+// +kubebuilder:validation:Enum=BandwidthExpansion;AttackSourceControl;AttackTrafficFiltering;VulnerabilityPatching;VirusRemoval;PortClosure;BackupRestore;SystemShutdown;AffectedUserNotification
+type Measure string
+
+// Measures of §5.5.
+const (
+	MeasureBandwidthExpansion       Measure = "BandwidthExpansion"
+	MeasureAttackSourceControl      Measure = "AttackSourceControl"
+	MeasureAttackTrafficFiltering   Measure = "AttackTrafficFiltering"
+	MeasureVulnerabilityPatching    Measure = "VulnerabilityPatching"
+	MeasureVirusRemoval             Measure = "VirusRemoval"
+	MeasurePortClosure              Measure = "PortClosure"
+	MeasureBackupRestore            Measure = "BackupRestore"
+	MeasureSystemShutdown           Measure = "SystemShutdown"
+	MeasureAffectedUserNotification Measure = "AffectedUserNotification"
+)
+
+// IncidentRef names a SecurityIncident, in any namespace.
+type IncidentRef struct {
+	// namespace of the incident (the reporting unit's namespace).
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace"`
+
+	// name of the incident.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+}
+
+// SubmittedReport records a summary report handed in (§6.1).
+type SubmittedReport struct {
+	// submittedAt is when the report was handed in (RFC 3339).
+	// +required
+	SubmittedAt metav1.Time `json:"submittedAt"`
+
+	// document is a reference to the report: a file number or a URL.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=512
+	Document string `json:"document"`
+}
+
+// SummaryReports are the reports owed after a response ends (§6.1).
+type SummaryReports struct {
+	// unit is the reporting unit's summary report, owed within 10 working days.
+	// +optional
+	Unit *SubmittedReport `json:"unit,omitempty"`
+
+	// office is the emergency office's summary report, owed within 20
+	// working days.
+	// +optional
+	Office *SubmittedReport `json:"office,omitempty"`
+}
+
+// EmergencyResponseSpec is a response to one or more incidents (§5).
+//
+// +kubebuilder:validation:XValidation:rule="(has(self.drill) && self.drill) == (has(oldSelf.drill) && oldSelf.drill)",message="drill cannot be changed",fieldPath=".drill"
+// +kubebuilder:validation:XValidation:rule="!(has(oldSelf.endRequested) && oldSelf.endRequested) || (has(self.endRequested) && self.endRequested)",message="endRequested cannot be withdrawn once set",fieldPath=".endRequested"
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.summaryReports) || !has(oldSelf.summaryReports.unit) || (has(self.summaryReports) && has(self.summaryReports.unit) && self.summaryReports.unit == oldSelf.summaryReports.unit)",message="a submitted report cannot be changed or removed",fieldPath=".summaryReports.unit"
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.summaryReports) || !has(oldSelf.summaryReports.office) || (has(self.summaryReports) && has(self.summaryReports.office) && self.summaryReports.office == oldSelf.summaryReports.office)",message="a submitted report cannot be changed or removed",fieldPath=".summaryReports.office"
+type EmergencyResponseSpec struct {
+	// incidentRefs are the incidents this response answers.
+	// +required
+	// +listType=atomic
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=32
+	IncidentRefs []IncidentRef `json:"incidentRefs"`
+
+	// drill marks a response to drill incidents only; approvers entitled to
+	// drills only may approve it. Cannot be changed.
+	// +optional
+	Drill bool `json:"drill,omitempty"`
+
+	// level of the response. When not given, the highest level among its
+	// incidents; status.level is the level in force.
+	// +optional
+	Level Level `json:"level,omitempty"`
+
+	// workGroups the office sets up once the response starts; all five of
+	// §5.3 when not given.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=5
+	WorkGroups []WorkGroupType `json:"workGroups,omitempty"`
+
+	// measures the office requires of the units (§5.5).
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=9
+	Measures []Measure `json:"measures,omitempty"`
+
+	// commander is who commands the response.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	Commander string `json:"commander,omitempty"`
+
+	// endRequested asks to end the response; it ends on the end approval or
+	// directive (§5.6).
+	// +optional
+	EndRequested bool `json:"endRequested,omitempty"`
+
+	// summaryReports record the summary reports handed in after the end.
+	// +optional
+	SummaryReports SummaryReports `json:"summaryReports,omitzero"`
+}
+
+// ResponsePhase is where a response stands.
+// +kubebuilder:validation:Enum=Pending;AwaitingApproval;Active;Ended
+type ResponsePhase string
+
+// Response phases.
+const (
+	ResponsePending          ResponsePhase = "Pending"
+	ResponseAwaitingApproval ResponsePhase = "AwaitingApproval"
+	ResponseActive           ResponsePhase = "Active"
+	ResponseEnded            ResponsePhase = "Ended"
+)
+
+// Approval is a start or end decision as the API server admitted it.
+type Approval struct {
+	// approvedBy is the leading group member who approved (III and IV).
+	// +optional
+	ApprovedBy string `json:"approvedBy,omitempty"`
+
+	// directive is the reference of the ministry's directive (I and II).
+	// +optional
+	Directive string `json:"directive,omitempty"`
+
+	// level the approval or directive covers.
+	// +optional
+	Level Level `json:"level,omitempty"`
+
+	// time the operator first saw the decision.
+	// +required
+	Time metav1.Time `json:"time"`
+}
+
+// EmergencyResponseStatus is where the response stands.
+type EmergencyResponseStatus struct {
+	// observedGeneration is the spec generation this status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// phase: Pending (incidents not yet classified), AwaitingApproval,
+	// Active or Ended.
+	// +optional
+	Phase ResponsePhase `json:"phase,omitempty"`
+
+	// level in force: spec.level, or the highest level among the incidents.
+	// +optional
+	Level Level `json:"level,omitempty"`
+
+	// approval that started the response.
+	// +optional
+	Approval *Approval `json:"approval,omitempty"`
+
+	// endApproval that ended the response.
+	// +optional
+	EndApproval *Approval `json:"endApproval,omitempty"`
+
+	// startedTime is when the response started.
+	// +optional
+	StartedTime *metav1.Time `json:"startedTime,omitempty"`
+
+	// endedTime is when the response ended.
+	// +optional
+	EndedTime *metav1.Time `json:"endedTime,omitempty"`
+
+	// workGroups are the names of the work groups set up.
+	// +optional
+	// +listType=atomic
+	WorkGroups []string `json:"workGroups,omitempty"`
+
+	// workGroupsReadyTime is when all work groups were first ready.
+	// +optional
+	WorkGroupsReadyTime *metav1.Time `json:"workGroupsReadyTime,omitempty"`
+
+	// measuresInForce are the measures required while the response is active.
+	// +optional
+	// +listType=atomic
+	MeasuresInForce []Measure `json:"measuresInForce,omitempty"`
+
+	// deadlines: the summary reports owed after the end.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=16
+	Deadlines []Deadline `json:"deadlines,omitempty"`
+
+	// nextDeadline is the earliest pending due time, if any.
+	// +optional
+	NextDeadline *metav1.Time `json:"nextDeadline,omitempty"`
+
+	// conditions: Approved, WorkGroupsReady, MeasuresComplete, Ended,
+	// DeadlinesMet, CalendarCovered and Ready.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=16
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// EmergencyResponse is the response to one or more incidents (§5). It starts
+// only on an approval (III, IV) or a directive (I, II) that the API server
+// admitted, and ends only on the same authority.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=er;eresp,categories=incident
+// +kubebuilder:printcolumn:name="Level",type=string,JSONPath=`.status.level`
+// +kubebuilder:printcolumn:name="Drill",type=boolean,JSONPath=`.spec.drill`
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
+// +kubebuilder:printcolumn:name="Approved By",type=string,JSONPath=`.metadata.annotations.emergency\.netsec\.io/approved-by`
+// +kubebuilder:printcolumn:name="Directive",type=string,JSONPath=`.metadata.annotations.emergency\.netsec\.io/directive`,priority=1
+// +kubebuilder:printcolumn:name="Started",type=date,JSONPath=`.status.startedTime`
+// +kubebuilder:printcolumn:name="Next Deadline",type=string,JSONPath=`.status.nextDeadline`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type EmergencyResponse struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// +required
+	Spec EmergencyResponseSpec `json:"spec"`
+
+	// +optional
+	Status EmergencyResponseStatus `json:"status,omitempty"`
+}
+
+// EmergencyResponseList is a list of EmergencyResponses.
+//
+// +kubebuilder:object:root=true
+type EmergencyResponseList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []EmergencyResponse `json:"items"`
+}
+
+func init() {
+	register(&EmergencyResponse{}, &EmergencyResponseList{})
+}

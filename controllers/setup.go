@@ -1,0 +1,46 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+)
+
+// Config is what the controllers are started with.
+type Config struct {
+	// Clock tells the time; tests pass a fake one.
+	Clock clock.PassiveClock
+	// Plan holds the plan's settings.
+	Plan PlanConfig
+	// HolidayCalendar names the HolidayCalendar to count working days in.
+	HolidayCalendar string
+	// Controller options for every controller (tests set a queue on the
+	// fake clock).
+	Controller controller.Options
+}
+
+// Setup registers every controller and index with the manager.
+func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
+	if err := SetupIndexes(ctx, mgr); err != nil {
+		return fmt.Errorf("setting up indexes: %w", err)
+	}
+	recorder := mgr.GetEventRecorder("incident-operator")
+	type setup interface {
+		SetupWithManager(ctrl.Manager, controller.Options) error
+	}
+	for name, r := range map[string]setup{
+		"SecurityIncident": &SecurityIncidentReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: cfg.Clock, Plan: cfg.Plan},
+		"EmergencyResponse": &EmergencyResponseReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: cfg.Clock, Plan: cfg.Plan,
+			HolidayCalendar: cfg.HolidayCalendar},
+		"WorkGroup":       &WorkGroupReconciler{Client: mgr.GetClient(), Clock: cfg.Clock},
+		"HolidayCalendar": &HolidayCalendarReconciler{Client: mgr.GetClient(), Clock: cfg.Clock},
+	} {
+		if err := r.SetupWithManager(mgr, cfg.Controller); err != nil {
+			return fmt.Errorf("setting up the %s controller: %w", name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+package approval
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+func TestStart(t *testing.T) {
+	const by, dir, lvl = v1alpha1.AnnotationApprovedBy, v1alpha1.AnnotationDirective, v1alpha1.AnnotationApprovedLevel
+	cases := map[string]struct {
+		ann    map[string]string
+		level  v1alpha1.Level
+		passed bool
+		reason string
+		who    string
+	}{
+		"III without approval waits":                {ann: nil, level: "III", reason: "AwaitingApproval"},
+		"III approved for III starts":               {ann: map[string]string{by: "li", lvl: "III"}, level: "III", passed: true, reason: "Approved", who: "li"},
+		"IV approved for IV starts":                 {ann: map[string]string{by: "li", lvl: "IV"}, level: "IV", passed: true, reason: "Approved", who: "li"},
+		"approval for IV does not cover III":        {ann: map[string]string{by: "li", lvl: "IV"}, level: "III", reason: "ApprovalDoesNotCoverLevel"},
+		"approval without a level covers none":      {ann: map[string]string{by: "li"}, level: "IV", reason: "ApprovalDoesNotCoverLevel"},
+		"II waits for a directive, not an approval": {ann: map[string]string{by: "li", lvl: "II"}, level: "II", reason: "AwaitingApproval"},
+		"II on directive starts":                    {ann: map[string]string{dir: "MIIT-2026-17", lvl: "II"}, level: "II", passed: true, reason: "Directed", who: "MIIT-2026-17"},
+		"I on directive for II does not":            {ann: map[string]string{dir: "MIIT-2026-17", lvl: "II"}, level: "I", reason: "ApprovalDoesNotCoverLevel"},
+		"III does not start on a directive":         {ann: map[string]string{dir: "MIIT-2026-17", lvl: "III"}, level: "III", reason: "AwaitingApproval"},
+		"an empty approval is none":                 {ann: map[string]string{by: "", lvl: "III"}, level: "III", reason: "AwaitingApproval"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			v := Start(tc.ann, tc.level)
+			got := struct {
+				Passed bool
+				Reason string
+				Who    string
+			}{v.Passed, v.Reason, v.ApprovedBy + v.Directive}
+			want := struct {
+				Passed bool
+				Reason string
+				Who    string
+			}{tc.passed, tc.reason, tc.who}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Start() (-want +got):\n%s\nmessage: %s", diff, v.Message)
+			}
+			if v.Message == "" {
+				t.Errorf("Start() gave no message")
+			}
+		})
+	}
+}
+
+func TestEnd(t *testing.T) {
+	ann := map[string]string{v1alpha1.AnnotationApprovedBy: "li", v1alpha1.AnnotationApprovedLevel: "III"}
+	if v := End(ann, "III"); v.Passed || v.Reason != "AwaitingApproval" {
+		t.Errorf("End() without an end approval = %+v", v)
+	}
+	ann[v1alpha1.AnnotationEndApprovedBy] = "zhao"
+	if v := End(ann, "III"); !v.Passed || v.ApprovedBy != "zhao" {
+		t.Errorf("End() with an end approval = %+v", v)
+	}
+	dir := map[string]string{v1alpha1.AnnotationDirective: "D-1", v1alpha1.AnnotationApprovedLevel: "I", v1alpha1.AnnotationEndDirective: "D-9"}
+	if v := End(dir, "I"); !v.Passed || v.Directive != "D-9" {
+		t.Errorf("End() of a I response on directive = %+v", v)
+	}
+}

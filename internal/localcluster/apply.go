@@ -1,0 +1,62 @@
+package localcluster
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// ApplyManifests server-side applies every YAML document of the files in
+// dirs (kustomization.yaml excepted), as field manager "incident-operator".
+func ApplyManifests(ctx context.Context, c client.Client, dirs ...string) error {
+	for _, dir := range dirs {
+		files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+		if err != nil {
+			return err
+		}
+		sort.Strings(files)
+		for _, f := range files {
+			base := filepath.Base(f)
+			if base == "kustomization.yaml" || strings.HasPrefix(base, "kustomizeconfig") {
+				continue
+			}
+			if err := applyFile(ctx, c, f); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func applyFile(ctx context.Context, c client.Client, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	dec := utilyaml.NewYAMLOrJSONDecoder(bytes.NewReader(data), 4096)
+	for {
+		obj := &unstructured.Unstructured{}
+		if err := dec.Decode(&obj.Object); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("reading %s: %w", path, err)
+		}
+		if len(obj.Object) == 0 {
+			continue
+		}
+		if err := c.Patch(ctx, obj, client.Apply, client.FieldOwner("incident-operator"), client.ForceOwnership); err != nil {
+			return fmt.Errorf("applying %s %s from %s: %w", obj.GetKind(), obj.GetName(), path, err)
+		}
+	}
+}
