@@ -80,6 +80,7 @@ var _ = BeforeSuite(func() {
 	// The operator's clock is fake: deadlines pass when a spec steps it.
 	fakeClock = clocktesting.NewFakeClock(time.Now().Truncate(time.Second))
 	Expect(localcluster.ApplyManifests(ctx, k8s, filepath.Join("..", "config", "admission"))).To(Succeed())
+	Expect(localcluster.WaitForSchemas(ctx, k8s, time.Minute)).To(Succeed())
 	Expect(Setup(ctx, mgr, Config{
 		Clock:           fakeClock,
 		Plan:            PlanConfig{TimeZone: shanghai, ReportGrace: time.Hour},

@@ -41,7 +41,7 @@ type ProgressReport struct {
 // WorkGroupSpec is one work group of a response.
 //
 // +kubebuilder:validation:XValidation:rule="self.type == oldSelf.type",message="type cannot be changed",fieldPath=".type"
-// +kubebuilder:validation:XValidation:rule="size(self.reports) >= size(oldSelf.reports) && oldSelf.reports.all(r, r in self.reports)",message="progress reports are append-only: a report cannot be changed or removed",fieldPath=".reports"
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.reports) || (has(self.reports) && size(self.reports) >= size(oldSelf.reports) && oldSelf.reports.all(r, r in self.reports))",message="progress reports are append-only: a report cannot be changed or removed",fieldPath=".reports"
 type WorkGroupSpec struct {
 	// type of the work group.
 	// +required

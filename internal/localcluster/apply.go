@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -30,7 +31,7 @@ func ApplyManifests(ctx context.Context, c client.Client, dirs ...string) error 
 			if base == "kustomization.yaml" || strings.HasPrefix(base, "kustomizeconfig") {
 				continue
 			}
-			if err := applyFile(ctx, c, f); err != nil {
+			if err := ApplyFile(ctx, c, f); err != nil {
 				return err
 			}
 		}
@@ -38,7 +39,8 @@ func ApplyManifests(ctx context.Context, c client.Client, dirs ...string) error 
 	return nil
 }
 
-func applyFile(ctx context.Context, c client.Client, path string) error {
+// ApplyFile server-side applies every YAML document of one file.
+func ApplyFile(ctx context.Context, c client.Client, path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -57,6 +59,33 @@ func applyFile(ctx context.Context, c client.Client, path string) error {
 		}
 		if err := c.Patch(ctx, obj, client.Apply, client.FieldOwner("incident-operator"), client.ForceOwnership); err != nil {
 			return fmt.Errorf("applying %s %s from %s: %w", obj.GetKind(), obj.GetName(), path, err)
+		}
+	}
+}
+
+// WaitForSchemas waits until the API server can admit the operator's kinds
+// through its admission policies: a mutating policy types its patch against
+// the CRD's published schema, which appears a moment after the CRD.
+func WaitForSchemas(ctx context.Context, c client.Client, timeout time.Duration) error {
+	probe := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "emergency.netsec.io/v1alpha1",
+		"kind":       "EmergencyResponse",
+		"metadata":   map[string]any{"generateName": "schema-probe-", "namespace": "default"},
+		"spec":       map[string]any{"incidentRefs": []any{map[string]any{"namespace": "default", "name": "probe"}}},
+	}}
+	deadline := time.Now().Add(timeout)
+	for {
+		err := c.Create(ctx, probe.DeepCopy(), client.DryRunAll)
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the API server does not admit EmergencyResponses yet: %w", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
 		}
 	}
 }

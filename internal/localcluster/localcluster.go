@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -54,6 +55,9 @@ func Start(opts Options) (*Cluster, error) {
 		return nil, c.stopWith(err)
 	}
 	if err := ApplyManifests(context.Background(), cl, opts.ManifestDirs...); err != nil {
+		return nil, c.stopWith(err)
+	}
+	if err := WaitForSchemas(context.Background(), cl, time.Minute); err != nil {
 		return nil, c.stopWith(err)
 	}
 	admin, err := env.AddUser(envtest.User{Name: "local-admin", Groups: []string{"system:masters"}}, nil)
