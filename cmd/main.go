@@ -116,6 +116,7 @@ func clusterConfig(localDir string) (*rest.Config, func(), error) {
 	local, err := localcluster.Start(localcluster.Options{
 		CRDDir:         "config/crd/bases",
 		ManifestDirs:   []string{"config/admission"},
+		RoleFiles:      []string{"config/rbac/approval_roles.yaml"},
 		KubeconfigPath: localDir + "/kubeconfig",
 	})
 	if err != nil {
@@ -127,9 +128,13 @@ Use it from another shell:
 
     export KUBECONFIG=%s
     export PATH=%s:$PATH
-    kubectl apply -f config/samples/
+    kubectl apply -k config/samples/
 
-`, abs(local.KubeconfigPath), os.Getenv("KUBEBUILDER_ASSETS"))
+Users who may approve (config/rbac/approval_roles.yaml), each with a kubeconfig:
+    approver (levels III, IV), ministry (directives, I, II), drill-pipeline (drills), duty-officer
+    kubectl --kubeconfig %s/kubeconfig-approver annotate ...
+
+`, abs(local.KubeconfigPath), os.Getenv("KUBEBUILDER_ASSETS"), abs(localDir))
 	return local.Config, func() {
 		if err := local.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "stopping the local control plane:", err)

@@ -11,6 +11,10 @@ import (
 	"path/filepath"
 	"time"
 
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -23,8 +27,20 @@ type Options struct {
 	// ManifestDirs hold manifests applied after the CRDs: the admission
 	// policies.
 	ManifestDirs []string
+	// RoleFiles hold the approval roles that DemoUsers are bound to.
+	RoleFiles []string
 	// KubeconfigPath is where the administrator's kubeconfig is written.
 	KubeconfigPath string
+}
+
+// DemoUsers are the people a local cluster comes with, each bound to the
+// shipped approval roles (config/rbac/approval_roles.yaml), so that approvals
+// can be tried by someone other than the administrator who created a response.
+var DemoUsers = map[string][]string{
+	"approver":       {"emergency-office", "emergency-leading-group"},
+	"ministry":       {"emergency-office", "emergency-ministry"},
+	"drill-pipeline": {"emergency-office", "emergency-drill-approver"},
+	"duty-officer":   {"emergency-office"},
 }
 
 // Cluster is a running local control plane.
@@ -50,7 +66,11 @@ func Start(opts Options) (*Cluster, error) {
 		return nil, fmt.Errorf("starting the local control plane: %w", err)
 	}
 	c := &Cluster{env: env, Config: cfg, KubeconfigPath: opts.KubeconfigPath}
-	cl, err := client.New(cfg, client.Options{})
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return nil, c.stopWith(err)
+	}
+	cl, err := client.New(cfg, client.Options{Scheme: scheme})
 	if err != nil {
 		return nil, c.stopWith(err)
 	}
@@ -59,6 +79,23 @@ func Start(opts Options) (*Cluster, error) {
 	}
 	if err := WaitForSchemas(context.Background(), cl, time.Minute); err != nil {
 		return nil, c.stopWith(err)
+	}
+	for _, f := range opts.RoleFiles {
+		if err := ApplyFile(context.Background(), cl, f); err != nil {
+			return nil, c.stopWith(err)
+		}
+	}
+	if len(opts.RoleFiles) > 0 {
+		for name, roles := range DemoUsers {
+			if _, err := c.AddUser(name); err != nil {
+				return nil, c.stopWith(fmt.Errorf("adding user %s: %w", name, err))
+			}
+			for _, role := range roles {
+				if err := bind(context.Background(), cl, name, role); err != nil {
+					return nil, c.stopWith(err)
+				}
+			}
+		}
 	}
 	admin, err := env.AddUser(envtest.User{Name: "local-admin", Groups: []string{"system:masters"}}, nil)
 	if err != nil {
@@ -90,6 +127,18 @@ func (c *Cluster) AddUser(name string, groups ...string) (string, error) {
 	}
 	path := filepath.Join(filepath.Dir(c.KubeconfigPath), "kubeconfig-"+name)
 	return path, os.WriteFile(path, data, 0o600)
+}
+
+func bind(ctx context.Context, c client.Client, user, role string) error {
+	crb := &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: role + ":" + user},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
+		Subjects:   []rbacv1.Subject{{APIGroup: rbacv1.GroupName, Kind: rbacv1.UserKind, Name: user}},
+	}
+	if err := c.Create(ctx, crb); err != nil {
+		return fmt.Errorf("binding %s to %s: %w", user, role, err)
+	}
+	return nil
 }
 
 // Stop stops the control plane and removes its data.
