@@ -1,7 +1,12 @@
 package controllers
 
 import (
+	"context"
+	"fmt"
 	"time"
+
+	"k8s.io/apimachinery/pkg/api/equality"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -20,14 +25,6 @@ func setCondition(conds *[]metav1.Condition, generation int64, now time.Time, ty
 	})
 }
 
-// conditionStatus maps a boolean onto a condition status.
-func conditionStatus(ok bool) metav1.ConditionStatus {
-	if ok {
-		return metav1.ConditionTrue
-	}
-	return metav1.ConditionFalse
-}
-
 // truncate keeps a message within a status field's limit.
 func truncate(s string, n int) string {
 	if len(s) <= n {
@@ -38,4 +35,16 @@ func truncate(s string, n int) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// patchStatus writes an object's status with one merge patch, and only when
+// it changed: an idle cluster's resourceVersions stay still.
+func patchStatus[T client.Object](ctx context.Context, c client.Client, before, after T, status func(T) any) error {
+	if equality.Semantic.DeepEqual(status(before), status(after)) {
+		return nil
+	}
+	if err := c.Status().Patch(ctx, after, client.MergeFrom(before)); client.IgnoreNotFound(err) != nil {
+		return fmt.Errorf("writing the status of %T %s/%s: %w", after, after.GetNamespace(), after.GetName(), err)
+	}
+	return nil
 }

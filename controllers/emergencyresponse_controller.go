@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -69,7 +68,7 @@ func (r *EmergencyResponseReconciler) Reconcile(ctx context.Context, req ctrl.Re
 	s := &responseScope{response: resp, now: r.Clock.Now().Truncate(time.Second), events: &eventLog{drill: resp.Spec.Drill}}
 	defer func() {
 		resp.Status.ObservedGeneration = resp.Generation
-		if perr := r.patchStatus(ctx, before, resp); perr != nil {
+		if perr := patchStatus(ctx, r.Client, before, resp, responseStatus); perr != nil {
 			err = kerrors.NewAggregate([]error{err, perr})
 			return
 		}
@@ -394,8 +393,8 @@ func (r *EmergencyResponseReconciler) trackReports(ctx context.Context, s *respo
 		return &t
 	}
 	deadlines := []v1alpha1.Deadline{
-		report.Settle(find(resp.Status.Deadlines, v1alpha1.DeadlineUnitSummaryReport), v1alpha1.DeadlineUnitSummaryReport, unitDue, submitted(resp.Spec.SummaryReports.Unit), s.now),
-		report.Settle(find(resp.Status.Deadlines, v1alpha1.DeadlineOfficeSummaryReport), v1alpha1.DeadlineOfficeSummaryReport, officeDue, submitted(resp.Spec.SummaryReports.Office), s.now),
+		report.Settle(report.Find(resp.Status.Deadlines, v1alpha1.DeadlineUnitSummaryReport), v1alpha1.DeadlineUnitSummaryReport, unitDue, submitted(resp.Spec.SummaryReports.Unit), s.now),
+		report.Settle(report.Find(resp.Status.Deadlines, v1alpha1.DeadlineOfficeSummaryReport), v1alpha1.DeadlineOfficeSummaryReport, officeDue, submitted(resp.Spec.SummaryReports.Office), s.now),
 	}
 	resp.Status.Deadlines = deadlines
 	if next := report.Next(deadlines); next != nil {
@@ -439,15 +438,6 @@ func (r *EmergencyResponseReconciler) trackReports(ctx context.Context, s *respo
 	return nil
 }
 
-func find(ds []v1alpha1.Deadline, name string) v1alpha1.Deadline {
-	for _, d := range ds {
-		if d.Name == name {
-			return d
-		}
-	}
-	return v1alpha1.Deadline{}
-}
-
 func yearsOf(ys []int) string {
 	sort.Ints(ys)
 	ys = slices.Compact(ys)
@@ -479,15 +469,7 @@ func (r *EmergencyResponseReconciler) summarise(s *responseScope) {
 		fmt.Sprintf("Level %s response active with its work groups set up.", resp.Status.Level))
 }
 
-func (r *EmergencyResponseReconciler) patchStatus(ctx context.Context, before, after *v1alpha1.EmergencyResponse) error {
-	if equality.Semantic.DeepEqual(before.Status, after.Status) {
-		return nil
-	}
-	if err := r.Status().Patch(ctx, after, client.MergeFrom(before)); client.IgnoreNotFound(err) != nil {
-		return fmt.Errorf("writing status of response %s/%s: %w", after.Namespace, after.Name, err)
-	}
-	return nil
-}
+func responseStatus(r *v1alpha1.EmergencyResponse) any { return r.Status }
 
 // SetupWithManager watches responses (spec and approvals), their work
 // groups, the incidents they cover, and the holiday calendar.

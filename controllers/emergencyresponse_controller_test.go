@@ -18,6 +18,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
+	"github.com/netsec-io/incident-operator/internal/report"
 	"github.com/netsec-io/incident-operator/test/builder"
 )
 
@@ -104,12 +105,7 @@ func getResponse(g Gomega, resp *v1alpha1.EmergencyResponse) *v1alpha1.Emergency
 }
 
 func responseCondition(resp *v1alpha1.EmergencyResponse, typ string) metav1.Condition {
-	for _, c := range resp.Status.Conditions {
-		if c.Type == typ {
-			return c
-		}
-	}
-	return metav1.Condition{}
+	return conditionOf(resp.Status.Conditions, typ)
 }
 
 func workGroups(g Gomega, resp *v1alpha1.EmergencyResponse) []v1alpha1.WorkGroup {
@@ -234,6 +230,34 @@ var _ = Describe("EmergencyResponse approval", func() {
 			}
 			return names
 		}).Should(ConsistOf("resp-recovery", "resp-impact-assessment"))
+	})
+
+	It("keeps the units' progress reports on the work group, append-only", func() {
+		resp := newResponse(leakIII(), func(b *builder.ResponseBuilder) {
+			b.WorkGroups(v1alpha1.WorkGroupRecovery).Measures(v1alpha1.MeasureAffectedUserNotification)
+		})
+		Expect(approve(asUser(approverIII), resp, approverIII, v1alpha1.LevelIII)).To(Succeed())
+		key := client.ObjectKey{Namespace: office, Name: "resp-recovery"}
+		report := v1alpha1.ProgressReport{Time: metav1.NewTime(time.Now().Truncate(time.Second)), Unit: "Guizhou Example Telecom",
+			Measures: "Bucket closed; credentials rotated.", Effect: "No further access.", NextSteps: "Notify users.", Suggestions: "None."}
+		Eventually(func(g Gomega) {
+			wg := &v1alpha1.WorkGroup{}
+			g.Expect(k8s.Get(ctx, key, wg)).To(Succeed())
+			wg.Spec.Lead = "Zhou Lin"
+			wg.Spec.Reports = append(wg.Spec.Reports, report)
+			g.Expect(asUser(dutyOfficer).Update(ctx, wg)).To(Succeed())
+		}).Should(Succeed())
+		Eventually(func(g Gomega) {
+			wg := &v1alpha1.WorkGroup{}
+			g.Expect(k8s.Get(ctx, key, wg)).To(Succeed())
+			g.Expect(wg.Status.ReportCount).To(Equal(int32(1)))
+			g.Expect(conditionOf(wg.Status.Conditions, WorkGroupStaffedCondition).Status).To(Equal(metav1.ConditionTrue))
+		}).Should(Succeed())
+
+		wg := &v1alpha1.WorkGroup{}
+		Expect(k8s.Get(ctx, key, wg)).To(Succeed())
+		wg.Spec.Reports[0].Effect = "Rewritten afterwards."
+		refusedWith(asUser(dutyOfficer).Update(ctx, wg), "spec.reports", "append-only")
 	})
 
 	It("refuses an approval from a user without the right, naming the rule", func() {
@@ -485,10 +509,5 @@ func weekdaysAfter(t time.Time, n int) time.Time {
 }
 
 func deadline2(resp *v1alpha1.EmergencyResponse, name string) v1alpha1.Deadline {
-	for _, d := range resp.Status.Deadlines {
-		if d.Name == name {
-			return d
-		}
-	}
-	return v1alpha1.Deadline{}
+	return report.Find(resp.Status.Deadlines, name)
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -46,13 +45,7 @@ func (r *HolidayCalendarReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 		setCondition(&hc.Status.Conditions, hc.Generation, now, v1alpha1.ConditionReady, metav1.ConditionTrue, "Valid",
 			fmt.Sprintf("Covers %d year(s); other years count weekends only.", len(years)))
 	}
-	if equality.Semantic.DeepEqual(before.Status, hc.Status) {
-		return ctrl.Result{}, nil
-	}
-	if err := r.Status().Patch(ctx, hc, client.MergeFrom(before)); client.IgnoreNotFound(err) != nil {
-		return ctrl.Result{}, fmt.Errorf("writing status of holiday calendar %s: %w", hc.Name, err)
-	}
-	return ctrl.Result{}, nil
+	return ctrl.Result{}, patchStatus(ctx, r.Client, before, hc, func(o *v1alpha1.HolidayCalendar) any { return o.Status })
 }
 
 // SetupWithManager registers the reconciler.

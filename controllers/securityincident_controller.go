@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/duration"
@@ -74,7 +73,7 @@ func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Req
 		events:   &eventLog{drill: incident.Spec.Drill},
 	}
 	defer func() {
-		if perr := r.patchStatus(ctx, before, incident); perr != nil {
+		if perr := patchStatus(ctx, r.Client, before, incident, incidentStatus); perr != nil {
 			err = kerrors.NewAggregate([]error{err, perr})
 			return
 		}
@@ -279,16 +278,7 @@ func (r *SecurityIncidentReconciler) linkResponse(s *incidentScope) error {
 	return nil
 }
 
-// patchStatus writes the status once, and only when it changed.
-func (r *SecurityIncidentReconciler) patchStatus(ctx context.Context, before, after *v1alpha1.SecurityIncident) error {
-	if equality.Semantic.DeepEqual(before.Status, after.Status) {
-		return nil
-	}
-	if err := r.Status().Patch(ctx, after, client.MergeFrom(before)); client.IgnoreNotFound(err) != nil {
-		return fmt.Errorf("writing status of incident %s/%s: %w", after.Namespace, after.Name, err)
-	}
-	return nil
-}
+func incidentStatus(i *v1alpha1.SecurityIncident) any { return i.Status }
 
 // incidentsOfResponse wakes the incidents a response covers.
 func incidentsOfResponse(_ context.Context, o client.Object) []reconcile.Request {

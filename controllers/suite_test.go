@@ -11,6 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -29,6 +30,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
+	"github.com/netsec-io/incident-operator/internal/report"
 )
 
 var (
@@ -140,22 +142,20 @@ func eventReasons(g Gomega, obj client.Object) []string {
 
 // condition returns a condition of an incident, or an empty one.
 func condition(inc *v1alpha1.SecurityIncident, typ string) metav1.Condition {
-	for _, c := range inc.Status.Conditions {
-		if c.Type == typ {
-			return c
-		}
+	return conditionOf(inc.Status.Conditions, typ)
+}
+
+// conditionOf returns a condition from a list, or an empty one.
+func conditionOf(conds []metav1.Condition, typ string) metav1.Condition {
+	if c := meta.FindStatusCondition(conds, typ); c != nil {
+		return *c
 	}
 	return metav1.Condition{}
 }
 
 // deadline returns a deadline of an incident, or an empty one.
 func deadline(inc *v1alpha1.SecurityIncident, name string) v1alpha1.Deadline {
-	for _, d := range inc.Status.Deadlines {
-		if d.Name == name {
-			return d
-		}
-	}
-	return v1alpha1.Deadline{}
+	return report.Find(inc.Status.Deadlines, name)
 }
 
 // get reads an incident afresh.

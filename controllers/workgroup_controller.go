@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -58,13 +57,7 @@ func (r *WorkGroupReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	}
 	setCondition(&st.Conditions, wg.Generation, now, v1alpha1.ConditionReady, metav1.ConditionTrue, "SetUp",
 		fmt.Sprintf("%s work group set up; %d progress reports.", wg.Spec.Type, st.ReportCount))
-	if equality.Semantic.DeepEqual(before.Status, wg.Status) {
-		return ctrl.Result{}, nil
-	}
-	if err := r.Status().Patch(ctx, wg, client.MergeFrom(before)); client.IgnoreNotFound(err) != nil {
-		return ctrl.Result{}, fmt.Errorf("writing status of work group %s/%s: %w", wg.Namespace, wg.Name, err)
-	}
-	return ctrl.Result{}, nil
+	return ctrl.Result{}, patchStatus(ctx, r.Client, before, wg, func(o *v1alpha1.WorkGroup) any { return o.Status })
 }
 
 // SetupWithManager registers the reconciler.

@@ -50,39 +50,69 @@ const (
 
 // Condition reasons of an EmergencyResponse.
 const (
-	ResponseIncidentsPendingReason    = "IncidentsPending"
-	ResponseAwaitingApprovalReason    = "AwaitingApproval"
-	ResponseApprovedReason            = "Approved"
-	ResponseDirectedReason            = "Directed"
-	ResponseApprovalLevelMismatch     = "ApprovalDoesNotCoverLevel"
-	ResponseDrillMismatchReason       = "DrillMismatch"
-	ResponseNotStartedReason          = "NotStarted"
-	ResponseWorkGroupsPendingReason   = "WorkGroupsPending"
-	ResponseWorkGroupsReadyReason     = "WorkGroupsReady"
-	ResponseMeasuresCompleteReason    = "MeasuresComplete"
-	ResponseUserNotificationMissing   = "AffectedUserNotificationMissing"
-	ResponseActiveReason              = "Active"
+	// ResponseIncidentsPendingReason: an incident is missing, unclassified,
+	// or all are below threshold.
+	ResponseIncidentsPendingReason = "IncidentsPending"
+	// ResponseAwaitingApprovalReason: no approval or directive yet.
+	ResponseAwaitingApprovalReason = "AwaitingApproval"
+	// ResponseApprovedReason: started on the leading group's approval.
+	ResponseApprovedReason = "Approved"
+	// ResponseDirectedReason: started on the ministry's directive.
+	ResponseDirectedReason = "Directed"
+	// ResponseApprovalLevelMismatch: the decision covers another level.
+	ResponseApprovalLevelMismatch = "ApprovalDoesNotCoverLevel"
+	// ResponseDrillMismatchReason: a drill response covers a real incident.
+	ResponseDrillMismatchReason = "DrillMismatch"
+	// ResponseNotStartedReason: the response has not started.
+	ResponseNotStartedReason = "NotStarted"
+	// ResponseWorkGroupsPendingReason: a work group is missing or not ready.
+	ResponseWorkGroupsPendingReason = "WorkGroupsPending"
+	// ResponseWorkGroupsReadyReason: every work group is set up.
+	ResponseWorkGroupsReadyReason = "WorkGroupsReady"
+	// ResponseMeasuresCompleteReason: the measures include what the plan requires.
+	ResponseMeasuresCompleteReason = "MeasuresComplete"
+	// ResponseUserNotificationMissing: a data leak without AffectedUserNotification.
+	ResponseUserNotificationMissing = "AffectedUserNotificationMissing"
+	// ResponseActiveReason: started and not asked to end.
+	ResponseActiveReason = "Active"
+	// ResponseAwaitingEndApprovalReason: the end is requested, not yet approved.
 	ResponseAwaitingEndApprovalReason = "AwaitingEndApproval"
-	ResponseEndedReason               = "Ended"
-	ResponseReportsOnTimeReason       = "OnTime"
-	ResponseReportMissedReason        = "DeadlineMissed"
-	ResponseCalendarCoveredReason     = "Covered"
-	ResponseCalendarNotFoundReason    = "CalendarNotFound"
+	// ResponseEndedReason: the end was approved.
+	ResponseEndedReason = "Ended"
+	// ResponseReportsOnTimeReason: no summary report is late.
+	ResponseReportsOnTimeReason = "OnTime"
+	// ResponseReportMissedReason: a summary report's deadline passed.
+	ResponseReportMissedReason = "DeadlineMissed"
+	// ResponseCalendarCoveredReason: every day counted had an official schedule.
+	ResponseCalendarCoveredReason = "Covered"
+	// ResponseCalendarNotFoundReason: the HolidayCalendar is missing or unreadable.
+	ResponseCalendarNotFoundReason = "CalendarNotFound"
+	// ResponseCalendarYearMissingReason: a year counted has no official schedule.
 	ResponseCalendarYearMissingReason = "YearNotCovered"
-	ResponseReadyReason               = "Ready"
+	// ResponseReadyReason: active, approved, staffed with its work groups.
+	ResponseReadyReason = "Ready"
 )
 
 // Event reasons of an EmergencyResponse.
 const (
+	// ResponseAwaitingApprovalEvent: the response waits for its decision.
 	ResponseAwaitingApprovalEvent = "AwaitingApproval"
-	ResponseStartedEvent          = "Started"
-	ResponseNotStartedEvent       = "NotStarted"
+	// ResponseStartedEvent: the response started.
+	ResponseStartedEvent = "Started"
+	// ResponseNotStartedEvent: a decision is present but does not start it (Warning).
+	ResponseNotStartedEvent = "NotStarted"
+	// ResponseWorkGroupCreatedEvent: a work group was set up.
 	ResponseWorkGroupCreatedEvent = "WorkGroupCreated"
+	// ResponseWorkGroupRemovedEvent: a work group no longer asked for was removed.
 	ResponseWorkGroupRemovedEvent = "WorkGroupRemoved"
-	ResponseMeasureMissingEvent   = "MeasureMissing"
-	ResponseEndedEvent            = "Ended"
-	ResponseReportMissedEvent     = "ReportDeadlineMissed"
-	ResponseReportSubmittedEvent  = "ReportSubmitted"
+	// ResponseMeasureMissingEvent: a measure the plan requires is missing (Warning).
+	ResponseMeasureMissingEvent = "MeasureMissing"
+	// ResponseEndedEvent: the response ended.
+	ResponseEndedEvent = "Ended"
+	// ResponseReportMissedEvent: a summary report is late (Warning).
+	ResponseReportMissedEvent = "ReportDeadlineMissed"
+	// ResponseReportSubmittedEvent: a summary report came in on time.
+	ResponseReportSubmittedEvent = "ReportSubmitted"
 )
 
 // Deadline names of an EmergencyResponse (§6.1).

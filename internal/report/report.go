@@ -99,3 +99,13 @@ func Next(ds []v1alpha1.Deadline) *time.Time {
 	}
 	return next
 }
+
+// Find returns the deadline of that name, or a zero one.
+func Find(ds []v1alpha1.Deadline, name string) v1alpha1.Deadline {
+	for _, d := range ds {
+		if d.Name == name {
+			return d
+		}
+	}
+	return v1alpha1.Deadline{}
+}

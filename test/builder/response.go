@@ -41,3 +41,9 @@ func (b *ResponseBuilder) Measures(m ...v1alpha1.Measure) *ResponseBuilder {
 	b.obj.Spec.Measures = m
 	return b
 }
+
+// Edit applies any other change.
+func (b *ResponseBuilder) Edit(f func(*v1alpha1.EmergencyResponse)) *ResponseBuilder {
+	f(b.obj)
+	return b
+}

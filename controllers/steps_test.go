@@ -1,0 +1,140 @@
+package controllers
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/test/builder"
+)
+
+// The steps below need no cluster: they read and write the scope only.
+
+func TestWorkGroupName(t *testing.T) {
+	cases := map[v1alpha1.WorkGroupType]string{
+		v1alpha1.WorkGroupRecovery:                    "resp-recovery",
+		v1alpha1.WorkGroupAttackTracing:               "resp-attack-tracing",
+		v1alpha1.WorkGroupImpactAssessment:            "resp-impact-assessment",
+		v1alpha1.WorkGroupInformationRelease:          "resp-information-release",
+		v1alpha1.WorkGroupCrossDepartmentCoordination: "resp-cross-department-coordination",
+	}
+	for typ, want := range cases {
+		if got := workGroupName("resp", typ); got != want {
+			t.Errorf("workGroupName(%s) = %q, want %q", typ, got, want)
+		}
+	}
+}
+
+func TestGateAndMeasures(t *testing.T) {
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	leak := *builder.Incident("leak", "unit").Records(2_000_000).Obj()
+	drillLeak := *builder.Incident("drill", "unit").Drill().Records(2_000_000).Obj()
+	approved := map[string]string{v1alpha1.AnnotationApprovedBy: "li", v1alpha1.AnnotationApprovedLevel: "III"}
+
+	type want struct {
+		Phase     v1alpha1.ResponsePhase
+		Approved  string // reason
+		Measures  string // reason
+		Started   bool
+		InForce   []v1alpha1.Measure
+		EventReas []string
+	}
+	cases := map[string]struct {
+		resp      *v1alpha1.EmergencyResponse
+		incidents []v1alpha1.SecurityIncident
+		want      want
+	}{
+		"awaiting approval": {
+			resp:      builder.Response("r", "office").Measures(v1alpha1.MeasureAffectedUserNotification).Obj(),
+			incidents: []v1alpha1.SecurityIncident{leak},
+			want: want{Phase: v1alpha1.ResponseAwaitingApproval, Approved: "AwaitingApproval", Measures: "MeasuresComplete",
+				EventReas: []string{"AwaitingApproval"}},
+		},
+		"approved, with the leak's notification": {
+			resp: builder.Response("r", "office").Measures(v1alpha1.MeasureAffectedUserNotification, v1alpha1.MeasurePortClosure).
+				Edit(func(r *v1alpha1.EmergencyResponse) { r.Annotations = approved }).Obj(),
+			incidents: []v1alpha1.SecurityIncident{leak},
+			want: want{Phase: v1alpha1.ResponseActive, Approved: "Approved", Measures: "MeasuresComplete", Started: true,
+				InForce: []v1alpha1.Measure{v1alpha1.MeasureAffectedUserNotification, v1alpha1.MeasurePortClosure}, EventReas: []string{"Started"}},
+		},
+		"approved, without the leak's notification": {
+			resp:      builder.Response("r", "office").Edit(func(r *v1alpha1.EmergencyResponse) { r.Annotations = approved }).Obj(),
+			incidents: []v1alpha1.SecurityIncident{leak},
+			want: want{Phase: v1alpha1.ResponseActive, Approved: "Approved", Measures: "AffectedUserNotificationMissing", Started: true,
+				EventReas: []string{"Started", "MeasureMissing"}},
+		},
+		"a drill response over a real incident": {
+			resp:      builder.Response("r", "office").Drill().Edit(func(r *v1alpha1.EmergencyResponse) { r.Annotations = approved }).Obj(),
+			incidents: []v1alpha1.SecurityIncident{drillLeak, leak},
+			want:      want{Phase: v1alpha1.ResponseAwaitingApproval, Approved: "DrillMismatch", Measures: "AffectedUserNotificationMissing", EventReas: []string{"MeasureMissing"}},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := &EmergencyResponseReconciler{}
+			tc.resp.Status.Level, tc.resp.Status.Phase = v1alpha1.LevelIII, v1alpha1.ResponseAwaitingApproval
+			s := &responseScope{response: tc.resp, incidents: tc.incidents, now: now, events: &eventLog{}}
+			if err := r.gate(t.Context(), s); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.checkMeasures(t.Context(), s); err != nil {
+				t.Fatal(err)
+			}
+			var reasons []string
+			for _, e := range s.events.events {
+				reasons = append(reasons, e.reason)
+			}
+			got := want{
+				Phase:     tc.resp.Status.Phase,
+				Approved:  conditionReason(tc.resp.Status.Conditions, v1alpha1.ResponseApprovedCondition),
+				Measures:  conditionReason(tc.resp.Status.Conditions, v1alpha1.ResponseMeasuresCompleteCondition),
+				Started:   tc.resp.Status.StartedTime != nil,
+				InForce:   tc.resp.Status.MeasuresInForce,
+				EventReas: reasons,
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("after gate and checkMeasures (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestIncidentSummarise(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, loc)
+	cases := map[string]struct {
+		inc         *v1alpha1.SecurityIncident
+		ready, form string
+	}{
+		"full form":                {inc: builder.Incident("a", "u").Records(1_000_000).Obj(), ready: "True", form: "Complete"},
+		"quick notice, before due": {inc: builder.Incident("b", "u").QuickNotice().Discovered(now.Add(-time.Hour)).Obj(), ready: "False", form: "Pending"},
+		"quick notice, overdue":    {inc: builder.Incident("c", "u").QuickNotice().Discovered(now.Add(-24 * time.Hour)).Obj(), ready: "False", form: "Overdue"},
+		"form with boxes missing": {inc: builder.Incident("d", "u").Edit(func(i *v1alpha1.SecurityIncident) {
+			i.Spec.MeasuresTaken = ""
+		}).Obj(), ready: "False", form: "Incomplete"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := &SecurityIncidentReconciler{Plan: PlanConfig{TimeZone: loc, ReportGrace: time.Hour}}
+			s := &incidentScope{incident: tc.inc, now: now, events: &eventLog{}}
+			r.classify(s)
+			r.checkForm(s)
+			r.summarise(s)
+			got := [2]string{string(conditionOf(tc.inc.Status.Conditions, v1alpha1.ConditionReady).Status),
+				conditionReason(tc.inc.Status.Conditions, v1alpha1.IncidentFormCompleteCondition)}
+			if diff := cmp.Diff([2]string{tc.ready, tc.form}, got); diff != "" {
+				t.Errorf("Ready, FormComplete reason (-want +got):\n%s", diff)
+			}
+			for _, c := range tc.inc.Status.Conditions {
+				if c.LastTransitionTime.Time != now || c.Message == "" {
+					t.Errorf("condition %s: time %s, message %q", c.Type, c.LastTransitionTime, c.Message)
+				}
+			}
+		})
+	}
+}
+
+func conditionReason(conds []metav1.Condition, typ string) string { return conditionOf(conds, typ).Reason }
