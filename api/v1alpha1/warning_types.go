@@ -1,0 +1,264 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// WarningLevel is a warning's colour (§4.3), for a possible I, II, III or IV
+// incident, or a risk notice (风险提示) below warning level.
+// +kubebuilder:validation:Enum=Red;Orange;Yellow;Blue;RiskNotice
+type WarningLevel string
+
+// Warning levels.
+const (
+	WarningRed        WarningLevel = "Red"
+	WarningOrange     WarningLevel = "Orange"
+	WarningYellow     WarningLevel = "Yellow"
+	WarningBlue       WarningLevel = "Blue"
+	WarningRiskNotice WarningLevel = "RiskNotice"
+)
+
+// WarningSource is who issued a warning.
+// +kubebuilder:validation:Enum=National;Ministry;Provincial
+type WarningSource string
+
+// Warning sources: the national office, the ministry's office, the province.
+const (
+	SourceNational   WarningSource = "National"
+	SourceMinistry   WarningSource = "Ministry"
+	SourceProvincial WarningSource = "Provincial"
+)
+
+// WarningSpec is a warning's content (§4.4).
+//
+// +kubebuilder:validation:XValidation:rule="self.level != 'Red' || self.source == 'National'",message="a red warning comes only from the national office: source must be National",fieldPath=".source"
+// +kubebuilder:validation:XValidation:rule="self.level != 'Orange' || self.source in ['National', 'Ministry']",message="an orange warning comes from the ministry's office (or the national office): source must be Ministry or National",fieldPath=".source"
+// +kubebuilder:validation:XValidation:rule="!(self.level in ['Yellow', 'Blue', 'RiskNotice']) || self.source == 'Provincial'",message="yellow and blue warnings and risk notices are issued in the province: source must be Provincial",fieldPath=".source"
+// +kubebuilder:validation:XValidation:rule="self.source == oldSelf.source",message="source cannot be changed",fieldPath=".source"
+// +kubebuilder:validation:XValidation:rule="(has(self.drill) && self.drill) == (has(oldSelf.drill) && oldSelf.drill)",message="drill cannot be changed",fieldPath=".drill"
+// +kubebuilder:validation:XValidation:rule="!(has(oldSelf.liftRequested) && oldSelf.liftRequested) || (has(self.liftRequested) && self.liftRequested)",message="liftRequested cannot be withdrawn once set",fieldPath=".liftRequested"
+type WarningSpec struct {
+	// level is the colour, or RiskNotice. A yellow or blue warning may be
+	// adjusted to the other colour with a new approval.
+	// +required
+	Level WarningLevel `json:"level"`
+
+	// source is who issued it: Red only National; Orange Ministry (or
+	// National); Yellow, Blue and RiskNotice Provincial. Cannot be changed.
+	// +required
+	Source WarningSource `json:"source"`
+
+	// startTime is when the warning takes effect (RFC 3339).
+	// +required
+	StartTime metav1.Time `json:"startTime"`
+
+	// scope is the area and the systems possibly affected.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=1024
+	Scope string `json:"scope"`
+
+	// harm is the harm that may be done.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=2048
+	Harm string `json:"harm"`
+
+	// precautions are the measures the public and the units should take.
+	// +required
+	// +listType=atomic
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:MaxLength=512
+	Precautions []string `json:"precautions"`
+
+	// timeLimits are the deadline requirements (时限要求).
+	// +optional
+	// +kubebuilder:validation:MaxLength=512
+	TimeLimits string `json:"timeLimits,omitempty"`
+
+	// issuer is the issuing authority (发布机关).
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=256
+	Issuer string `json:"issuer"`
+
+	// hotline is the public consultation telephone number.
+	// +required
+	// +kubebuilder:validation:MaxLength=32
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[+]?[0-9][0-9 -]{2,30}$')",message="must be a telephone number: digits, spaces and dashes, optionally starting with +"
+	Hotline string `json:"hotline"`
+
+	// channels are the names of NotificationChannels, in this namespace, that
+	// the warning is published to.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:MaxLength=253
+	Channels []string `json:"channels,omitempty"`
+
+	// drill marks an exercise: its messages say so in their first words.
+	// Cannot be changed.
+	// +optional
+	Drill bool `json:"drill,omitempty"`
+
+	// liftRequested asks to lift the warning (§4.6): a yellow or blue warning
+	// lifts on the leading group's approval, a red or orange one on the
+	// ministry's directive, a risk notice at once.
+	// +optional
+	LiftRequested bool `json:"liftRequested,omitempty"`
+
+	// incidentRef is the incident the warning turned into, if any.
+	// +optional
+	IncidentRef *IncidentRef `json:"incidentRef,omitempty"`
+}
+
+// WarningPhase is where a warning stands.
+// +kubebuilder:validation:Enum=AwaitingApproval;Published;Lifted
+type WarningPhase string
+
+// Warning phases.
+const (
+	WarningAwaitingApproval WarningPhase = "AwaitingApproval"
+	WarningPublished        WarningPhase = "Published"
+	WarningLifted           WarningPhase = "Lifted"
+)
+
+// WarningStep is one decision in a warning's life.
+type WarningStep struct {
+	// action: Published, Adjusted or Lifted.
+	// +required
+	Action string `json:"action"`
+
+	// level after the step.
+	// +required
+	Level WarningLevel `json:"level"`
+
+	// approvedBy is who approved it (the leading group), if anyone.
+	// +optional
+	ApprovedBy string `json:"approvedBy,omitempty"`
+
+	// directive is the ministry's directive it followed, if any.
+	// +optional
+	Directive string `json:"directive,omitempty"`
+
+	// time the operator took the step.
+	// +required
+	Time metav1.Time `json:"time"`
+}
+
+// Delivery is one message to one channel.
+type Delivery struct {
+	// channel is the NotificationChannel's name.
+	// +required
+	Channel string `json:"channel"`
+
+	// eventID is the message's stable id: a receiver that sees it twice has
+	// seen the same message.
+	// +required
+	EventID string `json:"eventID"`
+
+	// kind of message: Published, Adjusted, Lifted or ReportedUpward.
+	// +required
+	Kind string `json:"kind"`
+
+	// deliveredTime is when the receiver accepted it.
+	// +optional
+	DeliveredTime *metav1.Time `json:"deliveredTime,omitempty"`
+
+	// attempts made so far.
+	// +optional
+	Attempts int32 `json:"attempts,omitempty"`
+
+	// lastAttemptTime is when the last attempt was made.
+	// +optional
+	LastAttemptTime *metav1.Time `json:"lastAttemptTime,omitempty"`
+
+	// lastError is why the last attempt failed; it never holds the address.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	LastError string `json:"lastError,omitempty"`
+}
+
+// WarningStatus is where the warning stands.
+type WarningStatus struct {
+	// observedGeneration is the spec generation this status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// phase: AwaitingApproval, Published or Lifted.
+	// +optional
+	Phase WarningPhase `json:"phase,omitempty"`
+
+	// publishedLevel is the level last published.
+	// +optional
+	PublishedLevel WarningLevel `json:"publishedLevel,omitempty"`
+
+	// publishedTime, adjustedTime and liftedTime are when each happened.
+	// +optional
+	PublishedTime *metav1.Time `json:"publishedTime,omitempty"`
+	// +optional
+	AdjustedTime *metav1.Time `json:"adjustedTime,omitempty"`
+	// +optional
+	LiftedTime *metav1.Time `json:"liftedTime,omitempty"`
+
+	// history of the steps taken, with who approved each.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=64
+	History []WarningStep `json:"history,omitempty"`
+
+	// measures the colour requires while the warning is in force (§4.5).
+	// +optional
+	// +listType=atomic
+	Measures []string `json:"measures,omitempty"`
+
+	// deliveries of each message to each channel.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=256
+	Deliveries []Delivery `json:"deliveries,omitempty"`
+
+	// conditions: Approved, Published, Delivered, Lifted and Ready.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=16
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// Warning is a public-internet cybersecurity warning (§4.2–§4.6).
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=warn;ew,categories=incident
+// +kubebuilder:printcolumn:name="Level",type=string,JSONPath=`.spec.level`
+// +kubebuilder:printcolumn:name="Source",type=string,JSONPath=`.spec.source`
+// +kubebuilder:printcolumn:name="State",type=string,JSONPath=`.status.phase`
+// +kubebuilder:printcolumn:name="Approved By",type=string,JSONPath=`.metadata.annotations.emergency\.netsec\.io/approved-by`
+// +kubebuilder:printcolumn:name="Delivered",type=string,JSONPath=`.status.conditions[?(@.type=="Delivered")].status`
+// +kubebuilder:printcolumn:name="Drill",type=boolean,JSONPath=`.spec.drill`,priority=1
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+type Warning struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// +required
+	Spec WarningSpec `json:"spec"`
+
+	// +optional
+	Status WarningStatus `json:"status,omitempty"`
+}
+
+// WarningList is a list of Warnings.
+//
+// +kubebuilder:object:root=true
+type WarningList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Warning `json:"items"`
+}
+
+func init() {
+	register(&Warning{}, &WarningList{})
+}
