@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 
+	"net/http"
+
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 )
 
@@ -17,6 +20,9 @@ type Config struct {
 	Plan PlanConfig
 	// HolidayCalendar names the HolidayCalendar to count working days in.
 	HolidayCalendar string
+	// Client, when set, is used by the controllers instead of the
+	// manager's (tests wrap it to inject faults).
+	Client client.Client
 	// Controller options for every controller (tests set a queue on the
 	// fake clock).
 	Controller controller.Options
@@ -28,15 +34,21 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 		return fmt.Errorf("setting up indexes: %w", err)
 	}
 	recorder := mgr.GetEventRecorder("incident-operator")
+	c := cfg.Client
+	if c == nil {
+		c = mgr.GetClient()
+	}
 	type setup interface {
 		SetupWithManager(ctrl.Manager, controller.Options) error
 	}
 	for name, r := range map[string]setup{
-		"SecurityIncident": &SecurityIncidentReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: cfg.Clock, Plan: cfg.Plan},
-		"EmergencyResponse": &EmergencyResponseReconciler{Client: mgr.GetClient(), Recorder: recorder, Clock: cfg.Clock, Plan: cfg.Plan,
+		"SecurityIncident": &SecurityIncidentReconciler{Client: c, Recorder: recorder, Clock: cfg.Clock, Plan: cfg.Plan},
+		"EmergencyResponse": &EmergencyResponseReconciler{Client: c, Recorder: recorder, Clock: cfg.Clock, Plan: cfg.Plan,
 			HolidayCalendar: cfg.HolidayCalendar},
-		"WorkGroup":       &WorkGroupReconciler{Client: mgr.GetClient(), Clock: cfg.Clock},
-		"HolidayCalendar": &HolidayCalendarReconciler{Client: mgr.GetClient(), Clock: cfg.Clock},
+		"WorkGroup":       &WorkGroupReconciler{Client: c, Clock: cfg.Clock},
+		"HolidayCalendar": &HolidayCalendarReconciler{Client: c, Clock: cfg.Clock},
+		"Warning": &WarningReconciler{Client: c, APIReader: mgr.GetAPIReader(), Recorder: recorder, Clock: cfg.Clock,
+			HTTP: &http.Client{}},
 	} {
 		if err := r.SetupWithManager(mgr, cfg.Controller); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", name, err)

@@ -137,4 +137,6 @@ func TestIncidentSummarise(t *testing.T) {
 	}
 }
 
-func conditionReason(conds []metav1.Condition, typ string) string { return conditionOf(conds, typ).Reason }
+func conditionReason(conds []metav1.Condition, typ string) string {
+	return conditionOf(conds, typ).Reason
+}

@@ -1,7 +1,12 @@
 package controllers
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io"
+	"sync"
+	"sync/atomic"
 	"os"
 	"path/filepath"
 	"testing"
@@ -49,7 +54,7 @@ func TestControllers(t *testing.T) {
 }
 
 var _ = BeforeSuite(func() {
-	logf.SetLogger(zap.New(zap.WriteTo(GinkgoWriter), zap.UseDevMode(true)))
+	logf.SetLogger(zap.New(zap.WriteTo(io.MultiWriter(GinkgoWriter, operatorLog)), zap.UseDevMode(true)))
 	SetDefaultEventuallyTimeout(15 * time.Second)
 	SetDefaultEventuallyPollingInterval(100 * time.Millisecond)
 	ctx, cancel = context.WithCancel(context.Background())
@@ -88,6 +93,7 @@ var _ = BeforeSuite(func() {
 		Plan:            PlanConfig{TimeZone: shanghai, ReportGrace: time.Hour},
 		HolidayCalendar: "default",
 		Controller:      controller.Options{NewQueue: queueOn(fakeClock)},
+		Client:          faultyStatusWrites(mgr.GetClient()),
 	})).To(Succeed())
 
 	go func() {
@@ -109,6 +115,49 @@ func queueOn(clk clock.WithTicker) func(string, workqueue.TypedRateLimiter[recon
 	return func(name string, rl workqueue.TypedRateLimiter[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
 		return workqueue.NewTypedRateLimitingQueueWithConfig(rl, workqueue.TypedRateLimitingQueueConfig[reconcile.Request]{Name: name, Clock: clk})
 	}
+}
+
+// operatorLog keeps everything the operator logs, to look for leaked secrets.
+var operatorLog = &lockedBuffer{}
+
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// failDeliveryRecords makes the next n status writes that record a delivery
+// fail, as if the operator stopped between sending and recording.
+var failDeliveryRecords atomic.Int32
+
+func faultyStatusWrites(c client.Client) client.Client { return faultyClient{c} }
+
+type faultyClient struct{ client.Client }
+
+func (f faultyClient) Status() client.SubResourceWriter { return faultyWriter{f.Client.Status()} }
+
+type faultyWriter struct{ client.SubResourceWriter }
+
+func (w faultyWriter) Patch(ctx context.Context, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
+	if _, ok := obj.(*v1alpha1.Warning); ok {
+		data, _ := patch.Data(obj)
+		if bytes.Contains(data, []byte("deliveredTime")) && failDeliveryRecords.Load() > 0 {
+			failDeliveryRecords.Add(-1)
+			return errors.New("injected: the operator stopped before recording the delivery")
+		}
+	}
+	return w.SubResourceWriter.Patch(ctx, obj, patch, opts...)
 }
 
 // newNamespace gives each spec a namespace of its own.
