@@ -1,0 +1,312 @@
+package controllers
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/warning"
+)
+
+// receiver is a webhook endpoint on loopback that records what it gets, and
+// fails the first `failures` requests.
+type receiver struct {
+	*httptest.Server
+	mu       sync.Mutex
+	failures int
+	bodies   []map[string]any
+	hits     int
+}
+
+func newReceiver(failures int) *receiver {
+	r := &receiver{failures: failures}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		data, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.hits++
+		if r.failures > 0 {
+			r.failures--
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		body := map[string]any{}
+		_ = json.Unmarshal(data, &body)
+		r.bodies = append(r.bodies, body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
+	}))
+	DeferCleanup(r.Close)
+	return r
+}
+
+// ids are the CloudEvents ids received, in order, duplicates included.
+func (r *receiver) ids() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, b := range r.bodies {
+		id, _ := b["id"].(string)
+		out = append(out, id)
+	}
+	return out
+}
+
+func (r *receiver) texts() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, b := range r.bodies {
+		if t, ok := b["text"].(map[string]any); ok {
+			out = append(out, t["content"].(string))
+		}
+	}
+	return out
+}
+
+func (r *receiver) attempts() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.hits
+}
+
+var _ = Describe("Warning", func() {
+	var ns string
+	BeforeEach(func() {
+		grantRoles()
+		ns = newNamespace()
+	})
+
+	channel := func(name string, typ v1alpha1.ChannelType, audience v1alpha1.Audience, address string) {
+		GinkgoHelper()
+		Expect(k8s.Create(ctx, &corev1.Secret{
+			ObjectMeta: metav1.ObjectMeta{Name: name + "-endpoint", Namespace: ns},
+			StringData: map[string]string{"address": address},
+		})).To(Succeed())
+		Expect(k8s.Create(ctx, &v1alpha1.NotificationChannel{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+			Spec: v1alpha1.NotificationChannelSpec{Type: typ, Audience: audience, SecretRef: v1alpha1.SecretReference{Name: name + "-endpoint"},
+				TimeoutSeconds: 2},
+		})).To(Succeed())
+	}
+	newWarning := func(name string, level v1alpha1.WarningLevel, source v1alpha1.WarningSource, channels ...string) *v1alpha1.Warning {
+		GinkgoHelper()
+		w := &v1alpha1.Warning{
+			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+			Spec: v1alpha1.WarningSpec{
+				Level: level, Source: source, StartTime: metav1.NewTime(time.Now().Truncate(time.Second)),
+				Scope: "Provincial government websites", Harm: "Defacement and data theft",
+				Precautions: []string{"Patch CMS plugins", "Watch for web shells"}, TimeLimits: "Patch within 48 hours",
+				Issuer: "Provincial emergency office", Hotline: "0851-12321", Channels: channels,
+			},
+		}
+		Expect(asUser(dutyOfficer).Create(ctx, w)).To(Succeed())
+		return w
+	}
+	getWarning := func(g Gomega, w *v1alpha1.Warning) *v1alpha1.Warning {
+		out := &v1alpha1.Warning{}
+		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(w), out)).To(Succeed())
+		return out
+	}
+	annotateWarning := func(c client.Client, w *v1alpha1.Warning, kv map[string]string) error {
+		cur := &v1alpha1.Warning{}
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(w), cur); err != nil {
+			return err
+		}
+		patch := client.MergeFrom(cur.DeepCopy())
+		if cur.Annotations == nil {
+			cur.Annotations = map[string]string{}
+		}
+		for k, v := range kv {
+			cur.Annotations[k] = v
+		}
+		return c.Patch(ctx, cur, patch)
+	}
+	editSpec := func(w *v1alpha1.Warning, edit func(*v1alpha1.WarningSpec)) {
+		Eventually(func(g Gomega) {
+			cur := getWarning(g, w)
+			edit(&cur.Spec)
+			g.Expect(asUser(dutyOfficer).Update(ctx, cur)).To(Succeed())
+		}).Should(Succeed())
+	}
+
+	It("refuses a colour from the wrong source, naming the field", func() {
+		w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "bad", Namespace: ns}, Spec: v1alpha1.WarningSpec{
+			Level: v1alpha1.WarningRed, Source: v1alpha1.SourceProvincial, StartTime: metav1.Now(), Scope: "x", Harm: "x",
+			Precautions: []string{"x"}, Issuer: "x", Hotline: "12321"}}
+		refusedWith(k8s.Create(ctx, w), "spec.source", "a red warning comes only from the national office")
+		w.Spec.Level, w.Spec.Source = v1alpha1.WarningYellow, v1alpha1.SourceMinistry
+		refusedWith(k8s.Create(ctx, w), "spec.source", "yellow and blue warnings and risk notices are issued in the province")
+	})
+
+	It("relays a red warning at once, with the red measures, exactly once to its channel", func() {
+		sms := newReceiver(0)
+		channel("sms", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, sms.URL)
+		w := newWarning("red", v1alpha1.WarningRed, v1alpha1.SourceNational, "sms")
+		Eventually(func(g Gomega) {
+			got := getWarning(g, w)
+			g.Expect(got.Status.Phase).To(Equal(v1alpha1.WarningPublished))
+			g.Expect(got.Status.Measures).To(Equal(warning.Measures(v1alpha1.WarningRed)))
+			g.Expect(got.Status.Measures).To(ContainElements("Duty24Hours", "ExpertsAndToolsOnStandby"))
+			g.Expect(conditionOf(got.Status.Conditions, WarningDeliveredCondition).Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(got.Status.Deliveries).To(HaveLen(1))
+			g.Expect(got.Status.Deliveries[0].Attempts).To(Equal(int32(1)))
+		}).Should(Succeed())
+		Expect(sms.ids()).To(Equal([]string{string(w.UID) + "-published"}))
+	})
+
+	It("publishes a yellow warning only after an entitled approval, then reports it upward", func() {
+		wecom, ministry := newReceiver(0), newReceiver(0)
+		channel("wecom", v1alpha1.ChannelWeCom, v1alpha1.AudiencePublic, wecom.URL+"/cgi-bin/webhook/send?key=k")
+		channel("ministry", v1alpha1.ChannelCloudEvents, v1alpha1.AudienceMinistryOffice, ministry.URL)
+		w := newWarning("yellow", v1alpha1.WarningYellow, v1alpha1.SourceProvincial, "wecom")
+		Eventually(func(g Gomega) string {
+			return conditionOf(getWarning(g, w).Status.Conditions, WarningApprovedCondition).Reason
+		}).Should(Equal(warningAwaitingApprovalReason))
+		Consistently(func() int { return wecom.attempts() + ministry.attempts() }, 2*time.Second).Should(BeZero())
+
+		approval := map[string]string{v1alpha1.AnnotationApprovedBy: otherOfficer, v1alpha1.AnnotationApprovedLevel: "Yellow"}
+		refusedWith(annotateWarning(asUser(otherOfficer), w, approval), "rule entitled", otherOfficer)
+		approval[v1alpha1.AnnotationApprovedBy] = dutyOfficer
+		refusedWith(annotateWarning(asUser(dutyOfficer), w, approval), "rule four-eyes")
+
+		approval[v1alpha1.AnnotationApprovedBy] = approverIII
+		Expect(annotateWarning(asUser(approverIII), w, approval)).To(Succeed())
+		Eventually(func(g Gomega) {
+			got := getWarning(g, w)
+			g.Expect(got.Status.Phase).To(Equal(v1alpha1.WarningPublished))
+			g.Expect(got.Status.History).To(HaveLen(1))
+			g.Expect(got.Status.History[0].ApprovedBy).To(Equal(approverIII))
+			g.Expect(got.Status.Measures).To(Equal([]string{"CollectAndReport", "TrackAndAssess", "PublishPrecautionsAndHotline"}))
+			g.Expect(conditionOf(got.Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
+		}).Should(Succeed())
+		Expect(wecom.texts()).To(HaveLen(1))
+		Expect(wecom.texts()[0]).To(ContainSubstring("Yellow"))
+		Expect(ministry.ids()).To(Equal([]string{string(w.UID) + "-reportedupward"}))
+
+		By("an adjustment to blue needs its own approval")
+		editSpec(w, func(s *v1alpha1.WarningSpec) { s.Level = v1alpha1.WarningBlue })
+		Consistently(func(g Gomega) v1alpha1.WarningLevel { return getWarning(g, w).Status.PublishedLevel }, 2*time.Second).Should(Equal(v1alpha1.WarningYellow))
+		Expect(annotateWarning(asUser(approverIII), w, map[string]string{warning.AnnotationApprovedByPrefix + "blue": approverIII})).To(Succeed())
+		Eventually(func(g Gomega) {
+			got := getWarning(g, w)
+			g.Expect(got.Status.PublishedLevel).To(Equal(v1alpha1.WarningBlue))
+			g.Expect(got.Status.AdjustedTime).NotTo(BeNil())
+		}).Should(Succeed())
+
+		By("and lifting needs the lift approval; it ends the measures")
+		editSpec(w, func(s *v1alpha1.WarningSpec) { s.LiftRequested = true })
+		Eventually(func(g Gomega) string {
+			return conditionOf(getWarning(g, w).Status.Conditions, WarningLiftedCondition).Reason
+		}).Should(Equal(warningAwaitingApprovalReason))
+		Expect(annotateWarning(asUser(approverIII), w, map[string]string{warning.AnnotationLiftApprovedBy: approverIII})).To(Succeed())
+		Eventually(func(g Gomega) {
+			got := getWarning(g, w)
+			g.Expect(got.Status.Phase).To(Equal(v1alpha1.WarningLifted))
+			g.Expect(got.Status.Measures).To(BeEmpty())
+			g.Expect(got.Status.LiftedTime).NotTo(BeNil())
+			var actions []string
+			for _, h := range got.Status.History {
+				actions = append(actions, h.Action+"/"+string(h.Level)+"/"+h.ApprovedBy)
+			}
+			g.Expect(actions).To(Equal([]string{"Published/Yellow/" + approverIII, "Adjusted/Blue/" + approverIII, "Lifted/Blue/" + approverIII}))
+		}).Should(Succeed())
+		Eventually(wecom.texts).Should(HaveLen(3))
+
+		By("and an approval once given cannot be changed")
+		refusedWith(annotateWarning(k8s, w, map[string]string{v1alpha1.AnnotationApprovedBy: "admin"}), "rule immutable")
+	})
+
+	It("retries a failing receiver with backoff, delivering once, and never holds up a healthy one", func() {
+		flaky, healthy := newReceiver(2), newReceiver(0)
+		channel("flaky", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, flaky.URL)
+		channel("healthy", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, healthy.URL)
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		Expect(err).NotTo(HaveOccurred())
+		dead := "http://" + l.Addr().String()
+		Expect(l.Close()).To(Succeed())
+		channel("dead", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, dead)
+
+		w := newWarning("orange", v1alpha1.WarningOrange, v1alpha1.SourceMinistry, "flaky", "healthy", "dead")
+		Eventually(healthy.ids, 2*time.Second).Should(HaveLen(1))
+
+		delivery := func(g Gomega, ch string) v1alpha1.Delivery {
+			for _, d := range getWarning(g, w).Status.Deliveries {
+				if d.Channel == ch {
+					return d
+				}
+			}
+			return v1alpha1.Delivery{}
+		}
+		Eventually(func(g Gomega) {
+			g.Expect(delivery(g, "healthy").DeliveredTime).NotTo(BeNil())
+			g.Expect(delivery(g, "flaky").LastError).To(ContainSubstring("503"))
+			g.Expect(delivery(g, "dead").LastError).NotTo(BeEmpty())
+		}).Should(Succeed())
+		// Retries wait on the operator's clock: 1 s, then 2 s.
+		Eventually(func(g Gomega) {
+			fakeClock.Step(2 * time.Second)
+			g.Expect(delivery(g, "flaky").DeliveredTime).NotTo(BeNil())
+		}).Should(Succeed())
+		d := delivery(Default, "flaky")
+		Expect(d.Attempts).To(Equal(int32(3)))
+		Expect(d.LastError).To(BeEmpty())
+		Expect(flaky.ids()).To(Equal([]string{string(w.UID) + "-published"}))
+		Expect(healthy.ids()).To(HaveLen(1))
+		Expect(delivery(Default, "dead").DeliveredTime).To(BeNil())
+		Eventually(func(g Gomega) []string { return eventReasons(g, w) }).Should(ContainElements("Normal/Delivered", "Warning/DeliveryFailed"))
+	})
+
+	It("does not send twice across a stop between sending and recording", func() {
+		rcv := newReceiver(0)
+		channel("cloudevents", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, rcv.URL)
+		failDeliveryRecords.Store(1)
+		w := newWarning("restart", v1alpha1.WarningRed, v1alpha1.SourceNational, "cloudevents")
+		Eventually(func(g Gomega) {
+			fakeClock.Step(time.Second) // the failed reconcile is retried on the operator's clock
+			g.Expect(getWarning(g, w).Status.Deliveries).To(HaveLen(1))
+			g.Expect(getWarning(g, w).Status.Deliveries[0].DeliveredTime).NotTo(BeNil())
+		}).Should(Succeed())
+		Expect(failDeliveryRecords.Load()).To(BeZero())
+		ids := rcv.ids()
+		Expect(ids).To(HaveLen(2), "sent before the stop, and again after it")
+		Expect(ids[0]).To(Equal(ids[1]), "the receiver sees the same event id and drops the second")
+
+		By("what status records as delivered is not sent again")
+		Expect(annotateWarning(k8s, w, map[string]string{"touched": "yes"})).To(Succeed())
+		Consistently(rcv.ids, 2*time.Second).Should(HaveLen(2))
+	})
+
+	It("never shows a channel's address anywhere", func() {
+		secretToken := "TOPSECRET-" + ns
+		channel("robot", v1alpha1.ChannelDingTalk, v1alpha1.AudiencePublic, "http://127.0.0.1:1/robot/send?access_token="+secretToken)
+		w := newWarning("leaky", v1alpha1.WarningRiskNotice, v1alpha1.SourceProvincial, "robot")
+		Eventually(func(g Gomega) string {
+			got := getWarning(g, w)
+			g.Expect(got.Status.Deliveries).To(HaveLen(1))
+			return got.Status.Deliveries[0].LastError
+		}).ShouldNot(BeEmpty())
+		Eventually(func(g Gomega) []string { return eventReasons(g, w) }).Should(ContainElement("Warning/DeliveryFailed"))
+		got := getWarning(Default, w)
+		status, err := json.Marshal(got.Status)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(status)).NotTo(ContainSubstring(secretToken))
+		for _, e := range eventsFor(Default, w) {
+			Expect(e.Note).NotTo(ContainSubstring(secretToken))
+		}
+		Expect(operatorLog.String()).NotTo(ContainSubstring(secretToken))
+		Expect(strings.Count(operatorLog.String(), "127.0.0.1:1/")).To(BeZero())
+	})
+})
