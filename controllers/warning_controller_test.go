@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -141,6 +142,31 @@ var _ = Describe("Warning", func() {
 			g.Expect(asUser(dutyOfficer).Update(ctx, cur)).To(Succeed())
 		}).Should(Succeed())
 	}
+
+	It("takes every sample, and gives each colour its measures", func() {
+		files, err := filepath.Glob(filepath.Join("..", "config", "samples", "emergency_v1alpha1_warning_*.yaml"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(files).To(HaveLen(5))
+		for _, f := range files {
+			w := &v1alpha1.Warning{}
+			Expect(loadYAML(f, w)).To(Succeed())
+			w.Namespace = ns
+			Expect(asUser(dutyOfficer).Create(ctx, w)).To(Succeed(), f)
+			want := v1alpha1.WarningPublished
+			if warning.NeedsApproval(w.Spec.Level) {
+				want = v1alpha1.WarningAwaitingApproval
+			}
+			Eventually(func(g Gomega) {
+				got := getWarning(g, w)
+				g.Expect(got.Status.Phase).To(Equal(want), f)
+				if want == v1alpha1.WarningPublished {
+					g.Expect(got.Status.Measures).To(Equal(warning.Measures(w.Spec.Level)), f)
+				} else {
+					g.Expect(got.Status.Measures).To(BeEmpty(), f)
+				}
+			}).Should(Succeed())
+		}
+	})
 
 	It("refuses a colour from the wrong source, naming the field", func() {
 		w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "bad", Namespace: ns}, Spec: v1alpha1.WarningSpec{
