@@ -410,6 +410,8 @@ func (r *WarningReconciler) summarise(s *warningScope) {
 		}
 	}
 	switch {
+	case len(st.Deliveries) == 0 && st.PublishedTime == nil:
+		r.setCondition(s, WarningDeliveredCondition, metav1.ConditionUnknown, "NotPublished", "Nothing is delivered before the warning is published.")
 	case pending > 0:
 		msg := fmt.Sprintf("%d of %d messages not yet delivered.", pending, len(st.Deliveries))
 		if len(failing) > 0 {

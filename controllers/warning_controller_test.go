@@ -255,6 +255,22 @@ var _ = Describe("Warning", func() {
 		refusedWith(annotateWarning(k8s, w, map[string]string{v1alpha1.AnnotationApprovedBy: "admin"}), "rule immutable")
 	})
 
+	It("lifts a red warning only on the ministry's directive", func() {
+		w := newWarning("red-lift", v1alpha1.WarningRed, v1alpha1.SourceNational)
+		Eventually(func(g Gomega) v1alpha1.WarningPhase { return getWarning(g, w).Status.Phase }).Should(Equal(v1alpha1.WarningPublished))
+		editSpec(w, func(s *v1alpha1.WarningSpec) { s.LiftRequested = true })
+		refusedWith(annotateWarning(asUser(approverIII), w, map[string]string{warning.AnnotationLiftDirective: "D-1"}), "rule entitled")
+		refusedWith(annotateWarning(asUser(approverIII), w, map[string]string{warning.AnnotationLiftApprovedBy: approverIII}), "rule level")
+		Consistently(func(g Gomega) v1alpha1.WarningPhase { return getWarning(g, w).Status.Phase }, time.Second).Should(Equal(v1alpha1.WarningPublished))
+		Expect(annotateWarning(asUser(ministryUser), w, map[string]string{warning.AnnotationLiftDirective: "MIIT-2026-LIFT-3"})).To(Succeed())
+		Eventually(func(g Gomega) {
+			got := getWarning(g, w)
+			g.Expect(got.Status.Phase).To(Equal(v1alpha1.WarningLifted))
+			g.Expect(got.Status.History[len(got.Status.History)-1].Directive).To(Equal("MIIT-2026-LIFT-3"))
+			g.Expect(got.Status.Measures).To(BeEmpty())
+		}).Should(Succeed())
+	})
+
 	It("retries a failing receiver with backoff, delivering once, and never holds up a healthy one", func() {
 		flaky, healthy := newReceiver(2), newReceiver(0)
 		channel("flaky", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, flaky.URL)
