@@ -185,6 +185,8 @@ func (r *EmergencyResponseReconciler) gate(_ context.Context, s *responseScope) 
 	if !started(resp) {
 		resp.Status.Approval = &v1alpha1.Approval{ApprovedBy: v.ApprovedBy, Directive: v.Directive, Level: v.Level, Time: metav1.NewTime(s.now)}
 		resp.Status.StartedTime = &metav1.Time{Time: s.now}
+		waited := s.now.Sub(resp.CreationTimestamp.Time).Seconds()
+		s.events.then(func() { approvalSeconds.WithLabelValues("EmergencyResponse").Observe(max(waited, 0)) })
 		s.events.normal(v1alpha1.ResponseStartedEvent, "Gate", fmt.Sprintf("Level %s response started. %s", v.Level, v.Message))
 	}
 	resp.Status.Phase = v1alpha1.ResponseActive
@@ -302,6 +304,8 @@ func (r *EmergencyResponseReconciler) reconcileWorkGroups(ctx context.Context, s
 	}
 	if resp.Status.WorkGroupsReadyTime == nil {
 		resp.Status.WorkGroupsReadyTime = &metav1.Time{Time: s.now}
+		took := s.now.Sub(resp.Status.StartedTime.Time).Seconds()
+		s.events.then(func() { workGroupsReadySeconds.Observe(max(took, 0)) })
 	}
 	r.setCondition(s, v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionTrue, v1alpha1.ResponseWorkGroupsReadyReason,
 		fmt.Sprintf("All %d work groups are set up.", len(names)))
@@ -405,6 +409,7 @@ func (r *EmergencyResponseReconciler) trackReports(ctx context.Context, s *respo
 
 	var missed []string
 	for _, d := range deadlines {
+		countDecided(s.events, previous[d.Name], d)
 		if d.State == v1alpha1.DeadlineMet && previous[d.Name] != v1alpha1.DeadlineMet {
 			s.events.normal(v1alpha1.ResponseReportSubmittedEvent, "TrackReports", fmt.Sprintf("%s submitted on time.", d.Name))
 		}

@@ -16,7 +16,12 @@ type pendingEvent struct {
 type eventLog struct {
 	drill  bool
 	events []pendingEvent
+	// after runs once the status is written: metrics of the same transitions.
+	after []func()
 }
+
+// then runs f once the status recording the transition is written.
+func (l *eventLog) then(f func()) { l.after = append(l.after, f) }
 
 func (l *eventLog) normal(reason, action, note string) {
 	l.events = append(l.events, pendingEvent{"Normal", reason, action, note})
@@ -36,4 +41,8 @@ func (l *eventLog) flush(rec events.EventRecorder, obj runtime.Object) {
 		rec.Eventf(obj, nil, e.eventType, e.reason, e.action, "%s", truncate(note, 1024))
 	}
 	l.events = nil
+	for _, f := range l.after {
+		f()
+	}
+	l.after = nil
 }

@@ -111,6 +111,10 @@ func (r *SecurityIncidentReconciler) classify(s *incidentScope) {
 		if n := len(st.LevelHistory); n > 100 {
 			st.LevelHistory = st.LevelHistory[n-100:]
 		}
+		if st.Level == "" {
+			took := s.now.Sub(inc.CreationTimestamp.Time).Seconds()
+			s.events.then(func() { classificationSeconds.Observe(max(took, 0)) })
+		}
 		switch {
 		case st.Level == "":
 			s.events.normal(v1alpha1.IncidentClassifiedEvent, "Classify", "Classified: "+cause)
@@ -197,6 +201,7 @@ func (r *SecurityIncidentReconciler) trackDeadlines(s *incidentScope) {
 
 	var missed []string
 	for _, d := range st.Deadlines {
+		countDecided(s.events, previous[d.Name], d)
 		if d.State != v1alpha1.DeadlineMissed {
 			continue
 		}

@@ -33,6 +33,9 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	if err := SetupIndexes(ctx, mgr); err != nil {
 		return fmt.Errorf("setting up indexes: %w", err)
 	}
+	if err := RegisterMetrics(mgr.GetClient()); err != nil {
+		return fmt.Errorf("registering metrics: %w", err)
+	}
 	recorder := mgr.GetEventRecorder("incident-operator")
 	c := cfg.Client
 	if c == nil {

@@ -85,7 +85,6 @@ func (r *WarningReconciler) Reconcile(ctx context.Context, req ctrl.Request) (re
 	}
 	before := w.DeepCopy()
 	s := &warningScope{warning: w, now: r.Clock.Now().Truncate(time.Second), events: &eventLog{drill: w.Spec.Drill}}
-	defer func() { s.events.flush(r.Recorder, w) }()
 
 	if err := r.advance(ctx, s); err != nil {
 		return ctrl.Result{}, err
@@ -96,12 +95,14 @@ func (r *WarningReconciler) Reconcile(ctx context.Context, req ctrl.Request) (re
 	if err := patchStatus(ctx, r.Client, before, w, warningStatus); err != nil {
 		return ctrl.Result{}, err
 	}
+	s.events.flush(r.Recorder, w)
 	sent := w.DeepCopy()
 	retry := r.deliver(ctx, s)
 	r.summarise(s)
 	if err := patchStatus(ctx, r.Client, sent, w, warningStatus); err != nil {
 		return ctrl.Result{}, err
 	}
+	s.events.flush(r.Recorder, w)
 	if retry > 0 {
 		res.RequeueAfter = retry
 	}
@@ -128,6 +129,8 @@ func (r *WarningReconciler) advance(ctx context.Context, s *warningScope) error 
 			return nil
 		}
 		st.Phase, st.PublishedLevel, st.PublishedTime = v1alpha1.WarningPublished, level, &metav1.Time{Time: s.now}
+		waited := s.now.Sub(w.CreationTimestamp.Time).Seconds()
+		s.events.then(func() { approvalSeconds.WithLabelValues("Warning").Observe(max(waited, 0)) })
 		st.Measures = warning.Measures(level)
 		r.step(s, kindPublished, level, by, "")
 		s.events.normal("Published", "Publish", fmt.Sprintf("%s published%s.", levelName(level), byWhom(by)))
@@ -292,8 +295,10 @@ func (r *WarningReconciler) deliver(ctx context.Context, s *warningScope) time.D
 			d.LastAttemptTime = &metav1.Time{Time: s.now}
 			if err == nil {
 				d.DeliveredTime, d.LastError = &metav1.Time{Time: s.now}, ""
+				deliveryOutcomes.WithLabelValues(w.Namespace, d.Channel, "Delivered").Inc()
 			} else {
 				d.LastError = truncate(err.Error(), 1024)
+				deliveryOutcomes.WithLabelValues(w.Namespace, d.Channel, "Failed").Inc()
 			}
 			mu.Unlock()
 			if err != nil {

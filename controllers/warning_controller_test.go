@@ -13,6 +13,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -306,6 +307,8 @@ var _ = Describe("Warning", func() {
 		Expect(d.Attempts).To(Equal(int32(3)))
 		Expect(d.LastError).To(BeEmpty())
 		Expect(flaky.ids()).To(Equal([]string{string(w.UID) + "-published"}))
+		Expect(testutil.ToFloat64(deliveryOutcomes.WithLabelValues(ns, "flaky", "Failed"))).To(Equal(2.0))
+		Expect(testutil.ToFloat64(deliveryOutcomes.WithLabelValues(ns, "flaky", "Delivered"))).To(Equal(1.0))
 		Expect(healthy.ids()).To(HaveLen(1))
 		Expect(delivery(Default, "dead").DeliveredTime).To(BeNil())
 		Eventually(func(g Gomega) []string { return eventReasons(g, w) }).Should(ContainElements("Normal/Delivered", "Warning/DeliveryFailed"))

@@ -1,0 +1,110 @@
+package controllers
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+// The operator's own metrics, served beside controller-runtime's on the
+// manager's metrics endpoint.
+var (
+	deadlineOutcomes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "incident_operator_deadlines_total",
+		Help: "Deadlines decided, by deadline name and outcome (Met, Missed).",
+	}, []string{"deadline", "outcome"})
+
+	classificationSeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "incident_operator_report_to_classification_seconds",
+		Help:    "Time from an incident's report (creation) to its first classification.",
+		Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60},
+	})
+
+	approvalSeconds = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "incident_operator_request_to_approval_seconds",
+		Help:    "Time from a request (response or warning created) to the approval, directive or relay that started it.",
+		Buckets: prometheus.ExponentialBuckets(1, 4, 10),
+	}, []string{"kind"})
+
+	workGroupsReadySeconds = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "incident_operator_approval_to_workgroups_ready_seconds",
+		Help:    "Time from a response's start to all its work groups being ready.",
+		Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60},
+	})
+
+	deliveryOutcomes = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "incident_operator_warning_deliveries_total",
+		Help: "Warning delivery attempts, by namespace, channel and outcome (Delivered, Failed).",
+	}, []string{"namespace", "channel", "outcome"})
+)
+
+// incidentCollector counts incidents by level and drill from the cache when
+// scraped, so the figure is never stale and costs no writes.
+type incidentCollector struct {
+	reader client.Reader
+	desc   *prometheus.Desc
+}
+
+func (c *incidentCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *incidentCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	list := &v1alpha1.SecurityIncidentList{}
+	if err := c.reader.List(ctx, list); err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, err)
+		return
+	}
+	type key struct {
+		level string
+		drill bool
+	}
+	counts := map[key]float64{}
+	for _, l := range []string{"I", "II", "III", "IV", string(v1alpha1.BelowThreshold)} {
+		counts[key{l, false}], counts[key{l, true}] = 0, 0
+	}
+	for _, inc := range list.Items {
+		if inc.Status.Level != "" {
+			counts[key{string(inc.Status.Level), inc.Spec.Drill}]++
+		}
+	}
+	for k, n := range counts {
+		drill := "false"
+		if k.drill {
+			drill = "true"
+		}
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, n, k.level, drill)
+	}
+}
+
+// RegisterMetrics adds the operator's metrics to controller-runtime's
+// registry; the incident gauge reads from r.
+func RegisterMetrics(r client.Reader) error {
+	collectors := []prometheus.Collector{
+		deadlineOutcomes, classificationSeconds, approvalSeconds, workGroupsReadySeconds, deliveryOutcomes,
+		&incidentCollector{reader: r, desc: prometheus.NewDesc("incident_operator_incidents",
+			"Classified incidents by level and drill.", []string{"level", "drill"}, nil)},
+	}
+	for _, c := range collectors {
+		if err := metrics.Registry.Register(c); err != nil {
+			if _, ok := err.(prometheus.AlreadyRegisteredError); !ok {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// countDecided counts a deadline that this reconcile decided.
+func countDecided(l *eventLog, before v1alpha1.DeadlineState, d v1alpha1.Deadline) {
+	if d.State == v1alpha1.DeadlinePending || d.State == before {
+		return
+	}
+	name, state := d.Name, string(d.State)
+	l.then(func() { deadlineOutcomes.WithLabelValues(name, state).Inc() })
+}
