@@ -99,6 +99,7 @@ func TestDefaultRenders(t *testing.T) {
 		"name: workgroups.emergency.netsec.io", "name: holidaycalendars.emergency.netsec.io",
 		"kind: ValidatingAdmissionPolicy", "kind: ValidatingAdmissionPolicyBinding", "kind: MutatingAdmissionPolicy",
 		"policyName: incident-operator-approvals.emergency.netsec.io", "kind: Deployment", "--leader-elect",
+		"kind: NetworkPolicy", "replicas: 2", "runAsNonRoot: true", "--metrics-bind-address=:8443",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("config/default lacks %q", want)
