@@ -49,6 +49,7 @@ test: manifests generate envtest ## Run every test against a real API server (en
 .PHONY: build
 build: manifests generate ## Build the manager binary.
 	$(GO) build -o bin/manager ./cmd
+	$(GO) build -o bin/kubectl-incident ./cmd/kubectl-incident
 
 .PHONY: run
 run: manifests generate envtest ## Run the operator: against $$KUBECONFIG when set, else on an embedded local control plane.

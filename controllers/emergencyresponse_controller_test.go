@@ -12,6 +12,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	"sigs.k8s.io/yaml"
@@ -31,7 +32,10 @@ const (
 	drillPipeline = "system:serviceaccount:gitops:drill-pipeline"
 )
 
-var users = map[string]client.Client{}
+var (
+	users       = map[string]client.Client{}
+	userConfigs = map[string]*rest.Config{}
+)
 
 // asUser returns a client that acts as one of the plan's people.
 func asUser(name string) client.Client {
@@ -43,7 +47,7 @@ func asUser(name string) client.Client {
 	Expect(err).NotTo(HaveOccurred())
 	c, err := client.New(u.Config(), client.Options{Scheme: k8s.Scheme()})
 	Expect(err).NotTo(HaveOccurred())
-	users[name] = c
+	users[name], userConfigs[name] = c, u.Config()
 	return c
 }
 

@@ -213,3 +213,5 @@ func get(g Gomega, inc *v1alpha1.SecurityIncident) *v1alpha1.SecurityIncident {
 	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(inc), out)).To(Succeed())
 	return out
 }
+
+func keyOf(o client.Object) client.ObjectKey { return client.ObjectKeyFromObject(o) }
