@@ -48,6 +48,27 @@ var _ = Describe("kubectl incident", func() {
 		_, err = plugin.EndResponse(ctx, asUser(approverIII), office, "resp", decisionOf(approverIII))
 		Expect(err).NotTo(HaveOccurred())
 		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return getResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseEnded))
+
+		By("the timelines of the response and of its incident, in time order")
+		whats := func(ns, name string) []string {
+			entries, err := plugin.Timeline(ctx, k8s, ns, name)
+			Expect(err).NotTo(HaveOccurred())
+			var out []string
+			for i, e := range entries {
+				if i > 0 {
+					Expect(e.Time).NotTo(BeTemporally("<", entries[i-1].Time))
+				}
+				out = append(out, e.What)
+			}
+			return out
+		}
+		Eventually(func() []string { return whats(office, "resp") }).Should(ContainElements(
+			"response requested by "+dutyOfficer, "approved for level IV by "+approverIII, "started",
+			ContainSubstring("work group resp-recovery (Recovery) set up"), "end approved by "+approverIII, "ended",
+			"deadline UnitSummaryReport due", ContainSubstring("event Normal Started")))
+		Eventually(func() []string { return whats(unit, "outage") }).Should(ContainElements(
+			ContainSubstring("reported by"), ContainSubstring("level — → IV"), "response "+office+"/resp started (level IV)",
+			"response "+office+"/resp ended"))
 	})
 
 	It("approves and lifts a yellow warning", func() {
