@@ -53,7 +53,7 @@ var (
 		{"DataLeak", "互联网用户信息泄露"}, {"VirusOutbreak", "网络病毒爆发"}, {"Other", "其它"}}
 	scopes = [][2]string{{"Nationwide", "全国范围"}, {"MultiProvince", "若干省"}, {"Province", "全省范围"}, {"City", "地市"},
 		{"MultiCounty", "若干区县"}, {"County", "区县"}}
-	levels = [][2]string{{"I", "特别重大网络安全事件"}, {"II", "重大网络安全事件"}, {"III", "较大网络安全事件"}, {"IV", "一般网络安全事件"}}
+	levels     = [][2]string{{"I", "特别重大网络安全事件"}, {"II", "重大网络安全事件"}, {"III", "较大网络安全事件"}, {"IV", "一般网络安全事件"}}
 	unitLevels = [][2]string{{"I", "I级"}, {"II", "II级"}, {"III", "III级"}, {"IV", "IV级"}}
 	supports   = [][2]string{{"ExpertConsultation", "专家咨询"}, {"ResponseTeam", "应急队伍"}, {"Equipment", "技术设备"}, {"Other", "其它"}}
 )
