@@ -44,6 +44,10 @@ envtest: ## Build kube-apiserver, etcd and kubectl from source into bin/k8s (onc
 test: manifests generate envtest ## Run every test against a real API server (envtest).
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) test ./... -count=1 -timeout 30m
 
+.PHONY: test-e2e
+test-e2e: manifests generate envtest ## Play a whole drill with the real kubectl against the operator as its own process.
+	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) bash test/e2e/drill.sh
+
 ##@ Build and run
 
 .PHONY: build

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# End to end: a whole drill with the real kubectl against the operator
+# running as its own process on its local control plane.
+#   incident → response → approval by a separate entitled user → work groups
+#   → progress report → end → summary reports → form → timeline,
+# then a GitOps re-apply that changes nothing, and a clean delete.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+: "${KUBEBUILDER_ASSETS:?run make test-e2e}"
+export PATH="$KUBEBUILDER_ASSETS:$root/bin:$PATH"
+work="$(mktemp -d)"
+passed=0
+failed=0
+start=$(date +%s)
+
+check() { # check "what" command...
+  local what="$1"; shift
+  if "$@" >"$work/out" 2>&1; then passed=$((passed + 1)); echo "ok   $what"
+  else failed=$((failed + 1)); echo "FAIL $what"; sed 's/^/     /' "$work/out"; fi
+}
+
+go build -o bin/manager ./cmd
+go build -o bin/kubectl-incident ./cmd/kubectl-incident
+
+bin/manager --local-dir "$work" --metrics-bind-address 0 --health-probe-bind-address 0 >"$work/manager.log" 2>&1 &
+manager=$!
+cleanup() {
+  kill -INT "$manager" 2>/dev/null || true
+  wait "$manager" 2>/dev/null || true
+  echo "$passed passed, $failed failed"
+  echo "e2e wall time: $(( $(date +%s) - start )) s"
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 120); do
+  [ -s "$work/kubeconfig-drill-pipeline" ] && grep -q "Starting workers" "$work/manager.log" && break
+  sleep 0.5
+done
+export KUBECONFIG="$work/kubeconfig"
+drill="$work/kubeconfig-drill-pipeline"
+duty="$work/kubeconfig-duty-officer"
+samples=(config/samples/emergency_v1alpha1_holidaycalendar_2025.yaml
+         config/samples/emergency_v1alpha1_securityincident_drill_iii.yaml
+         config/samples/emergency_v1alpha1_emergencyresponse_drill_iii.yaml)
+apply_samples() { for f in "${samples[@]}"; do kubectl apply -f "$f"; done; }
+
+check "kubectl apply the drill" apply_samples
+check "the drill incident is classified III and Ready" \
+  kubectl wait --for=condition=Ready --timeout=30s securityincident/drill-provincial-virus-outbreak
+check "its level is III" bash -c '[ "$(kubectl get sinc drill-provincial-virus-outbreak -o jsonpath={.status.level})" = III ]'
+check "the response waits for approval" \
+  kubectl wait --for=jsonpath='{.status.phase}'=AwaitingApproval --timeout=30s er/drill-virus-response
+check "the administrator who created it may not approve it" \
+  bash -c '! kubectl-incident approve response drill-virus-response 2>&1 | tee /dev/stderr | grep -q "^emergencyresponse"'
+check "the drill pipeline approves" kubectl-incident --kubeconfig "$drill" approve response drill-virus-response
+check "work groups ready" kubectl wait --for=condition=WorkGroupsReady --timeout=30s er/drill-virus-response
+check "five work groups exist" bash -c '[ "$(kubectl get wg -l emergency.netsec.io/response=drill-virus-response -o name | wc -l)" = 5 ]'
+report='{"spec":{"lead":"Huang Min","reports":[{"time":"2026-11-25T10:00:00+08:00","unit":"Example Security Support Centre","measures":"Infected segments isolated","effect":"Spread stopped","nextSteps":"Clean and restore","suggestions":"None"}]}}'
+check "a unit's progress report" kubectl --kubeconfig "$duty" patch wg drill-virus-response-recovery --type merge -p "$report"
+check "the report is counted" kubectl wait --for=jsonpath='{.status.reportCount}'=1 --timeout=30s wg/drill-virus-response-recovery
+check "the drill pipeline ends it" kubectl-incident --kubeconfig "$drill" end drill-virus-response
+check "the response ends" kubectl wait --for=condition=Ended --timeout=30s er/drill-virus-response
+now="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+check "both summary reports handed in" kubectl --kubeconfig "$duty" patch er drill-virus-response --type merge -p \
+  "{\"spec\":{\"summaryReports\":{\"unit\":{\"submittedAt\":\"$now\",\"document\":\"DRILL-UNIT-1\"},\"office\":{\"submittedAt\":\"$now\",\"document\":\"DRILL-OFFICE-1\"}}}}"
+check "both report deadlines met" kubectl wait --for=jsonpath='{.status.deadlines[1].state}'=Met --timeout=30s er/drill-virus-response
+check "the unit report is met too" bash -c '[ "$(kubectl get er drill-virus-response -o jsonpath={.status.deadlines[0].state})" = Met ]'
+check "the incident shows its response ended" \
+  kubectl wait --for=jsonpath='{.status.response.phase}'=Ended --timeout=30s sinc/drill-provincial-virus-outbreak
+check "the form ticks the virus box and says drill" \
+  bash -c 'kubectl-incident form drill-provincial-virus-outbreak | tee /dev/stderr | grep -q "☑网络病毒爆发" && kubectl-incident form drill-provincial-virus-outbreak | grep -q "【演练】"'
+check "the HTML form renders" bash -c 'kubectl-incident form drill-provincial-virus-outbreak -o html | grep -q "<h1>贵州省公共互联网网络安全事件报送表</h1>"'
+check "the timeline has the whole story" bash -c 'kubectl-incident timeline drill-virus-response | tee /dev/stderr |
+  grep -q "approved for level III by drill-pipeline" && kubectl-incident timeline drill-virus-response | grep -q "ended$" &&
+  kubectl-incident timeline drill-virus-response | grep -q "progress report to drill-virus-response-recovery"'
+
+rv() { kubectl get sinc,er,hcal -o jsonpath='{range .items[*]}{.metadata.resourceVersion} {end}'; }
+before="$(rv)"
+check "a GitOps re-apply changes nothing" bash -c "$(declare -f apply_samples); samples=(${samples[*]}); apply_samples | grep -v unchanged | (! grep .)"
+sleep 2
+check "and no resourceVersion moved" bash -c "[ \"$before\" = \"$(rv)\" ]"
+check "deleting the drill leaves nothing that blocks deletion" \
+  bash -c "kubectl delete --wait --timeout=30s -f ${samples[2]} -f ${samples[1]} && kubectl delete --wait --timeout=30s wg --all"
+check "nothing is left" bash -c '[ -z "$(kubectl get sinc,er,wg -o name)" ]'
+
+[ "$failed" -eq 0 ]
