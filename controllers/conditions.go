@@ -38,12 +38,15 @@ func truncate(s string, n int) string {
 }
 
 // patchStatus writes an object's status with one merge patch, and only when
-// it changed: an idle cluster's resourceVersions stay still.
+// it changed: an idle cluster's resourceVersions stay still. The patch
+// carries the resourceVersion it was computed from, so a reconcile that read
+// a stale copy from the cache fails with a conflict and runs again on fresh
+// data, instead of taking a step (and announcing it) a second time.
 func patchStatus[T client.Object](ctx context.Context, c client.Client, before, after T, status func(T) any) error {
 	if equality.Semantic.DeepEqual(status(before), status(after)) {
 		return nil
 	}
-	if err := c.Status().Patch(ctx, after, client.MergeFrom(before)); client.IgnoreNotFound(err) != nil {
+	if err := c.Status().Patch(ctx, after, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("writing the status of %T %s/%s: %w", after, after.GetNamespace(), after.GetName(), err)
 	}
 	return nil

@@ -195,6 +195,15 @@ var _ = Describe("EmergencyResponse approval", func() {
 				"resp-information-release", "resp-cross-department-coordination"))
 		}).Should(Succeed())
 		Eventually(func(g Gomega) []string { return eventReasons(g, resp) }).Should(ContainElements("Normal/Started", "Normal/WorkGroupCreated"))
+		started := func(g Gomega) (n int) {
+			for _, r := range eventReasons(g, resp) {
+				if r == "Normal/Started" {
+					n++
+				}
+			}
+			return n
+		}
+		Consistently(started, time.Second).Should(Equal(1), "a stale read must not start the response twice")
 
 		By("the incident shows the response and its timeline")
 		Eventually(func(g Gomega) {

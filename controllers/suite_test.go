@@ -110,12 +110,28 @@ var _ = AfterSuite(func() {
 })
 
 // queueOn makes the controllers' work queues wait on clk, so that a
-// RequeueAfter for a deadline fires when the fake clock passes it.
+// RequeueAfter for a deadline fires when the fake clock passes it. Retries
+// after an error (AddRateLimited) still wait in real time, as they would in
+// production: they are not the plan's deadlines.
 func queueOn(clk clock.WithTicker) func(string, workqueue.TypedRateLimiter[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
 	return func(name string, rl workqueue.TypedRateLimiter[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
-		return workqueue.NewTypedRateLimitingQueueWithConfig(rl, workqueue.TypedRateLimitingQueueConfig[reconcile.Request]{Name: name, Clock: clk})
+		q := workqueue.NewTypedRateLimitingQueueWithConfig(rl, workqueue.TypedRateLimitingQueueConfig[reconcile.Request]{Name: name, Clock: clk})
+		return &realTimeRetries{TypedRateLimitingInterface: q, limiter: rl}
 	}
 }
+
+type realTimeRetries struct {
+	workqueue.TypedRateLimitingInterface[reconcile.Request]
+	limiter workqueue.TypedRateLimiter[reconcile.Request]
+}
+
+func (q *realTimeRetries) AddRateLimited(item reconcile.Request) {
+	time.AfterFunc(q.limiter.When(item), func() { q.Add(item) })
+}
+
+func (q *realTimeRetries) Forget(item reconcile.Request) { q.limiter.Forget(item) }
+
+func (q *realTimeRetries) NumRequeues(item reconcile.Request) int { return q.limiter.NumRequeues(item) }
 
 // operatorLog keeps everything the operator logs, to look for leaked secrets.
 var operatorLog = &lockedBuffer{}
