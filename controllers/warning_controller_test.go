@@ -283,7 +283,7 @@ var _ = Describe("Warning", func() {
 		channel("dead", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, dead)
 
 		w := newWarning("orange", v1alpha1.WarningOrange, v1alpha1.SourceMinistry, "flaky", "healthy", "dead")
-		Eventually(healthy.ids, 2*time.Second).Should(HaveLen(1))
+		Eventually(healthy.ids, 5*time.Second).Should(HaveLen(1))
 
 		delivery := func(g Gomega, ch string) v1alpha1.Delivery {
 			for _, d := range getWarning(g, w).Status.Deliveries {
