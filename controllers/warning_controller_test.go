@@ -147,7 +147,7 @@ var _ = Describe("Warning", func() {
 	It("takes every sample, and gives each colour its measures", func() {
 		files, err := filepath.Glob(filepath.Join("..", "config", "samples", "emergency_v1alpha1_warning_*.yaml"))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(files).To(HaveLen(5))
+		Expect(files).To(HaveLen(6))
 		for _, f := range files {
 			w := &v1alpha1.Warning{}
 			Expect(loadYAML(f, w)).To(Succeed())

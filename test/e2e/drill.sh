@@ -43,13 +43,19 @@ drill="$work/kubeconfig-drill-pipeline"
 duty="$work/kubeconfig-duty-officer"
 samples=(config/samples/emergency_v1alpha1_holidaycalendar_2025.yaml
          config/samples/emergency_v1alpha1_securityincident_drill_iii.yaml
-         config/samples/emergency_v1alpha1_emergencyresponse_drill_iii.yaml)
+         config/samples/emergency_v1alpha1_emergencyresponse_drill_iii.yaml
+         config/samples/emergency_v1alpha1_warning_drill.yaml)
 apply_samples() { for f in "${samples[@]}"; do kubectl apply -f "$f"; done; }
 
 check "kubectl apply the drill" apply_samples
 check "the drill incident is classified III and Ready" \
   kubectl wait --for=condition=Ready --timeout=30s securityincident/drill-provincial-virus-outbreak
 check "its level is III" bash -c '[ "$(kubectl get sinc drill-provincial-virus-outbreak -o jsonpath={.status.level})" = III ]'
+check "the drill warning waits for approval" \
+  kubectl wait --for=jsonpath='{.status.phase}'=AwaitingApproval --timeout=30s warn/drill-yellow-ransomware
+check "the drill pipeline approves the warning" kubectl-incident --kubeconfig "$drill" approve warning drill-yellow-ransomware
+check "the warning is published with its measures" bash -c 'kubectl wait --for=jsonpath={.status.phase}=Published --timeout=30s warn/drill-yellow-ransomware &&
+  kubectl get warn drill-yellow-ransomware -o jsonpath={.status.measures} | grep -q PublishPrecautionsAndHotline'
 check "the response waits for approval" \
   kubectl wait --for=jsonpath='{.status.phase}'=AwaitingApproval --timeout=30s er/drill-virus-response
 check "the administrator who created it may not approve it" \
@@ -76,13 +82,16 @@ check "the timeline has the whole story" bash -c 'kubectl-incident timeline dril
   grep -q "approved for level III by drill-pipeline" && kubectl-incident timeline drill-virus-response | grep -q "ended$" &&
   kubectl-incident timeline drill-virus-response | grep -q "progress report to drill-virus-response-recovery"'
 
-rv() { kubectl get sinc,er,hcal -o jsonpath='{range .items[*]}{.metadata.resourceVersion} {end}'; }
+check "the drill pipeline lifts the warning" kubectl-incident --kubeconfig "$drill" lift drill-yellow-ransomware
+check "the warning is lifted" kubectl wait --for=jsonpath='{.status.phase}'=Lifted --timeout=30s warn/drill-yellow-ransomware
+
+rv() { kubectl get sinc,er,hcal,warn -o jsonpath='{range .items[*]}{.metadata.resourceVersion} {end}'; }
 before="$(rv)"
 check "a GitOps re-apply changes nothing" bash -c "$(declare -f apply_samples); samples=(${samples[*]}); apply_samples | grep -v unchanged | (! grep .)"
 sleep 2
 check "and no resourceVersion moved" bash -c "[ \"$before\" = \"$(rv)\" ]"
 check "deleting the drill leaves nothing that blocks deletion" \
-  bash -c "kubectl delete --wait --timeout=30s -f ${samples[2]} -f ${samples[1]} && kubectl delete --wait --timeout=30s wg --all"
-check "nothing is left" bash -c '[ -z "$(kubectl get sinc,er,wg -o name)" ]'
+  bash -c "kubectl delete --wait --timeout=30s -f ${samples[3]} -f ${samples[2]} -f ${samples[1]} && kubectl delete --wait --timeout=30s wg --all"
+check "nothing is left" bash -c '[ -z "$(kubectl get sinc,er,wg,warn -o name)" ]'
 
 [ "$failed" -eq 0 ]
