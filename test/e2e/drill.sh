@@ -28,8 +28,8 @@ manager=$!
 cleanup() {
   kill -INT "$manager" 2>/dev/null || true
   wait "$manager" 2>/dev/null || true
-  echo "$passed passed, $failed failed"
   echo "e2e wall time: $(( $(date +%s) - start )) s"
+  echo "$passed passed, $failed failed"
   rm -rf "$work"
 }
 trap cleanup EXIT
