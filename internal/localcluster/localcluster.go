@@ -57,6 +57,9 @@ func Start(opts Options) (*Cluster, error) {
 	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
 		return nil, fmt.Errorf("no cluster given and KUBEBUILDER_ASSETS is not set: run `make run`, which builds the local control plane, or pass --kubeconfig")
 	}
+	if err := os.MkdirAll(filepath.Dir(opts.KubeconfigPath), 0o700); err != nil {
+		return nil, err
+	}
 	env := &envtest.Environment{
 		CRDDirectoryPaths:     []string{opts.CRDDir},
 		ErrorIfCRDPathMissing: true,
