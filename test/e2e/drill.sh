@@ -3,7 +3,8 @@
 # running as its own process on its local control plane.
 #   incident → response → approval by a separate entitled user → work groups
 #   → progress report → end → summary reports → form → timeline,
-# then a GitOps re-apply that changes nothing, and a clean delete.
+# then a GitOps re-apply that changes nothing, and a clean delete. The
+# local directory does not exist beforehand, as on a fresh clone.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -23,7 +24,7 @@ check() { # check "what" command...
 go build -o bin/manager ./cmd
 go build -o bin/kubectl-incident ./cmd/kubectl-incident
 
-bin/manager --local-dir "$work" --metrics-bind-address 0 --health-probe-bind-address 0 >"$work/manager.log" 2>&1 &
+bin/manager --local-dir "$work/local" --metrics-bind-address 0 --health-probe-bind-address 0 >"$work/manager.log" 2>&1 &
 manager=$!
 cleanup() {
   kill -INT "$manager" 2>/dev/null || true
@@ -35,12 +36,12 @@ cleanup() {
 trap cleanup EXIT
 
 for _ in $(seq 1 120); do
-  [ -s "$work/kubeconfig-drill-pipeline" ] && grep -q "Starting workers" "$work/manager.log" && break
+  [ -s "$work/local/kubeconfig-drill-pipeline" ] && grep -q "Starting workers" "$work/manager.log" && break
   sleep 0.5
 done
-export KUBECONFIG="$work/kubeconfig"
-drill="$work/kubeconfig-drill-pipeline"
-duty="$work/kubeconfig-duty-officer"
+export KUBECONFIG="$work/local/kubeconfig"
+drill="$work/local/kubeconfig-drill-pipeline"
+duty="$work/local/kubeconfig-duty-officer"
 samples=(config/samples/emergency_v1alpha1_holidaycalendar_2025.yaml
          config/samples/emergency_v1alpha1_securityincident_drill_iii.yaml
          config/samples/emergency_v1alpha1_emergencyresponse_drill_iii.yaml
