@@ -9,6 +9,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
@@ -134,9 +135,7 @@ func (r *WarningReconciler) advance(ctx context.Context, s *warningScope) error 
 		st.Measures = warning.Measures(level)
 		r.step(s, kindPublished, level, by, "")
 		s.events.normal("Published", "Publish", fmt.Sprintf("%s published%s.", levelName(level), byWhom(by)))
-		if err := r.owe(ctx, s, kindPublished, w.Spec.Channels); err != nil {
-			return err
-		}
+		owe(s, kindPublished, w.Spec.Channels)
 		if w.Spec.Source == v1alpha1.SourceProvincial && warning.NeedsApproval(level) {
 			// §4.4: reported to the ministry office and copied to the
 			// provincial emergency-management department.
@@ -144,9 +143,7 @@ func (r *WarningReconciler) advance(ctx context.Context, s *warningScope) error 
 			if err != nil {
 				return err
 			}
-			if err := r.owe(ctx, s, kindReportedUpward, upward); err != nil {
-				return err
-			}
+			owe(s, kindReportedUpward, upward)
 		}
 		return nil
 	case level != st.PublishedLevel:
@@ -159,7 +156,8 @@ func (r *WarningReconciler) advance(ctx context.Context, s *warningScope) error 
 		st.Measures = warning.Measures(level)
 		r.step(s, kindAdjusted, level, by, "")
 		s.events.normal("Adjusted", "Adjust", fmt.Sprintf("Adjusted from %s to %s%s.", levelName(previous), levelName(level), byWhom(by)))
-		return r.owe(ctx, s, kindAdjusted, w.Spec.Channels)
+		owe(s, kindAdjusted, w.Spec.Channels)
+		return nil
 	case w.Spec.LiftRequested:
 		ok, by, directive := warning.Lift(w.Annotations, st.PublishedLevel)
 		if !ok {
@@ -170,7 +168,8 @@ func (r *WarningReconciler) advance(ctx context.Context, s *warningScope) error 
 		st.Phase, st.LiftedTime, st.Measures = v1alpha1.WarningLifted, &metav1.Time{Time: s.now}, nil
 		r.step(s, kindLifted, st.PublishedLevel, by, directive)
 		s.events.normal("Lifted", "Lift", fmt.Sprintf("%s lifted%s; its measures end.", levelName(st.PublishedLevel), byWhom(by+directive)))
-		return r.owe(ctx, s, kindLifted, w.Spec.Channels)
+		owe(s, kindLifted, w.Spec.Channels)
+		return nil
 	}
 	return nil
 }
@@ -215,7 +214,7 @@ func (r *WarningReconciler) step(s *warningScope, action string, level v1alpha1.
 
 // owe records one message to each channel, under an id that every retry
 // reuses: the warning's UID, the kind, and for adjustments their number.
-func (r *WarningReconciler) owe(_ context.Context, s *warningScope, kind string, channels []string) error {
+func owe(s *warningScope, kind string, channels []string) {
 	w, st := s.warning, &s.warning.Status
 	id := fmt.Sprintf("%s-%s", w.UID, strings.ToLower(kind))
 	if kind == kindAdjusted {
@@ -224,7 +223,6 @@ func (r *WarningReconciler) owe(_ context.Context, s *warningScope, kind string,
 	for _, ch := range channels {
 		st.Deliveries = append(st.Deliveries, v1alpha1.Delivery{Channel: ch, EventID: id, Kind: kind})
 	}
-	return nil
 }
 
 func countSteps(h []v1alpha1.WarningStep, action string) int {
@@ -344,8 +342,8 @@ func (r *WarningReconciler) send(ctx context.Context, w *v1alpha1.Warning, d *v1
 }
 
 func reasonOf(err error) string {
-	if s, ok := err.(interface{ Status() metav1.Status }); ok {
-		return strings.ToLower(string(s.Status().Reason))
+	if reason := apierrors.ReasonForError(err); reason != metav1.StatusReasonUnknown {
+		return strings.ToLower(string(reason))
 	}
 	return "cannot be read"
 }
