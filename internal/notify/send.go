@@ -96,7 +96,9 @@ func Send(ctx context.Context, c *http.Client, e Endpoint, m Message, now time.T
 		return fail(nil, "receiver answered HTTP %d without an errcode", resp.StatusCode)
 	}
 	if *reply.ErrCode != 0 {
-		return fail(nil, "receiver rejected the message: errcode %d, errmsg %q", *reply.ErrCode, text.Truncate(reply.ErrMsg, 200))
+		// Redact before cutting: a secret cut in two would no longer match.
+		errmsg := text.Truncate(redact(reply.ErrMsg, e), 200)
+		return fail(nil, "receiver rejected the message: errcode %d, errmsg %q", *reply.ErrCode, errmsg)
 	}
 	return nil
 }
