@@ -3,7 +3,6 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -13,58 +12,10 @@ import (
 	"github.com/netsec-io/incident-operator/internal/workday"
 )
 
-// buildCalendar turns a HolidayCalendar into working-day arithmetic. A year
-// counts as covered when any day of it is listed.
+// buildCalendar turns a HolidayCalendar into working-day arithmetic and the
+// years it covers; see workday.FromSpec.
 func buildCalendar(hc *v1alpha1.HolidayCalendar) (*workday.Calendar, []int, error) {
-	loc, err := time.LoadLocation(hc.Spec.TimeZone)
-	if err != nil {
-		return nil, nil, fmt.Errorf("spec.timeZone %q: %w", hc.Spec.TimeZone, err)
-	}
-	years := map[int]bool{}
-	var holidays, workdays []workday.Date
-	for i, h := range hc.Spec.Holidays {
-		start, err := workday.ParseDate(h.Start)
-		if err != nil {
-			return nil, nil, fmt.Errorf("spec.holidays[%d].start: %w", i, err)
-		}
-		end := start
-		if h.End != "" {
-			if end, err = workday.ParseDate(h.End); err != nil {
-				return nil, nil, fmt.Errorf("spec.holidays[%d].end: %w", i, err)
-			}
-		}
-		for d := start; !after(d, end); d = next(d) {
-			holidays = append(holidays, d)
-			years[d.Year] = true
-		}
-	}
-	for i, w := range hc.Spec.Workdays {
-		d, err := workday.ParseDate(w.Date)
-		if err != nil {
-			return nil, nil, fmt.Errorf("spec.workdays[%d].date: %w", i, err)
-		}
-		workdays = append(workdays, d)
-		years[d.Year] = true
-	}
-	var ys []int
-	for y := range years {
-		ys = append(ys, y)
-	}
-	sort.Ints(ys)
-	cal, err := workday.New(loc, ys, holidays, workdays)
-	if err != nil {
-		return nil, nil, err
-	}
-	return cal, ys, nil
-}
-
-func next(d workday.Date) workday.Date {
-	t := time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, time.UTC)
-	return workday.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
-}
-
-func after(a, b workday.Date) bool {
-	return time.Date(a.Year, a.Month, a.Day, 0, 0, 0, 0, time.UTC).After(time.Date(b.Year, b.Month, b.Day, 0, 0, 0, 0, time.UTC))
+	return workday.FromSpec(hc.Spec)
 }
 
 // loadCalendar reads the named HolidayCalendar. When it is missing or

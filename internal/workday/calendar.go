@@ -81,6 +81,16 @@ func (d Date) addDays(n int) Date {
 	return dateOf(d.midnightUTC().AddDate(0, 0, n))
 }
 
+// Next returns the day after d.
+func (d Date) Next() Date {
+	return d.addDays(1)
+}
+
+// After reports whether d is a later day than o.
+func (d Date) After(o Date) bool {
+	return d.midnightUTC().After(o.midnightUTC())
+}
+
 // weekend reports whether d is a Saturday or a Sunday.
 func (d Date) weekend() bool {
 	switch d.midnightUTC().Weekday() {
