@@ -19,7 +19,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
-	"github.com/netsec-io/incident-operator/internal/report"
+	"github.com/netsec-io/incident-operator/internal/deadline"
 	"github.com/netsec-io/incident-operator/test/builder"
 )
 
@@ -264,7 +264,7 @@ var _ = Describe("EmergencyResponse approval", func() {
 			wg := &v1alpha1.WorkGroup{}
 			g.Expect(k8s.Get(ctx, key, wg)).To(Succeed())
 			g.Expect(wg.Status.ReportCount).To(Equal(int32(1)))
-			g.Expect(conditionOf(wg.Status.Conditions, WorkGroupStaffedCondition).Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(conditionOf(wg.Status.Conditions, v1alpha1.WorkGroupStaffedCondition).Status).To(Equal(metav1.ConditionTrue))
 		}).Should(Succeed())
 
 		wg := &v1alpha1.WorkGroup{}
@@ -358,7 +358,7 @@ var _ = Describe("EmergencyResponse approval", func() {
 		}).Should(Equal(v1alpha1.ResponseDrillMismatchReason))
 		Consistently(func(g Gomega) []v1alpha1.WorkGroup {
 			list := &v1alpha1.WorkGroupList{}
-			g.Expect(k8s.List(ctx, list, client.InNamespace(office), client.MatchingLabels{labelResponse: "mixed"})).To(Succeed())
+			g.Expect(k8s.List(ctx, list, client.InNamespace(office), client.MatchingLabels{v1alpha1.LabelResponse: "mixed"})).To(Succeed())
 			return list.Items
 		}, 2*time.Second).Should(BeEmpty())
 	})
@@ -522,5 +522,5 @@ func weekdaysAfter(t time.Time, n int) time.Time {
 }
 
 func deadline2(resp *v1alpha1.EmergencyResponse, name string) v1alpha1.Deadline {
-	return report.Find(resp.Status.Deadlines, name)
+	return deadline.Find(resp.Status.Deadlines, name)
 }

@@ -3,10 +3,8 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -19,8 +17,11 @@ import (
 // HolidayCalendarReconciler says whether a calendar can be read, and which
 // years it covers.
 type HolidayCalendarReconciler struct {
-	client.Client
-	Clock clock.PassiveClock
+	kit
+}
+
+type calendarScope struct {
+	*pass[*v1alpha1.HolidayCalendar]
 }
 
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=holidaycalendars/status,verbs=get;update;patch
@@ -31,21 +32,32 @@ func (r *HolidayCalendarReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 	if err := r.Get(ctx, req.NamespacedName, hc); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	before := hc.DeepCopy()
-	now := r.Clock.Now().Truncate(time.Second)
-	hc.Status.ObservedGeneration = hc.Generation
-	if _, years, err := buildCalendar(hc); err != nil {
-		hc.Status.Years = nil
-		setCondition(&hc.Status.Conditions, hc.Generation, now, v1alpha1.ConditionReady, metav1.ConditionFalse, "Invalid", err.Error())
-	} else {
-		hc.Status.Years = make([]int32, len(years))
-		for i, y := range years {
-			hc.Status.Years[i] = int32(y)
-		}
-		setCondition(&hc.Status.Conditions, hc.Generation, now, v1alpha1.ConditionReady, metav1.ConditionTrue, "Valid",
-			fmt.Sprintf("Covers %d year(s); other years count weekends only.", len(years)))
+	s := &calendarScope{pass: begin(r.kit, hc, false)}
+	return run(ctx, r.kit, s.pass, s, []step[*calendarScope]{r.read}, func(*calendarScope) {})
+}
+
+// read checks every date and lists the years covered. Ready is the verdict
+// itself: a calendar that cannot be read is not ready.
+func (r *HolidayCalendarReconciler) read(_ context.Context, s *calendarScope) error {
+	_, years, err := buildCalendar(s.obj)
+	s.setValid(years, err)
+	return nil
+}
+
+// setValid lists the years covered, or says what cannot be read.
+func (s *calendarScope) setValid(years []int, err error) {
+	st := &s.obj.Status
+	if err != nil {
+		st.Years = nil
+		s.set(v1alpha1.ConditionReady, metav1.ConditionFalse, v1alpha1.CalendarInvalidReason, err.Error())
+		return
 	}
-	return ctrl.Result{}, patchStatus(ctx, r.Client, before, hc, func(o *v1alpha1.HolidayCalendar) any { return o.Status })
+	st.Years = make([]int32, len(years))
+	for i, y := range years {
+		st.Years[i] = int32(y)
+	}
+	s.set(v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.CalendarValidReason,
+		fmt.Sprintf("Covers %d year(s); other years count weekends only.", len(years)))
 }
 
 // SetupWithManager registers the reconciler.

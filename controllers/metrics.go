@@ -100,11 +100,9 @@ func RegisterMetrics(r client.Reader) error {
 	return nil
 }
 
-// countDecided counts a deadline that this reconcile decided.
-func countDecided(l *eventLog, before v1alpha1.DeadlineState, d v1alpha1.Deadline) {
-	if d.State == v1alpha1.DeadlinePending || d.State == before {
-		return
-	}
+// countDecided counts a deadline that this reconcile decided, once its
+// status is written.
+func countDecided(l *eventLog, d v1alpha1.Deadline) {
 	name, state := d.Name, string(d.State)
 	l.then(func() { deadlineOutcomes.WithLabelValues(name, state).Inc() })
 }

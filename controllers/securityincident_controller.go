@@ -3,15 +3,10 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/duration"
-	kerrors "k8s.io/apimachinery/pkg/util/errors"
-	"k8s.io/client-go/tools/events"
-	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -21,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/deadline"
 	"github.com/netsec-io/incident-operator/internal/level"
 	"github.com/netsec-io/incident-operator/internal/report"
 )
@@ -37,18 +33,13 @@ type PlanConfig struct {
 // SecurityIncidentReconciler classifies incidents and tracks their
 // reporting deadlines.
 type SecurityIncidentReconciler struct {
-	client.Client
-	Recorder events.EventRecorder
-	Clock    clock.PassiveClock
-	Plan     PlanConfig
+	kit
+	Plan PlanConfig
 }
 
 // incidentScope is what the steps of one reconcile share.
 type incidentScope struct {
-	ctx      context.Context
-	incident *v1alpha1.SecurityIncident
-	now      time.Time
-	events   *eventLog
+	*pass[*v1alpha1.SecurityIncident]
 	// formCompleteAt is now when the full form is in, else nil.
 	formCompleteAt *time.Time
 }
@@ -60,202 +51,95 @@ type incidentScope struct {
 // Reconcile computes the incident's level, its form's completeness and its
 // deadlines, writes the status once if it changed, and comes back when the
 // next deadline falls due.
-func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, err error) {
+func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	incident := &v1alpha1.SecurityIncident{}
 	if err := r.Get(ctx, req.NamespacedName, incident); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	before := incident.DeepCopy()
-	s := &incidentScope{
-		ctx:      ctx,
-		incident: incident,
-		now:      r.Clock.Now().Truncate(time.Second),
-		events:   &eventLog{drill: incident.Spec.Drill},
-	}
-	defer func() {
-		if perr := patchStatus(ctx, r.Client, before, incident, incidentStatus); perr != nil {
-			err = kerrors.NewAggregate([]error{err, perr})
-			return
-		}
-		s.events.flush(r.Recorder, incident)
-	}()
-
-	for _, step := range []func(*incidentScope){r.classify, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.summarise} {
-		step(s)
-	}
-	if err := r.linkResponse(s); err != nil {
-		return ctrl.Result{}, err
-	}
-	incident.Status.ObservedGeneration = incident.Generation
-
-	if next := report.Next(incident.Status.Deadlines); next != nil {
-		res.RequeueAfter = max(next.Sub(s.now), time.Second)
-	}
-	return res, nil
+	s := &incidentScope{pass: begin(r.kit, incident, incident.Spec.Drill)}
+	return run(ctx, r.kit, s.pass, s, []step[*incidentScope]{
+		r.classify, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.linkResponse,
+	}, r.summarise)
 }
 
 // classify applies §3 and records every change of level.
-func (r *SecurityIncidentReconciler) classify(s *incidentScope) {
-	inc, st := s.incident, &s.incident.Status
+func (r *SecurityIncidentReconciler) classify(_ context.Context, s *incidentScope) error {
+	inc, st := s.obj, &s.obj.Status
 	got := level.Classify(&inc.Spec)
-
 	if got.Level != st.Level {
-		cause := "no criterion of §3 is reached"
-		if len(got.Reasons) > 0 {
-			cause = strings.Join(got.Reasons, "; ")
-		}
-		st.LevelHistory = append(st.LevelHistory, v1alpha1.LevelChange{
-			Time: metav1.NewTime(s.now), From: st.Level, To: got.Level,
-			Generation: inc.Generation, Cause: truncate(cause, 2048),
-		})
-		if n := len(st.LevelHistory); n > 100 {
-			st.LevelHistory = st.LevelHistory[n-100:]
-		}
-		if st.Level == "" {
-			took := s.now.Sub(inc.CreationTimestamp.Time).Seconds()
-			s.events.then(func() { classificationSeconds.Observe(max(took, 0)) })
-		}
-		switch {
-		case st.Level == "":
-			s.events.normal(v1alpha1.IncidentClassifiedEvent, "Classify", "Classified: "+cause)
-		case level.Rank(got.Level) > level.Rank(st.Level):
-			s.events.normal(v1alpha1.IncidentLevelRaisedEvent, "Classify", fmt.Sprintf("Level raised from %s to %s: %s", levelWords(st.Level), levelWords(got.Level), cause))
-		default:
-			s.events.warning(v1alpha1.IncidentLevelLoweredEvent, "Classify", fmt.Sprintf("Level lowered from %s to %s after the facts were corrected: %s", levelWords(st.Level), levelWords(got.Level), cause))
-		}
+		s.recordLevelChange(got)
 	}
 	st.Level = got.Level
 	st.LevelReasons = got.Reasons
 	if st.ClassifiedTime == nil {
 		st.ClassifiedTime = &metav1.Time{Time: s.now}
 	}
-
-	if got.Level == v1alpha1.BelowThreshold {
-		msg := "No criterion of §3 is reached"
-		if len(got.Below) > 0 {
-			msg += ": " + strings.Join(got.Below, "; ")
-		}
-		setCondition(&st.Conditions, inc.Generation, s.now, v1alpha1.IncidentClassifiedCondition, metav1.ConditionTrue,
-			v1alpha1.IncidentBelowThresholdReason, truncate(msg+".", 32768))
-		return
-	}
-	setCondition(&st.Conditions, inc.Generation, s.now, v1alpha1.IncidentClassifiedCondition, metav1.ConditionTrue,
-		v1alpha1.IncidentLevelComputedReason, truncate(strings.Join(got.Reasons, "; ")+".", 32768))
+	s.setClassified(got)
+	return nil
 }
 
 // checkSuggestion flags a reporter's suggested level that differs.
-func (r *SecurityIncidentReconciler) checkSuggestion(s *incidentScope) {
-	inc, st := s.incident, &s.incident.Status
-	suggested := inc.Spec.SuggestedLevel
-	if suggested == "" || v1alpha1.IncidentLevel(suggested) == st.Level {
-		msg := "No level was suggested."
-		if suggested != "" {
-			msg = fmt.Sprintf("The reporter suggested level %s, as the criteria give.", suggested)
-		}
-		setCondition(&st.Conditions, inc.Generation, s.now, v1alpha1.IncidentSuggestionMatchedCondition, metav1.ConditionTrue,
-			v1alpha1.IncidentSuggestionMatchesReason, msg)
-		return
-	}
-	msg := fmt.Sprintf("The reporter suggested level %s; the criteria of §3 give %s.", suggested, levelWords(st.Level))
-	old := meta.FindStatusCondition(s.incident.Status.Conditions, v1alpha1.IncidentSuggestionMatchedCondition)
-	if old == nil || old.Message != msg {
-		s.events.warning(v1alpha1.IncidentSuggestionDiffersEvent, "Classify", msg)
-	}
-	setCondition(&st.Conditions, inc.Generation, s.now, v1alpha1.IncidentSuggestionMatchedCondition, metav1.ConditionFalse,
-		v1alpha1.IncidentSuggestionDiffersReason, msg)
+func (r *SecurityIncidentReconciler) checkSuggestion(_ context.Context, s *incidentScope) error {
+	s.setSuggestionMatched(s.obj.Spec.SuggestedLevel, s.obj.Status.Level)
+	return nil
 }
 
-// checkForm says whether the annex form is complete.
-func (r *SecurityIncidentReconciler) checkForm(s *incidentScope) {
-	inc, st := s.incident, &s.incident.Status
+// checkForm says whether the annex form is complete, and by when a quick
+// notice owes it.
+func (r *SecurityIncidentReconciler) checkForm(_ context.Context, s *incidentScope) error {
+	inc := s.obj
 	missing := report.MissingFields(&inc.Spec)
 	if len(missing) == 0 {
 		s.formCompleteAt = &s.now
-		if c := meta.FindStatusCondition(st.Conditions, v1alpha1.IncidentFormCompleteCondition); c != nil && c.Status == metav1.ConditionFalse {
-			s.events.normal(v1alpha1.IncidentFormCompletedEvent, "CheckForm", "The full report form is in.")
-		}
-		setCondition(&st.Conditions, inc.Generation, s.now, v1alpha1.IncidentFormCompleteCondition, metav1.ConditionTrue,
-			v1alpha1.IncidentFormCompleteReason, "Every box of the report form is filled in.")
-		return
 	}
-	list := strings.Join(missing, ", ")
-	reason, msg := v1alpha1.IncidentFormIncompleteReason, "The report form lacks "+list+"."
+	var due *time.Time
 	if inc.Spec.ReportChannel == v1alpha1.ReportQuickNotice {
-		due := report.EndOfLocalDay(inc.Spec.DiscoveredAt.Time, r.Plan.TimeZone)
-		reason, msg = v1alpha1.IncidentFormPendingReason, fmt.Sprintf("The full form is owed by %s and still lacks %s.", due.Format(time.RFC3339), list)
-		if !s.now.Before(due) {
-			reason, msg = v1alpha1.IncidentFormOverdueReason, fmt.Sprintf("The full form was due by %s and still lacks %s.", due.Format(time.RFC3339), list)
-		}
+		t := report.EndOfLocalDay(inc.Spec.DiscoveredAt.Time, r.Plan.TimeZone)
+		due = &t
 	}
-	setCondition(&st.Conditions, inc.Generation, s.now, v1alpha1.IncidentFormCompleteCondition, metav1.ConditionFalse, reason, msg)
+	s.setFormComplete(missing, due)
+	return nil
 }
 
 // trackDeadlines decides the reporting deadlines and announces misses.
-func (r *SecurityIncidentReconciler) trackDeadlines(s *incidentScope) {
-	inc, st := s.incident, &s.incident.Status
-	previous := map[string]v1alpha1.DeadlineState{}
-	for _, d := range st.Deadlines {
-		previous[d.Name] = d.State
+func (r *SecurityIncidentReconciler) trackDeadlines(_ context.Context, s *incidentScope) error {
+	inc, st := s.obj, &s.obj.Status
+	owed := report.Owed(&inc.Spec, inc.CreationTimestamp.Time, s.formCompleteAt, r.Plan.ReportGrace, r.Plan.TimeZone)
+	out := deadline.Track(st.Deadlines, owed, s.now)
+	st.Deadlines = out.Deadlines
+	st.NextDeadline = nil
+	if out.Next != nil {
+		st.NextDeadline = &metav1.Time{Time: *out.Next}
+		s.wakeAt(*out.Next)
 	}
-	st.Deadlines = report.Deadlines(&inc.Spec, inc.CreationTimestamp.Time, s.formCompleteAt, r.Plan.ReportGrace, r.Plan.TimeZone, s.now, st.Deadlines)
-
-	var missed []string
-	for _, d := range st.Deadlines {
-		countDecided(s.events, previous[d.Name], d)
-		if d.State != v1alpha1.DeadlineMissed {
-			continue
+	for _, d := range out.Decided {
+		countDecided(&s.events, d)
+		if d.State == v1alpha1.DeadlineMissed {
+			s.events.add(r.missedEvent(inc, d))
 		}
-		missed = append(missed, fmt.Sprintf("%s (due %s)", d.Name, d.DueTime.In(r.Plan.TimeZone).Format(time.RFC3339)))
-		if previous[d.Name] == v1alpha1.DeadlineMissed {
-			continue
-		}
-		if d.Name == v1alpha1.DeadlineInitialReport {
-			late := inc.CreationTimestamp.Sub(inc.Spec.DiscoveredAt.Time)
-			s.events.warning(v1alpha1.IncidentReportedLateEvent, "TrackDeadlines", fmt.Sprintf(
-				"Reported %s after discovery; the plan asks for an immediate report (allowed: %s).",
-				duration.HumanDuration(late), duration.ShortHumanDuration(r.Plan.ReportGrace)))
-			continue
-		}
-		s.events.warning(v1alpha1.IncidentDeadlineMissedEvent, "TrackDeadlines", fmt.Sprintf(
-			"%s was due at %s and was not met.", d.Name, d.DueTime.In(r.Plan.TimeZone).Format(time.RFC3339)))
 	}
-	if next := report.Next(st.Deadlines); next != nil {
-		st.NextDeadline = &metav1.Time{Time: *next}
-	} else {
-		st.NextDeadline = nil
-	}
-	if len(missed) > 0 {
-		setCondition(&st.Conditions, inc.Generation, s.now, v1alpha1.IncidentDeadlinesMetCondition, metav1.ConditionFalse,
-			v1alpha1.IncidentDeadlineMissedReason, "Missed: "+strings.Join(missed, ", ")+".")
-		return
-	}
-	setCondition(&st.Conditions, inc.Generation, s.now, v1alpha1.IncidentDeadlinesMetCondition, metav1.ConditionTrue,
-		v1alpha1.IncidentDeadlinesOnTimeReason, "No deadline has been missed.")
+	s.setDeadlinesMet(out.Missed, r.Plan.TimeZone)
+	return nil
 }
 
-// summarise sets Ready: classified, with the full form in hand.
-func (r *SecurityIncidentReconciler) summarise(s *incidentScope) {
-	inc, st := s.incident, &s.incident.Status
-	form := meta.FindStatusCondition(st.Conditions, v1alpha1.IncidentFormCompleteCondition)
-	if form != nil && form.Status == metav1.ConditionTrue {
-		setCondition(&st.Conditions, inc.Generation, s.now, v1alpha1.ConditionReady, metav1.ConditionTrue,
-			v1alpha1.IncidentReadyReason, fmt.Sprintf("Classified as %s with the full report form.", levelWords(st.Level)))
-		return
+// missedEvent tells a missed deadline: a late first report says by how much.
+func (r *SecurityIncidentReconciler) missedEvent(inc *v1alpha1.SecurityIncident, d v1alpha1.Deadline) event {
+	if d.Name == v1alpha1.DeadlineInitialReport {
+		late := inc.CreationTimestamp.Sub(inc.Spec.DiscoveredAt.Time)
+		return warningEvent(v1alpha1.IncidentReportedLateEvent, "TrackDeadlines", fmt.Sprintf(
+			"Reported %s after discovery; the plan asks for an immediate report (allowed: %s).",
+			duration.HumanDuration(late), duration.ShortHumanDuration(r.Plan.ReportGrace)))
 	}
-	msg := "Waiting for the full report form."
-	if form != nil {
-		msg = form.Message
-	}
-	setCondition(&st.Conditions, inc.Generation, s.now, v1alpha1.ConditionReady, metav1.ConditionFalse,
-		v1alpha1.IncidentFormIncompleteReason, msg)
+	return warningEvent(v1alpha1.IncidentDeadlineMissedEvent, "TrackDeadlines", fmt.Sprintf(
+		"%s was due at %s and was not met.", d.Name, d.DueTime.In(r.Plan.TimeZone).Format(time.RFC3339)))
 }
 
 // linkResponse shows the response that covers the incident, and the
 // incident's timeline.
-func (r *SecurityIncidentReconciler) linkResponse(s *incidentScope) error {
-	inc, st := s.incident, &s.incident.Status
+func (r *SecurityIncidentReconciler) linkResponse(ctx context.Context, s *incidentScope) error {
+	inc, st := s.obj, &s.obj.Status
 	list := &v1alpha1.EmergencyResponseList{}
-	if err := r.List(s.ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}); err != nil {
+	if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}); err != nil {
 		return fmt.Errorf("listing the responses of incident %s/%s: %w", inc.Namespace, inc.Name, err)
 	}
 	var cover *v1alpha1.EmergencyResponse
@@ -283,7 +167,12 @@ func (r *SecurityIncidentReconciler) linkResponse(s *incidentScope) error {
 	return nil
 }
 
-func incidentStatus(i *v1alpha1.SecurityIncident) any { return i.Status }
+// summarise sets Ready: classified, with the full form in hand.
+func (r *SecurityIncidentReconciler) summarise(s *incidentScope) {
+	summarise(s.pass, v1alpha1.IncidentReadyReason,
+		fmt.Sprintf("Classified as %s with the full report form.", levelWords(s.obj.Status.Level)),
+		v1alpha1.IncidentClassifiedCondition, v1alpha1.IncidentFormCompleteCondition)
+}
 
 // incidentsOfResponse wakes the incidents a response covers.
 func incidentsOfResponse(_ context.Context, o client.Object) []reconcile.Request {
@@ -306,6 +195,7 @@ func (r *SecurityIncidentReconciler) SetupWithManager(mgr ctrl.Manager, opts con
 		Complete(r)
 }
 
+// levelWords is an incident level in a sentence.
 func levelWords(l v1alpha1.IncidentLevel) string {
 	if l == v1alpha1.BelowThreshold {
 		return "below threshold"

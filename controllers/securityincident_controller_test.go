@@ -36,7 +36,7 @@ var _ = Describe("SecurityIncident", func() {
 				g.Expect(condition(got, v1alpha1.IncidentFormCompleteCondition).Reason).To(Equal(form))
 				g.Expect(condition(got, v1alpha1.ConditionReady).Status).To(Equal(ready))
 				g.Expect(got.Status.LevelHistory).To(HaveLen(1))
-				g.Expect(deadline(got, v1alpha1.DeadlineInitialReport).State).To(Equal(v1alpha1.DeadlineMet))
+				g.Expect(deadlineOf(got, v1alpha1.DeadlineInitialReport).State).To(Equal(v1alpha1.DeadlineMet))
 				for _, c := range got.Status.Conditions {
 					g.Expect(c.ObservedGeneration).To(Equal(got.Generation), c.Type)
 				}
@@ -103,7 +103,7 @@ var _ = Describe("SecurityIncident", func() {
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		Eventually(func(g Gomega) {
 			got := get(g, inc)
-			g.Expect(deadline(got, v1alpha1.DeadlineInitialReport).State).To(Equal(v1alpha1.DeadlineMissed))
+			g.Expect(deadlineOf(got, v1alpha1.DeadlineInitialReport).State).To(Equal(v1alpha1.DeadlineMissed))
 			c := condition(got, v1alpha1.IncidentDeadlinesMetCondition)
 			g.Expect(c.Status).To(Equal(metav1.ConditionFalse))
 			g.Expect(c.Message).To(HavePrefix("Missed: InitialReport"))
@@ -167,8 +167,8 @@ var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, 
 		due := midnightAfter(inc.Spec.DiscoveredAt.Time)
 		Eventually(func(g Gomega) {
 			got := get(g, inc)
-			g.Expect(deadline(got, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlinePending))
-			g.Expect(deadline(got, v1alpha1.DeadlineFullForm).DueTime.Time).To(BeTemporally("==", due))
+			g.Expect(deadlineOf(got, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlinePending))
+			g.Expect(deadlineOf(got, v1alpha1.DeadlineFullForm).DueTime.Time).To(BeTemporally("==", due))
 			g.Expect(got.Status.NextDeadline).NotTo(BeNil())
 			g.Expect(got.Status.NextDeadline.Time).To(BeTemporally("==", due))
 			g.Expect(condition(got, v1alpha1.IncidentFormCompleteCondition).Message).To(ContainSubstring("spec.reporter.contact.email"))
@@ -177,7 +177,7 @@ var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, 
 		completeForm(inc)
 		Eventually(func(g Gomega) {
 			got := get(g, inc)
-			g.Expect(deadline(got, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlineMet))
+			g.Expect(deadlineOf(got, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlineMet))
 			g.Expect(condition(got, v1alpha1.IncidentFormCompleteCondition).Status).To(Equal(metav1.ConditionTrue))
 			g.Expect(condition(got, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
 			g.Expect(got.Status.NextDeadline).To(BeNil())
@@ -190,20 +190,20 @@ var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, 
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		due := midnightAfter(inc.Spec.DiscoveredAt.Time)
 		Eventually(func(g Gomega) v1alpha1.DeadlineState {
-			return deadline(get(g, inc), v1alpha1.DeadlineFullForm).State
+			return deadlineOf(get(g, inc), v1alpha1.DeadlineFullForm).State
 		}).Should(Equal(v1alpha1.DeadlinePending))
 
 		// One second before midnight nothing changes.
 		fakeClock.SetTime(due.Add(-time.Second))
 		Consistently(func(g Gomega) v1alpha1.DeadlineState {
-			return deadline(get(g, inc), v1alpha1.DeadlineFullForm).State
+			return deadlineOf(get(g, inc), v1alpha1.DeadlineFullForm).State
 		}, 2*time.Second).Should(Equal(v1alpha1.DeadlinePending))
 
 		// At midnight the requeue the operator asked for fires.
 		fakeClock.SetTime(due)
 		Eventually(func(g Gomega) {
 			got := get(g, inc)
-			g.Expect(deadline(got, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlineMissed))
+			g.Expect(deadlineOf(got, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlineMissed))
 			g.Expect(condition(got, v1alpha1.IncidentFormCompleteCondition).Reason).To(Equal(v1alpha1.IncidentFormOverdueReason))
 			g.Expect(condition(got, v1alpha1.IncidentDeadlinesMetCondition).Reason).To(Equal(v1alpha1.IncidentDeadlineMissedReason))
 		}).Should(Succeed())
@@ -213,7 +213,7 @@ var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, 
 		completeForm(inc)
 		Eventually(func(g Gomega) {
 			got := get(g, inc)
-			d := deadline(got, v1alpha1.DeadlineFullForm)
+			d := deadlineOf(got, v1alpha1.DeadlineFullForm)
 			g.Expect(d.State).To(Equal(v1alpha1.DeadlineMissed))
 			g.Expect(d.CompletedTime).NotTo(BeNil())
 			g.Expect(condition(got, v1alpha1.IncidentFormCompleteCondition).Status).To(Equal(metav1.ConditionTrue))
@@ -225,7 +225,7 @@ var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, 
 		Expect(k8s.List(ctx, got, client.InNamespace(ns))).To(Succeed())
 		for _, inc := range got.Items {
 			if inc.Name == "met" {
-				Expect(deadline(&inc, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlineMet))
+				Expect(deadlineOf(&inc, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlineMet))
 			}
 		}
 	})

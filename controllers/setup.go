@@ -46,14 +46,13 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	type setup interface {
 		SetupWithManager(ctrl.Manager, controller.Options) error
 	}
+	k := kit{Client: c, Recorder: recorder, Clock: cfg.Clock}
 	for name, r := range map[string]setup{
-		"SecurityIncident": &SecurityIncidentReconciler{Client: c, Recorder: recorder, Clock: cfg.Clock, Plan: cfg.Plan},
-		"EmergencyResponse": &EmergencyResponseReconciler{Client: c, Recorder: recorder, Clock: cfg.Clock, Plan: cfg.Plan,
-			HolidayCalendar: cfg.HolidayCalendar},
-		"WorkGroup":       &WorkGroupReconciler{Client: c, Clock: cfg.Clock},
-		"HolidayCalendar": &HolidayCalendarReconciler{Client: c, Clock: cfg.Clock},
-		"Warning": &WarningReconciler{Client: c, APIReader: mgr.GetAPIReader(), Recorder: recorder, Clock: cfg.Clock,
-			HTTP: &http.Client{}},
+		"SecurityIncident":  &SecurityIncidentReconciler{kit: k, Plan: cfg.Plan},
+		"EmergencyResponse": &EmergencyResponseReconciler{kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar},
+		"WorkGroup":         &WorkGroupReconciler{kit: k},
+		"HolidayCalendar":   &HolidayCalendarReconciler{kit: k},
+		"Warning":           &WarningReconciler{kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}},
 	} {
 		if err := r.SetupWithManager(mgr, cfg.Controller); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", name, err)

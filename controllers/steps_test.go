@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	clocktesting "k8s.io/utils/clock/testing"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/test/builder"
@@ -76,7 +77,7 @@ func TestGateAndMeasures(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := &EmergencyResponseReconciler{}
 			tc.resp.Status.Level, tc.resp.Status.Phase = v1alpha1.LevelIII, v1alpha1.ResponseAwaitingApproval
-			s := &responseScope{response: tc.resp, incidents: tc.incidents, now: now, events: &eventLog{}}
+			s := &responseScope{pass: begin(testKit(now), tc.resp, tc.resp.Spec.Drill), incidents: tc.incidents}
 			if err := r.gate(t.Context(), s); err != nil {
 				t.Fatal(err)
 			}
@@ -119,9 +120,12 @@ func TestIncidentSummarise(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			r := &SecurityIncidentReconciler{Plan: PlanConfig{TimeZone: loc, ReportGrace: time.Hour}}
-			s := &incidentScope{incident: tc.inc, now: now, events: &eventLog{}}
-			r.classify(s)
-			r.checkForm(s)
+			s := &incidentScope{pass: begin(testKit(now), tc.inc, false)}
+			for _, step := range []step[*incidentScope]{r.classify, r.checkForm} {
+				if err := step(t.Context(), s); err != nil {
+					t.Fatal(err)
+				}
+			}
 			r.summarise(s)
 			got := [2]string{string(conditionOf(tc.inc.Status.Conditions, v1alpha1.ConditionReady).Status),
 				conditionReason(tc.inc.Status.Conditions, v1alpha1.IncidentFormCompleteCondition)}
@@ -136,6 +140,9 @@ func TestIncidentSummarise(t *testing.T) {
 		})
 	}
 }
+
+// testKit is a kit with only a clock, for steps that need no cluster.
+func testKit(now time.Time) kit { return kit{Clock: clocktesting.NewFakePassiveClock(now)} }
 
 func conditionReason(conds []metav1.Condition, typ string) string {
 	return conditionOf(conds, typ).Reason

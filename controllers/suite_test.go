@@ -35,7 +35,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
-	"github.com/netsec-io/incident-operator/internal/report"
+	"github.com/netsec-io/incident-operator/internal/deadline"
 )
 
 var (
@@ -49,6 +49,9 @@ var (
 )
 
 func TestControllers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs an API server: run make test")
+	}
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "Controllers Suite")
 }
@@ -218,9 +221,9 @@ func conditionOf(conds []metav1.Condition, typ string) metav1.Condition {
 	return metav1.Condition{}
 }
 
-// deadline returns a deadline of an incident, or an empty one.
-func deadline(inc *v1alpha1.SecurityIncident, name string) v1alpha1.Deadline {
-	return report.Find(inc.Status.Deadlines, name)
+// deadlineOf returns a deadline of an incident, or an empty one.
+func deadlineOf(inc *v1alpha1.SecurityIncident, name string) v1alpha1.Deadline {
+	return deadline.Find(inc.Status.Deadlines, name)
 }
 
 // get reads an incident afresh.

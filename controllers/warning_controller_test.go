@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/approval"
 	"github.com/netsec-io/incident-operator/internal/warning"
 )
 
@@ -154,7 +155,7 @@ var _ = Describe("Warning", func() {
 			w.Namespace = ns
 			Expect(asUser(dutyOfficer).Create(ctx, w)).To(Succeed(), f)
 			want := v1alpha1.WarningPublished
-			if warning.NeedsApproval(w.Spec.Level) {
+			if approval.NeedsApproval(w.Spec.Level) {
 				want = v1alpha1.WarningAwaitingApproval
 			}
 			Eventually(func(g Gomega) {
@@ -187,7 +188,7 @@ var _ = Describe("Warning", func() {
 			g.Expect(got.Status.Phase).To(Equal(v1alpha1.WarningPublished))
 			g.Expect(got.Status.Measures).To(Equal(warning.Measures(v1alpha1.WarningRed)))
 			g.Expect(got.Status.Measures).To(ContainElements("Duty24Hours", "ExpertsAndToolsOnStandby"))
-			g.Expect(conditionOf(got.Status.Conditions, WarningDeliveredCondition).Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(conditionOf(got.Status.Conditions, v1alpha1.WarningDeliveredCondition).Status).To(Equal(metav1.ConditionTrue))
 			g.Expect(got.Status.Deliveries).To(HaveLen(1))
 			g.Expect(got.Status.Deliveries[0].Attempts).To(Equal(int32(1)))
 		}).Should(Succeed())
@@ -200,8 +201,8 @@ var _ = Describe("Warning", func() {
 		channel("ministry", v1alpha1.ChannelCloudEvents, v1alpha1.AudienceMinistryOffice, ministry.URL)
 		w := newWarning("yellow", v1alpha1.WarningYellow, v1alpha1.SourceProvincial, "wecom")
 		Eventually(func(g Gomega) string {
-			return conditionOf(getWarning(g, w).Status.Conditions, WarningApprovedCondition).Reason
-		}).Should(Equal(warningAwaitingApprovalReason))
+			return conditionOf(getWarning(g, w).Status.Conditions, v1alpha1.WarningApprovedCondition).Reason
+		}).Should(Equal(v1alpha1.WarningAwaitingApprovalReason))
 		Consistently(func() int { return wecom.attempts() + ministry.attempts() }, 2*time.Second).Should(BeZero())
 
 		approval := map[string]string{v1alpha1.AnnotationApprovedBy: otherOfficer, v1alpha1.AnnotationApprovedLevel: "Yellow"}
@@ -226,7 +227,7 @@ var _ = Describe("Warning", func() {
 		By("an adjustment to blue needs its own approval")
 		editSpec(w, func(s *v1alpha1.WarningSpec) { s.Level = v1alpha1.WarningBlue })
 		Consistently(func(g Gomega) v1alpha1.WarningLevel { return getWarning(g, w).Status.PublishedLevel }, 2*time.Second).Should(Equal(v1alpha1.WarningYellow))
-		Expect(annotateWarning(asUser(approverIII), w, map[string]string{warning.AnnotationApprovedByPrefix + "blue": approverIII})).To(Succeed())
+		Expect(annotateWarning(asUser(approverIII), w, map[string]string{v1alpha1.AnnotationApprovedByPrefix + "blue": approverIII})).To(Succeed())
 		Eventually(func(g Gomega) {
 			got := getWarning(g, w)
 			g.Expect(got.Status.PublishedLevel).To(Equal(v1alpha1.WarningBlue))
@@ -236,9 +237,9 @@ var _ = Describe("Warning", func() {
 		By("and lifting needs the lift approval; it ends the measures")
 		editSpec(w, func(s *v1alpha1.WarningSpec) { s.LiftRequested = true })
 		Eventually(func(g Gomega) string {
-			return conditionOf(getWarning(g, w).Status.Conditions, WarningLiftedCondition).Reason
-		}).Should(Equal(warningAwaitingApprovalReason))
-		Expect(annotateWarning(asUser(approverIII), w, map[string]string{warning.AnnotationLiftApprovedBy: approverIII})).To(Succeed())
+			return conditionOf(getWarning(g, w).Status.Conditions, v1alpha1.WarningLiftedCondition).Reason
+		}).Should(Equal(v1alpha1.WarningAwaitingApprovalReason))
+		Expect(annotateWarning(asUser(approverIII), w, map[string]string{v1alpha1.AnnotationLiftApprovedBy: approverIII})).To(Succeed())
 		Eventually(func(g Gomega) {
 			got := getWarning(g, w)
 			g.Expect(got.Status.Phase).To(Equal(v1alpha1.WarningLifted))
@@ -246,7 +247,7 @@ var _ = Describe("Warning", func() {
 			g.Expect(got.Status.LiftedTime).NotTo(BeNil())
 			var actions []string
 			for _, h := range got.Status.History {
-				actions = append(actions, h.Action+"/"+string(h.Level)+"/"+h.ApprovedBy)
+				actions = append(actions, string(h.Action)+"/"+string(h.Level)+"/"+h.ApprovedBy)
 			}
 			g.Expect(actions).To(Equal([]string{"Published/Yellow/" + approverIII, "Adjusted/Blue/" + approverIII, "Lifted/Blue/" + approverIII}))
 		}).Should(Succeed())
@@ -260,10 +261,10 @@ var _ = Describe("Warning", func() {
 		w := newWarning("red-lift", v1alpha1.WarningRed, v1alpha1.SourceNational)
 		Eventually(func(g Gomega) v1alpha1.WarningPhase { return getWarning(g, w).Status.Phase }).Should(Equal(v1alpha1.WarningPublished))
 		editSpec(w, func(s *v1alpha1.WarningSpec) { s.LiftRequested = true })
-		refusedWith(annotateWarning(asUser(approverIII), w, map[string]string{warning.AnnotationLiftDirective: "D-1"}), "rule entitled")
-		refusedWith(annotateWarning(asUser(approverIII), w, map[string]string{warning.AnnotationLiftApprovedBy: approverIII}), "rule level")
+		refusedWith(annotateWarning(asUser(approverIII), w, map[string]string{v1alpha1.AnnotationLiftDirective: "D-1"}), "rule entitled")
+		refusedWith(annotateWarning(asUser(approverIII), w, map[string]string{v1alpha1.AnnotationLiftApprovedBy: approverIII}), "rule level")
 		Consistently(func(g Gomega) v1alpha1.WarningPhase { return getWarning(g, w).Status.Phase }, time.Second).Should(Equal(v1alpha1.WarningPublished))
-		Expect(annotateWarning(asUser(ministryUser), w, map[string]string{warning.AnnotationLiftDirective: "MIIT-2026-LIFT-3"})).To(Succeed())
+		Expect(annotateWarning(asUser(ministryUser), w, map[string]string{v1alpha1.AnnotationLiftDirective: "MIIT-2026-LIFT-3"})).To(Succeed())
 		Eventually(func(g Gomega) {
 			got := getWarning(g, w)
 			g.Expect(got.Status.Phase).To(Equal(v1alpha1.WarningLifted))

@@ -3,10 +3,8 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -16,16 +14,14 @@ import (
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 )
 
-// Condition of a WorkGroup: Staffed is True once it has a lead.
-const (
-	WorkGroupStaffedCondition = "Staffed"
-)
-
 // WorkGroupReconciler summarises a work group: whether it is staffed, and
 // its progress reports.
 type WorkGroupReconciler struct {
-	client.Client
-	Clock clock.PassiveClock
+	kit
+}
+
+type workGroupScope struct {
+	*pass[*v1alpha1.WorkGroup]
 }
 
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=workgroups/status,verbs=get;update;patch
@@ -36,10 +32,13 @@ func (r *WorkGroupReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	if err := r.Get(ctx, req.NamespacedName, wg); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	before := wg.DeepCopy()
-	now := r.Clock.Now().Truncate(time.Second)
-	st := &wg.Status
-	st.ObservedGeneration = wg.Generation
+	s := &workGroupScope{pass: begin(r.kit, wg, false)}
+	return run(ctx, r.kit, s.pass, s, []step[*workGroupScope]{r.countReports, r.checkStaffed}, r.summarise)
+}
+
+// countReports counts the progress reports and finds the latest.
+func (r *WorkGroupReconciler) countReports(_ context.Context, s *workGroupScope) error {
+	wg, st := s.obj, &s.obj.Status
 	st.ReportCount = int32(len(wg.Spec.Reports))
 	st.LastReportTime = nil
 	for _, rep := range wg.Spec.Reports {
@@ -48,16 +47,30 @@ func (r *WorkGroupReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 			st.LastReportTime = &t
 		}
 	}
-	if wg.Spec.Lead != "" {
-		setCondition(&st.Conditions, wg.Generation, now, WorkGroupStaffedCondition, metav1.ConditionTrue, "LeadAssigned",
-			fmt.Sprintf("Led by %s with %d members.", wg.Spec.Lead, len(wg.Spec.Members)))
-	} else {
-		setCondition(&st.Conditions, wg.Generation, now, WorkGroupStaffedCondition, metav1.ConditionFalse, "NoLead",
-			"No lead yet: set spec.lead.")
+	return nil
+}
+
+// checkStaffed says whether the work group has a lead.
+func (r *WorkGroupReconciler) checkStaffed(_ context.Context, s *workGroupScope) error {
+	s.setStaffed(s.obj.Spec.Lead, len(s.obj.Spec.Members))
+	return nil
+}
+
+// summarise sets Ready: a work group is ready once it exists; Staffed says
+// whether it is led.
+func (r *WorkGroupReconciler) summarise(s *workGroupScope) {
+	summarise(s.pass, v1alpha1.WorkGroupSetUpReason,
+		fmt.Sprintf("%s work group set up; %d progress reports.", s.obj.Spec.Type, s.obj.Status.ReportCount))
+}
+
+// setStaffed names the lead, or asks for one.
+func (s *workGroupScope) setStaffed(lead string, members int) {
+	if lead == "" {
+		s.set(v1alpha1.WorkGroupStaffedCondition, metav1.ConditionFalse, v1alpha1.WorkGroupNoLeadReason, "No lead yet: set spec.lead.")
+		return
 	}
-	setCondition(&st.Conditions, wg.Generation, now, v1alpha1.ConditionReady, metav1.ConditionTrue, "SetUp",
-		fmt.Sprintf("%s work group set up; %d progress reports.", wg.Spec.Type, st.ReportCount))
-	return ctrl.Result{}, patchStatus(ctx, r.Client, before, wg, func(o *v1alpha1.WorkGroup) any { return o.Status })
+	s.set(v1alpha1.WorkGroupStaffedCondition, metav1.ConditionTrue, v1alpha1.WorkGroupLeadAssignedReason,
+		fmt.Sprintf("Led by %s with %d members.", lead, members))
 }
 
 // SetupWithManager registers the reconciler.

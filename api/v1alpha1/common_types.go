@@ -27,3 +27,13 @@ const (
 // ConditionReady is the summary condition of every kind in this group, so
 // that `kubectl wait --for=condition=Ready` and GitOps health checks work.
 const ConditionReady = "Ready"
+
+// Limits shared by every kind's status. The markers on the fields carry the
+// same numbers; api/v1alpha1/limits_test.go checks the generated CRDs agree.
+const (
+	// MaxConditionMessage is the length of a condition's message
+	// (metav1.Condition).
+	MaxConditionMessage = 32768
+	// MaxEventNote is the length of an event's note (events.k8s.io/v1).
+	MaxEventNote = 1024
+)

@@ -91,6 +91,8 @@ const (
 	ResponseCalendarYearMissingReason = "YearNotCovered"
 	// ResponseReadyReason: active, approved, staffed with its work groups.
 	ResponseReadyReason = "Ready"
+	// ResponseNotReadyReason: a condition that Ready summarises is not yet known.
+	ResponseNotReadyReason = "NotReady"
 )
 
 // Event reasons of an EmergencyResponse.

@@ -75,3 +75,11 @@ const (
 	// local calendar day of discovery (§4.1).
 	DeadlineFullForm = "FullForm"
 )
+
+// Limits of an incident's status, shared with the markers on its fields.
+const (
+	// MaxLevelHistory is the number of level changes kept (LevelHistory MaxItems).
+	MaxLevelHistory = 100
+	// MaxLevelCause is the length of a level change's cause (MaxLength).
+	MaxLevelCause = 2048
+)

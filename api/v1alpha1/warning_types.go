@@ -128,7 +128,7 @@ const (
 type WarningStep struct {
 	// action: Published, Adjusted or Lifted.
 	// +required
-	Action string `json:"action"`
+	Action WarningAction `json:"action"`
 
 	// level after the step.
 	// +required
@@ -160,7 +160,7 @@ type Delivery struct {
 
 	// kind of message: Published, Adjusted, Lifted or ReportedUpward.
 	// +required
-	Kind string `json:"kind"`
+	Kind DeliveryKind `json:"kind"`
 
 	// deliveredTime is when the receiver accepted it.
 	// +optional

@@ -1,7 +1,8 @@
-// Package approval decides whether a response may start or end, from the
-// decisions the API server admitted as annotations (config/admission checks
-// who may write them). It is pure: annotations and the level in, a verdict
-// out.
+// Package approval decides, from the decisions the API server admitted as
+// annotations (config/admission checks who may write them), whether a
+// response may start or end (§5.3, §5.6) and whether a warning may be
+// published, adjusted or lifted (§4.4, §4.6). Every decision gives the same
+// Verdict. It is pure: annotations and levels in, a verdict out.
 package approval
 
 import (
@@ -16,11 +17,13 @@ type Verdict struct {
 	Passed bool
 	// Reason is a CamelCase condition reason; Message a sentence to act on.
 	Reason, Message string
-	// ApprovedBy and Directive are the decision that opened the gate.
+	// ApprovedBy and Directive are the decision that opened the gate; both
+	// are empty for a gate that needs no decision.
 	ApprovedBy, Directive string
-	// Level is the level the decision covers.
-	Level v1alpha1.Level
 }
+
+// By names who opened the gate: the approver or the directive.
+func (v Verdict) By() string { return v.ApprovedBy + v.Directive }
 
 // ByDirective says whether a level's response starts and ends on the
 // ministry's directive (I, II) rather than the leading group's approval.
@@ -59,7 +62,7 @@ func decide(ann map[string]string, level v1alpha1.Level, approvalKey, directiveK
 				key, value, covered, level, what, level),
 		}
 	}
-	v := Verdict{Passed: true, Level: level}
+	v := Verdict{Passed: true}
 	if ByDirective(level) {
 		v.Reason, v.Directive = v1alpha1.ResponseDirectedReason, value
 		v.Message = fmt.Sprintf("Directive %s covers this level %s response.", value, level)

@@ -65,3 +65,35 @@ func TestEnd(t *testing.T) {
 		t.Errorf("End() of a I response on directive = %+v", v)
 	}
 }
+
+func TestApprovedByAndLift(t *testing.T) {
+	ann := map[string]string{
+		v1alpha1.AnnotationApprovedBy: "li", v1alpha1.AnnotationApprovedLevel: "Yellow",
+		"emergency.netsec.io/approved-by.blue": "zhao",
+	}
+	cases := map[string]struct {
+		level v1alpha1.WarningLevel
+		want  string
+	}{
+		"the publication approval covers its colour": {v1alpha1.WarningYellow, "li"},
+		"an adjustment approval covers the new one":  {v1alpha1.WarningBlue, "zhao"},
+		"nothing covers red":                         {v1alpha1.WarningRed, ""},
+	}
+	for name, tc := range cases {
+		if got := WarningApprovedBy(ann, tc.level); got != tc.want {
+			t.Errorf("%s: ApprovedBy(%s) = %q, want %q", name, tc.level, got, tc.want)
+		}
+	}
+	if v := Lift(ann, v1alpha1.WarningYellow); v.Passed {
+		t.Errorf("a yellow warning lifted without lift-approved-by")
+	}
+	if v := Lift(map[string]string{v1alpha1.AnnotationLiftApprovedBy: "li"}, v1alpha1.WarningBlue); !v.Passed || v.ApprovedBy != "li" {
+		t.Errorf("a blue warning with lift-approved-by did not lift")
+	}
+	if v := Lift(map[string]string{v1alpha1.AnnotationLiftDirective: "D-3"}, v1alpha1.WarningRed); !v.Passed || v.Directive != "D-3" {
+		t.Errorf("a red warning with a lift directive did not lift")
+	}
+	if v := Lift(nil, v1alpha1.WarningRiskNotice); !v.Passed {
+		t.Errorf("a risk notice needs no approval to lift")
+	}
+}

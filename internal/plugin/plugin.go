@@ -18,7 +18,6 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/approval"
-	"github.com/netsec-io/incident-operator/internal/warning"
 )
 
 // WhoAmI asks the API server who the caller is (SelfSubjectReview, as
@@ -104,13 +103,13 @@ func ApproveWarning(ctx context.Context, c client.Client, ns, name string, d Dec
 		return "", err
 	}
 	level := w.Spec.Level
-	if !warning.NeedsApproval(level) {
+	if !approval.NeedsApproval(level) {
 		return "", fmt.Errorf("a %s is not approved in the province: red and orange warnings are relayed, risk notices issued by the office", strings.ToLower(string(level)))
 	}
 	ann := map[string]any{v1alpha1.AnnotationApprovedBy: d.User, v1alpha1.AnnotationApprovedLevel: string(level)}
 	what := "publication"
 	if w.Status.PublishedTime != nil {
-		ann = map[string]any{warning.AnnotationApprovedByPrefix + strings.ToLower(string(level)): d.User}
+		ann = map[string]any{v1alpha1.AnnotationApprovedByPrefix + strings.ToLower(string(level)): d.User}
 		what = "adjustment"
 	}
 	if err := patch(ctx, c, w, ann, nil); err != nil {
@@ -129,12 +128,12 @@ func LiftWarning(ctx context.Context, c client.Client, ns, name string, d Decisi
 	what := "on the office's word"
 	switch w.Spec.Level {
 	case v1alpha1.WarningYellow, v1alpha1.WarningBlue:
-		ann[warning.AnnotationLiftApprovedBy], what = d.User, "approved by "+d.User
+		ann[v1alpha1.AnnotationLiftApprovedBy], what = d.User, "approved by "+d.User
 	case v1alpha1.WarningRed, v1alpha1.WarningOrange:
 		if d.Directive == "" {
 			return "", fmt.Errorf("a %s warning lifts on the ministry's directive: give its reference with --directive", strings.ToLower(string(w.Spec.Level)))
 		}
-		ann[warning.AnnotationLiftDirective], what = d.Directive, "directive "+d.Directive
+		ann[v1alpha1.AnnotationLiftDirective], what = d.Directive, "directive "+d.Directive
 	}
 	if err := patch(ctx, c, w, ann, map[string]any{"liftRequested": true}); err != nil {
 		return "", err

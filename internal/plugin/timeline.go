@@ -67,7 +67,7 @@ func Timeline(ctx context.Context, c client.Client, ns, name string) ([]Entry, e
 		}
 		add(resp.Status.StartedTime, "started")
 		wgs := &v1alpha1.WorkGroupList{}
-		if err := c.List(ctx, wgs, client.InNamespace(ns), client.MatchingLabels{"emergency.netsec.io/response": name}); err != nil {
+		if err := c.List(ctx, wgs, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelResponse: name}); err != nil {
 			return nil, err
 		}
 		for _, wg := range wgs.Items {

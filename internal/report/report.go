@@ -1,12 +1,15 @@
-// Package report holds the plan's rules for reporting an incident (§4.1):
-// what the full annex form must contain, and when the report and the form
-// are due. It is pure: plain inputs and times in, values out.
+// Package report holds the plan's rules for reports: what the full annex
+// form of an incident must contain and when the report and the form are due
+// (§4.1), and when the summary reports of an ended response are due (§6.1). It is pure: plain inputs and times in, values out.
 package report
 
 import (
+	"slices"
 	"time"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/deadline"
+	"github.com/netsec-io/incident-operator/internal/workday"
 )
 
 // MissingFields lists, as spec field paths, the boxes of the annex form that
@@ -37,75 +40,48 @@ func EndOfLocalDay(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 }
 
-// Deadlines computes the reporting deadlines of an incident at now.
+// Owed lists the reporting deadlines an incident owes (§4.1).
 //
 // InitialReport: the plan asks for a report "immediately" on discovery; a
 // report created more than grace after discovery is late. FullForm, for a
 // QuickNotice only: the form is owed by the end of the local calendar day of
-// discovery, and is met the first time it is found complete (formCompleteAt).
-//
-// previous carries the states already recorded, so that a deadline once Met
-// or Missed keeps its state and time: a form completed after its deadline
-// stays Missed, with the time it came in.
-func Deadlines(s *v1alpha1.SecurityIncidentSpec, reportedAt time.Time, formCompleteAt *time.Time, grace time.Duration, loc *time.Location, now time.Time, previous []v1alpha1.Deadline) []v1alpha1.Deadline {
-	prev := map[string]v1alpha1.Deadline{}
-	for _, d := range previous {
-		prev[d.Name] = d
-	}
+// discovery, and is done the first time it is found complete
+// (formCompleteAt).
+func Owed(s *v1alpha1.SecurityIncidentSpec, reportedAt time.Time, formCompleteAt *time.Time, grace time.Duration, loc *time.Location) []deadline.Due {
 	discovered := s.DiscoveredAt.Time
-
-	var out []v1alpha1.Deadline
-	initial := Settle(prev[v1alpha1.DeadlineInitialReport], v1alpha1.DeadlineInitialReport, discovered.Add(grace), &reportedAt, now)
-	out = append(out, initial)
+	owed := []deadline.Due{{Name: v1alpha1.DeadlineInitialReport, At: discovered.Add(grace), DoneAt: &reportedAt}}
 	if s.ReportChannel == v1alpha1.ReportQuickNotice {
-		out = append(out, Settle(prev[v1alpha1.DeadlineFullForm], v1alpha1.DeadlineFullForm, EndOfLocalDay(discovered, loc), formCompleteAt, now))
+		owed = append(owed, deadline.Due{Name: v1alpha1.DeadlineFullForm, At: EndOfLocalDay(discovered, loc), DoneAt: formCompleteAt})
 	}
-	return out
+	return owed
 }
 
-// Settle decides one deadline. A decided deadline whose due time did not
-// move keeps its state; one whose due time moved (discoveredAt corrected)
-// is decided again.
-func Settle(old v1alpha1.Deadline, name string, due time.Time, doneAt *time.Time, now time.Time) v1alpha1.Deadline {
-	due = due.Truncate(time.Second)
-	d := v1alpha1.Deadline{Name: name, DueTime: metaTime(due), State: v1alpha1.DeadlinePending}
-	if old.Name == name && old.DueTime.Time.Equal(due) && old.State != v1alpha1.DeadlinePending {
-		if old.State == v1alpha1.DeadlineMissed && old.CompletedTime == nil && doneAt != nil {
-			old.CompletedTime = ptrMetaTime(*doneAt)
-		}
-		return old
-	}
-	switch {
-	case doneAt != nil && !doneAt.After(due):
-		d.State = v1alpha1.DeadlineMet
-		d.CompletedTime = ptrMetaTime(*doneAt)
-	case now.After(due) || now.Equal(due):
-		d.State = v1alpha1.DeadlineMissed
-		if doneAt != nil {
-			d.CompletedTime = ptrMetaTime(*doneAt)
-		}
-	}
-	return d
+// Deadlines computes the reporting deadlines of an incident at now, given
+// the states already recorded: a deadline once Met or Missed keeps its state
+// and time, and a form completed after its deadline stays Missed, with the
+// time it came in.
+func Deadlines(s *v1alpha1.SecurityIncidentSpec, reportedAt time.Time, formCompleteAt *time.Time, grace time.Duration, loc *time.Location, now time.Time, previous []v1alpha1.Deadline) []v1alpha1.Deadline {
+	return deadline.Track(previous, Owed(s, reportedAt, formCompleteAt, grace, loc), now).Deadlines
 }
 
-// Next returns the earliest due time among pending deadlines.
-func Next(ds []v1alpha1.Deadline) *time.Time {
-	var next *time.Time
-	for _, d := range ds {
-		if d.State == v1alpha1.DeadlinePending && (next == nil || d.DueTime.Time.Before(*next)) {
-			t := d.DueTime.Time
-			next = &t
-		}
-	}
-	return next
-}
+// Working days after a response ends within which its summary reports are
+// due (§6.1): the unit's to the office, and the office's to the ministry.
+const (
+	UnitSummaryWorkingDays   = 10
+	OfficeSummaryWorkingDays = 20
+)
 
-// Find returns the deadline of that name, or a zero one.
-func Find(ds []v1alpha1.Deadline, name string) v1alpha1.Deadline {
-	for _, d := range ds {
-		if d.Name == name {
-			return d
-		}
-	}
-	return v1alpha1.Deadline{}
+// SummaryOwed lists the summary reports an ended response owes (§6.1),
+// counted in cal's working days from endedAt; unit and office are when each
+// report was received, nil while it was not. The years returned are those
+// the count crossed without an official schedule in cal, in order.
+func SummaryOwed(cal *workday.Calendar, endedAt time.Time, unit, office *time.Time) ([]deadline.Due, []int) {
+	unitDue, unitGaps := cal.AddWorkingDays(endedAt, UnitSummaryWorkingDays)
+	officeDue, officeGaps := cal.AddWorkingDays(endedAt, OfficeSummaryWorkingDays)
+	gaps := append(unitGaps, officeGaps...)
+	slices.Sort(gaps)
+	return []deadline.Due{
+		{Name: v1alpha1.DeadlineUnitSummaryReport, At: unitDue, DoneAt: unit},
+		{Name: v1alpha1.DeadlineOfficeSummaryReport, At: officeDue, DoneAt: office},
+	}, slices.Compact(gaps)
 }

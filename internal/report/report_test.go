@@ -168,17 +168,3 @@ func TestDeadlines(t *testing.T) {
 		})
 	}
 }
-
-func TestNext(t *testing.T) {
-	ds := []v1alpha1.Deadline{
-		{Name: "a", DueTime: metav1.NewTime(at("2026-03-01T10:00:00Z")), State: "Met"},
-		{Name: "b", DueTime: metav1.NewTime(at("2026-03-03T10:00:00Z")), State: "Pending"},
-		{Name: "c", DueTime: metav1.NewTime(at("2026-03-02T10:00:00Z")), State: "Pending"},
-	}
-	if got := Next(ds); got == nil || !got.Equal(at("2026-03-02T10:00:00Z")) {
-		t.Errorf("Next() = %v, want 2026-03-02T10:00:00Z", got)
-	}
-	if got := Next(ds[:1]); got != nil {
-		t.Errorf("Next() with nothing pending = %v, want nil", got)
-	}
-}

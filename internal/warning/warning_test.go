@@ -23,34 +23,13 @@ func TestMeasures(t *testing.T) {
 	}
 }
 
-func TestApprovedByAndLift(t *testing.T) {
-	ann := map[string]string{
-		v1alpha1.AnnotationApprovedBy: "li", v1alpha1.AnnotationApprovedLevel: "Yellow",
-		"emergency.netsec.io/approved-by.blue": "zhao",
+func TestName(t *testing.T) {
+	cases := map[v1alpha1.WarningLevel]string{
+		v1alpha1.WarningRed: "red warning", v1alpha1.WarningBlue: "blue warning", v1alpha1.WarningRiskNotice: "risk notice",
 	}
-	cases := map[string]struct {
-		level v1alpha1.WarningLevel
-		want  string
-	}{
-		"the publication approval covers its colour": {v1alpha1.WarningYellow, "li"},
-		"an adjustment approval covers the new one":  {v1alpha1.WarningBlue, "zhao"},
-		"nothing covers red":                         {v1alpha1.WarningRed, ""},
-	}
-	for name, tc := range cases {
-		if got := ApprovedBy(ann, tc.level); got != tc.want {
-			t.Errorf("%s: ApprovedBy(%s) = %q, want %q", name, tc.level, got, tc.want)
+	for l, want := range cases {
+		if got := Name(l); got != want {
+			t.Errorf("Name(%s) = %q, want %q", l, got, want)
 		}
-	}
-	if ok, _, _ := Lift(ann, v1alpha1.WarningYellow); ok {
-		t.Errorf("a yellow warning lifted without lift-approved-by")
-	}
-	if ok, by, _ := Lift(map[string]string{AnnotationLiftApprovedBy: "li"}, v1alpha1.WarningBlue); !ok || by != "li" {
-		t.Errorf("a blue warning with lift-approved-by did not lift")
-	}
-	if ok, _, d := Lift(map[string]string{AnnotationLiftDirective: "D-3"}, v1alpha1.WarningRed); !ok || d != "D-3" {
-		t.Errorf("a red warning with a lift directive did not lift")
-	}
-	if ok, _, _ := Lift(nil, v1alpha1.WarningRiskNotice); !ok {
-		t.Errorf("a risk notice needs no approval to lift")
 	}
 }

@@ -1,0 +1,108 @@
+package v1alpha1
+
+// Annotations of warning decisions, admitted by
+// config/admission/warning_approvals.yaml. A warning's publication approval
+// reuses AnnotationApprovedBy with AnnotationApprovedLevel.
+const (
+	// AnnotationApprovedByPrefix + lower-case colour approves an adjustment
+	// to that colour, e.g. emergency.netsec.io/approved-by.blue.
+	AnnotationApprovedByPrefix = AnnotationApprovedBy + "."
+	// AnnotationLiftApprovedBy lifts a yellow or blue warning.
+	AnnotationLiftApprovedBy = "emergency.netsec.io/lift-approved-by"
+	// AnnotationLiftDirective lifts a red or orange warning.
+	AnnotationLiftDirective = "emergency.netsec.io/lift-directive"
+)
+
+// WarningAction is a step in a warning's life.
+// +kubebuilder:validation:Enum=Published;Adjusted;Lifted
+type WarningAction string
+
+// Warning actions.
+const (
+	// WarningActionPublished: the warning was published.
+	WarningActionPublished WarningAction = "Published"
+	// WarningActionAdjusted: the warning changed colour.
+	WarningActionAdjusted WarningAction = "Adjusted"
+	// WarningActionLifted: the warning was lifted.
+	WarningActionLifted WarningAction = "Lifted"
+)
+
+// DeliveryKind is what a delivered message tells; it is also the suffix of
+// the message's event id.
+// +kubebuilder:validation:Enum=Published;Adjusted;Lifted;ReportedUpward
+type DeliveryKind string
+
+// Delivery kinds.
+const (
+	// DeliveryPublished announces the publication.
+	DeliveryPublished DeliveryKind = "Published"
+	// DeliveryAdjusted announces a change of colour.
+	DeliveryAdjusted DeliveryKind = "Adjusted"
+	// DeliveryLifted announces the lifting.
+	DeliveryLifted DeliveryKind = "Lifted"
+	// DeliveryReportedUpward reports a provincial publication to the
+	// ministry office and the emergency-management department (§4.4).
+	DeliveryReportedUpward DeliveryKind = "ReportedUpward"
+)
+
+// Limits of a warning's status, shared with the markers on its fields.
+const (
+	// MaxWarningHistory is the number of steps kept (History MaxItems).
+	MaxWarningHistory = 64
+	// MaxDeliveryError is the length of a delivery's lastError (MaxLength).
+	MaxDeliveryError = 1024
+)
+
+// Condition types of a Warning.
+const (
+	// WarningApprovedCondition is False while a step waits for its approval.
+	WarningApprovedCondition = "Approved"
+	// WarningPublishedCondition is True once the warning is published.
+	WarningPublishedCondition = "Published"
+	// WarningDeliveredCondition is True when every message reached every channel.
+	WarningDeliveredCondition = "Delivered"
+	// WarningLiftedCondition is True once the warning is lifted.
+	WarningLiftedCondition = "Lifted"
+)
+
+// Condition reasons of a Warning.
+const (
+	// WarningAwaitingApprovalReason: a step waits for its approval.
+	WarningAwaitingApprovalReason = "AwaitingApproval"
+	// WarningApprovedReason: the leading group approved the colour.
+	WarningApprovedReason = "Approved"
+	// WarningRelayedReason: a red or orange warning is relayed at once.
+	WarningRelayedReason = "Relayed"
+	// WarningIssuedByOfficeReason: a risk notice is the office's own.
+	WarningIssuedByOfficeReason = "IssuedByOffice"
+	// WarningPublishedReason: the warning is published.
+	WarningPublishedReason = "Published"
+	// WarningLiftedReason: the warning is lifted.
+	WarningLiftedReason = "Lifted"
+	// WarningInForceReason: the warning is not lifted.
+	WarningInForceReason = "InForce"
+	// WarningNotPublishedReason: nothing is delivered before publication.
+	WarningNotPublishedReason = "NotPublished"
+	// WarningDeliveryPendingReason: a message is not yet delivered.
+	WarningDeliveryPendingReason = "DeliveryPending"
+	// WarningDeliveredReason: every message reached every channel.
+	WarningDeliveredReason = "Delivered"
+	// WarningReadyReason: published (or lifted) and delivered.
+	WarningReadyReason = "Ready"
+)
+
+// Event reasons of a Warning.
+const (
+	// WarningAwaitingApprovalEvent: a step waits for the leading group.
+	WarningAwaitingApprovalEvent = "AwaitingApproval"
+	// WarningPublishedEvent: the warning was published.
+	WarningPublishedEvent = "Published"
+	// WarningAdjustedEvent: the warning changed colour.
+	WarningAdjustedEvent = "Adjusted"
+	// WarningLiftedEvent: the warning was lifted.
+	WarningLiftedEvent = "Lifted"
+	// WarningDeliveredEvent: a message reached a channel.
+	WarningDeliveredEvent = "Delivered"
+	// WarningDeliveryFailedEvent: an attempt to deliver failed (Warning).
+	WarningDeliveryFailedEvent = "DeliveryFailed"
+)

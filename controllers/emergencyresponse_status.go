@@ -1,0 +1,116 @@
+package controllers
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/approval"
+)
+
+// The status of an EmergencyResponse: one setter per condition type.
+
+// setIncidentsPending holds the response back while its incidents do not
+// give it a level: some are missing, unclassified (when the office set no
+// level), or all are below threshold. It reports whether it held it back.
+func (s *responseScope) setIncidentsPending(missing, unclassified []string) bool {
+	resp := s.obj
+	var msg string
+	switch {
+	case len(missing) > 0:
+		msg = "Incidents not found: " + strings.Join(missing, ", ") + "."
+	case resp.Spec.Level == "" && len(unclassified) > 0:
+		msg = "Incidents not yet classified: " + strings.Join(unclassified, ", ") + "."
+	case resp.Status.Level == "":
+		msg = "Every incident is below threshold: set spec.level if the office decides on a response."
+	default:
+		return false
+	}
+	s.set(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v1alpha1.ResponseIncidentsPendingReason, msg)
+	return true
+}
+
+// setApproved records the start gate's verdict. A gate that stays shut is
+// announced when its reason or message changes: waiting as a Normal event, a
+// decision that does not start the response as a Warning.
+func (s *responseScope) setApproved(v approval.Verdict) {
+	if v.Passed {
+		s.set(v1alpha1.ResponseApprovedCondition, metav1.ConditionTrue, v.Reason, v.Message)
+		return
+	}
+	e := warningEvent(v1alpha1.ResponseNotStartedEvent, "Gate", v.Message)
+	if v.Reason == v1alpha1.ResponseAwaitingApprovalReason {
+		e = normalEvent(v1alpha1.ResponseAwaitingApprovalEvent, "Gate", v.Message)
+	}
+	s.announce(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v.Reason, v.Message, e)
+}
+
+// setWorkGroupsReady counts the work groups set up, naming those not ready.
+func (s *responseScope) setWorkGroupsReady(names, notReady []string) {
+	resp := s.obj
+	if !started(resp) {
+		s.set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionFalse, v1alpha1.ResponseNotStartedReason,
+			"Work groups are set up once the response starts.")
+		return
+	}
+	if len(notReady) > 0 {
+		s.set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionFalse, v1alpha1.ResponseWorkGroupsPendingReason,
+			fmt.Sprintf("%d of %d work groups ready; waiting for %s.", len(names)-len(notReady), len(names), strings.Join(notReady, ", ")))
+		return
+	}
+	if resp.Status.WorkGroupsReadyTime == nil {
+		resp.Status.WorkGroupsReadyTime = &metav1.Time{Time: s.now}
+		took := s.now.Sub(resp.Status.StartedTime.Time).Seconds()
+		s.events.then(func() { workGroupsReadySeconds.Observe(max(took, 0)) })
+	}
+	s.set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionTrue, v1alpha1.ResponseWorkGroupsReadyReason,
+		fmt.Sprintf("All %d work groups are set up.", len(names)))
+}
+
+// setMeasuresComplete applies §5.5: leaks names the incidents whose leak of
+// users' data needs AffectedUserNotification among the measures.
+func (s *responseScope) setMeasuresComplete(leaks []string) {
+	if len(leaks) == 0 {
+		s.set(v1alpha1.ResponseMeasuresCompleteCondition, metav1.ConditionTrue, v1alpha1.ResponseMeasuresCompleteReason,
+			"The measures include what the plan requires.")
+		return
+	}
+	msg := fmt.Sprintf("The leak of users' data in %s requires AffectedUserNotification among spec.measures (§5.5).", strings.Join(leaks, ", "))
+	wasFalse := s.condition(v1alpha1.ResponseMeasuresCompleteCondition) != nil &&
+		s.condition(v1alpha1.ResponseMeasuresCompleteCondition).Status == metav1.ConditionFalse
+	s.set(v1alpha1.ResponseMeasuresCompleteCondition, metav1.ConditionFalse, v1alpha1.ResponseUserNotificationMissing, msg)
+	if !wasFalse {
+		s.events.add(warningEvent(v1alpha1.ResponseMeasureMissingEvent, "CheckMeasures", msg))
+	}
+}
+
+// setReportsOnTime lists the summary reports whose deadline passed.
+func (s *responseScope) setReportsOnTime(missed []v1alpha1.Deadline, loc *time.Location) {
+	if len(missed) == 0 {
+		s.set(v1alpha1.ResponseDeadlinesMetCondition, metav1.ConditionTrue, v1alpha1.ResponseReportsOnTimeReason,
+			"No report deadline has been missed.")
+		return
+	}
+	s.set(v1alpha1.ResponseDeadlinesMetCondition, metav1.ConditionFalse, v1alpha1.ResponseReportMissedReason,
+		"Missed: "+missedList(missed, loc)+".")
+}
+
+// setCalendarCovered says whether the report deadlines were counted in an
+// official schedule: problem is why the calendar could not be used, gaps
+// the years it lacks.
+func (s *responseScope) setCalendarCovered(calendar, problem string, gaps []int) {
+	switch {
+	case problem != "":
+		s.set(v1alpha1.ResponseCalendarCoveredCondition, metav1.ConditionFalse, v1alpha1.ResponseCalendarNotFoundReason,
+			problem+": report deadlines count weekends only.")
+	case len(gaps) > 0:
+		s.set(v1alpha1.ResponseCalendarCoveredCondition, metav1.ConditionFalse, v1alpha1.ResponseCalendarYearMissingReason,
+			fmt.Sprintf("HolidayCalendar %q lacks %s: those days count weekends only. Add the year's official schedule.", calendar, yearsOf(gaps)))
+	default:
+		s.set(v1alpha1.ResponseCalendarCoveredCondition, metav1.ConditionTrue, v1alpha1.ResponseCalendarCoveredReason,
+			fmt.Sprintf("Report deadlines count working days of HolidayCalendar %q.", calendar))
+	}
+}

@@ -1,0 +1,186 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/internal/text"
+)
+
+// Every controller of this operator has the same shape:
+//
+//	Get → a scope holding a pass → ordered steps of one signature →
+//	summarise → write the status once, if it changed → announce the events
+//	→ come back at the next deadline.
+//
+// The pieces of that shape live here; each kind's file only lists its steps.
+
+// object is a kind the skeleton reconciles: its status has conditions and
+// an observed generation (api/v1alpha1/status_accessors.go).
+type object interface {
+	client.Object
+	GetConditions() []metav1.Condition
+	SetConditions([]metav1.Condition)
+	SetObservedGeneration(int64)
+}
+
+// step is one stage of a reconcile. It reads the scope and writes the
+// object's status in memory; an error stops the steps after it.
+type step[S any] func(ctx context.Context, s S) error
+
+// kit is what every reconciler is made of.
+type kit struct {
+	client.Client
+	Recorder events.EventRecorder
+	Clock    clock.PassiveClock
+}
+
+// pass is what the steps of one reconcile share, whatever the kind: the
+// object, its copy as read (the base of the status patch), the time, the
+// events decided, and when to come back.
+type pass[T object] struct {
+	obj    T
+	before T
+	now    time.Time
+	events eventLog
+	wake   time.Time
+}
+
+// begin starts a pass over obj, read at the kit's clock.
+func begin[T object](k kit, obj T, drill bool) *pass[T] {
+	return &pass[T]{
+		obj:    obj,
+		before: obj.DeepCopyObject().(T),
+		now:    k.Clock.Now().Truncate(time.Second),
+		events: eventLog{drill: drill},
+	}
+}
+
+// set sets one condition, stamping the generation it describes and, when
+// the status moves, the time. It reports whether the status, reason or
+// message changed.
+func (p *pass[T]) set(typ string, status metav1.ConditionStatus, reason, message string) bool {
+	conds := p.obj.GetConditions()
+	old := meta.FindStatusCondition(conds, typ)
+	changed := old == nil || old.Status != status || old.Reason != reason || old.Message != message
+	meta.SetStatusCondition(&conds, metav1.Condition{
+		Type:               typ,
+		Status:             status,
+		Reason:             reason,
+		Message:            text.Truncate(message, maxConditionMessage),
+		ObservedGeneration: p.obj.GetGeneration(),
+		LastTransitionTime: metav1.NewTime(p.now),
+	})
+	p.obj.SetConditions(conds)
+	return changed
+}
+
+// announce sets a condition and, when it changed, records the event.
+func (p *pass[T]) announce(typ string, status metav1.ConditionStatus, reason, message string, e event) {
+	if p.set(typ, status, reason, message) {
+		p.events.add(e)
+	}
+}
+
+// remove drops a condition that no longer applies.
+func (p *pass[T]) remove(typ string) {
+	conds := p.obj.GetConditions()
+	meta.RemoveStatusCondition(&conds, typ)
+	p.obj.SetConditions(conds)
+}
+
+// condition returns a condition as it stands in this pass, or nil.
+func (p *pass[T]) condition(typ string) *metav1.Condition {
+	return meta.FindStatusCondition(p.obj.GetConditions(), typ)
+}
+
+// wakeAt asks to be reconciled again at t; the earliest wins. A time that
+// is due already comes back in a second.
+func (p *pass[T]) wakeAt(t time.Time) {
+	if p.wake.IsZero() || t.Before(p.wake) {
+		p.wake = t
+	}
+}
+
+// result turns the wake-up time into a RequeueAfter.
+func (p *pass[T]) result() ctrl.Result {
+	if p.wake.IsZero() {
+		return ctrl.Result{}
+	}
+	return ctrl.Result{RequeueAfter: max(p.wake.Sub(p.now), time.Second)}
+}
+
+// checkpoint writes the status computed so far and announces its events,
+// before the reconcile goes on. Only a step that must record something
+// before acting outside the cluster (a message it is about to send) uses it.
+func (p *pass[T]) checkpoint(ctx context.Context, k kit) error {
+	if err := patchStatus(ctx, k.Client, p.before, p.obj); err != nil {
+		return err
+	}
+	p.events.flush(k.Recorder, p.obj)
+	p.before = p.obj.DeepCopyObject().(T)
+	return nil
+}
+
+// run is the skeleton's body: the steps in order, then the summary, one
+// status write if anything changed, the events once that write succeeded,
+// and the next wake-up. The observed generation moves only when every step
+// ran. An object being deleted is left alone.
+func run[T object, S any](ctx context.Context, k kit, p *pass[T], s S, steps []step[S], summarise func(S)) (ctrl.Result, error) {
+	if p.obj.GetDeletionTimestamp() != nil {
+		return ctrl.Result{}, nil
+	}
+	var err error
+	for _, st := range steps {
+		if err = st(ctx, s); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		p.obj.SetObservedGeneration(p.obj.GetGeneration())
+	}
+	summarise(s)
+	if perr := patchStatus(ctx, k.Client, p.before, p.obj); perr != nil {
+		err = errors.Join(err, perr)
+	} else {
+		p.events.flush(k.Recorder, p.obj)
+	}
+	switch {
+	case err == nil:
+		return p.result(), nil
+	case apierrors.IsConflict(err):
+		// Another write got there first, or the cache was stale: run again
+		// on fresh data after the queue's backoff. Not an error to log.
+		ctrl.LoggerFrom(ctx).V(1).Info("the object changed under the reconcile; trying again", "conflict", err.Error())
+		return ctrl.Result{Requeue: true}, nil //nolint:staticcheck // a rate-limited retry is what a conflict wants
+	default:
+		return ctrl.Result{}, err
+	}
+}
+
+// patchStatus writes an object's status with one merge patch, and only when
+// it changed: an idle cluster's resourceVersions stay still. The patch
+// carries the resourceVersion it was computed from, so a reconcile that read
+// a stale copy from the cache fails with a conflict and runs again on fresh
+// data, instead of taking a step (and announcing it) a second time.
+func patchStatus[T client.Object](ctx context.Context, c client.Client, before, after T) error {
+	if equality.Semantic.DeepEqual(before, after) {
+		return nil
+	}
+	err := c.Status().Patch(ctx, after, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}))
+	if client.IgnoreNotFound(err) != nil {
+		return fmt.Errorf("writing the status of %T %s/%s: %w", after, after.GetNamespace(), after.GetName(), err)
+	}
+	return nil
+}

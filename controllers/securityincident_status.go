@@ -1,0 +1,121 @@
+package controllers
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/level"
+	"github.com/netsec-io/incident-operator/internal/text"
+)
+
+// The status of a SecurityIncident: one setter per condition type, each
+// taking what the step found and writing the condition a duty officer reads.
+
+// recordLevelChange appends a change of level to the history (the latest
+// MaxLevelHistory kept) and announces it.
+func (s *incidentScope) recordLevelChange(got level.Result) {
+	inc, st := s.obj, &s.obj.Status
+	cause := "no criterion of §3 is reached"
+	if len(got.Reasons) > 0 {
+		cause = strings.Join(got.Reasons, "; ")
+	}
+	st.LevelHistory = append(st.LevelHistory, v1alpha1.LevelChange{
+		Time: metav1.NewTime(s.now), From: st.Level, To: got.Level,
+		Generation: inc.Generation, Cause: text.Truncate(cause, v1alpha1.MaxLevelCause),
+	})
+	if n := len(st.LevelHistory); n > v1alpha1.MaxLevelHistory {
+		st.LevelHistory = st.LevelHistory[n-v1alpha1.MaxLevelHistory:]
+	}
+	switch {
+	case st.Level == "":
+		took := s.now.Sub(inc.CreationTimestamp.Time).Seconds()
+		s.events.then(func() { classificationSeconds.Observe(max(took, 0)) })
+		s.events.add(normalEvent(v1alpha1.IncidentClassifiedEvent, "Classify", "Classified: "+cause))
+	case level.Rank(got.Level) > level.Rank(st.Level):
+		s.events.add(normalEvent(v1alpha1.IncidentLevelRaisedEvent, "Classify",
+			fmt.Sprintf("Level raised from %s to %s: %s", levelWords(st.Level), levelWords(got.Level), cause)))
+	default:
+		s.events.add(warningEvent(v1alpha1.IncidentLevelLoweredEvent, "Classify",
+			fmt.Sprintf("Level lowered from %s to %s after the facts were corrected: %s", levelWords(st.Level), levelWords(got.Level), cause)))
+	}
+}
+
+// setClassified says which criteria gave the level, or which fell short.
+func (s *incidentScope) setClassified(got level.Result) {
+	if got.Level == v1alpha1.BelowThreshold {
+		msg := "No criterion of §3 is reached"
+		if len(got.Below) > 0 {
+			msg += ": " + strings.Join(got.Below, "; ")
+		}
+		s.set(v1alpha1.IncidentClassifiedCondition, metav1.ConditionTrue, v1alpha1.IncidentBelowThresholdReason, msg+".")
+		return
+	}
+	s.set(v1alpha1.IncidentClassifiedCondition, metav1.ConditionTrue, v1alpha1.IncidentLevelComputedReason,
+		strings.Join(got.Reasons, "; ")+".")
+}
+
+// setSuggestionMatched compares the reporter's suggested level with the
+// computed one, and announces a difference.
+func (s *incidentScope) setSuggestionMatched(suggested v1alpha1.Level, got v1alpha1.IncidentLevel) {
+	switch {
+	case suggested == "":
+		s.set(v1alpha1.IncidentSuggestionMatchedCondition, metav1.ConditionTrue, v1alpha1.IncidentSuggestionMatchesReason,
+			"No level was suggested.")
+	case v1alpha1.IncidentLevel(suggested) == got:
+		s.set(v1alpha1.IncidentSuggestionMatchedCondition, metav1.ConditionTrue, v1alpha1.IncidentSuggestionMatchesReason,
+			fmt.Sprintf("The reporter suggested level %s, as the criteria give.", suggested))
+	default:
+		msg := fmt.Sprintf("The reporter suggested level %s; the criteria of §3 give %s.", suggested, levelWords(got))
+		s.announce(v1alpha1.IncidentSuggestionMatchedCondition, metav1.ConditionFalse, v1alpha1.IncidentSuggestionDiffersReason, msg,
+			warningEvent(v1alpha1.IncidentSuggestionDiffersEvent, "Classify", msg))
+	}
+}
+
+// setFormComplete says which boxes of the annex form are empty, and for a
+// quick notice whether the full form is still owed (due) or overdue. It
+// announces the form coming in after it was found incomplete.
+func (s *incidentScope) setFormComplete(missing []string, due *time.Time) {
+	if len(missing) == 0 {
+		wasIncomplete := s.condition(v1alpha1.IncidentFormCompleteCondition) != nil &&
+			s.condition(v1alpha1.IncidentFormCompleteCondition).Status == metav1.ConditionFalse
+		s.set(v1alpha1.IncidentFormCompleteCondition, metav1.ConditionTrue, v1alpha1.IncidentFormCompleteReason,
+			"Every box of the report form is filled in.")
+		if wasIncomplete {
+			s.events.add(normalEvent(v1alpha1.IncidentFormCompletedEvent, "CheckForm", "The full report form is in."))
+		}
+		return
+	}
+	list := strings.Join(missing, ", ")
+	reason, msg := v1alpha1.IncidentFormIncompleteReason, "The report form lacks "+list+"."
+	if due != nil {
+		reason, msg = v1alpha1.IncidentFormPendingReason, fmt.Sprintf("The full form is owed by %s and still lacks %s.", due.Format(time.RFC3339), list)
+		if !s.now.Before(*due) {
+			reason, msg = v1alpha1.IncidentFormOverdueReason, fmt.Sprintf("The full form was due by %s and still lacks %s.", due.Format(time.RFC3339), list)
+		}
+	}
+	s.set(v1alpha1.IncidentFormCompleteCondition, metav1.ConditionFalse, reason, msg)
+}
+
+// setDeadlinesMet lists the missed deadlines, in the plan's time zone.
+func (s *incidentScope) setDeadlinesMet(missed []v1alpha1.Deadline, loc *time.Location) {
+	if len(missed) == 0 {
+		s.set(v1alpha1.IncidentDeadlinesMetCondition, metav1.ConditionTrue, v1alpha1.IncidentDeadlinesOnTimeReason,
+			"No deadline has been missed.")
+		return
+	}
+	s.set(v1alpha1.IncidentDeadlinesMetCondition, metav1.ConditionFalse, v1alpha1.IncidentDeadlineMissedReason,
+		"Missed: "+missedList(missed, loc)+".")
+}
+
+// missedList names missed deadlines with their due times.
+func missedList(missed []v1alpha1.Deadline, loc *time.Location) string {
+	parts := make([]string, len(missed))
+	for i, d := range missed {
+		parts[i] = fmt.Sprintf("%s (due %s)", d.Name, d.DueTime.In(loc).Format(time.RFC3339))
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,100 @@
+// Package deadline keeps the plan's deadlines: each one is Pending until it
+// is met or passes, and once decided it keeps its state. Incidents (§4.1)
+// and responses (§6.1) keep theirs through the same bookkeeping. It is pure:
+// the deadlines owed, the record so far and the time in; the new record and
+// what changed out.
+package deadline
+
+import (
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+// Due is one deadline owed: its name, when it falls due, and when the thing
+// owed was done (nil while it is not).
+type Due struct {
+	Name   string
+	At     time.Time
+	DoneAt *time.Time
+}
+
+// Outcome is the record after a look at the deadlines.
+type Outcome struct {
+	// Deadlines is the new record, in the order the deadlines were owed.
+	Deadlines []v1alpha1.Deadline
+	// Decided are the deadlines that became Met or Missed at this look.
+	Decided []v1alpha1.Deadline
+	// Missed are all the deadlines that are Missed.
+	Missed []v1alpha1.Deadline
+	// Next is the earliest due time among the pending ones.
+	Next *time.Time
+}
+
+// Track decides each deadline owed against the record so far. A deadline
+// already decided keeps its state while its due time stays; a thing done
+// after its deadline passed is noted on the Missed record.
+func Track(record []v1alpha1.Deadline, owed []Due, now time.Time) Outcome {
+	var out Outcome
+	for _, due := range owed {
+		old := Find(record, due.Name)
+		d := Settle(old, due.Name, due.At, due.DoneAt, now)
+		out.Deadlines = append(out.Deadlines, d)
+		if d.State != v1alpha1.DeadlinePending && d.State != old.State {
+			out.Decided = append(out.Decided, d)
+		}
+		if d.State == v1alpha1.DeadlineMissed {
+			out.Missed = append(out.Missed, d)
+		}
+	}
+	out.Next = Next(out.Deadlines)
+	return out
+}
+
+// Settle decides one deadline. A decided deadline whose due time did not
+// move keeps its state; one whose due time moved is decided again.
+func Settle(old v1alpha1.Deadline, name string, due time.Time, doneAt *time.Time, now time.Time) v1alpha1.Deadline {
+	due = due.Truncate(time.Second)
+	d := v1alpha1.Deadline{Name: name, DueTime: metav1.NewTime(due), State: v1alpha1.DeadlinePending}
+	if old.Name == name && old.DueTime.Time.Equal(due) && old.State != v1alpha1.DeadlinePending {
+		if old.State == v1alpha1.DeadlineMissed && old.CompletedTime == nil && doneAt != nil {
+			old.CompletedTime = &metav1.Time{Time: *doneAt}
+		}
+		return old
+	}
+	switch {
+	case doneAt != nil && !doneAt.After(due):
+		d.State = v1alpha1.DeadlineMet
+		d.CompletedTime = &metav1.Time{Time: *doneAt}
+	case !now.Before(due):
+		d.State = v1alpha1.DeadlineMissed
+		if doneAt != nil {
+			d.CompletedTime = &metav1.Time{Time: *doneAt}
+		}
+	}
+	return d
+}
+
+// Next returns the earliest due time among pending deadlines.
+func Next(ds []v1alpha1.Deadline) *time.Time {
+	var next *time.Time
+	for _, d := range ds {
+		if d.State == v1alpha1.DeadlinePending && (next == nil || d.DueTime.Time.Before(*next)) {
+			t := d.DueTime.Time
+			next = &t
+		}
+	}
+	return next
+}
+
+// Find returns the deadline of that name, or a zero one.
+func Find(ds []v1alpha1.Deadline, name string) v1alpha1.Deadline {
+	for _, d := range ds {
+		if d.Name == name {
+			return d
+		}
+	}
+	return v1alpha1.Deadline{}
+}

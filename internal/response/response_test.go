@@ -1,0 +1,110 @@
+package response
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/test/builder"
+)
+
+func TestLevelInForce(t *testing.T) {
+	cases := map[string]struct {
+		spec     v1alpha1.Level
+		highest  v1alpha1.IncidentLevel
+		started  bool
+		recorded v1alpha1.Level
+		want     v1alpha1.Level
+	}{
+		"the incidents' highest level":            {highest: v1alpha1.IncidentLevel("II"), want: v1alpha1.LevelII},
+		"the office's level over the incidents'":  {spec: v1alpha1.LevelIII, highest: v1alpha1.IncidentLevel("IV"), want: v1alpha1.LevelIII},
+		"below threshold gives none":              {highest: v1alpha1.BelowThreshold},
+		"unclassified gives none":                 {},
+		"below threshold with the office's level": {spec: v1alpha1.LevelIV, highest: v1alpha1.BelowThreshold, want: v1alpha1.LevelIV},
+		"started keeps its level when incidents are gone": {
+			started: true, recorded: v1alpha1.LevelIII, want: v1alpha1.LevelIII},
+		"started follows the incidents while they give one": {
+			started: true, recorded: v1alpha1.LevelIII, highest: v1alpha1.IncidentLevel("II"), want: v1alpha1.LevelII},
+		"not started does not keep a recorded level": {recorded: v1alpha1.LevelIII},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := LevelInForce(tc.spec, tc.highest, tc.started, tc.recorded); got != tc.want {
+				t.Errorf("LevelInForce() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestHighest(t *testing.T) {
+	iii := *builder.Incident("a", "u").Obj()
+	iii.Status.Level = "III"
+	i := *builder.Incident("b", "u").Obj()
+	i.Status.Level = "I"
+	below := *builder.Incident("c", "u").Obj()
+	below.Status.Level = v1alpha1.BelowThreshold
+	cases := map[string]struct {
+		incidents []v1alpha1.SecurityIncident
+		want      v1alpha1.IncidentLevel
+	}{
+		"none":                 {},
+		"one":                  {incidents: []v1alpha1.SecurityIncident{iii}, want: "III"},
+		"the highest wins":     {incidents: []v1alpha1.SecurityIncident{iii, i, below}, want: "I"},
+		"below threshold only gives none": {incidents: []v1alpha1.SecurityIncident{below}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := Highest(tc.incidents); got != tc.want {
+				t.Errorf("Highest() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRealIncidentsOfDrill(t *testing.T) {
+	drill := *builder.Incident("drill", "u").Drill().Obj()
+	real := *builder.Incident("real", "u").Obj()
+	cases := map[string]struct {
+		drill     bool
+		incidents []v1alpha1.SecurityIncident
+		want      []string
+	}{
+		"a drill over drills":          {drill: true, incidents: []v1alpha1.SecurityIncident{drill}},
+		"a drill over a real incident": {drill: true, incidents: []v1alpha1.SecurityIncident{drill, real}, want: []string{"u/real"}},
+		"a real response over a drill": {incidents: []v1alpha1.SecurityIncident{drill, real}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, RealIncidentsOfDrill(tc.drill, tc.incidents)); diff != "" {
+				t.Errorf("RealIncidentsOfDrill() (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLeaksWithoutUserNotification(t *testing.T) {
+	atThreshold := *builder.Incident("at", "u").Records(100_000).Obj()
+	below := *builder.Incident("below", "u").Records(99_999).Obj()
+	outage := *builder.Incident("outage", "u").Outage(v1alpha1.ScopeProvince).Obj()
+	notify := []v1alpha1.Measure{v1alpha1.MeasureAffectedUserNotification}
+	cases := map[string]struct {
+		measures  []v1alpha1.Measure
+		incidents []v1alpha1.SecurityIncident
+		want      []string
+	}{
+		"100,000 records need the notification": {incidents: []v1alpha1.SecurityIncident{atThreshold}, want: []string{"u/at"}},
+		"99,999 records do not":                 {incidents: []v1alpha1.SecurityIncident{below}},
+		"the notification among the measures":   {measures: notify, incidents: []v1alpha1.SecurityIncident{atThreshold}},
+		"an outage needs none":                  {incidents: []v1alpha1.SecurityIncident{outage}},
+		"only the leak is named among several":  {incidents: []v1alpha1.SecurityIncident{outage, below, atThreshold}, want: []string{"u/at"}},
+		"other measures do not stand in for it": {measures: []v1alpha1.Measure{v1alpha1.MeasurePortClosure}, incidents: []v1alpha1.SecurityIncident{atThreshold}, want: []string{"u/at"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(tc.want, LeaksWithoutUserNotification(tc.measures, tc.incidents)); diff != "" {
+				t.Errorf("LeaksWithoutUserNotification() (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
