@@ -97,3 +97,40 @@ func TestApprovedByAndLift(t *testing.T) {
 		t.Errorf("a risk notice needs no approval to lift")
 	}
 }
+
+func TestPublishAndAdjust(t *testing.T) {
+	yellowApproved := map[string]string{v1alpha1.AnnotationApprovedBy: "li", v1alpha1.AnnotationApprovedLevel: "Yellow"}
+	cases := map[string]struct {
+		decide func() Verdict
+		passed bool
+		reason string
+		by     string
+	}{
+		"red relayed at once":                          {decide: func() Verdict { return Publish(nil, v1alpha1.WarningRed, v1alpha1.SourceNational) }, passed: true, reason: "Relayed"},
+		"orange relayed at once":                       {decide: func() Verdict { return Publish(nil, v1alpha1.WarningOrange, v1alpha1.SourceMinistry) }, passed: true, reason: "Relayed"},
+		"a risk notice is the office's own":            {decide: func() Verdict { return Publish(nil, v1alpha1.WarningRiskNotice, v1alpha1.SourceProvincial) }, passed: true, reason: "IssuedByOffice"},
+		"yellow waits":                                 {decide: func() Verdict { return Publish(nil, v1alpha1.WarningYellow, v1alpha1.SourceProvincial) }, reason: "AwaitingApproval"},
+		"yellow on its approval":                       {decide: func() Verdict { return Publish(yellowApproved, v1alpha1.WarningYellow, v1alpha1.SourceProvincial) }, passed: true, reason: "Approved", by: "li"},
+		"an approval of yellow does not publish blue":  {decide: func() Verdict { return Publish(yellowApproved, v1alpha1.WarningBlue, v1alpha1.SourceProvincial) }, reason: "AwaitingApproval"},
+		"adjusting to blue waits for its own approval": {decide: func() Verdict { return Adjust(yellowApproved, v1alpha1.WarningBlue, v1alpha1.SourceProvincial) }, reason: "AwaitingApproval"},
+		"adjusting to blue on approved-by.blue": {decide: func() Verdict {
+			return Adjust(map[string]string{v1alpha1.AnnotationApprovedByPrefix + "blue": "zhao"}, v1alpha1.WarningBlue, v1alpha1.SourceProvincial)
+		}, passed: true, reason: "Approved", by: "zhao"},
+		"a lift of yellow waits": {decide: func() Verdict { return Lift(nil, v1alpha1.WarningYellow) }, reason: "AwaitingApproval"},
+		"a lift of red needs a directive, not an approval": {decide: func() Verdict {
+			return Lift(map[string]string{v1alpha1.AnnotationLiftApprovedBy: "li"}, v1alpha1.WarningRed)
+		}, reason: "AwaitingApproval"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			v := tc.decide()
+			got := [3]any{v.Passed, v.Reason, v.By()}
+			if diff := cmp.Diff([3]any{tc.passed, tc.reason, tc.by}, got); diff != "" {
+				t.Errorf("verdict (-want +got):\n%s\nmessage: %s", diff, v.Message)
+			}
+			if v.Message == "" {
+				t.Error("no message")
+			}
+		})
+	}
+}

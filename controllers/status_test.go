@@ -1,0 +1,392 @@
+package controllers
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/approval"
+	"github.com/netsec-io/incident-operator/internal/level"
+	"github.com/netsec-io/incident-operator/test/builder"
+)
+
+// The condition setters of every kind, without a cluster: what each writes
+// for what a step found, and which events it announces.
+
+var setterNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// got is what a setter left: the condition it wrote and the event reasons.
+type got struct {
+	Status  metav1.ConditionStatus
+	Reason  string
+	Message string
+	Events  []string
+}
+
+func outcome(conds []metav1.Condition, typ string, l eventLog) got {
+	c := conditionOf(conds, typ)
+	g := got{Status: c.Status, Reason: c.Reason, Message: c.Message}
+	for _, e := range l.events {
+		g.Events = append(g.Events, e.eventType+"/"+e.reason)
+	}
+	return g
+}
+
+func TestPassSetAndAnnounce(t *testing.T) {
+	inc := builder.Incident("a", "u").Obj()
+	inc.Generation = 3
+	p := begin(testKit(setterNow), inc, false)
+	if !p.set("X", metav1.ConditionTrue, "Why", "Said.") {
+		t.Fatal("a new condition was not reported as a change")
+	}
+	if p.set("X", metav1.ConditionTrue, "Why", "Said.") {
+		t.Error("the same condition again was reported as a change")
+	}
+	c := conditionOf(inc.Status.Conditions, "X")
+	if c.ObservedGeneration != 3 || !c.LastTransitionTime.Time.Equal(setterNow) {
+		t.Errorf("condition stamped generation %d at %s, want 3 at %s", c.ObservedGeneration, c.LastTransitionTime, setterNow)
+	}
+	p.announce("X", metav1.ConditionTrue, "Why", "Said.", normalEvent("E", "A", "n"))
+	p.announce("X", metav1.ConditionFalse, "Other", "Changed.", normalEvent("E", "A", "n"))
+	if len(p.events.events) != 1 {
+		t.Errorf("announce sent %d events, want 1 (only for the change)", len(p.events.events))
+	}
+	long := string(make([]byte, maxConditionMessage+10))
+	p.set("Y", metav1.ConditionTrue, "Why", long)
+	if n := len(conditionOf(inc.Status.Conditions, "Y").Message); n > maxConditionMessage {
+		t.Errorf("a message of %d bytes was kept, the limit is %d", n, maxConditionMessage)
+	}
+}
+
+func TestPassWakeAt(t *testing.T) {
+	p := begin(testKit(setterNow), builder.Incident("a", "u").Obj(), false)
+	if r := p.result(); r.RequeueAfter != 0 {
+		t.Errorf("nothing asked for, RequeueAfter %s", r.RequeueAfter)
+	}
+	p.wakeAt(setterNow.Add(time.Hour))
+	p.wakeAt(setterNow.Add(time.Minute))
+	p.wakeAt(setterNow.Add(2 * time.Hour))
+	if r := p.result(); r.RequeueAfter != time.Minute {
+		t.Errorf("RequeueAfter %s, want the earliest, 1m", r.RequeueAfter)
+	}
+	p.wakeAt(setterNow.Add(-time.Hour))
+	if r := p.result(); r.RequeueAfter != time.Second {
+		t.Errorf("a time already due: RequeueAfter %s, want 1s", r.RequeueAfter)
+	}
+}
+
+func TestSummarise(t *testing.T) {
+	cases := map[string]struct {
+		conds []metav1.Condition
+		want  got
+	}{
+		"every dependency True": {
+			conds: []metav1.Condition{{Type: "A", Status: "True"}, {Type: "B", Status: "True"}},
+			want:  got{Status: "True", Reason: "AllGood", Message: "All good."}},
+		"the first not True gives its reason": {
+			conds: []metav1.Condition{{Type: "A", Status: "True"}, {Type: "B", Status: "False", Reason: "Waiting", Message: "B waits."}},
+			want:  got{Status: "False", Reason: "Waiting", Message: "B waits."}},
+		"a dependency not yet known": {
+			conds: []metav1.Condition{{Type: "A", Status: "True"}},
+			want:  got{Status: "False", Reason: v1alpha1.ResponseNotReadyReason, Message: "B is not yet known."}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			inc := builder.Incident("a", "u").Obj()
+			inc.Status.Conditions = tc.conds
+			p := begin(testKit(setterNow), inc, false)
+			summarise(p, "AllGood", "All good.", "A", "B")
+			if diff := cmp.Diff(tc.want, outcome(inc.Status.Conditions, v1alpha1.ConditionReady, p.events)); diff != "" {
+				t.Errorf("Ready (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSetClassified(t *testing.T) {
+	cases := map[string]struct {
+		result level.Result
+		want   got
+	}{
+		"a level": {result: level.Result{Level: "III", Reasons: []string{"3.3(1) ...", "3.4(2) ..."}},
+			want: got{Status: "True", Reason: v1alpha1.IncidentLevelComputedReason, Message: "3.3(1) ...; 3.4(2) ...."}},
+		"below threshold, with what fell short": {result: level.Result{Level: v1alpha1.BelowThreshold, Below: []string{"10 records"}},
+			want: got{Status: "True", Reason: v1alpha1.IncidentBelowThresholdReason, Message: "No criterion of §3 is reached: 10 records."}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s := &incidentScope{pass: begin(testKit(setterNow), builder.Incident("a", "u").Obj(), false)}
+			s.setClassified(tc.result)
+			if diff := cmp.Diff(tc.want, outcome(s.obj.Status.Conditions, v1alpha1.IncidentClassifiedCondition, s.events)); diff != "" {
+				t.Errorf("Classified (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRecordLevelChange(t *testing.T) {
+	cases := map[string]struct {
+		from, to v1alpha1.IncidentLevel
+		event    string
+	}{
+		"first classification": {to: "III", event: "Normal/Classified"},
+		"raised":               {from: "III", to: "II", event: "Normal/LevelRaised"},
+		"lowered":              {from: "II", to: "IV", event: "Warning/LevelLowered"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			inc := builder.Incident("a", "u").Obj()
+			inc.Status.Level = tc.from
+			for i := 0; i < v1alpha1.MaxLevelHistory; i++ {
+				inc.Status.LevelHistory = append(inc.Status.LevelHistory, v1alpha1.LevelChange{To: "IV"})
+			}
+			s := &incidentScope{pass: begin(testKit(setterNow), inc, false)}
+			s.recordLevelChange(level.Result{Level: tc.to, Reasons: []string{"why"}})
+			h := inc.Status.LevelHistory
+			if len(h) != v1alpha1.MaxLevelHistory || h[len(h)-1].From != tc.from || h[len(h)-1].To != tc.to {
+				t.Errorf("history of %d, last %+v", len(h), h[len(h)-1])
+			}
+			if diff := cmp.Diff([]string{tc.event}, outcome(nil, "", s.events).Events); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSetSuggestionMatched(t *testing.T) {
+	cases := map[string]struct {
+		suggested v1alpha1.Level
+		level     v1alpha1.IncidentLevel
+		before    *metav1.Condition
+		want      got
+	}{
+		"none suggested": {level: "III", want: got{Status: "True", Reason: v1alpha1.IncidentSuggestionMatchesReason, Message: "No level was suggested."}},
+		"as computed": {suggested: "III", level: "III",
+			want: got{Status: "True", Reason: v1alpha1.IncidentSuggestionMatchesReason, Message: "The reporter suggested level III, as the criteria give."}},
+		"differs, announced once": {suggested: "II", level: "III",
+			want: got{Status: "False", Reason: v1alpha1.IncidentSuggestionDiffersReason,
+				Message: "The reporter suggested level II; the criteria of §3 give level III.", Events: []string{"Warning/SuggestionDiffers"}}},
+		"differs as already recorded: no new event": {suggested: "II", level: "III",
+			before: &metav1.Condition{Type: v1alpha1.IncidentSuggestionMatchedCondition, Status: "False", Reason: v1alpha1.IncidentSuggestionDiffersReason,
+				Message: "The reporter suggested level II; the criteria of §3 give level III."},
+			want: got{Status: "False", Reason: v1alpha1.IncidentSuggestionDiffersReason,
+				Message: "The reporter suggested level II; the criteria of §3 give level III."}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			inc := builder.Incident("a", "u").Obj()
+			if tc.before != nil {
+				inc.Status.Conditions = []metav1.Condition{*tc.before}
+			}
+			s := &incidentScope{pass: begin(testKit(setterNow), inc, false)}
+			s.setSuggestionMatched(tc.suggested, tc.level)
+			if diff := cmp.Diff(tc.want, outcome(inc.Status.Conditions, v1alpha1.IncidentSuggestionMatchedCondition, s.events)); diff != "" {
+				t.Errorf("SuggestionMatched (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSetFormComplete(t *testing.T) {
+	due := setterNow.Add(time.Hour)
+	past := setterNow.Add(-time.Hour)
+	incomplete := &metav1.Condition{Type: v1alpha1.IncidentFormCompleteCondition, Status: "False", Reason: "Pending", Message: "x"}
+	cases := map[string]struct {
+		missing []string
+		due     *time.Time
+		before  *metav1.Condition
+		want    got
+	}{
+		"complete from the start: no event": {want: got{Status: "True", Reason: v1alpha1.IncidentFormCompleteReason, Message: "Every box of the report form is filled in."}},
+		"completed after it lacked boxes": {before: incomplete,
+			want: got{Status: "True", Reason: v1alpha1.IncidentFormCompleteReason, Message: "Every box of the report form is filled in.", Events: []string{"Normal/FormCompleted"}}},
+		"a form report lacking boxes": {missing: []string{"spec.support"},
+			want: got{Status: "False", Reason: v1alpha1.IncidentFormIncompleteReason, Message: "The report form lacks spec.support."}},
+		"a quick notice before its form is due": {missing: []string{"spec.support", "spec.measuresTaken"}, due: &due,
+			want: got{Status: "False", Reason: v1alpha1.IncidentFormPendingReason,
+				Message: "The full form is owed by 2026-03-02T11:00:00Z and still lacks spec.support, spec.measuresTaken."}},
+		"a quick notice past its form's deadline": {missing: []string{"spec.support"}, due: &past,
+			want: got{Status: "False", Reason: v1alpha1.IncidentFormOverdueReason, Message: "The full form was due by 2026-03-02T09:00:00Z and still lacks spec.support."}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			inc := builder.Incident("a", "u").Obj()
+			if tc.before != nil {
+				inc.Status.Conditions = []metav1.Condition{*tc.before}
+			}
+			s := &incidentScope{pass: begin(testKit(setterNow), inc, false)}
+			s.setFormComplete(tc.missing, tc.due)
+			if diff := cmp.Diff(tc.want, outcome(inc.Status.Conditions, v1alpha1.IncidentFormCompleteCondition, s.events)); diff != "" {
+				t.Errorf("FormComplete (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSetDeadlinesMet(t *testing.T) {
+	missed := []v1alpha1.Deadline{{Name: "InitialReport", DueTime: metav1.NewTime(time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)), State: "Missed"}}
+	shanghai := time.FixedZone("CST", 8*3600)
+	cases := map[string]struct {
+		missed []v1alpha1.Deadline
+		want   got
+	}{
+		"none missed": {want: got{Status: "True", Reason: v1alpha1.IncidentDeadlinesOnTimeReason, Message: "No deadline has been missed."}},
+		"one missed, in the plan's time": {missed: missed,
+			want: got{Status: "False", Reason: v1alpha1.IncidentDeadlineMissedReason, Message: "Missed: InitialReport (due 2026-03-01T10:00:00+08:00)."}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s := &incidentScope{pass: begin(testKit(setterNow), builder.Incident("a", "u").Obj(), false)}
+			s.setDeadlinesMet(tc.missed, shanghai)
+			if diff := cmp.Diff(tc.want, outcome(s.obj.Status.Conditions, v1alpha1.IncidentDeadlinesMetCondition, s.events)); diff != "" {
+				t.Errorf("DeadlinesMet (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSetIncidentsPending(t *testing.T) {
+	cases := map[string]struct {
+		spec, inForce         v1alpha1.Level
+		missing, unclassified []string
+		held                  bool
+		message               string
+	}{
+		"missing":                          {missing: []string{"u/a"}, held: true, message: "Incidents not found: u/a."},
+		"unclassified":                     {unclassified: []string{"u/a"}, held: true, message: "Incidents not yet classified: u/a."},
+		"unclassified with office's level": {spec: "III", inForce: "III", unclassified: []string{"u/a"}},
+		"all below threshold":              {held: true, message: "Every incident is below threshold: set spec.level if the office decides on a response."},
+		"a level in force":                 {inForce: "IV"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resp := builder.Response("r", "office").Obj()
+			resp.Spec.Level, resp.Status.Level = tc.spec, tc.inForce
+			s := &responseScope{pass: begin(testKit(setterNow), resp, false)}
+			if held := s.setIncidentsPending(tc.missing, tc.unclassified); held != tc.held {
+				t.Fatalf("held back = %v, want %v", held, tc.held)
+			}
+			c := conditionOf(resp.Status.Conditions, v1alpha1.ResponseApprovedCondition)
+			if tc.held && (c.Reason != v1alpha1.ResponseIncidentsPendingReason || c.Message != tc.message) {
+				t.Errorf("Approved %s %q, want %s %q", c.Reason, c.Message, v1alpha1.ResponseIncidentsPendingReason, tc.message)
+			}
+			if !tc.held && c.Type != "" {
+				t.Errorf("a response with a level in force got %+v", c)
+			}
+		})
+	}
+}
+
+func TestSetApproved(t *testing.T) {
+	cases := map[string]struct {
+		verdict approval.Verdict
+		want    got
+	}{
+		"passed":  {verdict: approval.Verdict{Passed: true, Reason: "Approved", Message: "Approved by li."}, want: got{Status: "True", Reason: "Approved", Message: "Approved by li."}},
+		"waiting": {verdict: approval.Verdict{Reason: v1alpha1.ResponseAwaitingApprovalReason, Message: "Waits."}, want: got{Status: "False", Reason: "AwaitingApproval", Message: "Waits.", Events: []string{"Normal/AwaitingApproval"}}},
+		"a decision that does not start it": {verdict: approval.Verdict{Reason: v1alpha1.ResponseApprovalLevelMismatch, Message: "Other level."},
+			want: got{Status: "False", Reason: v1alpha1.ResponseApprovalLevelMismatch, Message: "Other level.", Events: []string{"Warning/NotStarted"}}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s := &responseScope{pass: begin(testKit(setterNow), builder.Response("r", "office").Obj(), false)}
+			s.setApproved(tc.verdict)
+			if diff := cmp.Diff(tc.want, outcome(s.obj.Status.Conditions, v1alpha1.ResponseApprovedCondition, s.events)); diff != "" {
+				t.Errorf("Approved (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSetWorkGroupsReady(t *testing.T) {
+	startedAt := metav1.NewTime(setterNow.Add(-time.Minute))
+	cases := map[string]struct {
+		started         bool
+		names, notReady []string
+		want            got
+		readyTime       bool
+	}{
+		"not started": {want: got{Status: "False", Reason: v1alpha1.ResponseNotStartedReason, Message: "Work groups are set up once the response starts."}},
+		"waiting for some": {started: true, names: []string{"r-a", "r-b"}, notReady: []string{"r-b"},
+			want: got{Status: "False", Reason: v1alpha1.ResponseWorkGroupsPendingReason, Message: "1 of 2 work groups ready; waiting for r-b."}},
+		"all ready": {started: true, names: []string{"r-a", "r-b"}, readyTime: true,
+			want: got{Status: "True", Reason: v1alpha1.ResponseWorkGroupsReadyReason, Message: "All 2 work groups are set up."}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resp := builder.Response("r", "office").Obj()
+			if tc.started {
+				resp.Status.StartedTime = &startedAt
+			}
+			s := &responseScope{pass: begin(testKit(setterNow), resp, false)}
+			s.setWorkGroupsReady(tc.names, tc.notReady)
+			if diff := cmp.Diff(tc.want, outcome(resp.Status.Conditions, v1alpha1.ResponseWorkGroupsReadyCondition, s.events)); diff != "" {
+				t.Errorf("WorkGroupsReady (-want +got):\n%s", diff)
+			}
+			if (resp.Status.WorkGroupsReadyTime != nil) != tc.readyTime {
+				t.Errorf("workGroupsReadyTime = %v", resp.Status.WorkGroupsReadyTime)
+			}
+		})
+	}
+}
+
+func TestSetMeasuresComplete(t *testing.T) {
+	missing := &metav1.Condition{Type: v1alpha1.ResponseMeasuresCompleteCondition, Status: "False", Reason: v1alpha1.ResponseUserNotificationMissing, Message: "old"}
+	msg := "The leak of users' data in u/a requires AffectedUserNotification among spec.measures (§5.5)."
+	cases := map[string]struct {
+		leaks  []string
+		before *metav1.Condition
+		want   got
+	}{
+		"complete": {want: got{Status: "True", Reason: v1alpha1.ResponseMeasuresCompleteReason, Message: "The measures include what the plan requires."}},
+		"missing, announced": {leaks: []string{"u/a"},
+			want: got{Status: "False", Reason: v1alpha1.ResponseUserNotificationMissing, Message: msg, Events: []string{"Warning/MeasureMissing"}}},
+		"still missing: not announced again": {leaks: []string{"u/a"}, before: missing,
+			want: got{Status: "False", Reason: v1alpha1.ResponseUserNotificationMissing, Message: msg}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resp := builder.Response("r", "office").Obj()
+			if tc.before != nil {
+				resp.Status.Conditions = []metav1.Condition{*tc.before}
+			}
+			s := &responseScope{pass: begin(testKit(setterNow), resp, false)}
+			s.setMeasuresComplete(tc.leaks)
+			if diff := cmp.Diff(tc.want, outcome(resp.Status.Conditions, v1alpha1.ResponseMeasuresCompleteCondition, s.events)); diff != "" {
+				t.Errorf("MeasuresComplete (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSetReportsOnTimeAndCalendarCovered(t *testing.T) {
+	s := &responseScope{pass: begin(testKit(setterNow), builder.Response("r", "office").Obj(), false)}
+	s.setReportsOnTime([]v1alpha1.Deadline{{Name: "UnitSummaryReport", DueTime: metav1.NewTime(setterNow)}}, time.UTC)
+	if diff := cmp.Diff(got{Status: "False", Reason: v1alpha1.ResponseReportMissedReason, Message: "Missed: UnitSummaryReport (due 2026-03-02T10:00:00Z)."},
+		outcome(s.obj.Status.Conditions, v1alpha1.ResponseDeadlinesMetCondition, s.events)); diff != "" {
+		t.Errorf("DeadlinesMet (-want +got):\n%s", diff)
+	}
+	cases := map[string]struct {
+		problem string
+		gaps    []int
+		want    got
+	}{
+		"covered": {want: got{Status: "True", Reason: v1alpha1.ResponseCalendarCoveredReason, Message: `Report deadlines count working days of HolidayCalendar "default".`}},
+		"not found": {problem: `HolidayCalendar "default" does not exist`,
+			want: got{Status: "False", Reason: v1alpha1.ResponseCalendarNotFoundReason, Message: `HolidayCalendar "default" does not exist: report deadlines count weekends only.`}},
+		"years missing": {gaps: []int{2026, 2027},
+			want: got{Status: "False", Reason: v1alpha1.ResponseCalendarYearMissingReason,
+				Message: `HolidayCalendar "default" lacks 2026, 2027: those days count weekends only. Add the year's official schedule.`}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			s.setCalendarCovered("default", tc.problem, tc.gaps)
+			if diff := cmp.Diff(tc.want, outcome(s.obj.Status.Conditions, v1alpha1.ResponseCalendarCoveredCondition, eventLog{})); diff != "" {
+				t.Errorf("CalendarCovered (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
