@@ -176,14 +176,8 @@ func (r *EmergencyResponseReconciler) trackReports(ctx context.Context, s *respo
 	owed, gaps := report.SummaryOwed(cal, st.EndedTime.Time,
 		submittedAt(resp.Spec.SummaryReports.Unit), submittedAt(resp.Spec.SummaryReports.Office))
 	out := deadline.Track(st.Deadlines, owed, s.now)
-	st.Deadlines = out.Deadlines
-	st.NextDeadline = nil
-	if out.Next != nil {
-		st.NextDeadline = &metav1.Time{Time: *out.Next}
-		s.wakeAt(*out.Next)
-	}
+	recordDeadlines(s.pass, out, &st.Deadlines, &st.NextDeadline)
 	for _, d := range out.Decided {
-		countDecided(&s.events, d)
 		due := d.DueTime.In(r.Plan.TimeZone).Format(time.RFC3339)
 		if d.State == v1alpha1.DeadlineMet {
 			s.events.add(normalEvent(v1alpha1.ResponseReportSubmittedEvent, "TrackReports", fmt.Sprintf("%s submitted on time.", d.Name)))

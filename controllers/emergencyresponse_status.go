@@ -89,13 +89,8 @@ func (s *responseScope) setMeasuresComplete(leaks []string) {
 
 // setReportsOnTime lists the summary reports whose deadline passed.
 func (s *responseScope) setReportsOnTime(missed []v1alpha1.Deadline, loc *time.Location) {
-	if len(missed) == 0 {
-		s.set(v1alpha1.ResponseDeadlinesMetCondition, metav1.ConditionTrue, v1alpha1.ResponseReportsOnTimeReason,
-			"No report deadline has been missed.")
-		return
-	}
-	s.set(v1alpha1.ResponseDeadlinesMetCondition, metav1.ConditionFalse, v1alpha1.ResponseReportMissedReason,
-		"Missed: "+missedList(missed, loc)+".")
+	setDeadlinesMet(s.pass, v1alpha1.ResponseDeadlinesMetCondition, missed, loc,
+		v1alpha1.ResponseReportsOnTimeReason, "No report deadline has been missed.", v1alpha1.ResponseReportMissedReason)
 }
 
 // setCalendarCovered says whether the report deadlines were counted in an

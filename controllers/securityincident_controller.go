@@ -106,14 +106,8 @@ func (r *SecurityIncidentReconciler) trackDeadlines(_ context.Context, s *incide
 	inc, st := s.obj, &s.obj.Status
 	owed := report.Owed(&inc.Spec, inc.CreationTimestamp.Time, s.formCompleteAt, r.Plan.ReportGrace, r.Plan.TimeZone)
 	out := deadline.Track(st.Deadlines, owed, s.now)
-	st.Deadlines = out.Deadlines
-	st.NextDeadline = nil
-	if out.Next != nil {
-		st.NextDeadline = &metav1.Time{Time: *out.Next}
-		s.wakeAt(*out.Next)
-	}
+	recordDeadlines(s.pass, out, &st.Deadlines, &st.NextDeadline)
 	for _, d := range out.Decided {
-		countDecided(&s.events, d)
 		if d.State == v1alpha1.DeadlineMissed {
 			s.events.add(r.missedEvent(inc, d))
 		}

@@ -100,15 +100,10 @@ func (s *incidentScope) setFormComplete(missing []string, due *time.Time) {
 	s.set(v1alpha1.IncidentFormCompleteCondition, metav1.ConditionFalse, reason, msg)
 }
 
-// setDeadlinesMet lists the missed deadlines, in the plan's time zone.
+// setDeadlinesMet lists the missed reporting deadlines.
 func (s *incidentScope) setDeadlinesMet(missed []v1alpha1.Deadline, loc *time.Location) {
-	if len(missed) == 0 {
-		s.set(v1alpha1.IncidentDeadlinesMetCondition, metav1.ConditionTrue, v1alpha1.IncidentDeadlinesOnTimeReason,
-			"No deadline has been missed.")
-		return
-	}
-	s.set(v1alpha1.IncidentDeadlinesMetCondition, metav1.ConditionFalse, v1alpha1.IncidentDeadlineMissedReason,
-		"Missed: "+missedList(missed, loc)+".")
+	setDeadlinesMet(s.pass, v1alpha1.IncidentDeadlinesMetCondition, missed, loc,
+		v1alpha1.IncidentDeadlinesOnTimeReason, "No deadline has been missed.", v1alpha1.IncidentDeadlineMissedReason)
 }
 
 // missedList names missed deadlines with their due times.

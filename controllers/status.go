@@ -1,10 +1,13 @@
 package controllers
 
 import (
+	"time"
+
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/deadline"
 )
 
 // summarise sets Ready, the summary every kind has: True with reason and
@@ -24,4 +27,28 @@ func summarise[T object](p *pass[T], reason, message string, dependsOn ...string
 		return
 	}
 	p.set(v1alpha1.ConditionReady, metav1.ConditionTrue, reason, message)
+}
+
+// recordDeadlines writes a look at the deadlines into a status: the record,
+// the next due time, a wake-up for it, and a count of each decision.
+func recordDeadlines[T object](p *pass[T], out deadline.Outcome, record *[]v1alpha1.Deadline, next **metav1.Time) {
+	*record = out.Deadlines
+	*next = nil
+	if out.Next != nil {
+		*next = &metav1.Time{Time: *out.Next}
+		p.wakeAt(*out.Next)
+	}
+	for _, d := range out.Decided {
+		countDecided(&p.events, d)
+	}
+}
+
+// setDeadlinesMet sets a kind's DeadlinesMet: True with onTime, or False
+// with missedReason listing the missed deadlines in the plan's time zone.
+func setDeadlinesMet[T object](p *pass[T], typ string, missed []v1alpha1.Deadline, loc *time.Location, onTimeReason, onTime, missedReason string) {
+	if len(missed) == 0 {
+		p.set(typ, metav1.ConditionTrue, onTimeReason, onTime)
+		return
+	}
+	p.set(typ, metav1.ConditionFalse, missedReason, "Missed: "+missedList(missed, loc)+".")
 }

@@ -34,8 +34,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/localcluster"
 	"github.com/netsec-io/incident-operator/internal/deadline"
+	"github.com/netsec-io/incident-operator/internal/localcluster"
 )
 
 var (
