@@ -31,3 +31,42 @@ func TestNext(t *testing.T) {
 		t.Errorf("Next() with nothing pending = %v, want nil", got)
 	}
 }
+
+func TestTrack(t *testing.T) {
+	due := at("2026-03-01T10:00:00Z")
+	before, after := at("2026-03-01T09:00:00Z"), at("2026-03-01T11:00:00Z")
+	pending := v1alpha1.Deadline{Name: "A", DueTime: metav1.NewTime(due), State: v1alpha1.DeadlinePending}
+	met := v1alpha1.Deadline{Name: "A", DueTime: metav1.NewTime(due), State: v1alpha1.DeadlineMet, CompletedTime: &metav1.Time{Time: before}}
+	missed := v1alpha1.Deadline{Name: "A", DueTime: metav1.NewTime(due), State: v1alpha1.DeadlineMissed}
+	missedDoneLate := missed
+	missedDoneLate.CompletedTime = &metav1.Time{Time: after}
+	type want struct {
+		Deadlines, Decided, Missed []v1alpha1.Deadline
+		Next                       *time.Time
+	}
+	cases := map[string]struct {
+		record []v1alpha1.Deadline
+		owed   Due
+		now    time.Time
+		want   want
+	}{
+		"pending before it falls due": {owed: Due{Name: "A", At: due}, now: before,
+			want: want{Deadlines: []v1alpha1.Deadline{pending}, Next: &due}},
+		"met on time is decided now": {owed: Due{Name: "A", At: due, DoneAt: &before}, now: before,
+			want: want{Deadlines: []v1alpha1.Deadline{met}, Decided: []v1alpha1.Deadline{met}}},
+		"missed when it falls due undone": {owed: Due{Name: "A", At: due}, now: due,
+			want: want{Deadlines: []v1alpha1.Deadline{missed}, Decided: []v1alpha1.Deadline{missed}, Missed: []v1alpha1.Deadline{missed}}},
+		"already missed: not decided again, done late is noted": {record: []v1alpha1.Deadline{missed}, owed: Due{Name: "A", At: due, DoneAt: &after}, now: after,
+			want: want{Deadlines: []v1alpha1.Deadline{missedDoneLate}, Missed: []v1alpha1.Deadline{missedDoneLate}}},
+		"already met stays met": {record: []v1alpha1.Deadline{met}, owed: Due{Name: "A", At: due}, now: after,
+			want: want{Deadlines: []v1alpha1.Deadline{met}}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			out := Track(tc.record, []Due{tc.owed}, tc.now)
+			if diff := cmp.Diff(tc.want, want{out.Deadlines, out.Decided, out.Missed, out.Next}); diff != "" {
+				t.Errorf("Track() (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
