@@ -8,6 +8,8 @@ ETCD_VERSION ?= 3.6.16
 IMG ?= incident-operator:dev
 GO ?= go
 CONTROLLER_GEN := $(GO) tool controller-gen
+# golangci-lint is pinned in its own module, so that its dependencies stay out of go.mod.
+GOLANGCI_LINT := $(GO) tool -modfile=hack/tools/go.mod golangci-lint
 # The control plane's binaries, built from source by hack/envtest-binaries.sh.
 ENVTEST_DIR := $(CURDIR)/bin/k8s/$(K8S_VERSION)-$(shell $(GO) env GOOS)-$(shell $(GO) env GOARCH)
 
@@ -16,7 +18,7 @@ all: build
 
 .PHONY: help
 help: ## Show the targets.
-	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { gsub(/\$$\$$/, "$$", $$2); printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 ##@ Development
 
@@ -36,6 +38,14 @@ fmt: ## go fmt.
 vet: ## go vet.
 	$(GO) vet ./...
 
+.PHONY: lint
+lint: ## Lint and check formatting with golangci-lint (.golangci.yml).
+	$(GOLANGCI_LINT) run ./...
+
+.PHONY: verify
+verify: ## Fail if `make manifests generate fmt` would change the tree.
+	bash hack/verify.sh
+
 .PHONY: envtest
 envtest: ## Build kube-apiserver, etcd and kubectl from source into bin/k8s (once).
 	K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) bash hack/envtest-binaries.sh >/dev/null
@@ -44,6 +54,10 @@ envtest: ## Build kube-apiserver, etcd and kubectl from source into bin/k8s (onc
 test: manifests generate envtest ## Run every test against a real API server (envtest).
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) test ./... -count=1 -timeout 30m
 
+.PHONY: test-unit
+test-unit: ## Run the tests that need no API server (go test -short), in seconds.
+	$(GO) test -short ./...
+
 .PHONY: test-e2e
 test-e2e: manifests generate envtest ## Play a whole drill with the real kubectl against the operator as its own process.
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) bash test/e2e/drill.sh
@@ -51,13 +65,15 @@ test-e2e: manifests generate envtest ## Play a whole drill with the real kubectl
 ##@ Build and run
 
 .PHONY: build
-build: manifests generate ## Build the manager binary.
+build: manifests generate ## Build the manager, the local command (bin/local-manager) and the kubectl plugin.
 	$(GO) build -o bin/manager ./cmd
+	$(GO) build -o bin/local-manager ./cmd/local
 	$(GO) build -o bin/kubectl-incident ./cmd/kubectl-incident
 
 .PHONY: run
 run: manifests generate envtest ## Run the operator: against $$KUBECONFIG when set, else on an embedded local control plane.
-	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) run ./cmd $(ARGS)
+	$(GO) build -o bin/kubectl-incident ./cmd/kubectl-incident
+	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) run ./cmd/local $(ARGS)
 
 .PHONY: install
 install: manifests ## Install the CRDs into the cluster of $$KUBECONFIG.

@@ -21,10 +21,12 @@ check() { # check "what" command...
   else failed=$((failed + 1)); echo "FAIL $what"; sed 's/^/     /' "$work/out"; fi
 }
 
-go build -o bin/manager ./cmd
+go build -o bin/local-manager ./cmd/local
 go build -o bin/kubectl-incident ./cmd/kubectl-incident
 
-bin/manager --local-dir "$work/local" --metrics-bind-address 0 --health-probe-bind-address 0 >"$work/manager.log" 2>&1 &
+# No cluster is given (no --kubeconfig, no $KUBECONFIG): it starts its own.
+unset KUBECONFIG
+bin/local-manager --local-dir "$work/local" --metrics-bind-address 0 --health-probe-bind-address 0 >"$work/manager.log" 2>&1 &
 manager=$!
 cleanup() {
   kill -INT "$manager" 2>/dev/null || true

@@ -1,0 +1,79 @@
+// Command local runs the incident-operator on a local control plane of its
+// own (etcd and kube-apiserver from $KUBEBUILDER_ASSETS, as `make envtest`
+// builds them), with the CRDs, admission policies and approval roles
+// installed and a kubeconfig for each demo user. Given a cluster
+// (--kubeconfig, $KUBECONFIG or a pod), it runs on that one instead, as the
+// manager binary does. `make run` runs it.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	_ "time/tzdata"
+
+	"k8s.io/client-go/rest"
+
+	"github.com/netsec-io/incident-operator/internal/localcluster"
+	"github.com/netsec-io/incident-operator/internal/manager"
+)
+
+func main() {
+	localDir := flag.String("local-dir", "bin/local", "With no cluster given: where the local control plane's kubeconfigs are written.")
+	manager.Main(func(ctx context.Context) (*rest.Config, func(), error) {
+		if clusterGiven() {
+			return manager.GivenCluster(ctx)
+		}
+		return startLocal(*localDir)
+	})
+}
+
+// clusterGiven tells whether --kubeconfig, $KUBECONFIG or a pod's service
+// account names a cluster.
+func clusterGiven() bool {
+	if os.Getenv("KUBECONFIG") != "" || os.Getenv("KUBERNETES_SERVICE_HOST") != "" {
+		return true
+	}
+	f := flag.Lookup("kubeconfig")
+	return f != nil && f.Value.String() != ""
+}
+
+// startLocal starts the local control plane and says how to reach it.
+func startLocal(localDir string) (*rest.Config, func(), error) {
+	localDir, err := filepath.Abs(localDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	local, err := localcluster.Start(localcluster.Options{
+		CRDDir:         "config/crd/bases",
+		ManifestDirs:   []string{"config/admission"},
+		RoleFiles:      []string{"config/rbac/approval_roles.yaml"},
+		KubeconfigPath: filepath.Join(localDir, "kubeconfig"),
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	assets, _ := filepath.Abs(os.Getenv("KUBEBUILDER_ASSETS"))
+	bin, _ := filepath.Abs("bin")
+	samples, _ := filepath.Abs("config/samples")
+	fmt.Printf(`
+No cluster was given, so the operator runs on a local control plane with its CRDs installed.
+Use it from another shell:
+
+    export KUBECONFIG=%s
+    export PATH=%s:%s:$PATH
+    kubectl apply -k %s
+
+Users who may approve (config/rbac/approval_roles.yaml), each with a kubeconfig:
+    approver (levels III, IV), ministry (directives, I, II), drill-pipeline (drills), duty-officer
+    kubectl --kubeconfig %s annotate ...
+
+`, local.KubeconfigPath, assets, bin, samples, filepath.Join(localDir, "kubeconfig-approver"))
+	return local.Config, func() {
+		if err := local.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "stopping the local control plane:", err)
+		}
+	}, nil
+}

@@ -1,0 +1,167 @@
+// Package manager holds the operator's flags and runs its controller
+// manager. Both commands call it: the manager binary (cmd), which runs
+// against a given cluster, and the local command (cmd/local), which first
+// starts a control plane of its own.
+package manager
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	kruntime "k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/controllers"
+)
+
+// FieldManager is the name the operator's writes carry in managedFields.
+const FieldManager = "incident-operator"
+
+// LeaderElectionID names the Lease the replicas elect a leader on.
+const LeaderElectionID = "incident-operator.emergency.netsec.io"
+
+// Options are the operator's flags.
+type Options struct {
+	MetricsAddr             string
+	ProbeAddr               string
+	LeaderElect             bool
+	LeaderElectionNamespace string
+	TimeZone                string
+	ReportGrace             time.Duration
+	HolidayCalendar         string
+	Zap                     zap.Options
+}
+
+// BindFlags registers the operator's flags on fs.
+func (o *Options) BindFlags(fs *flag.FlagSet) {
+	fs.StringVar(&o.MetricsAddr, "metrics-bind-address", "0", "Address of the HTTPS metrics endpoint, e.g. :8443; 0 turns it off.")
+	fs.StringVar(&o.ProbeAddr, "health-probe-bind-address", ":8081", "Address of the health and readiness probes.")
+	fs.BoolVar(&o.LeaderElect, "leader-elect", false, "Elect a leader, so that only one replica acts at a time.")
+	fs.StringVar(&o.LeaderElectionNamespace, "leader-election-namespace", "",
+		"Namespace of the leader election Lease; needed with --leader-elect when not running in a pod.")
+	fs.StringVar(&o.TimeZone, "time-zone", "Asia/Shanghai", "The plan's local time zone: 'the same day' ends at its midnight.")
+	fs.DurationVar(&o.ReportGrace, "report-grace", time.Hour, "How long after discovery a report still counts as immediate (§4.1).")
+	fs.StringVar(&o.HolidayCalendar, "holiday-calendar", "default", "Name of the HolidayCalendar that report deadlines count working days in.")
+	o.Zap.BindFlags(fs)
+}
+
+// Validate checks the flags before anything is started.
+func (o *Options) Validate() error {
+	if _, err := time.LoadLocation(o.TimeZone); err != nil {
+		return fmt.Errorf("--time-zone %q: %w", o.TimeZone, err)
+	}
+	if o.ReportGrace <= 0 {
+		return errors.New("--report-grace must be positive")
+	}
+	return nil
+}
+
+// Connect returns the connection to the cluster the operator acts on, and a
+// function that releases whatever was started for it.
+type Connect func(ctx context.Context) (cfg *rest.Config, stop func(), err error)
+
+// GivenCluster connects to the cluster of --kubeconfig, $KUBECONFIG, the pod
+// the operator runs in, or ~/.kube/config.
+func GivenCluster(context.Context) (*rest.Config, func(), error) {
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return nil, nil, fmt.Errorf("no cluster to run on (--kubeconfig, $KUBECONFIG, a pod's service account or ~/.kube/config): %w", err)
+	}
+	return cfg, func() {}, nil
+}
+
+// Main parses the command line flags registered so far together with the
+// operator's, connects, and runs the operator until SIGINT or SIGTERM.
+func Main(connect Connect) {
+	var o Options
+	o.BindFlags(flag.CommandLine)
+	flag.Parse()
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.Zap)))
+	if err := run(o, connect); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o Options, connect Connect) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	ctx := ctrl.SetupSignalHandler()
+	cfg, stop, err := connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	return Run(ctx, cfg, o)
+}
+
+// Run runs the operator against cfg until ctx is done.
+func Run(ctx context.Context, cfg *rest.Config, o Options) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	loc, _ := time.LoadLocation(o.TimeZone) // checked by Validate
+	log := ctrl.Log.WithName("setup")
+
+	// Writes that are not server-side applies are recorded in managedFields
+	// under the user agent's first word.
+	cfg = rest.CopyConfig(cfg)
+	cfg.UserAgent = UserAgent()
+
+	scheme := kruntime.NewScheme()
+	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
+	utilruntime.Must(v1alpha1.AddToScheme(scheme))
+
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                        scheme,
+		Metrics:                       controllers.MetricsServerOptions(o.MetricsAddr),
+		HealthProbeBindAddress:        o.ProbeAddr,
+		LeaderElection:                o.LeaderElect,
+		LeaderElectionID:              LeaderElectionID,
+		LeaderElectionNamespace:       o.LeaderElectionNamespace,
+		LeaderElectionReleaseOnCancel: true,
+	})
+	if err != nil {
+		return fmt.Errorf("creating the manager: %w", err)
+	}
+	if err := controllers.Setup(ctx, mgr, controllers.Config{
+		Clock:           clock.RealClock{},
+		Plan:            controllers.PlanConfig{TimeZone: loc, ReportGrace: o.ReportGrace},
+		HolidayCalendar: o.HolidayCalendar,
+	}); err != nil {
+		return err
+	}
+	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("readyz", healthz.Ping); err != nil {
+		return err
+	}
+	log.Info("starting the operator", "timeZone", loc.String(), "reportGrace", o.ReportGrace)
+	return mgr.Start(ctx)
+}
+
+// UserAgent is "incident-operator/<version> (<os>/<arch>)": the API server
+// takes its first word as the field manager of updates and patches.
+func UserAgent() string {
+	version := "devel"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && !strings.ContainsAny(bi.Main.Version, "() ") {
+		version = bi.Main.Version
+	}
+	return fmt.Sprintf("%s/%s (%s/%s)", FieldManager, version, runtime.GOOS, runtime.GOARCH)
+}
