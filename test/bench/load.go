@@ -1,0 +1,283 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/uuid"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/test/builder"
+)
+
+// parallel runs f(0..n-1) on writers goroutines and returns the wall time;
+// the first error stops the rest.
+func parallel(ctx context.Context, n, writers int, f func(context.Context, int) error) (time.Duration, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		once     sync.Once
+		firstErr error
+	)
+	start := time.Now()
+	for range max(1, writers) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				if err := f(ctx, i); err != nil {
+					once.Do(func() { firstErr = err; cancel() })
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start), firstErr
+}
+
+func ensureNamespace(ctx context.Context, c client.Client, name string) error {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name}}
+	if err := c.Create(ctx, ns); err != nil && !apierrors.IsAlreadyExists(err) {
+		return err
+	}
+	return nil
+}
+
+func incidentName(i int) string { return fmt.Sprintf("inc-%05d", i) }
+func responseName(i int) string { return fmt.Sprintf("resp-%04d", i) }
+
+// benchIncident is a level IV incident (an outage over one city, §3.4(1))
+// with the full form, so that one classification makes it Ready and a
+// response may cover it.
+func benchIncident(ns string, i int) *v1alpha1.SecurityIncident {
+	return builder.Incident(incidentName(i), ns).Outage(v1alpha1.ScopeCity).Obj()
+}
+
+// floorIncidentStatus is a status of the same shape and size as the
+// operator's for benchIncident: level, reasons, history, deadlines, timeline
+// and five conditions.
+func floorIncidentStatus(inc *v1alpha1.SecurityIncident, now time.Time) v1alpha1.SecurityIncidentStatus {
+	t := metav1.NewTime(now.Truncate(time.Second))
+	created := inc.CreationTimestamp
+	reason := "Level IV: many users unable to get online in one prefecture-level city (§3.4(1))"
+	cond := func(typ, r, msg string) metav1.Condition {
+		return metav1.Condition{Type: typ, Status: metav1.ConditionTrue, Reason: r, Message: msg, ObservedGeneration: inc.Generation, LastTransitionTime: t}
+	}
+	return v1alpha1.SecurityIncidentStatus{
+		ObservedGeneration: inc.Generation,
+		Level:              "IV",
+		LevelReasons:       []string{reason},
+		LevelHistory:       []v1alpha1.LevelChange{{Time: t, To: "IV", Generation: inc.Generation, Cause: reason}},
+		ClassifiedTime:     &t,
+		Deadlines: []v1alpha1.Deadline{
+			{Name: v1alpha1.DeadlineInitialReport, DueTime: metav1.NewTime(inc.Spec.DiscoveredAt.Add(time.Hour)), State: v1alpha1.DeadlineMet, CompletedTime: &created},
+			{Name: v1alpha1.DeadlineFullForm, DueTime: metav1.NewTime(inc.Spec.DiscoveredAt.Add(16 * time.Hour)), State: v1alpha1.DeadlineMet, CompletedTime: &created},
+		},
+		Timeline: v1alpha1.Timeline{ReportedTime: &created, ClassifiedTime: &t},
+		Conditions: []metav1.Condition{
+			cond(v1alpha1.IncidentClassifiedCondition, "LevelComputed", reason+"."),
+			cond(v1alpha1.IncidentSuggestionMatchedCondition, "SuggestionMatches", "The reporter suggested level IV, as the criteria give."),
+			cond(v1alpha1.IncidentFormCompleteCondition, "FormComplete", "Every box of the report form is filled in."),
+			cond(v1alpha1.IncidentDeadlinesMetCondition, "OnTime", "No deadline has been missed."),
+			cond(v1alpha1.ConditionReady, "Ready", "Classified as level IV with the full report form."),
+		},
+	}
+}
+
+// statusPatch is a merge patch that sets the status.
+func statusPatch(status any) (client.Patch, error) {
+	data, err := json.Marshal(map[string]any{"status": status})
+	if err != nil {
+		return nil, err
+	}
+	return client.RawPatch(types.MergePatchType, data), nil
+}
+
+// floorIncidents: a bare client creates n incidents in ns and writes each
+// one's status once, with writers in parallel.
+func floorIncidents(ctx context.Context, c client.Client, ns string, n, writers int) (time.Duration, error) {
+	if err := ensureNamespace(ctx, c, ns); err != nil {
+		return 0, err
+	}
+	return parallel(ctx, n, writers, func(ctx context.Context, i int) error {
+		inc := benchIncident(ns, i)
+		if err := c.Create(ctx, inc); err != nil {
+			return fmt.Errorf("floor: creating %s: %w", inc.Name, err)
+		}
+		p, err := statusPatch(floorIncidentStatus(inc, time.Now()))
+		if err != nil {
+			return err
+		}
+		if err := c.Status().Patch(ctx, inc, p); err != nil {
+			return fmt.Errorf("floor: writing the status of %s: %w", inc.Name, err)
+		}
+		return nil
+	})
+}
+
+// workGroupSuffixes are the names the operator gives the five work groups
+// of a response, after the response's name.
+var workGroupSuffixes = map[v1alpha1.WorkGroupType]string{
+	v1alpha1.WorkGroupRecovery:                    "recovery",
+	v1alpha1.WorkGroupAttackTracing:               "attack-tracing",
+	v1alpha1.WorkGroupImpactAssessment:            "impact-assessment",
+	v1alpha1.WorkGroupInformationRelease:          "information-release",
+	v1alpha1.WorkGroupCrossDepartmentCoordination: "cross-department-coordination",
+}
+
+func workGroupNames(resp string) []string {
+	out := make([]string, 0, len(v1alpha1.AllWorkGroupTypes))
+	for _, t := range v1alpha1.AllWorkGroupTypes {
+		out = append(out, resp+"-"+workGroupSuffixes[t])
+	}
+	return out
+}
+
+// floorWorkGroups: a bare client creates the work groups of responses
+// responses, as the operator makes them (labels, controller reference), and
+// writes each one's status once.
+func floorWorkGroups(ctx context.Context, c client.Client, ns string, responses, writers int) (time.Duration, error) {
+	if err := ensureNamespace(ctx, c, ns); err != nil {
+		return 0, err
+	}
+	kinds := v1alpha1.AllWorkGroupTypes
+	owners := make([]types.UID, responses)
+	for i := range owners {
+		owners[i] = uuid.NewUUID()
+	}
+	return parallel(ctx, responses*len(kinds), writers, func(ctx context.Context, i int) error {
+		resp, typ := responseName(i/len(kinds)), kinds[i%len(kinds)]
+		yes := true
+		wg := &v1alpha1.WorkGroup{
+			ObjectMeta: metav1.ObjectMeta{
+				Name: resp + "-" + workGroupSuffixes[typ], Namespace: ns,
+				Labels: map[string]string{"emergency.netsec.io/response": resp, "emergency.netsec.io/work-group-type": string(typ)},
+				OwnerReferences: []metav1.OwnerReference{{
+					APIVersion: v1alpha1.GroupVersion.String(), Kind: "EmergencyResponse", Name: resp,
+					UID: owners[i/len(kinds)], Controller: &yes, BlockOwnerDeletion: &yes,
+				}},
+			},
+			Spec: v1alpha1.WorkGroupSpec{Type: typ},
+		}
+		if err := c.Create(ctx, wg); err != nil {
+			return fmt.Errorf("floor: creating work group %s: %w", wg.Name, err)
+		}
+		now := metav1.NewTime(time.Now().Truncate(time.Second))
+		p, err := statusPatch(v1alpha1.WorkGroupStatus{
+			ObservedGeneration: wg.Generation,
+			Conditions: []metav1.Condition{
+				{Type: "Staffed", Status: metav1.ConditionFalse, Reason: "NoLead", Message: "No lead yet: set spec.lead.", ObservedGeneration: wg.Generation, LastTransitionTime: now},
+				{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: "SetUp", Message: string(typ) + " work group set up; 0 progress reports.", ObservedGeneration: wg.Generation, LastTransitionTime: now},
+			},
+		})
+		if err != nil {
+			return err
+		}
+		if err := c.Status().Patch(ctx, wg, p); err != nil {
+			return fmt.Errorf("floor: writing the status of work group %s: %w", wg.Name, err)
+		}
+		return nil
+	})
+}
+
+// deleteAll removes every object of list's kind in ns and waits until none
+// is left, so that the operator, started afterwards, never sees the floor's.
+func deleteAll(ctx context.Context, c client.Client, obj client.Object, list client.ObjectList, ns string) error {
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		if err := c.DeleteAllOf(ctx, obj, client.InNamespace(ns)); err != nil && !apierrors.IsNotFound(err) &&
+			!apierrors.IsTimeout(err) && !apierrors.IsServerTimeout(err) && !strings.Contains(err.Error(), "timeout") {
+			return fmt.Errorf("deleting the floor's objects in %s: %w", ns, err)
+		}
+		if err := c.List(ctx, list, client.InNamespace(ns), client.Limit(1)); err != nil {
+			return err
+		}
+		if len(listItems(list)) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the floor's objects in %s are still there after 5 minutes", ns)
+		}
+		time.Sleep(time.Second)
+	}
+}
+
+func listItems(list client.ObjectList) []any {
+	switch l := list.(type) {
+	case *v1alpha1.SecurityIncidentList:
+		out := make([]any, len(l.Items))
+		for i := range l.Items {
+			out[i] = &l.Items[i]
+		}
+		return out
+	case *v1alpha1.WorkGroupList:
+		out := make([]any, len(l.Items))
+		for i := range l.Items {
+			out[i] = &l.Items[i]
+		}
+		return out
+	}
+	return nil
+}
+
+// createIncidents creates incidents from..to-1 in ns with writers in
+// parallel, telling the tracker when each create starts.
+func createIncidents(ctx context.Context, c client.Client, tr *tracker, ns string, from, to, writers int) (time.Duration, error) {
+	return parallel(ctx, to-from, writers, func(ctx context.Context, i int) error {
+		inc := benchIncident(ns, from+i)
+		tr.starting(objKey(kindIncident, ns, inc.Name), time.Now())
+		if err := c.Create(ctx, inc); err != nil {
+			return fmt.Errorf("creating %s: %w", inc.Name, err)
+		}
+		return nil
+	})
+}
+
+// createResponses creates responses from..to-1 in ns, response i covering
+// incident i.
+func createResponses(ctx context.Context, c client.Client, tr *tracker, ns string, from, to, writers int) (time.Duration, error) {
+	return parallel(ctx, to-from, writers, func(ctx context.Context, i int) error {
+		i += from
+		resp := &v1alpha1.EmergencyResponse{
+			ObjectMeta: metav1.ObjectMeta{Name: responseName(i), Namespace: ns},
+			Spec: v1alpha1.EmergencyResponseSpec{
+				IncidentRefs: []v1alpha1.IncidentRef{{Namespace: ns, Name: incidentName(i)}},
+				Commander:    "Provincial emergency office",
+				Measures:     []v1alpha1.Measure{v1alpha1.MeasureBandwidthExpansion, v1alpha1.MeasureAttackTrafficFiltering},
+			},
+		}
+		tr.starting(objKey(kindResponse, ns, resp.Name), time.Now())
+		if err := c.Create(ctx, resp); err != nil {
+			return fmt.Errorf("creating %s: %w", resp.Name, err)
+		}
+		return nil
+	})
+}
+
+// approve has the approver approve responses from..to-1 at level IV.
+func approve(ctx context.Context, approver client.Client, ns string, from, to, writers int) (time.Duration, error) {
+	patch := client.RawPatch(types.MergePatchType, []byte(fmt.Sprintf(`{"metadata":{"annotations":{%q:%q,%q:"IV"}}}`,
+		v1alpha1.AnnotationApprovedBy, approverUser, v1alpha1.AnnotationApprovedLevel)))
+	return parallel(ctx, to-from, writers, func(ctx context.Context, i int) error {
+		resp := &v1alpha1.EmergencyResponse{ObjectMeta: metav1.ObjectMeta{Name: responseName(from + i), Namespace: ns}}
+		if err := approver.Patch(ctx, resp, patch); err != nil {
+			return fmt.Errorf("approving %s: %w", resp.Name, err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,755 @@
+// Command bench measures the operator under a burst and at size, against a
+// bare client doing the same writes on the same control plane, and exits
+// non-zero when a goal of the issue "Fast under a burst, small at ten
+// thousand" is missed.
+//
+// One run starts its own etcd and kube-apiserver (envtest, with the CRDs and
+// admission policies), and, before the operator runs:
+//
+//  1. floor: a bare client creates -incidents SecurityIncidents with -writers
+//     writers and writes each status once (a merge patch); again for the
+//     -total - -incidents of the second burst; and creates the work groups
+//     of -approve responses with a status write each. Each floor's objects
+//     are deleted before the operator starts.
+//
+// Then it builds and starts the manager as its own process (KUBECONFIG of
+// the bench cluster, as the deployed service account) and:
+//
+//  2. burst: creates -incidents incidents with -writers writers; a watch
+//     records when each one's status.level first appears and the writes
+//     (resourceVersions) it saw; then -idle of quiet; RSS of the manager;
+//  3. creates incidents up to -total, the same way;
+//  4. creates -responses EmergencyResponses over level IV incidents, waits
+//     until they await approval, has another, entitled user approve -approve
+//     of them at once and times their work groups to Ready; then approves
+//     the rest, so that the cluster holds -responses responses and five work
+//     groups for each; RSS again.
+//
+// With pprof on the manager (--pprof-bind-address), the CPU profile of the
+// first burst and heap profiles go to -profiles.
+//
+//	go run ./test/bench -incidents 2000 -total 10000
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	eventsv1 "k8s.io/api/events/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+// The issue's goals.
+const (
+	goalRatio     = 1.2
+	goalP99       = 100 * time.Millisecond
+	goalRSS       = 64 << 20
+	benchNS       = "bench"
+	floorIncNS1   = "bench-floor-1"
+	floorIncNS2   = "bench-floor-2"
+	floorGroupsNS = "bench-floor-wg"
+)
+
+type options struct {
+	incidents, total, responses, approve, writers int
+	idle, phaseTimeout, timeout, cpuProfile       time.Duration
+	assets, managerSrc, managerBin, profiles      string
+	identity                                      string
+	keep                                          bool
+}
+
+func main() { os.Exit(run()) }
+
+func run() int {
+	var o options
+	flag.IntVar(&o.incidents, "incidents", 2000, "Incidents in the first burst (and its floor).")
+	flag.IntVar(&o.total, "total", 10000, "Incidents in the cluster after the second burst; 0 or ≤ -incidents skips it.")
+	flag.IntVar(&o.responses, "responses", 1000, "EmergencyResponses in the cluster at the end (five work groups each); 0 skips responses.")
+	flag.IntVar(&o.approve, "approve", 200, "Responses approved at once and timed.")
+	flag.IntVar(&o.writers, "writers", 16, "Parallel writers of the bench (and of the floor).")
+	flag.DurationVar(&o.idle, "idle", 5*time.Second, "Quiet time after each phase, in which no write should happen.")
+	flag.DurationVar(&o.phaseTimeout, "phase-timeout", 15*time.Minute, "Longest wait for one phase to settle.")
+	flag.DurationVar(&o.timeout, "timeout", 90*time.Minute, "Longest whole run.")
+	flag.DurationVar(&o.cpuProfile, "cpu-profile", 40*time.Second, "Length of the manager's CPU profile, from the first burst's start.")
+	flag.StringVar(&o.assets, "assets", os.Getenv("KUBEBUILDER_ASSETS"), "Directory of etcd and kube-apiserver.")
+	flag.StringVar(&o.managerSrc, "manager-src", ".", "Module root to build ./cmd from (e.g. a worktree of another commit).")
+	flag.StringVar(&o.managerBin, "manager-bin", "", "A manager binary to use instead of building one.")
+	flag.StringVar(&o.profiles, "profiles", "bin/bench", "Directory for the manager's pprof profiles; empty: none.")
+	flag.StringVar(&o.identity, "identity", "serviceaccount", "Whom the manager runs as: serviceaccount (manager-role, as deployed) or admin (system:masters).")
+	flag.BoolVar(&o.keep, "keep", false, "Keep the run's directory (logs, etcd data).")
+	flag.Parse()
+	quietLogs()
+	if o.assets == "" {
+		fmt.Fprintln(os.Stderr, "bench: set KUBEBUILDER_ASSETS or -assets (run `make bench`)")
+		return 2
+	}
+	if o.identity != "serviceaccount" && o.identity != "admin" {
+		fmt.Fprintln(os.Stderr, "bench: -identity is serviceaccount or admin")
+		return 2
+	}
+	o.approve = min(o.approve, o.responses)
+	o.responses = min(o.responses, max(o.total, o.incidents))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+
+	b := &bench{o: o, began: time.Now()}
+	err := b.run(ctx)
+	b.print(os.Stdout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
+	if !b.passed() {
+		return 1
+	}
+	return 0
+}
+
+// quietLogs sends controller-runtime's and envtest's logs to stderr, errors
+// only.
+func quietLogs() {
+	opts := zap.Options{}
+	fs := flag.NewFlagSet("log", flag.ContinueOnError)
+	opts.BindFlags(fs)
+	_ = fs.Parse([]string{"--zap-log-level=error"})
+	ctrllog.SetLogger(zap.New(zap.UseFlagOptions(&opts), zap.WriteTo(os.Stderr)))
+}
+
+type burstResult struct {
+	n, existing      int
+	floor            time.Duration
+	createWall       time.Duration
+	allLevel         time.Duration
+	levelled, ready  int
+	p50, p99, pmax   time.Duration
+	writesMin        int
+	writesMax        int
+	writesMean       float64
+	notOne           int
+	idleWrites       map[string]int
+	rss, hwm         int64
+	cpu              map[string]float64
+	statusBytes      int
+	floorStatusBytes int
+	settle           time.Duration
+	errors           int
+	done             bool
+}
+
+type responseResult struct {
+	n, approved                    int
+	floor                          time.Duration
+	createWall, toAwaiting         time.Duration
+	approveWall                    time.Duration
+	allGroupsReady, allRespReady   time.Duration
+	groupsReady, respReady         int
+	restApproved                   time.Duration
+	idleWrites                     map[string]int
+	rss, hwm                       int64
+	cpu                            map[string]float64
+	events, errors                 int
+	settle                         time.Duration
+	done, approvedDone, restIsDone bool
+}
+
+type bench struct {
+	o        options
+	began    time.Time
+	dir      string
+	source   string
+	pprof    bool
+	baseRSS  int64
+	bursts   []*burstResult
+	resp     *responseResult
+	notes    []string
+	profiles []string
+}
+
+func (b *bench) note(format string, args ...any) {
+	b.notes = append(b.notes, fmt.Sprintf(format, args...))
+}
+
+func (b *bench) run(ctx context.Context) (err error) {
+	o := b.o
+	if b.dir, err = os.MkdirTemp("", "incident-bench-"); err != nil {
+		return err
+	}
+	if o.keep {
+		b.note("run directory kept: %s", b.dir)
+	} else {
+		defer os.RemoveAll(b.dir)
+	}
+	if o.profiles != "" {
+		if err := os.MkdirAll(o.profiles, 0o755); err != nil {
+			return err
+		}
+	}
+
+	bin := o.managerBin
+	b.source = bin
+	if bin == "" {
+		src, _ := filepath.Abs(o.managerSrc)
+		b.source = src + "/cmd" + gitDescribe(src)
+		fmt.Fprintf(os.Stderr, "bench: building the manager from %s\n", b.source)
+		if bin, err = buildManager(ctx, o.managerSrc, b.dir); err != nil {
+			return err
+		}
+	}
+
+	fmt.Fprintln(os.Stderr, "bench: starting the control plane in", b.dir)
+	crd, adm, roles, mrole := "config/crd/bases", "config/admission", "config/rbac/approval_roles.yaml", "config/rbac/role.yaml"
+	c, err := startCluster(ctx, clusterOptions{dir: b.dir, assets: o.assets, crdDir: crd, admissionDir: adm,
+		approvalRoles: roles, managerRole: mrole, identity: o.identity})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if serr := c.stop(); serr != nil {
+			fmt.Fprintln(os.Stderr, "bench: stopping the control plane:", serr)
+		}
+	}()
+
+	tr := newTracker()
+	wctx, wcancel := context.WithCancel(ctx)
+	defer wcancel()
+	for kind, list := range map[string]func() client.ObjectList{
+		kindIncident:  func() client.ObjectList { return &v1alpha1.SecurityIncidentList{} },
+		kindResponse:  func() client.ObjectList { return &v1alpha1.EmergencyResponseList{} },
+		kindWorkGroup: func() client.ObjectList { return &v1alpha1.WorkGroupList{} },
+	} {
+		ready := make(chan struct{})
+		go tr.follow(wctx, c.admin, kind, list, ready)
+		select {
+		case <-ready:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+
+	// The floors, before the operator runs.
+	second := max(0, o.total-o.incidents)
+	b.bursts = append(b.bursts, &burstResult{n: o.incidents})
+	if second > 0 {
+		b.bursts = append(b.bursts, &burstResult{n: second, existing: o.incidents})
+	}
+	for i, ns := range []string{floorIncNS1, floorIncNS2}[:len(b.bursts)] {
+		r := b.bursts[i]
+		fmt.Fprintf(os.Stderr, "bench: floor: a bare client creates %d incidents with %d writers\n", r.n, o.writers)
+		if r.floor, err = floorIncidents(ctx, c.admin, ns, r.n, o.writers); err != nil {
+			return err
+		}
+		if err := deleteAll(ctx, c.admin, &v1alpha1.SecurityIncident{}, &v1alpha1.SecurityIncidentList{}, ns); err != nil {
+			return err
+		}
+	}
+	if o.responses > 0 && o.approve > 0 {
+		b.resp = &responseResult{n: o.responses, approved: o.approve}
+		fmt.Fprintf(os.Stderr, "bench: floor: a bare client creates the %d work groups of %d responses\n", o.approve*len(v1alpha1.AllWorkGroupTypes), o.approve)
+		if b.resp.floor, err = floorWorkGroups(ctx, c.admin, floorGroupsNS, o.approve, o.writers); err != nil {
+			return err
+		}
+		if err := deleteAll(ctx, c.admin, &v1alpha1.WorkGroup{}, &v1alpha1.WorkGroupList{}, floorGroupsNS); err != nil {
+			return err
+		}
+	}
+
+	// The operator.
+	fmt.Fprintln(os.Stderr, "bench: starting the manager")
+	m, err := startManager(ctx, bin, c.managerKubeconfig, b.dir, []string{"securityincident", "emergencyresponse", "workgroup"})
+	defer m.stop()
+	if err != nil {
+		return err
+	}
+	b.pprof = m.pprofAddr != ""
+	if !b.pprof {
+		b.note("the manager has no --pprof-bind-address: no profiles")
+	}
+	b.baseRSS, _, _ = memory(m.pid())
+	if err := ensureNamespace(ctx, c.admin, benchNS); err != nil {
+		return err
+	}
+
+	from := 0
+	for i, r := range b.bursts {
+		var prof chan error
+		if i == 0 && b.pprof && o.profiles != "" {
+			prof = make(chan error, 1)
+			path := filepath.Join(o.profiles, fmt.Sprintf("cpu-burst-%d.pprof", r.n))
+			go func() {
+				prof <- fetch(ctx, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", m.pprofAddr, int(o.cpuProfile.Seconds())), path)
+			}()
+			b.profiles = append(b.profiles, path)
+		}
+		fmt.Fprintf(os.Stderr, "bench: operator: %d incidents by %d writers (%d already in the cluster)\n", r.n, o.writers, r.existing)
+		err := b.burst(ctx, c, tr, m, r, from)
+		if prof != nil {
+			if perr := <-prof; perr != nil {
+				b.note("CPU profile: %v", perr)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		b.heap(ctx, m, fmt.Sprintf("heap-%d-incidents.pprof", from+r.n))
+		from += r.n
+	}
+
+	if b.resp != nil {
+		if err := b.responses(ctx, c, tr, m, b.resp); err != nil {
+			return err
+		}
+		b.heap(ctx, m, "heap-final.pprof")
+	}
+	b.note("manager log: %s", m.logPath)
+	return nil
+}
+
+func gitDescribe(dir string) string {
+	out, err := execOutput(dir, "git", "rev-parse", "--short", "HEAD")
+	if err != nil {
+		return ""
+	}
+	s := " @ " + strings.TrimSpace(out)
+	if st, err := execOutput(dir, "git", "status", "--porcelain", "--", "cmd", "controllers", "api", "internal"); err == nil && strings.TrimSpace(st) != "" {
+		s += " (with uncommitted changes)"
+	}
+	return s
+}
+
+func (b *bench) heap(ctx context.Context, m *manager, name string) {
+	if !b.pprof || b.o.profiles == "" {
+		return
+	}
+	path := filepath.Join(b.o.profiles, name)
+	if err := fetch(ctx, "http://"+m.pprofAddr+"/debug/pprof/heap", path); err != nil {
+		b.note("heap profile: %v", err)
+		return
+	}
+	b.profiles = append(b.profiles, path)
+}
+
+// cpuNow is the CPU time used so far by each process the bench started.
+func cpuNow() map[string]float64 {
+	out := map[string]float64{}
+	for name, pid := range children() {
+		out[name] = cpuSeconds(pid)
+	}
+	return out
+}
+
+func cpuSince(before map[string]float64) map[string]float64 {
+	out := map[string]float64{}
+	for name, v := range cpuNow() {
+		out[name] = v - before[name]
+	}
+	return out
+}
+
+// settle waits until no object of the operator's kinds has changed for a
+// second (at most a minute): work that a phase set off, such as incidents
+// noting their response's progress, ends before the idle window opens. It
+// returns how long that took.
+func (b *bench) settle(ctx context.Context, tr *tracker) (time.Duration, error) {
+	start := time.Now()
+	last, quietSince := sum(tr.totalChanges()), time.Now()
+	for time.Since(quietSince) < time.Second && time.Since(start) < time.Minute {
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if n := sum(tr.totalChanges()); n != last {
+			last, quietSince = n, time.Now()
+		}
+	}
+	return time.Since(start) - time.Second, nil
+}
+
+// idle settles, then waits o.idle and returns the changes seen meanwhile,
+// by kind.
+func (b *bench) idle(ctx context.Context, tr *tracker) (map[string]int, time.Duration, error) {
+	settled, err := b.settle(ctx, tr)
+	if err != nil {
+		return nil, 0, err
+	}
+	before := tr.totalChanges()
+	select {
+	case <-ctx.Done():
+		return nil, 0, ctx.Err()
+	case <-time.After(b.o.idle):
+	}
+	out := map[string]int{}
+	for k, v := range tr.totalChanges() {
+		if d := v - before[k]; d != 0 {
+			out[k] = d
+		}
+	}
+	return out, max(settled, 0), nil
+}
+
+// reconcileErrors counts the manager's "Reconciler error" lines so far
+// (write conflicts on a stale cache, mostly).
+func reconcileErrors(m *manager) int {
+	data, _ := os.ReadFile(m.logPath)
+	return strings.Count(string(data), "Reconciler error")
+}
+
+func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, r *burstResult, from int) error {
+	cpu0, errs0 := cpuNow(), reconcileErrors(m)
+	start := time.Now()
+	var err error
+	if r.createWall, err = createIncidents(ctx, c.admin, tr, benchNS, from, from+r.n, b.o.writers); err != nil {
+		return err
+	}
+	keys := make([]string, r.n)
+	for i := range keys {
+		keys[i] = objKey(kindIncident, benchNS, incidentName(from+i))
+	}
+	_, werr := tr.waitFor(ctx, keys, b.o.phaseTimeout, func(s *objState) bool { return !s.levelAt.IsZero() })
+	// Ready comes with the level; wait a moment for stragglers only.
+	_, _ = tr.waitFor(ctx, keys, time.Second, func(s *objState) bool { return !s.readyAt.IsZero() })
+
+	states := tr.snapshot(keys)
+	var lat []time.Duration
+	var last time.Time
+	total := 0
+	r.writesMin = -1
+	for _, s := range states {
+		if s.levelAt.IsZero() {
+			continue
+		}
+		r.levelled++
+		lat = append(lat, s.levelAt.Sub(s.start))
+		if s.levelAt.After(last) {
+			last = s.levelAt
+		}
+		if s.readyAt.IsZero() {
+			r.notOne++
+			continue
+		}
+		r.ready++
+		w := s.writesAtReady
+		total += w
+		if r.writesMin < 0 || w < r.writesMin {
+			r.writesMin = w
+		}
+		r.writesMax = max(r.writesMax, w)
+		if w != 1 {
+			r.notOne++
+		}
+	}
+	if r.ready > 0 {
+		r.writesMean = float64(total) / float64(r.ready)
+	}
+	sortDurations(lat)
+	r.p50, r.p99, r.pmax = percentile(lat, 0.50), percentile(lat, 0.99), percentile(lat, 1)
+	if !last.IsZero() {
+		r.allLevel = last.Sub(start)
+	}
+	if werr != nil {
+		return fmt.Errorf("classification of %d incidents: %w", r.n, werr)
+	}
+	r.done = true
+	if r.idleWrites, r.settle, err = b.idle(ctx, tr); err != nil {
+		return err
+	}
+	r.cpu = cpuSince(cpu0)
+	r.errors = reconcileErrors(m) - errs0
+	r.rss, r.hwm, _ = memory(m.pid())
+	r.statusBytes, r.floorStatusBytes = statusSizes(ctx, c.admin, keys[0])
+	return nil
+}
+
+// statusSizes compares the JSON size of the operator's status of one
+// incident with the floor's.
+func statusSizes(ctx context.Context, c client.Client, key string) (int, int) {
+	parts := strings.Split(key, "/")
+	inc := &v1alpha1.SecurityIncident{}
+	if err := c.Get(ctx, client.ObjectKey{Namespace: parts[1], Name: parts[2]}, inc); err != nil {
+		return 0, 0
+	}
+	op, _ := json.Marshal(inc.Status)
+	fl, _ := json.Marshal(floorIncidentStatus(inc, time.Now()))
+	return len(op), len(fl)
+}
+
+func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manager, r *responseResult) error {
+	o := b.o
+	cpu0, errs0 := cpuNow(), reconcileErrors(m)
+	fmt.Fprintf(os.Stderr, "bench: operator: %d responses, awaiting approval\n", r.n)
+	start := time.Now()
+	var err error
+	if r.createWall, err = createResponses(ctx, c.admin, tr, benchNS, 0, r.n, o.writers); err != nil {
+		return err
+	}
+	keys := make([]string, r.n)
+	for i := range keys {
+		keys[i] = objKey(kindResponse, benchNS, responseName(i))
+	}
+	if _, err := tr.waitFor(ctx, keys, o.phaseTimeout, func(s *objState) bool { return !s.awaitingAt.IsZero() }); err != nil {
+		return fmt.Errorf("responses awaiting approval: %w", err)
+	}
+	r.toAwaiting = time.Since(start)
+
+	fmt.Fprintf(os.Stderr, "bench: operator: %d responses approved at once\n", r.approved)
+	var groups []string
+	for i := range r.approved {
+		for _, n := range workGroupNames(responseName(i)) {
+			groups = append(groups, objKey(kindWorkGroup, benchNS, n))
+		}
+	}
+	start = time.Now()
+	if r.approveWall, err = approve(ctx, c.approver, benchNS, 0, r.approved, o.writers); err != nil {
+		return err
+	}
+	n, gerr := tr.waitFor(ctx, groups, o.phaseTimeout, func(s *objState) bool { return !s.readyAt.IsZero() })
+	r.groupsReady = n
+	rn, rerr := tr.waitFor(ctx, keys[:r.approved], o.phaseTimeout, func(s *objState) bool { return !s.groupsReadyAt.IsZero() })
+	r.respReady = rn
+	for _, s := range tr.snapshot(groups) {
+		if d := s.readyAt.Sub(start); !s.readyAt.IsZero() && d > r.allGroupsReady {
+			r.allGroupsReady = d
+		}
+	}
+	for _, s := range tr.snapshot(keys[:r.approved]) {
+		if d := s.groupsReadyAt.Sub(start); !s.groupsReadyAt.IsZero() && d > r.allRespReady {
+			r.allRespReady = d
+		}
+	}
+	if gerr != nil {
+		return fmt.Errorf("work groups of the approved responses ready: %w", gerr)
+	}
+	if rerr != nil {
+		return fmt.Errorf("approved responses WorkGroupsReady: %w", rerr)
+	}
+	r.approvedDone = true
+
+	if r.n > r.approved {
+		fmt.Fprintf(os.Stderr, "bench: operator: the other %d responses approved\n", r.n-r.approved)
+		start = time.Now()
+		if _, err := approve(ctx, c.approver, benchNS, r.approved, r.n, o.writers); err != nil {
+			return err
+		}
+		if _, err := tr.waitFor(ctx, keys[r.approved:], o.phaseTimeout, func(s *objState) bool { return !s.groupsReadyAt.IsZero() }); err != nil {
+			return fmt.Errorf("the other responses WorkGroupsReady: %w", err)
+		}
+		r.restApproved = time.Since(start)
+	}
+	r.restIsDone = true
+	if r.idleWrites, r.settle, err = b.idle(ctx, tr); err != nil {
+		return err
+	}
+	r.cpu = cpuSince(cpu0)
+	r.errors = reconcileErrors(m) - errs0
+	r.rss, r.hwm, _ = memory(m.pid())
+	evs := &eventsv1.EventList{}
+	if err := c.admin.List(ctx, evs, client.InNamespace(benchNS)); err == nil {
+		r.events = len(evs.Items)
+	}
+	r.done = true
+	return nil
+}
+
+// Printing.
+
+func secs(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "-"
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	default:
+		return fmt.Sprintf("%.1f s", d.Seconds())
+	}
+}
+
+func mib(n int64) string {
+	if n == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
+}
+
+func ratio(a, b time.Duration) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func describeChanges(m map[string]int) string {
+	if len(m) == 0 {
+		return "0"
+	}
+	var parts []string
+	for _, k := range []string{kindIncident, kindResponse, kindWorkGroup} {
+		if m[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", m[k], k))
+		}
+	}
+	return fmt.Sprintf("%d (%s)", sum(m), strings.Join(parts, ", "))
+}
+
+func describeCPU(m map[string]float64) string {
+	if len(m) == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("manager %.1f, kube-apiserver %.1f, etcd %.1f", m["manager"], m["kube-apiserver"], m["etcd"])
+}
+
+type row struct{ what, measured, goal, verdict string }
+
+func verdict(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "MISSED"
+}
+
+func (b *bench) rows() []row {
+	var rows []row
+	add := func(what, measured, goal string, ok *bool) {
+		v := ""
+		if ok != nil {
+			v = verdict(*ok)
+		}
+		rows = append(rows, row{what, measured, goal, v})
+	}
+	yes := func(v bool) *bool { return &v }
+	for i, r := range b.bursts {
+		size := r.existing + r.n
+		head := fmt.Sprintf("burst %d: %d incidents", i+1, r.n)
+		if r.existing > 0 {
+			head += fmt.Sprintf(" onto %d (→ %d)", r.existing, size)
+		}
+		rows = append(rows, row{what: head})
+		add("  floor: bare client, create + 1 status patch", secs(r.floor), "", nil)
+		if r.allLevel == 0 && !r.done {
+			add("  operator: all classified", fmt.Sprintf("%d of %d classified", r.levelled, r.n), "", yes(false))
+			continue
+		}
+		add("  operator: writers done creating", secs(r.createWall), "", nil)
+		gated := i == 0
+		var ok *bool
+		if gated {
+			ok = yes(r.done && ratio(r.allLevel, r.floor) <= goalRatio)
+		}
+		add("  operator: all classified (first create → last level)", secs(r.allLevel), "", nil)
+		add("  ratio to floor", fmt.Sprintf("%.2fx", ratio(r.allLevel, r.floor)), map[bool]string{true: fmt.Sprintf("≤ %.1fx", goalRatio), false: "(info)"}[gated], ok)
+		add("  create→level p50 / p99 / max", fmt.Sprintf("%s / %s / %s", secs(r.p50), secs(r.p99), secs(r.pmax)), fmt.Sprintf("p99 ≤ %s", secs(goalP99)), yes(r.done && r.p99 <= goalP99))
+		add("  status writes per incident until Ready", fmt.Sprintf("mean %.2f, min %d, max %d; %d not exactly 1", r.writesMean, max(r.writesMin, 0), r.writesMax, r.notOne), "exactly 1", yes(r.done && r.notOne == 0))
+		if r.done {
+			add("  settled (no change for 1 s) after", secs(r.settle), "", nil)
+			add(fmt.Sprintf("  writes in %s idle", b.o.idle), describeChanges(r.idleWrites), "0", yes(sum(r.idleWrites) == 0))
+			add("  manager reconcile errors (conflicts) in the phase", fmt.Sprint(r.errors), "", nil)
+			add(fmt.Sprintf("  manager VmRSS / VmHWM at %d incidents", size), mib(r.rss)+" / "+mib(r.hwm), "(info)", nil)
+			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)
+			add("  status bytes: operator / floor patch", fmt.Sprintf("%d / %d", r.statusBytes, r.floorStatusBytes), "", nil)
+		}
+	}
+	if r := b.resp; r != nil {
+		rows = append(rows, row{what: fmt.Sprintf("responses: %d over level IV incidents, %d approved at once", r.n, r.approved)})
+		add(fmt.Sprintf("  floor: bare client, %d work groups + status", r.approved*len(v1alpha1.AllWorkGroupTypes)), secs(r.floor), "", nil)
+		add(fmt.Sprintf("  operator: %d responses created → all awaiting approval", r.n), secs(r.toAwaiting), "", nil)
+		if !r.approvedDone {
+			add("  operator: work groups ready", fmt.Sprintf("%d of %d work groups, %d of %d responses", r.groupsReady, r.approved*5, r.respReady, r.approved), "", yes(false))
+		} else {
+			add("  approval → last work group Ready", secs(r.allGroupsReady), "", nil)
+			add("  approval → last response WorkGroupsReady", secs(r.allRespReady), "", nil)
+			add("  ratio to floor (WorkGroupsReady)", fmt.Sprintf("%.2fx", ratio(r.allRespReady, r.floor)), fmt.Sprintf("≤ %.1fx", goalRatio), yes(ratio(r.allRespReady, r.floor) <= goalRatio))
+		}
+		if r.n > r.approved && r.restApproved > 0 {
+			add(fmt.Sprintf("  the other %d approved → all WorkGroupsReady", r.n-r.approved), secs(r.restApproved), "(info)", nil)
+		}
+		if r.done {
+			add("  settled (no change for 1 s) after", secs(r.settle), "", nil)
+			add(fmt.Sprintf("  writes in %s idle", b.o.idle), describeChanges(r.idleWrites), "0", yes(sum(r.idleWrites) == 0))
+			add("  manager reconcile errors (conflicts) in the phase", fmt.Sprint(r.errors), "", nil)
+			incs := b.o.incidents
+			if len(b.bursts) > 1 {
+				incs += b.bursts[1].n
+			}
+			add(fmt.Sprintf("  manager VmRSS / VmHWM: %d incidents, %d responses, %d work groups", incs, r.n, r.n*5), mib(r.rss)+" / "+mib(r.hwm), fmt.Sprintf("VmRSS ≤ %s", mib(goalRSS)), yes(r.rss <= goalRSS))
+			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)
+			add("  events in the namespace", fmt.Sprint(r.events), "", nil)
+		}
+	}
+	return rows
+}
+
+func (b *bench) passed() bool {
+	for _, r := range b.rows() {
+		if r.verdict == "MISSED" {
+			return false
+		}
+	}
+	return len(b.bursts) > 0 && b.bursts[0].done
+}
+
+func (b *bench) print(w *os.File) {
+	fmt.Fprintf(w, "\nincident-operator bench: manager %s, as %s; %d writers; %d CPUs (GOMAXPROCS of the bench %d)\n",
+		b.source, b.o.identity, b.o.writers, runtime.NumCPU(), runtime.GOMAXPROCS(0))
+	if b.baseRSS > 0 {
+		fmt.Fprintf(w, "manager VmRSS at start (empty cluster): %s\n", mib(b.baseRSS))
+	}
+	rows := b.rows()
+	width := 0
+	mw := 0
+	for _, r := range rows {
+		if r.measured != "" {
+			width = max(width, len([]rune(r.what)))
+			mw = max(mw, len([]rune(r.measured)))
+		}
+	}
+	fmt.Fprintln(w)
+	for _, r := range rows {
+		if r.measured == "" && r.goal == "" {
+			fmt.Fprintln(w, r.what)
+			continue
+		}
+		fmt.Fprintf(w, "%s  %s  %-12s %s\n", pad(r.what, width), pad(r.measured, mw), r.goal, r.verdict)
+	}
+	fmt.Fprintln(w)
+	for _, n := range b.notes {
+		fmt.Fprintln(w, "note:", n)
+	}
+	if len(b.profiles) > 0 {
+		fmt.Fprintln(w, "profiles (go tool pprof -top <file>):", strings.Join(b.profiles, " "))
+	}
+	verdict := "all goals met"
+	if !b.passed() {
+		verdict = "goals MISSED"
+	}
+	fmt.Fprintf(w, "bench wall time: %s; %s\n", time.Since(b.began).Round(time.Second), verdict)
+}
+
+func pad(s string, n int) string {
+	if k := len([]rune(s)); k < n {
+		return s + strings.Repeat(" ", n-k)
+	}
+	return s
+}

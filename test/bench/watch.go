@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+// Kinds the tracker follows.
+const (
+	kindIncident  = "SecurityIncident"
+	kindResponse  = "EmergencyResponse"
+	kindWorkGroup = "WorkGroup"
+)
+
+// objState is what the watch saw of one object.
+type objState struct {
+	// start is when the bench began to create it (zero if it did not).
+	start time.Time
+	// writes counts the changes (resourceVersions) after the creation.
+	writes int
+	// levelAt: an incident's status.level first seen; readyAt: its Ready,
+	// or a work group's, first True; the writes seen by then.
+	levelAt, readyAt             time.Time
+	writesAtLevel, writesAtReady int
+	// A response's phase AwaitingApproval and its WorkGroupsReady first seen.
+	awaitingAt, groupsReadyAt time.Time
+}
+
+// tracker follows every object of the operator's kinds through watches, and
+// counts every change by kind.
+type tracker struct {
+	mu      sync.Mutex
+	objs    map[string]*objState // kind/namespace/name
+	changes map[string]int       // by kind: every ADDED, MODIFIED and DELETED
+	gaps    int                  // watches that had to relist: counts may miss changes
+}
+
+func newTracker() *tracker {
+	return &tracker{objs: map[string]*objState{}, changes: map[string]int{}}
+}
+
+func objKey(kind, ns, name string) string { return kind + "/" + ns + "/" + name }
+
+func (t *tracker) state(key string) *objState {
+	s, ok := t.objs[key]
+	if !ok {
+		s = &objState{}
+		t.objs[key] = s
+	}
+	return s
+}
+
+// starting records that the bench is about to create the object.
+func (t *tracker) starting(key string, at time.Time) {
+	t.mu.Lock()
+	t.state(key).start = at
+	t.mu.Unlock()
+}
+
+// totalChanges is the number of changes seen of all kinds.
+func (t *tracker) totalChanges() map[string]int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range t.changes {
+		out[k] = v
+	}
+	return out
+}
+
+// snapshot copies the states of keys (missing ones are zero).
+func (t *tracker) snapshot(keys []string) []objState {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]objState, len(keys))
+	for i, k := range keys {
+		if s, ok := t.objs[k]; ok {
+			out[i] = *s
+		}
+	}
+	return out
+}
+
+// waitFor polls until done holds for every key, or timeout; it returns how
+// many held.
+func (t *tracker) waitFor(ctx context.Context, keys []string, timeout time.Duration, done func(*objState) bool) (int, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		n := 0
+		t.mu.Lock()
+		for _, k := range keys {
+			if s, ok := t.objs[k]; ok && done(s) {
+				n++
+			}
+		}
+		t.mu.Unlock()
+		if n == len(keys) {
+			return n, nil
+		}
+		if time.Now().After(deadline) {
+			return n, fmt.Errorf("only %d of %d after %s", n, len(keys), timeout)
+		}
+		select {
+		case <-ctx.Done():
+			return n, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func isTrue(conds []metav1.Condition, typ string) bool {
+	return meta.IsStatusConditionTrue(conds, typ)
+}
+
+// observe records one watch event.
+func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.changes[kind]++
+	s := t.state(objKey(kind, obj.GetNamespace(), obj.GetName()))
+	if typ == watch.Modified {
+		s.writes++
+	}
+	switch o := obj.(type) {
+	case *v1alpha1.SecurityIncident:
+		if s.levelAt.IsZero() && o.Status.Level != "" {
+			s.levelAt, s.writesAtLevel = now, s.writes
+		}
+		if s.readyAt.IsZero() && isTrue(o.Status.Conditions, v1alpha1.ConditionReady) {
+			s.readyAt, s.writesAtReady = now, s.writes
+		}
+	case *v1alpha1.EmergencyResponse:
+		if s.awaitingAt.IsZero() && o.Status.Phase == v1alpha1.ResponseAwaitingApproval {
+			s.awaitingAt = now
+		}
+		if s.groupsReadyAt.IsZero() && isTrue(o.Status.Conditions, v1alpha1.ResponseWorkGroupsReadyCondition) {
+			s.groupsReadyAt = now
+		}
+	case *v1alpha1.WorkGroup:
+		if s.readyAt.IsZero() && isTrue(o.Status.Conditions, v1alpha1.ConditionReady) {
+			s.readyAt, s.writesAtReady = now, s.writes
+		}
+	}
+}
+
+// follow watches one kind cluster-wide until ctx ends; ready is closed once
+// the first watch is open.
+func (t *tracker) follow(ctx context.Context, c client.WithWatch, kind string, newList func() client.ObjectList, ready chan<- struct{}) {
+	rv := ""
+	opened := false
+	for ctx.Err() == nil {
+		if rv == "" {
+			list := newList()
+			if err := c.List(ctx, list); err != nil {
+				if ctx.Err() == nil {
+					fmt.Fprintf(os.Stderr, "bench: listing %s: %v\n", kind, err)
+					time.Sleep(time.Second)
+				}
+				continue
+			}
+			rv = list.GetResourceVersion()
+			if opened { // a relist after the watch expired
+				t.mu.Lock()
+				t.gaps++
+				t.mu.Unlock()
+			}
+		}
+		w, err := c.Watch(ctx, newList(), &client.ListOptions{Raw: &metav1.ListOptions{ResourceVersion: rv, AllowWatchBookmarks: true}})
+		if err != nil {
+			if ctx.Err() == nil {
+				fmt.Fprintf(os.Stderr, "bench: watching %s: %v\n", kind, err)
+				time.Sleep(time.Second)
+			}
+			continue
+		}
+		if !opened {
+			opened = true
+			close(ready)
+		}
+		for ev := range w.ResultChan() {
+			now := time.Now()
+			switch ev.Type {
+			case watch.Error:
+				if apierrors.IsResourceExpired(apierrors.FromObject(ev.Object)) || apierrors.IsGone(apierrors.FromObject(ev.Object)) {
+					rv = ""
+				}
+				continue
+			case watch.Bookmark:
+			default:
+				t.observe(kind, ev.Type, ev.Object.(client.Object), now)
+			}
+			if o, ok := ev.Object.(client.Object); ok && o.GetResourceVersion() != "" {
+				rv = o.GetResourceVersion()
+			}
+		}
+		w.Stop()
+	}
+}
+
+// percentile of sorted durations, nearest rank.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted))*p+0.999999) - 1
+	return sorted[max(0, min(i, len(sorted)-1))]
+}
+
+func sortDurations(d []time.Duration) {
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+}
