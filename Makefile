@@ -86,3 +86,9 @@ deploy: manifests ## Deploy the operator into the cluster of $$KUBECONFIG.
 .PHONY: docker-build
 docker-build: ## Build the container image (needs a Docker engine).
 	docker build -t $(IMG) .
+
+##@ Benchmark
+
+.PHONY: bench
+bench: manifests generate envtest ## Time the operator under a burst and at size against a bare client (≈15 min on 2 cores; not part of test). BENCH_ARGS=-h lists the knobs.
+	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) run ./test/bench $(BENCH_ARGS)
