@@ -50,7 +50,7 @@ func (r *EmergencyResponseReconciler) Reconcile(ctx context.Context, req ctrl.Re
 	}
 	s := &responseScope{pass: begin(r.kit, resp, resp.Spec.Drill)}
 	return run(ctx, r.kit, s.pass, s, []step[*responseScope]{
-		r.resolveIncidents, r.gate, r.reconcileWorkGroups, r.checkMeasures, r.end, r.trackReports,
+		r.resolveIncidents, r.gate, r.checkEscalation, r.reconcileWorkGroups, r.checkMeasures, r.end, r.trackReports,
 	}, r.summarise)
 }
 
@@ -76,10 +76,13 @@ func (r *EmergencyResponseReconciler) resolveIncidents(ctx context.Context, s *r
 			unclassified = append(unclassified, ref.Namespace+"/"+ref.Name)
 		}
 	}
-	resp.Status.Level = response.LevelInForce(resp.Spec.Level, response.Highest(s.incidents), started(resp), resp.Status.Level)
 	if started(resp) {
+		// The decision bound the response to these very objects.
+		s.incidents = response.Bound(resp.Status.Approval.Incidents, s.incidents)
+		resp.Status.Level = response.LevelInForce(resp.Spec.Level, "", true, resp.Status.Approval.Level)
 		return nil
 	}
+	resp.Status.Level = response.LevelInForce(resp.Spec.Level, response.Highest(s.incidents), false, "")
 	resp.Status.Phase = v1alpha1.ResponsePending
 	if !s.setIncidentsPending(missing, unclassified) {
 		resp.Status.Phase = v1alpha1.ResponseAwaitingApproval
@@ -110,7 +113,8 @@ func (r *EmergencyResponseReconciler) gate(_ context.Context, s *responseScope) 
 		return nil
 	}
 	if !started(resp) {
-		resp.Status.Approval = &v1alpha1.Approval{ApprovedBy: v.ApprovedBy, Directive: v.Directive, Level: resp.Status.Level, Time: metav1.NewTime(s.now)}
+		resp.Status.Approval = &v1alpha1.Approval{ApprovedBy: v.ApprovedBy, Directive: v.Directive, Level: resp.Status.Level, Time: metav1.NewTime(s.now),
+			Incidents: approvedIncidents(s.incidents)}
 		resp.Status.StartedTime = &metav1.Time{Time: s.now}
 		waited := s.now.Sub(resp.CreationTimestamp.Time).Seconds()
 		s.events.then(func() { approvalSeconds.WithLabelValues("EmergencyResponse").Observe(max(waited, 0)) })
@@ -118,6 +122,63 @@ func (r *EmergencyResponseReconciler) gate(_ context.Context, s *responseScope) 
 	}
 	resp.Status.Phase = v1alpha1.ResponseActive
 	return nil
+}
+
+// approvedIncidents records the incidents as a start decision found them.
+func approvedIncidents(incidents []v1alpha1.SecurityIncident) []v1alpha1.ApprovedIncident {
+	out := make([]v1alpha1.ApprovedIncident, 0, len(incidents))
+	for i := range incidents {
+		inc := &incidents[i]
+		out = append(out, v1alpha1.ApprovedIncident{Namespace: inc.Namespace, Name: inc.Name, UID: string(inc.UID), Level: inc.Status.Level})
+	}
+	return out
+}
+
+// checkEscalation watches a running response's incidents rise above the
+// level its decision covered (§5.3: a response at the new level is owed),
+// and records the response at a higher level that took over.
+func (r *EmergencyResponseReconciler) checkEscalation(ctx context.Context, s *responseScope) error {
+	resp := s.obj
+	if !started(resp) {
+		s.remove(v1alpha1.ResponseLevelCoveredCondition)
+		s.remove(v1alpha1.ResponseSupersededCondition)
+		return nil
+	}
+	to, owed := response.Escalation(resp.Status.Approval.Level, response.Highest(s.incidents))
+	s.setLevelCovered(to, owed)
+	if resp.Status.SupersededBy == "" && !ended(resp) {
+		by, err := r.supersedingResponse(ctx, s)
+		if err != nil {
+			return err
+		}
+		resp.Status.SupersededBy = by
+	}
+	s.setSuperseded()
+	return nil
+}
+
+// supersedingResponse finds a started response at a higher level than this
+// one's decision, started later, over one of the same incidents.
+func (r *EmergencyResponseReconciler) supersedingResponse(ctx context.Context, s *responseScope) (string, error) {
+	resp := s.obj
+	for i := range s.incidents {
+		inc := &s.incidents[i]
+		list := &v1alpha1.EmergencyResponseList{}
+		if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}); err != nil {
+			return "", fmt.Errorf("listing the responses of incident %s/%s: %w", inc.Namespace, inc.Name, err)
+		}
+		for j := range list.Items {
+			other := &list.Items[j]
+			if other.UID == resp.UID || !started(other) || other.Status.Approval == nil || !response.Covers(other, inc) ||
+				other.Status.StartedTime.Before(resp.Status.StartedTime) {
+				continue
+			}
+			if _, higher := response.Escalation(resp.Status.Approval.Level, v1alpha1.IncidentLevel(other.Status.Approval.Level)); higher {
+				return other.Namespace + "/" + other.Name, nil
+			}
+		}
+	}
+	return "", nil
 }
 
 // checkMeasures applies §5.5, and keeps the measures in force while the
@@ -173,8 +234,8 @@ func (r *EmergencyResponseReconciler) trackReports(ctx context.Context, s *respo
 	if err != nil {
 		return fmt.Errorf("reading the holiday calendar: %w", err)
 	}
-	owed, gaps := report.SummaryOwed(cal, st.EndedTime.Time,
-		submittedAt(resp.Spec.SummaryReports.Unit), submittedAt(resp.Spec.SummaryReports.Office))
+	received := s.receiveReports()
+	owed, gaps := report.SummaryOwed(cal, st.EndedTime.Time, timeOf(received.UnitTime), timeOf(received.OfficeTime))
 	out := deadline.Track(st.Deadlines, owed, s.now)
 	recordDeadlines(s.pass, out, &st.Deadlines, &st.NextDeadline)
 	for _, d := range out.Decided {
@@ -190,23 +251,49 @@ func (r *EmergencyResponseReconciler) trackReports(ctx context.Context, s *respo
 	return nil
 }
 
-func submittedAt(rep *v1alpha1.SubmittedReport) *time.Time {
-	if rep == nil {
+// receiveReports records when the cluster first saw each summary report
+// (§6.1): the deadline counts from then, not from the date typed in it.
+func (s *responseScope) receiveReports() *v1alpha1.ReceivedReports {
+	st, reports := &s.obj.Status, s.obj.Spec.SummaryReports
+	if st.SummaryReportsReceived == nil {
+		st.SummaryReportsReceived = &v1alpha1.ReceivedReports{}
+	}
+	got := st.SummaryReportsReceived
+	if reports.Unit != nil && got.UnitTime == nil {
+		got.UnitTime = &metav1.Time{Time: s.now}
+	}
+	if reports.Office != nil && got.OfficeTime == nil {
+		got.OfficeTime = &metav1.Time{Time: s.now}
+	}
+	if got.UnitTime == nil && got.OfficeTime == nil {
+		st.SummaryReportsReceived = nil
+	}
+	return got
+}
+
+func timeOf(t *metav1.Time) *time.Time {
+	if t == nil {
 		return nil
 	}
-	t := rep.SubmittedAt.Time
-	return &t
+	return &t.Time
 }
 
 // summarise sets Ready: the record of an ended response, or an active one
 // approved, with its work groups and the measures the plan requires.
 func (r *EmergencyResponseReconciler) summarise(s *responseScope) {
-	if ended(s.obj) {
+	switch {
+	case ended(s.obj):
 		s.set(v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ResponseEndedReason, "The response has ended; its record is kept.")
-		return
+	case s.obj.Status.SupersededBy != "":
+		s.set(v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ResponseSupersededReason,
+			fmt.Sprintf("Superseded by %s at a higher level; its record is kept.", s.obj.Status.SupersededBy))
+	case started(s.obj):
+		summarise(s.pass, v1alpha1.ResponseReadyReason, fmt.Sprintf("Level %s response active with its work groups set up.", s.obj.Status.Level),
+			v1alpha1.ResponseApprovedCondition, v1alpha1.ResponseLevelCoveredCondition, v1alpha1.ResponseWorkGroupsReadyCondition, v1alpha1.ResponseMeasuresCompleteCondition)
+	default:
+		summarise(s.pass, v1alpha1.ResponseReadyReason, "",
+			v1alpha1.ResponseApprovedCondition, v1alpha1.ResponseWorkGroupsReadyCondition, v1alpha1.ResponseMeasuresCompleteCondition)
 	}
-	summarise(s.pass, v1alpha1.ResponseReadyReason, fmt.Sprintf("Level %s response active with its work groups set up.", s.obj.Status.Level),
-		v1alpha1.ResponseApprovedCondition, v1alpha1.ResponseWorkGroupsReadyCondition, v1alpha1.ResponseMeasuresCompleteCondition)
 }
 
 // SetupWithManager watches responses (spec and approvals), their work

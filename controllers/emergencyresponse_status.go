@@ -109,3 +109,29 @@ func (s *responseScope) setCalendarCovered(calendar, problem string, gaps []int)
 			fmt.Sprintf("Report deadlines count working days of HolidayCalendar %q.", calendar))
 	}
 }
+
+// setLevelCovered says whether the decision still covers every incident's
+// level, and announces an escalation: a response at level to is owed.
+func (s *responseScope) setLevelCovered(to v1alpha1.Level, owed bool) {
+	approved := s.obj.Status.Approval.Level
+	if !owed {
+		s.set(v1alpha1.ResponseLevelCoveredCondition, metav1.ConditionTrue, v1alpha1.ResponseLevelCoveredReason,
+			fmt.Sprintf("The level %s decision covers every incident's level.", approved))
+		return
+	}
+	msg := fmt.Sprintf("An incident rose to level %s, above the level %s this response was started for: a level %s response is owed (§5.3); open one over the same incidents.", to, approved, to)
+	s.announce(v1alpha1.ResponseLevelCoveredCondition, metav1.ConditionFalse, v1alpha1.ResponseIncidentEscalatedReason, msg,
+		warningEvent(v1alpha1.ResponseEscalatedEvent, "CheckEscalation", msg))
+}
+
+// setSuperseded records the response at a higher level that took over.
+func (s *responseScope) setSuperseded() {
+	by := s.obj.Status.SupersededBy
+	if by == "" {
+		s.set(v1alpha1.ResponseSupersededCondition, metav1.ConditionFalse, v1alpha1.ResponseNotSupersededReason, "No response at a higher level took over.")
+		return
+	}
+	msg := fmt.Sprintf("Response %s, at a higher level, took over the same incidents.", by)
+	s.announce(v1alpha1.ResponseSupersededCondition, metav1.ConditionTrue, v1alpha1.ResponseSupersededReason, msg,
+		normalEvent(v1alpha1.ResponseSupersededEvent, "CheckEscalation", msg))
+}

@@ -95,8 +95,14 @@ func (r *EmergencyResponseReconciler) ownedWorkGroups(ctx context.Context, resp 
 
 // removeUnwanted deletes the work groups no longer asked for.
 func (r *EmergencyResponseReconciler) removeUnwanted(ctx context.Context, s *responseScope, existing map[string]*v1alpha1.WorkGroup, desired map[string]v1alpha1.WorkGroupType) error {
+	resp := s.obj
 	for name, wg := range existing {
 		if _, ok := desired[name]; ok || wg.DeletionTimestamp != nil {
+			continue
+		}
+		if len(wg.Spec.Reports) > 0 && !resp.Spec.Drill {
+			// It holds progress reports: it stays on record (the API server
+			// would refuse the delete, config/admission/record.yaml).
 			continue
 		}
 		if err := r.Delete(ctx, wg); client.IgnoreNotFound(err) != nil {
@@ -123,6 +129,9 @@ func (r *EmergencyResponseReconciler) ensureWorkGroup(ctx context.Context, s *re
 		}
 		if ended(resp) {
 			wg.Labels[v1alpha1.LabelResponseEnded] = "true"
+		}
+		if resp.Spec.Drill {
+			wg.Labels[v1alpha1.LabelDrill] = "true"
 		}
 		if err := controllerutil.SetControllerReference(resp, wg, r.Scheme()); err != nil {
 			return "", err

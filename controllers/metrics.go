@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -92,7 +93,7 @@ func RegisterMetrics(r client.Reader) error {
 	}
 	for _, c := range collectors {
 		if err := metrics.Registry.Register(c); err != nil {
-			if _, ok := err.(prometheus.AlreadyRegisteredError); !ok {
+			if !errors.As(err, new(prometheus.AlreadyRegisteredError)) {
 				return err
 			}
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/netsec-io/incident-operator/internal/deadline"
 	"github.com/netsec-io/incident-operator/internal/level"
 	"github.com/netsec-io/incident-operator/internal/report"
+	"github.com/netsec-io/incident-operator/internal/response"
 )
 
 // PlanConfig holds the plan's settings that the operator is started with.
@@ -58,7 +59,7 @@ func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	s := &incidentScope{pass: begin(r.kit, incident, incident.Spec.Drill)}
 	return run(ctx, r.kit, s.pass, s, []step[*incidentScope]{
-		r.classify, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.linkResponse,
+		r.classify, r.recordCorrections, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.linkResponse,
 	}, r.summarise)
 }
 
@@ -128,8 +129,32 @@ func (r *SecurityIncidentReconciler) missedEvent(inc *v1alpha1.SecurityIncident,
 		"%s was due at %s and was not met.", d.Name, d.DueTime.In(r.Plan.TimeZone).Format(time.RFC3339)))
 }
 
-// linkResponse shows the response that covers the incident, and the
-// incident's timeline.
+// recordCorrections keeps every change of the reported facts after the
+// first report, with the writer the API server recorded.
+func (r *SecurityIncidentReconciler) recordCorrections(_ context.Context, s *incidentScope) error {
+	inc, st := s.obj, &s.obj.Status
+	last := st.ObservedGeneration
+	if n := len(st.Corrections); n > 0 {
+		last = max(last, st.Corrections[n-1].Generation)
+	}
+	if last == 0 || inc.Generation <= last {
+		return nil
+	}
+	writer := inc.Annotations[v1alpha1.AnnotationLastWrittenBy]
+	st.Corrections = append(st.Corrections, v1alpha1.Correction{
+		Time: metav1.NewTime(s.now), Generation: inc.Generation, Writer: writer, Level: st.Level,
+	})
+	if n := len(st.Corrections); n > v1alpha1.MaxCorrections {
+		st.Corrections = st.Corrections[n-v1alpha1.MaxCorrections:]
+	}
+	s.events.add(normalEvent(v1alpha1.IncidentCorrectedEvent, "RecordCorrections",
+		fmt.Sprintf("The reported facts were corrected by %s (generation %d).", writer, inc.Generation)))
+	return nil
+}
+
+// linkResponse records every response that covered the incident, shows
+// the one that covers it now with the incident's timeline, and says when a
+// response at a higher level is owed.
 func (r *SecurityIncidentReconciler) linkResponse(ctx context.Context, s *incidentScope) error {
 	inc, st := s.obj, &s.obj.Status
 	list := &v1alpha1.EmergencyResponseList{}
@@ -139,26 +164,104 @@ func (r *SecurityIncidentReconciler) linkResponse(ctx context.Context, s *incide
 	var cover *v1alpha1.EmergencyResponse
 	for i := range list.Items {
 		c := &list.Items[i]
-		if cover == nil || (ended(cover) && !ended(c)) ||
-			(ended(cover) == ended(c) && c.CreationTimestamp.After(cover.CreationTimestamp.Time)) {
+		if !response.Covers(c, inc) {
+			continue // started on another incident of the same name
+		}
+		if started(c) {
+			recordCovering(st, c)
+		}
+		if cover == nil || coversBetter(c, cover) {
 			cover = c
 		}
 	}
 	created := inc.CreationTimestamp
 	st.Timeline = v1alpha1.Timeline{ReportedTime: &created, ClassifiedTime: st.ClassifiedTime}
 	st.Response = nil
-	if cover == nil {
-		return nil
+	if cover != nil {
+		st.Response = &v1alpha1.ResponseRef{Namespace: cover.Namespace, Name: cover.Name, Phase: cover.Status.Phase, Level: cover.Status.Level}
+		st.Timeline.WorkGroupsReadyTime = cover.Status.WorkGroupsReadyTime
 	}
-	st.Response = &v1alpha1.ResponseRef{Namespace: cover.Namespace, Name: cover.Name, Phase: cover.Status.Phase, Level: cover.Status.Level}
-	if a := cover.Status.Approval; a != nil {
-		t := a.Time
-		st.Timeline.ApprovedTime = &t
+	if first := firstStarted(st.Responses); first != nil {
+		st.Timeline.StartedTime = first.StartedTime
+		st.Timeline.ApprovedTime = first.StartedTime
+		st.Timeline.EndedTime = lastEnded(st.Responses)
 	}
-	st.Timeline.StartedTime = cover.Status.StartedTime
-	st.Timeline.WorkGroupsReadyTime = cover.Status.WorkGroupsReadyTime
-	st.Timeline.EndedTime = cover.Status.EndedTime
+	s.setResponseLevelCovered(runningBelow(st.Responses, st.Level))
 	return nil
+}
+
+// coversBetter prefers a started response to one waiting, a running one to
+// an ended one, and the later of two alike.
+func coversBetter(c, than *v1alpha1.EmergencyResponse) bool {
+	rank := func(r *v1alpha1.EmergencyResponse) int {
+		switch {
+		case started(r) && !ended(r) && r.Status.SupersededBy == "":
+			return 3
+		case started(r):
+			return 2
+		}
+		return 1
+	}
+	if rank(c) != rank(than) {
+		return rank(c) > rank(than)
+	}
+	return c.CreationTimestamp.After(than.CreationTimestamp.Time)
+}
+
+// recordCovering adds or updates the record of a started response; an
+// entry is never removed.
+func recordCovering(st *v1alpha1.SecurityIncidentStatus, r *v1alpha1.EmergencyResponse) {
+	entry := v1alpha1.CoveringResponse{
+		Namespace: r.Namespace, Name: r.Name, UID: string(r.UID), Level: r.Status.Approval.Level,
+		StartedTime: r.Status.StartedTime, EndedTime: r.Status.EndedTime, SupersededBy: r.Status.SupersededBy,
+	}
+	for i := range st.Responses {
+		if st.Responses[i].UID == entry.UID {
+			st.Responses[i] = entry
+			return
+		}
+	}
+	st.Responses = append(st.Responses, entry)
+}
+
+func firstStarted(rs []v1alpha1.CoveringResponse) *v1alpha1.CoveringResponse {
+	var first *v1alpha1.CoveringResponse
+	for i := range rs {
+		if rs[i].StartedTime != nil && (first == nil || rs[i].StartedTime.Before(first.StartedTime)) {
+			first = &rs[i]
+		}
+	}
+	return first
+}
+
+// lastEnded is when the last response ended, once none is running.
+func lastEnded(rs []v1alpha1.CoveringResponse) *metav1.Time {
+	var last *metav1.Time
+	for i := range rs {
+		switch {
+		case rs[i].EndedTime == nil && rs[i].SupersededBy == "":
+			return nil
+		case rs[i].EndedTime != nil && (last == nil || last.Before(rs[i].EndedTime)):
+			last = rs[i].EndedTime
+		}
+	}
+	return last
+}
+
+// runningBelow returns a running response approved below the incident's
+// level, if any and none at that level runs too.
+func runningBelow(rs []v1alpha1.CoveringResponse, l v1alpha1.IncidentLevel) *v1alpha1.CoveringResponse {
+	var below *v1alpha1.CoveringResponse
+	for i := range rs {
+		if rs[i].EndedTime != nil || rs[i].SupersededBy != "" {
+			continue
+		}
+		if _, owed := response.Escalation(rs[i].Level, l); !owed {
+			return nil
+		}
+		below = &rs[i]
+	}
+	return below
 }
 
 // summarise sets Ready: classified, with the full form in hand.

@@ -114,3 +114,16 @@ func missedList(missed []v1alpha1.Deadline, loc *time.Location) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// setResponseLevelCovered says whether a response at the incident's level
+// is owed because the running one was approved below it (§5.3).
+func (s *incidentScope) setResponseLevelCovered(below *v1alpha1.CoveringResponse) {
+	if below == nil {
+		s.set(v1alpha1.IncidentResponseLevelCoveredCondition, metav1.ConditionTrue, v1alpha1.IncidentResponseCoversReason,
+			"No running response is below the incident's level.")
+		return
+	}
+	msg := fmt.Sprintf("A %s response is owed: %s/%s runs at level %s.", levelWords(s.obj.Status.Level), below.Namespace, below.Name, below.Level)
+	s.announce(v1alpha1.IncidentResponseLevelCoveredCondition, metav1.ConditionFalse, v1alpha1.IncidentResponseOwedReason, msg,
+		warningEvent(v1alpha1.IncidentResponseOwedEvent, "LinkResponse", msg))
+}

@@ -26,6 +26,16 @@ const (
 	// LabelResponseEnded marks the work groups of an ended response, which
 	// can no longer be edited.
 	LabelResponseEnded = "emergency.netsec.io/response-ended"
+	// LabelDrill marks the work groups of a drill response, which stay
+	// deletable (config/admission/record.yaml); it never changes.
+	LabelDrill = "emergency.netsec.io/drill"
+	// AnnotationWrittenBy lists, comma-separated, every user who wrote a
+	// response's or warning's approvable content; the API server keeps it
+	// (config/admission/created_by.yaml) for the four-eyes rule.
+	AnnotationWrittenBy = "emergency.netsec.io/written-by"
+	// AnnotationLastWrittenBy is the user who last changed an incident's
+	// reported facts, stamped by the API server.
+	AnnotationLastWrittenBy = "emergency.netsec.io/last-written-by"
 )
 
 // Condition types of an EmergencyResponse.
@@ -46,6 +56,13 @@ const (
 	// ResponseCalendarCoveredCondition is False when a deadline was counted
 	// in weekends only, for want of the year's official schedule.
 	ResponseCalendarCoveredCondition = "CalendarCovered"
+	// ResponseLevelCoveredCondition is False when an incident of a started
+	// response rose above the level its decision covered (§5.3): a response
+	// at the new level is owed.
+	ResponseLevelCoveredCondition = "LevelCovered"
+	// ResponseSupersededCondition is True once a response at a higher level
+	// took over the same incidents.
+	ResponseSupersededCondition = "Superseded"
 )
 
 // Condition reasons of an EmergencyResponse.
@@ -89,6 +106,14 @@ const (
 	ResponseCalendarNotFoundReason = "CalendarNotFound"
 	// ResponseCalendarYearMissingReason: a year counted has no official schedule.
 	ResponseCalendarYearMissingReason = "YearNotCovered"
+	// ResponseLevelCoveredReason: the decision covers every incident's level.
+	ResponseLevelCoveredReason = "Covered"
+	// ResponseIncidentEscalatedReason: an incident rose above the approved level.
+	ResponseIncidentEscalatedReason = "IncidentEscalated"
+	// ResponseSupersededReason: a response at a higher level took over.
+	ResponseSupersededReason = "Superseded"
+	// ResponseNotSupersededReason: no response took over.
+	ResponseNotSupersededReason = "NotSuperseded"
 	// ResponseReadyReason: active, approved, staffed with its work groups.
 	ResponseReadyReason = "Ready"
 	// ResponseNotReadyReason: a condition that Ready summarises is not yet known.
@@ -115,6 +140,10 @@ const (
 	ResponseReportMissedEvent = "ReportDeadlineMissed"
 	// ResponseReportSubmittedEvent: a summary report came in on time.
 	ResponseReportSubmittedEvent = "ReportSubmitted"
+	// ResponseEscalatedEvent: an incident rose above the approved level (Warning).
+	ResponseEscalatedEvent = "Escalated"
+	// ResponseSupersededEvent: a response at a higher level took over.
+	ResponseSupersededEvent = "Superseded"
 )
 
 // Deadline names of an EmergencyResponse (§6.1).

@@ -163,6 +163,36 @@ type Approval struct {
 	// time the operator first saw the decision.
 	// +required
 	Time metav1.Time `json:"time"`
+
+	// incidents as they were when the decision started the response: the
+	// approval binds to these objects (by uid) at these levels, not to
+	// their names.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=64
+	Incidents []ApprovedIncident `json:"incidents,omitempty"`
+}
+
+// ApprovedIncident is an incident as a start decision found it.
+type ApprovedIncident struct {
+	// +required
+	Namespace string `json:"namespace"`
+	// +required
+	Name string `json:"name"`
+	// +required
+	UID string `json:"uid"`
+	// level of the incident then.
+	// +optional
+	Level IncidentLevel `json:"level,omitempty"`
+}
+
+// ReceivedReports is when the cluster first recorded each summary report,
+// the time its deadline counts, whatever date the writer typed.
+type ReceivedReports struct {
+	// +optional
+	UnitTime *metav1.Time `json:"unitTime,omitempty"`
+	// +optional
+	OfficeTime *metav1.Time `json:"officeTime,omitempty"`
 }
 
 // EmergencyResponseStatus is where the response stands.
@@ -220,6 +250,16 @@ type EmergencyResponseStatus struct {
 	// nextDeadline is the earliest pending due time, if any.
 	// +optional
 	NextDeadline *metav1.Time `json:"nextDeadline,omitempty"`
+
+	// summaryReportsReceived is when the cluster first recorded each
+	// summary report (§6.1): its deadline counts from this time.
+	// +optional
+	SummaryReportsReceived *ReceivedReports `json:"summaryReportsReceived,omitempty"`
+
+	// supersededBy names the response at a higher level that took over the
+	// same incidents after they rose above this one's approved level.
+	// +optional
+	SupersededBy string `json:"supersededBy,omitempty"`
 
 	// conditions: Approved, WorkGroupsReady, MeasuresComplete, Ended,
 	// DeadlinesMet, CalendarCovered and Ready.

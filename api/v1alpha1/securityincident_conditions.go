@@ -12,6 +12,10 @@ const (
 	// IncidentSuggestionMatchedCondition is False when the reporter's
 	// suggested level differs from the computed one.
 	IncidentSuggestionMatchedCondition = "SuggestionMatched"
+	// IncidentResponseLevelCoveredCondition is False when the incident
+	// rose above the level of the response that covers it: a response at
+	// the new level is owed (§5.3).
+	IncidentResponseLevelCoveredCondition = "ResponseLevelCovered"
 )
 
 // Condition reasons of a SecurityIncident. The FormComplete reasons double
@@ -42,6 +46,10 @@ const (
 	// IncidentSuggestionDiffersReason: the suggestion differs from the level.
 	IncidentSuggestionDiffersReason = "SuggestionDiffers"
 
+	// IncidentResponseOwedReason: a response at the incident's level is owed.
+	IncidentResponseOwedReason = "ResponseOwed"
+	// IncidentResponseCoversReason: no running response is below the level.
+	IncidentResponseCoversReason = "Covered"
 	// IncidentReadyReason: classified, with the full form in hand.
 	IncidentReadyReason = "Ready"
 	// IncidentNotClassifiedReason: the level could not be computed yet.
@@ -64,6 +72,10 @@ const (
 	IncidentFormCompletedEvent = "FormCompleted"
 	// IncidentDeadlineMissedEvent: a deadline passed unmet.
 	IncidentDeadlineMissedEvent = "DeadlineMissed"
+	// IncidentCorrectedEvent: the reported facts were corrected.
+	IncidentCorrectedEvent = "Corrected"
+	// IncidentResponseOwedEvent: a response at a higher level is owed (Warning).
+	IncidentResponseOwedEvent = "ResponseOwed"
 )
 
 // Deadline names of a SecurityIncident.
@@ -82,4 +94,6 @@ const (
 	MaxLevelHistory = 100
 	// MaxLevelCause is the length of a level change's cause (MaxLength).
 	MaxLevelCause = 2048
+	// MaxCorrections is the number of corrections kept (Corrections MaxItems).
+	MaxCorrections = 100
 )

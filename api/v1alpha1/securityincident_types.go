@@ -287,6 +287,8 @@ type Support struct {
 // +kubebuilder:validation:XValidation:rule="!has(self.impact) || !has(self.impact.virus) || 'VirusOutbreak' in self.eventTypes",message="impact.virus is given, so eventTypes must include VirusOutbreak",fieldPath=".eventTypes"
 // +kubebuilder:validation:XValidation:rule="!has(self.impact) || !has(self.impact.other) || !has(self.impact.other.assessedLevel) || 'Other' in self.eventTypes",message="assessedLevel may be set only when eventTypes includes Other",fieldPath=".impact.other.assessedLevel"
 // +kubebuilder:validation:XValidation:rule="(has(self.drill) && self.drill) == (has(oldSelf.drill) && oldSelf.drill)",message="drill cannot be changed: a drill stays a drill and a real incident stays real",fieldPath=".drill"
+// +kubebuilder:validation:XValidation:rule="self.discoveredAt == oldSelf.discoveredAt",message="discoveredAt is a reported time and cannot be moved after the report; the deadlines count from it",fieldPath=".discoveredAt"
+// +kubebuilder:validation:XValidation:rule="self.occurredAt == oldSelf.occurredAt",message="occurredAt is a reported time and cannot be moved after the report",fieldPath=".occurredAt"
 // +kubebuilder:validation:XValidation:rule="self.reportChannel == oldSelf.reportChannel",message="reportChannel records how the incident was first reported and cannot be changed",fieldPath=".reportChannel"
 type SecurityIncidentSpec struct {
 	// drill marks an exercise (§7.2): handled exactly like a real incident
@@ -428,6 +430,46 @@ type ResponseRef struct {
 	Level Level `json:"level,omitempty"`
 }
 
+// CoveringResponse is a response that covered the incident.
+type CoveringResponse struct {
+	// name of the response, in its namespace.
+	// +required
+	Namespace string `json:"namespace"`
+	// +required
+	Name string `json:"name"`
+	// uid of the response.
+	// +required
+	UID string `json:"uid"`
+	// level it was approved for, once approved.
+	// +optional
+	Level Level `json:"level,omitempty"`
+	// startedTime and endedTime of the response.
+	// +optional
+	StartedTime *metav1.Time `json:"startedTime,omitempty"`
+	// +optional
+	EndedTime *metav1.Time `json:"endedTime,omitempty"`
+	// supersededBy names the response at a higher level that took over.
+	// +optional
+	SupersededBy string `json:"supersededBy,omitempty"`
+}
+
+// Correction is one change of an incident's reported facts.
+type Correction struct {
+	// time the operator saw the change.
+	// +required
+	Time metav1.Time `json:"time"`
+	// generation of the spec after the change.
+	// +required
+	Generation int64 `json:"generation"`
+	// writer is the user who wrote it, as the API server recorded.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	Writer string `json:"writer,omitempty"`
+	// level after the change.
+	// +optional
+	Level IncidentLevel `json:"level,omitempty"`
+}
+
 // Timeline is when each step of an incident's handling happened.
 type Timeline struct {
 	// reportedTime is when the report reached the cluster.
@@ -487,6 +529,22 @@ type SecurityIncidentStatus struct {
 	// nextDeadline is the earliest pending due time, if any.
 	// +optional
 	NextDeadline *metav1.Time `json:"nextDeadline,omitempty"`
+
+	// responses lists every response that ever covered the incident, with
+	// its start and end; an entry is never removed.
+	// +optional
+	// +listType=map
+	// +listMapKey=uid
+	// +kubebuilder:validation:MaxItems=64
+	Responses []CoveringResponse `json:"responses,omitempty"`
+
+	// corrections keeps every change of the reported facts after the first
+	// report: when, the generation, and who wrote it (taken from the request
+	// by the API server, annotation emergency.netsec.io/last-written-by).
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=100
+	Corrections []Correction `json:"corrections,omitempty"`
 
 	// response is the EmergencyResponse that covers the incident: the latest
 	// one still open, else the latest ended.

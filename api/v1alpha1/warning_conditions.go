@@ -71,6 +71,8 @@ const (
 	WarningAwaitingApprovalReason = "AwaitingApproval"
 	// WarningApprovedReason: the leading group approved the colour.
 	WarningApprovedReason = "Approved"
+	// WarningDirectedReason: the ministry directed the change of colour.
+	WarningDirectedReason = "Directed"
 	// WarningRelayedReason: a red or orange warning is relayed at once.
 	WarningRelayedReason = "Relayed"
 	// WarningIssuedByOfficeReason: a risk notice is the office's own.

@@ -38,11 +38,27 @@ func Publish(ann map[string]string, l v1alpha1.WarningLevel, source v1alpha1.War
 		v1alpha1.AnnotationApprovedBy+" with "+v1alpha1.AnnotationApprovedLevel+"="+string(l))
 }
 
-// Adjust decides whether a published warning may change to colour l (§4.6),
-// on the same authority as a publication at that colour.
+// Adjust decides whether a published warning may change to colour l
+// (§4.6): on the ministry's directive for that colour
+// (emergency.netsec.io/directive.<colour>, which the API server requires
+// for any change of a red or orange warning), else on the authority of a
+// publication at that colour.
 func Adjust(ann map[string]string, l v1alpha1.WarningLevel, source v1alpha1.WarningSource) Verdict {
+	if d := ann[AnnotationDirectivePrefix+strings.ToLower(string(l))]; d != "" {
+		return Verdict{Passed: true, Reason: v1alpha1.WarningDirectedReason, Directive: d,
+			Message: fmt.Sprintf("Changed to %s on directive %s.", warning.Name(l), d)}
+	}
+	if ByDirectiveWarning(l) {
+		key := AnnotationDirectivePrefix + strings.ToLower(string(l))
+		return Verdict{Reason: v1alpha1.WarningAwaitingApprovalReason,
+			Message: fmt.Sprintf("A change to %s waits for the ministry's directive (annotation %s).", warning.Name(l), key)}
+	}
 	return colour(ann, l, source, "adjustment", v1alpha1.AnnotationApprovedByPrefix+strings.ToLower(string(l)))
 }
+
+// AnnotationDirectivePrefix + lower-case colour is the ministry's directive
+// changing a warning to that colour.
+const AnnotationDirectivePrefix = v1alpha1.AnnotationDirective + "."
 
 func colour(ann map[string]string, l v1alpha1.WarningLevel, source v1alpha1.WarningSource, what, key string) Verdict {
 	switch {
@@ -63,8 +79,14 @@ func colour(ann map[string]string, l v1alpha1.WarningLevel, source v1alpha1.Warn
 
 // Lift decides whether a warning published at colour l may be lifted
 // (§4.6): yellow and blue on the leading group's approval, red and orange on
-// the ministry's directive, a risk notice at once.
+// the ministry's directive, a risk notice at once. The ministry's lift
+// directive lifts any warning: the API server asks for it (and refuses the
+// leading group's approval) when the warning was ever red or orange.
 func Lift(ann map[string]string, l v1alpha1.WarningLevel) Verdict {
+	if d := ann[v1alpha1.AnnotationLiftDirective]; d != "" {
+		return Verdict{Passed: true, Reason: v1alpha1.WarningApprovedReason, Directive: d,
+			Message: fmt.Sprintf("Lifted on directive %s.", d)}
+	}
 	switch {
 	case NeedsApproval(l):
 		if by := ann[v1alpha1.AnnotationLiftApprovedBy]; by != "" {
@@ -74,10 +96,6 @@ func Lift(ann map[string]string, l v1alpha1.WarningLevel) Verdict {
 		return Verdict{Reason: v1alpha1.WarningAwaitingApprovalReason,
 			Message: fmt.Sprintf("Lifting a %s needs the leading group's approval (annotation %s).", warning.Name(l), v1alpha1.AnnotationLiftApprovedBy)}
 	case ByDirectiveWarning(l):
-		if d := ann[v1alpha1.AnnotationLiftDirective]; d != "" {
-			return Verdict{Passed: true, Reason: v1alpha1.WarningApprovedReason, Directive: d,
-				Message: fmt.Sprintf("Lifted on directive %s.", d)}
-		}
 		return Verdict{Reason: v1alpha1.WarningAwaitingApprovalReason,
 			Message: fmt.Sprintf("Lifting a %s needs the ministry's directive (annotation %s).", warning.Name(l), v1alpha1.AnnotationLiftDirective)}
 	}

@@ -34,8 +34,8 @@ type Outcome struct {
 }
 
 // Track decides each deadline owed against the record so far. A deadline
-// already decided keeps its state while its due time stays; a thing done
-// after its deadline passed is noted on the Missed record.
+// already decided keeps its state and due time; a thing done after its
+// deadline passed is noted on the Missed record.
 func Track(record []v1alpha1.Deadline, owed []Due, now time.Time) Outcome {
 	var out Outcome
 	for _, due := range owed {
@@ -53,25 +53,25 @@ func Track(record []v1alpha1.Deadline, owed []Due, now time.Time) Outcome {
 	return out
 }
 
-// Settle decides one deadline. A decided deadline whose due time did not
-// move keeps its state; one whose due time moved is decided again.
+// Settle decides one deadline. A decided deadline never changes state
+// again, whatever happens to the facts it was counted from.
 func Settle(old v1alpha1.Deadline, name string, due time.Time, doneAt *time.Time, now time.Time) v1alpha1.Deadline {
 	due = due.Truncate(time.Second)
-	d := v1alpha1.Deadline{Name: name, DueTime: metav1.NewTime(due), State: v1alpha1.DeadlinePending}
-	if old.Name == name && old.DueTime.Time.Equal(due) && old.State != v1alpha1.DeadlinePending {
+	d := v1alpha1.Deadline{Name: name, DueTime: metaTime(due), State: v1alpha1.DeadlinePending}
+	if old.Name == name && old.State != v1alpha1.DeadlinePending {
 		if old.State == v1alpha1.DeadlineMissed && old.CompletedTime == nil && doneAt != nil {
-			old.CompletedTime = &metav1.Time{Time: *doneAt}
+			old.CompletedTime = ptrMetaTime(*doneAt)
 		}
 		return old
 	}
 	switch {
 	case doneAt != nil && !doneAt.After(due):
 		d.State = v1alpha1.DeadlineMet
-		d.CompletedTime = &metav1.Time{Time: *doneAt}
+		d.CompletedTime = ptrMetaTime(*doneAt)
 	case !now.Before(due):
 		d.State = v1alpha1.DeadlineMissed
 		if doneAt != nil {
-			d.CompletedTime = &metav1.Time{Time: *doneAt}
+			d.CompletedTime = ptrMetaTime(*doneAt)
 		}
 	}
 	return d
@@ -97,4 +97,14 @@ func Find(ds []v1alpha1.Deadline, name string) v1alpha1.Deadline {
 		}
 	}
 	return v1alpha1.Deadline{}
+}
+
+// metaTime drops what the API cannot store (below a second, and the
+// monotonic clock), so that a value read back compares equal and an idle
+// reconcile writes nothing.
+func metaTime(t time.Time) metav1.Time { return metav1.NewTime(t.Truncate(time.Second).Round(0)) }
+
+func ptrMetaTime(t time.Time) *metav1.Time {
+	m := metaTime(t)
+	return &m
 }

@@ -60,11 +60,13 @@ func TestTrack(t *testing.T) {
 			want: want{Deadlines: []v1alpha1.Deadline{missedDoneLate}, Missed: []v1alpha1.Deadline{missedDoneLate}}},
 		"already met stays met": {record: []v1alpha1.Deadline{met}, owed: Due{Name: "A", At: due}, now: after,
 			want: want{Deadlines: []v1alpha1.Deadline{met}}},
+		"a decided deadline is not decided again when its due time moves": {record: []v1alpha1.Deadline{missed}, owed: Due{Name: "A", At: after.Add(time.Hour)}, now: after,
+			want: want{Deadlines: []v1alpha1.Deadline{missed}, Missed: []v1alpha1.Deadline{missed}}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			out := Track(tc.record, []Due{tc.owed}, tc.now)
-			if diff := cmp.Diff(tc.want, want{out.Deadlines, out.Decided, out.Missed, out.Next}); diff != "" {
+			if diff := cmp.Diff(tc.want, want(out)); diff != "" {
 				t.Errorf("Track() (-want +got):\n%s", diff)
 			}
 		})

@@ -78,7 +78,7 @@ const (
 func SummaryOwed(cal *workday.Calendar, endedAt time.Time, unit, office *time.Time) ([]deadline.Due, []int) {
 	unitDue, unitGaps := cal.AddWorkingDays(endedAt, UnitSummaryWorkingDays)
 	officeDue, officeGaps := cal.AddWorkingDays(endedAt, OfficeSummaryWorkingDays)
-	gaps := append(unitGaps, officeGaps...)
+	gaps := slices.Concat(unitGaps, officeGaps)
 	slices.Sort(gaps)
 	return []deadline.Due{
 		{Name: v1alpha1.DeadlineUnitSummaryReport, At: unitDue, DoneAt: unit},

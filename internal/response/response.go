@@ -11,20 +11,67 @@ import (
 	"github.com/netsec-io/incident-operator/internal/level"
 )
 
-// LevelInForce is the level a response runs at: the one the office set in
-// spec.level, else the highest level among its incidents. Once started, a
-// response keeps the level it had when no incident gives one any more (an
-// incident removed after the start does not unset it). Empty when there is
-// none: every incident is below threshold or unclassified.
-func LevelInForce(spec v1alpha1.Level, highest v1alpha1.IncidentLevel, started bool, recorded v1alpha1.Level) v1alpha1.Level {
-	inForce := spec
-	if inForce == "" && level.Rank(highest) > 0 {
-		inForce = v1alpha1.Level(highest)
+// LevelInForce is the level a response runs at (§5.3). Before it starts:
+// the higher of the level the office set in spec.level and the highest
+// level among its incidents, so that a response never starts below an
+// incident it covers. Once started: the level its decision covered
+// (approved), whatever happens to the incidents afterwards (a rise is an
+// escalation, see Escalation). Empty when there is none.
+func LevelInForce(spec v1alpha1.Level, highest v1alpha1.IncidentLevel, started bool, approved v1alpha1.Level) v1alpha1.Level {
+	if started {
+		return approved
 	}
-	if started && inForce == "" {
-		inForce = recorded
+	if level.Rank(highest) > level.Rank(v1alpha1.IncidentLevel(spec)) {
+		return v1alpha1.Level(highest)
 	}
-	return inForce
+	return spec
+}
+
+// Escalation says whether an incident of a started response rose above the
+// level its decision covered, and to which level: a response at that level
+// is owed (§5.3).
+func Escalation(approved v1alpha1.Level, highest v1alpha1.IncidentLevel) (v1alpha1.Level, bool) {
+	if level.Rank(highest) > level.Rank(v1alpha1.IncidentLevel(approved)) {
+		return v1alpha1.Level(highest), true
+	}
+	return "", false
+}
+
+// Bound keeps the incidents a started response's decision bound to: the
+// same objects (by uid) as when it started. An incident deleted and created
+// again under the same name is another incident, not covered.
+func Bound(approved []v1alpha1.ApprovedIncident, incidents []v1alpha1.SecurityIncident) []v1alpha1.SecurityIncident {
+	uids := map[string]bool{}
+	for _, a := range approved {
+		uids[a.UID] = true
+	}
+	var out []v1alpha1.SecurityIncident
+	for i := range incidents {
+		if uids[string(incidents[i].UID)] {
+			out = append(out, incidents[i])
+		}
+	}
+	return out
+}
+
+// Covers says whether a response covers an incident: a started response
+// the very object it started on, one not yet started any incident of that
+// name it refers to.
+func Covers(resp *v1alpha1.EmergencyResponse, inc *v1alpha1.SecurityIncident) bool {
+	if a := resp.Status.Approval; a != nil && resp.Status.StartedTime != nil && len(a.Incidents) > 0 {
+		for _, b := range a.Incidents {
+			if b.UID == string(inc.UID) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, ref := range resp.Spec.IncidentRefs {
+		if ref.Namespace == inc.Namespace && ref.Name == inc.Name {
+			return true
+		}
+	}
+	return false
 }
 
 // Highest is the highest level among the incidents: "" when none reaches

@@ -3,6 +3,8 @@ package response
 import (
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
@@ -14,26 +16,74 @@ func TestLevelInForce(t *testing.T) {
 		spec     v1alpha1.Level
 		highest  v1alpha1.IncidentLevel
 		started  bool
-		recorded v1alpha1.Level
+		approved v1alpha1.Level
 		want     v1alpha1.Level
 	}{
-		"the incidents' highest level":            {highest: v1alpha1.IncidentLevel("II"), want: v1alpha1.LevelII},
-		"the office's level over the incidents'":  {spec: v1alpha1.LevelIII, highest: v1alpha1.IncidentLevel("IV"), want: v1alpha1.LevelIII},
-		"below threshold gives none":              {highest: v1alpha1.BelowThreshold},
-		"unclassified gives none":                 {},
-		"below threshold with the office's level": {spec: v1alpha1.LevelIV, highest: v1alpha1.BelowThreshold, want: v1alpha1.LevelIV},
-		"started keeps its level when incidents are gone": {
-			started: true, recorded: v1alpha1.LevelIII, want: v1alpha1.LevelIII},
-		"started follows the incidents while they give one": {
-			started: true, recorded: v1alpha1.LevelIII, highest: v1alpha1.IncidentLevel("II"), want: v1alpha1.LevelII},
-		"not started does not keep a recorded level": {recorded: v1alpha1.LevelIII},
+		"the incidents' highest level":                     {highest: "II", want: v1alpha1.LevelII},
+		"the office's level above the incidents'":          {spec: v1alpha1.LevelIII, highest: "IV", want: v1alpha1.LevelIII},
+		"never below an incident: I over the office's III": {spec: v1alpha1.LevelIII, highest: "I", want: v1alpha1.LevelI},
+		"below threshold gives none":                       {highest: v1alpha1.BelowThreshold},
+		"unclassified gives none":                          {},
+		"below threshold with the office's level":          {spec: v1alpha1.LevelIV, highest: v1alpha1.BelowThreshold, want: v1alpha1.LevelIV},
+		"started keeps the approved level":                 {started: true, approved: v1alpha1.LevelIII, highest: "II", want: v1alpha1.LevelIII},
+		"started keeps it when incidents are gone":         {started: true, approved: v1alpha1.LevelIII, want: v1alpha1.LevelIII},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			if got := LevelInForce(tc.spec, tc.highest, tc.started, tc.recorded); got != tc.want {
+			if got := LevelInForce(tc.spec, tc.highest, tc.started, tc.approved); got != tc.want {
 				t.Errorf("LevelInForce() = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestEscalation(t *testing.T) {
+	cases := map[string]struct {
+		approved v1alpha1.Level
+		highest  v1alpha1.IncidentLevel
+		to       v1alpha1.Level
+		owed     bool
+	}{
+		"same level":          {approved: "III", highest: "III"},
+		"lower":               {approved: "III", highest: "IV"},
+		"below threshold":     {approved: "IV", highest: v1alpha1.BelowThreshold},
+		"rose from III to II": {approved: "III", highest: "II", to: "II", owed: true},
+		"rose from IV to I":   {approved: "IV", highest: "I", to: "I", owed: true},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			to, owed := Escalation(tc.approved, tc.highest)
+			if to != tc.to || owed != tc.owed {
+				t.Errorf("Escalation() = %q, %v; want %q, %v", to, owed, tc.to, tc.owed)
+			}
+		})
+	}
+}
+
+func TestBoundAndCovers(t *testing.T) {
+	first := *builder.Incident("x", "u").Drill().Obj()
+	first.UID = "uid-drill"
+	again := *builder.Incident("x", "u").Obj()
+	again.UID = "uid-real"
+	started := metav1.Now()
+	resp := builder.Response("r", "office", &first).Obj()
+	resp.Status.StartedTime = &started
+	resp.Status.Approval = &v1alpha1.Approval{Incidents: []v1alpha1.ApprovedIncident{{Namespace: "u", Name: "x", UID: "uid-drill", Level: "III"}}}
+	if got := Bound(resp.Status.Approval.Incidents, []v1alpha1.SecurityIncident{again}); len(got) != 0 {
+		t.Errorf("an incident created again under the same name is bound: %v", got)
+	}
+	if got := Bound(resp.Status.Approval.Incidents, []v1alpha1.SecurityIncident{first}); len(got) != 1 {
+		t.Errorf("the approved incident is not bound: %v", got)
+	}
+	if Covers(resp, &again) {
+		t.Error("a started response covers an incident created again under the name it started on")
+	}
+	if !Covers(resp, &first) {
+		t.Error("a started response does not cover the incident it started on")
+	}
+	pending := builder.Response("p", "office", &again).Obj()
+	if !Covers(pending, &again) {
+		t.Error("a response not yet started does not cover the incident it names")
 	}
 }
 
@@ -48,9 +98,9 @@ func TestHighest(t *testing.T) {
 		incidents []v1alpha1.SecurityIncident
 		want      v1alpha1.IncidentLevel
 	}{
-		"none":                 {},
-		"one":                  {incidents: []v1alpha1.SecurityIncident{iii}, want: "III"},
-		"the highest wins":     {incidents: []v1alpha1.SecurityIncident{iii, i, below}, want: "I"},
+		"none":                            {},
+		"one":                             {incidents: []v1alpha1.SecurityIncident{iii}, want: "III"},
+		"the highest wins":                {incidents: []v1alpha1.SecurityIncident{iii, i, below}, want: "I"},
 		"below threshold only gives none": {incidents: []v1alpha1.SecurityIncident{below}},
 	}
 	for name, tc := range cases {
