@@ -78,7 +78,8 @@ func startManager(ctx context.Context, bin, kubeconfig, dir string, controllers 
 			env = append(env, kv)
 		}
 	}
-	m.cmd.Env = append(env, "KUBECONFIG="+kubeconfig)
+	env = append(env, "KUBECONFIG="+kubeconfig)
+	m.cmd.Env = env
 	// The manager goes down with the bench, even if the bench is killed.
 	m.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := m.cmd.Start(); err != nil {
