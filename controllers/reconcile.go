@@ -133,7 +133,8 @@ func (p *pass[T]) checkpoint(ctx context.Context, k kit) error {
 	return nil
 }
 
-// run is the skeleton's body: the steps in order, then the summary, one
+// run is the skeleton's body: the steps in order, then the summary and the
+// health conditions (Stalled, Reconciling), one
 // status write if anything changed, the events once that write succeeded,
 // and the next wake-up. The observed generation moves only when every step
 // ran. An object being deleted is left alone.
@@ -151,6 +152,7 @@ func run[T object, S any](ctx context.Context, k kit, p *pass[T], s S, steps []s
 		p.obj.SetObservedGeneration(p.obj.GetGeneration())
 	}
 	summarise(s)
+	setHealth(p)
 	if perr := patchStatus(ctx, k.Client, p.before, p.obj); perr != nil {
 		err = errors.Join(err, perr)
 	} else {

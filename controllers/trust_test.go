@@ -328,7 +328,9 @@ var _ = Describe("Trust: attempts by every role", func() {
 		refused(class, "cluster-admin", "delete a live, approved response", k8s.Delete(ctx, resp), "rule record")
 
 		wg := &v1alpha1.WorkGroup{}
-		Eventually(func(g Gomega) { g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: office, Name: "live-recovery"}, wg)).To(Succeed()) }).Should(Succeed())
+		Eventually(func(g Gomega) {
+			g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: office, Name: "live-recovery"}, wg)).To(Succeed())
+		}).Should(Succeed())
 		Eventually(func(g Gomega) {
 			cur := &v1alpha1.WorkGroup{}
 			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(wg), cur)).To(Succeed())

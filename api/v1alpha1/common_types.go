@@ -28,6 +28,22 @@ const (
 // that `kubectl wait --for=condition=Ready` and GitOps health checks work.
 const ConditionReady = "Ready"
 
+// Health conditions of every kind, in the sense of kstatus
+// (sigs.k8s.io/cli-utils): Stalled=True (kstatus Failed) when only a person
+// can clear what holds the object back, Reconciling=True (InProgress) while
+// the operator itself is still bringing it to Ready.
+const (
+	// ConditionStalled is True when only a person can clear what is wrong;
+	// its reason and message are those of the condition that says what.
+	ConditionStalled = "Stalled"
+	// ConditionReconciling is True while the operator is still at work.
+	ConditionReconciling = "Reconciling"
+	// HealthyReason: nothing waits for a person (Stalled=False).
+	HealthyReason = "NothingWaitsForAPerson"
+	// SettledReason: the operator has nothing left to do (Reconciling=False).
+	SettledReason = "Settled"
+)
+
 // Limits shared by every kind's status. The markers on the fields carry the
 // same numbers; api/v1alpha1/limits_test.go checks the generated CRDs agree.
 const (
