@@ -61,8 +61,8 @@ func refused(class, who, what string, err error, words ...string) {
 	msg := err.Error()
 	if i := strings.Index(msg, "rule "); i >= 0 {
 		msg = msg[i:]
-	} else if apierrors.IsForbidden(err) && strings.Contains(msg, "cannot") {
-		msg = "RBAC: " + msg[strings.Index(msg, "cannot"):]
+	} else if j := strings.Index(msg, "cannot"); apierrors.IsForbidden(err) && j >= 0 {
+		msg = "RBAC: " + msg[j:]
 	}
 	record(class, who, what, "refused: "+firstLine(msg, 110))
 }
