@@ -25,6 +25,7 @@ import (
 	"k8s.io/utils/clock"
 	clocktesting "k8s.io/utils/clock/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -84,6 +85,9 @@ var _ = BeforeSuite(func() {
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
+		// The namespaces where a spec stops and starts an operator of its
+		// own are not this one's (notification_restart_test.go).
+		Cache: cache.Options{DefaultFieldSelector: offlineNamespaces()},
 	})
 	Expect(err).NotTo(HaveOccurred())
 
@@ -157,8 +161,10 @@ func (b *lockedBuffer) String() string {
 }
 
 // failDeliveryRecords makes the next n status writes that record a delivery
-// fail, as if the operator stopped between sending and recording.
-var failDeliveryRecords atomic.Int32
+// fail, as if the operator stopped between sending and recording;
+// failDeliveryClaims the next n that write an attempt down before it is
+// made, as if it stopped before sending.
+var failDeliveryRecords, failDeliveryClaims atomic.Int32
 
 func faultyStatusWrites(c client.Client) client.Client { return faultyClient{c} }
 
@@ -169,11 +175,15 @@ func (f faultyClient) Status() client.SubResourceWriter { return faultyWriter{f.
 type faultyWriter struct{ client.SubResourceWriter }
 
 func (w faultyWriter) Patch(ctx context.Context, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
-	if _, ok := obj.(*v1alpha1.Warning); ok {
+	if _, ok := obj.(*v1alpha1.Notification); ok {
 		data, _ := patch.Data(obj)
 		if bytes.Contains(data, []byte("deliveredTime")) && failDeliveryRecords.Load() > 0 {
 			failDeliveryRecords.Add(-1)
 			return errors.New("injected: the operator stopped before recording the delivery")
+		}
+		if bytes.Contains(data, []byte("lastAttemptTime")) && !bytes.Contains(data, []byte(`"op"`)) && failDeliveryClaims.Load() > 0 {
+			failDeliveryClaims.Add(-1)
+			return errors.New("injected: the operator stopped before writing the attempt down")
 		}
 	}
 	return w.SubResourceWriter.Patch(ctx, obj, patch, opts...)

@@ -21,6 +21,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 
@@ -43,7 +44,14 @@ type Options struct {
 	TimeZone                string
 	ReportGrace             time.Duration
 	HolidayCalendar         string
-	Zap                     zap.Options
+	// QPS and Burst bound the operator's requests to the API server.
+	QPS   float64
+	Burst int
+	// Workers is how many objects of each kind are reconciled at once (one
+	// object is never reconciled twice at the same time).
+	Workers   int
+	PprofAddr string
+	Zap       zap.Options
 }
 
 // BindFlags registers the operator's flags on fs.
@@ -56,6 +64,10 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.TimeZone, "time-zone", "Asia/Shanghai", "The plan's local time zone: 'the same day' ends at its midnight.")
 	fs.DurationVar(&o.ReportGrace, "report-grace", time.Hour, "How long after discovery a report still counts as immediate (§4.1).")
 	fs.StringVar(&o.HolidayCalendar, "holiday-calendar", "default", "Name of the HolidayCalendar that report deadlines count working days in.")
+	fs.Float64Var(&o.QPS, "kube-api-qps", 200, "Requests per second the operator may make to the API server (client-side limit).")
+	fs.IntVar(&o.Burst, "kube-api-burst", 400, "Requests the operator may make at once above --kube-api-qps.")
+	fs.IntVar(&o.Workers, "workers", 8, "Objects of each kind reconciled at once; one object is never reconciled twice at the same time.")
+	fs.StringVar(&o.PprofAddr, "pprof-bind-address", "0", "Address of the Go profiler (net/http/pprof), e.g. 127.0.0.1:6060; 0 turns it off.")
 	o.Zap.BindFlags(fs)
 }
 
@@ -66,6 +78,9 @@ func (o *Options) Validate() error {
 	}
 	if o.ReportGrace <= 0 {
 		return errors.New("--report-grace must be positive")
+	}
+	if o.QPS <= 0 || o.Burst <= 0 || o.Workers <= 0 {
+		return errors.New("--kube-api-qps, --kube-api-burst and --workers must be positive")
 	}
 	return nil
 }
@@ -122,6 +137,7 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 	// under the user agent's first word.
 	cfg = rest.CopyConfig(cfg)
 	cfg.UserAgent = UserAgent()
+	cfg.QPS, cfg.Burst = float32(o.QPS), o.Burst
 
 	scheme := kruntime.NewScheme()
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
@@ -135,6 +151,8 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 		LeaderElectionID:              LeaderElectionID,
 		LeaderElectionNamespace:       o.LeaderElectionNamespace,
 		LeaderElectionReleaseOnCancel: true,
+		PprofBindAddress:              o.PprofAddr,
+		Cache:                         controllers.CacheOptions(),
 	})
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
@@ -143,6 +161,7 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 		Clock:           clock.RealClock{},
 		Plan:            controllers.PlanConfig{TimeZone: loc, ReportGrace: o.ReportGrace},
 		HolidayCalendar: o.HolidayCalendar,
+		Controller:      controller.Options{MaxConcurrentReconciles: o.Workers},
 	}); err != nil {
 		return err
 	}
