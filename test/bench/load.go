@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -195,44 +194,41 @@ func floorWorkGroups(ctx context.Context, c client.Client, ns string, responses,
 	})
 }
 
-// deleteAll removes every object of list's kind in ns and waits until none
-// is left, so that the operator, started afterwards, never sees the floor's.
-func deleteAll(ctx context.Context, c client.Client, obj client.Object, list client.ObjectList, ns string) error {
-	deadline := time.Now().Add(5 * time.Minute)
-	for {
-		if err := c.DeleteAllOf(ctx, obj, client.InNamespace(ns)); err != nil && !apierrors.IsNotFound(err) &&
-			!apierrors.IsTimeout(err) && !apierrors.IsServerTimeout(err) && !strings.Contains(err.Error(), "timeout") {
-			return fmt.Errorf("deleting the floor's objects in %s: %w", ns, err)
-		}
-		if err := c.List(ctx, list, client.InNamespace(ns), client.Limit(1)); err != nil {
+// deleteAll removes every object of list's kind in ns, writers at a time,
+// and checks that none is left, so that the operator, started afterwards,
+// never sees the floor's. (One DeleteCollection of thousands of objects
+// outlasts the API server's request timeout.)
+func deleteAll(ctx context.Context, c client.Client, list client.ObjectList, ns string, writers int) error {
+	for range 5 {
+		if err := c.List(ctx, list, client.InNamespace(ns)); err != nil {
 			return err
 		}
-		if len(listItems(list)) == 0 {
+		items := listItems(list)
+		if len(items) == 0 {
 			return nil
 		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the floor's objects in %s are still there after 5 minutes", ns)
+		if _, err := parallel(ctx, len(items), writers, func(ctx context.Context, i int) error {
+			return client.IgnoreNotFound(c.Delete(ctx, items[i]))
+		}); err != nil {
+			return fmt.Errorf("deleting the floor's objects in %s: %w", ns, err)
 		}
-		time.Sleep(time.Second)
 	}
+	return fmt.Errorf("the floor's objects in %s are still there after five rounds of deletes", ns)
 }
 
-func listItems(list client.ObjectList) []any {
+func listItems(list client.ObjectList) []client.Object {
+	var out []client.Object
 	switch l := list.(type) {
 	case *v1alpha1.SecurityIncidentList:
-		out := make([]any, len(l.Items))
 		for i := range l.Items {
-			out[i] = &l.Items[i]
+			out = append(out, &l.Items[i])
 		}
-		return out
 	case *v1alpha1.WorkGroupList:
-		out := make([]any, len(l.Items))
 		for i := range l.Items {
-			out[i] = &l.Items[i]
+			out = append(out, &l.Items[i])
 		}
-		return out
 	}
-	return nil
+	return out
 }
 
 // createIncidents creates incidents from..to-1 in ns with writers in

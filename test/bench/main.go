@@ -143,7 +143,8 @@ type burstResult struct {
 	writesMean       float64
 	notOne           int
 	idleWrites       map[string]int
-	rss, hwm         int64
+	mem              mem
+	started          bool
 	cpu              map[string]float64
 	statusBytes      int
 	floorStatusBytes int
@@ -161,7 +162,7 @@ type responseResult struct {
 	groupsReady, respReady         int
 	restApproved                   time.Duration
 	idleWrites                     map[string]int
-	rss, hwm                       int64
+	mem                            mem
 	cpu                            map[string]float64
 	events, errors                 int
 	settle                         time.Duration
@@ -174,7 +175,7 @@ type bench struct {
 	dir      string
 	source   string
 	pprof    bool
-	baseRSS  int64
+	baseRSS  mem
 	bursts   []*burstResult
 	resp     *responseResult
 	notes    []string
@@ -254,7 +255,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 		if r.floor, err = floorIncidents(ctx, c.admin, ns, r.n, o.writers); err != nil {
 			return err
 		}
-		if err := deleteAll(ctx, c.admin, &v1alpha1.SecurityIncident{}, &v1alpha1.SecurityIncidentList{}, ns); err != nil {
+		if err := deleteAll(ctx, c.admin, &v1alpha1.SecurityIncidentList{}, ns, o.writers); err != nil {
 			return err
 		}
 	}
@@ -264,7 +265,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 		if b.resp.floor, err = floorWorkGroups(ctx, c.admin, floorGroupsNS, o.approve, o.writers); err != nil {
 			return err
 		}
-		if err := deleteAll(ctx, c.admin, &v1alpha1.WorkGroup{}, &v1alpha1.WorkGroupList{}, floorGroupsNS); err != nil {
+		if err := deleteAll(ctx, c.admin, &v1alpha1.WorkGroupList{}, floorGroupsNS, o.writers); err != nil {
 			return err
 		}
 	}
@@ -280,7 +281,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 	if !b.pprof {
 		b.note("the manager has no --pprof-bind-address: no profiles")
 	}
-	b.baseRSS, _, _ = memory(m.pid())
+	b.baseRSS, _ = memory(m.pid())
 	if err := ensureNamespace(ctx, c.admin, benchNS); err != nil {
 		return err
 	}
@@ -316,7 +317,9 @@ func (b *bench) run(ctx context.Context) (err error) {
 		}
 		b.heap(ctx, m, "heap-final.pprof")
 	}
-	b.note("manager log: %s", m.logPath)
+	if o.keep {
+		b.note("manager log: %s", m.logPath)
+	}
 	return nil
 }
 
@@ -412,6 +415,7 @@ func reconcileErrors(m *manager) int {
 
 func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, r *burstResult, from int) error {
 	cpu0, errs0 := cpuNow(), reconcileErrors(m)
+	r.started = true
 	start := time.Now()
 	var err error
 	if r.createWall, err = createIncidents(ctx, c.admin, tr, benchNS, from, from+r.n, b.o.writers); err != nil {
@@ -471,7 +475,7 @@ func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, 
 	}
 	r.cpu = cpuSince(cpu0)
 	r.errors = reconcileErrors(m) - errs0
-	r.rss, r.hwm, _ = memory(m.pid())
+	r.mem, _ = memory(m.pid())
 	r.statusBytes, r.floorStatusBytes = statusSizes(ctx, c.admin, keys[0])
 	return nil
 }
@@ -557,7 +561,7 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	}
 	r.cpu = cpuSince(cpu0)
 	r.errors = reconcileErrors(m) - errs0
-	r.rss, r.hwm, _ = memory(m.pid())
+	r.mem, _ = memory(m.pid())
 	evs := &eventsv1.EventList{}
 	if err := c.admin.List(ctx, evs, client.InNamespace(benchNS)); err == nil {
 		r.events = len(evs.Items)
@@ -621,6 +625,10 @@ func describeCPU(m map[string]float64) string {
 	return fmt.Sprintf("manager %.1f, kube-apiserver %.1f, etcd %.1f", m["manager"], m["kube-apiserver"], m["etcd"])
 }
 
+func describeMem(m mem) string {
+	return fmt.Sprintf("VmRSS %s (anon %s, file %s), VmHWM %s", mib(m.rss), mib(m.anon), mib(m.file), mib(m.hwm))
+}
+
 type row struct{ what, measured, goal, verdict string }
 
 func verdict(ok bool) string {
@@ -648,6 +656,9 @@ func (b *bench) rows() []row {
 		}
 		rows = append(rows, row{what: head})
 		add("  floor: bare client, create + 1 status patch", secs(r.floor), "", nil)
+		if !r.started {
+			continue
+		}
 		if r.allLevel == 0 && !r.done {
 			add("  operator: all classified", fmt.Sprintf("%d of %d classified", r.levelled, r.n), "", yes(false))
 			continue
@@ -666,7 +677,7 @@ func (b *bench) rows() []row {
 			add("  settled (no change for 1 s) after", secs(r.settle), "", nil)
 			add(fmt.Sprintf("  writes in %s idle", b.o.idle), describeChanges(r.idleWrites), "0", yes(sum(r.idleWrites) == 0))
 			add("  manager reconcile errors (conflicts) in the phase", fmt.Sprint(r.errors), "", nil)
-			add(fmt.Sprintf("  manager VmRSS / VmHWM at %d incidents", size), mib(r.rss)+" / "+mib(r.hwm), "(info)", nil)
+			add(fmt.Sprintf("  manager memory at %d incidents", size), describeMem(r.mem), "(info)", nil)
 			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)
 			add("  status bytes: operator / floor patch", fmt.Sprintf("%d / %d", r.statusBytes, r.floorStatusBytes), "", nil)
 		}
@@ -693,7 +704,7 @@ func (b *bench) rows() []row {
 			if len(b.bursts) > 1 {
 				incs += b.bursts[1].n
 			}
-			add(fmt.Sprintf("  manager VmRSS / VmHWM: %d incidents, %d responses, %d work groups", incs, r.n, r.n*5), mib(r.rss)+" / "+mib(r.hwm), fmt.Sprintf("VmRSS ≤ %s", mib(goalRSS)), yes(r.rss <= goalRSS))
+			add(fmt.Sprintf("  manager memory: %d incidents, %d responses, %d work groups", incs, r.n, r.n*5), describeMem(r.mem), fmt.Sprintf("VmRSS ≤ %s", mib(goalRSS)), yes(r.mem.rss <= goalRSS))
 			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)
 			add("  events in the namespace", fmt.Sprint(r.events), "", nil)
 		}
@@ -713,8 +724,8 @@ func (b *bench) passed() bool {
 func (b *bench) print(w *os.File) {
 	fmt.Fprintf(w, "\nincident-operator bench: manager %s, as %s; %d writers; %d CPUs (GOMAXPROCS of the bench %d)\n",
 		b.source, b.o.identity, b.o.writers, runtime.NumCPU(), runtime.GOMAXPROCS(0))
-	if b.baseRSS > 0 {
-		fmt.Fprintf(w, "manager VmRSS at start (empty cluster): %s\n", mib(b.baseRSS))
+	if b.baseRSS.rss > 0 {
+		fmt.Fprintf(w, "manager at start (empty cluster): %s\n", describeMem(b.baseRSS))
 	}
 	rows := b.rows()
 	width := 0

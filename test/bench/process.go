@@ -161,11 +161,17 @@ func (m *manager) stop() {
 
 func (m *manager) pid() int { return m.cmd.Process.Pid }
 
-// memory reads VmRSS and VmHWM of pid, in bytes.
-func memory(pid int) (rss, hwm int64, err error) {
+// mem is a process's resident memory, in bytes: VmRSS, its peak VmHWM, and
+// VmRSS split into anonymous memory (the heap, stacks) and file pages (the
+// binary's text and data).
+type mem struct{ rss, hwm, anon, file int64 }
+
+// memory reads /proc/<pid>/status.
+func memory(pid int) (mem, error) {
+	var m mem
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, 0, err
+		return m, err
 	}
 	for _, line := range strings.Split(string(data), "\n") {
 		f := strings.Fields(line)
@@ -175,15 +181,19 @@ func memory(pid int) (rss, hwm int64, err error) {
 		v, _ := strconv.ParseInt(f[1], 10, 64)
 		switch f[0] {
 		case "VmRSS:":
-			rss = v * 1024
+			m.rss = v * 1024
 		case "VmHWM:":
-			hwm = v * 1024
+			m.hwm = v * 1024
+		case "RssAnon:":
+			m.anon = v * 1024
+		case "RssFile:":
+			m.file = v * 1024
 		}
 	}
-	if rss == 0 {
-		return 0, 0, errors.New("no VmRSS in /proc/" + strconv.Itoa(pid) + "/status")
+	if m.rss == 0 {
+		return m, errors.New("no VmRSS in /proc/" + strconv.Itoa(pid) + "/status")
 	}
-	return rss, hwm, nil
+	return m, nil
 }
 
 // cpuSeconds is the user and system time pid has used so far.
