@@ -67,7 +67,7 @@ type options struct {
 	incidents, total, responses, approve, writers int
 	idle, phaseTimeout, timeout, cpuProfile       time.Duration
 	assets, managerSrc, managerBin, profiles      string
-	identity                                      string
+	identity, managerArgs                         string
 	keep                                          bool
 }
 
@@ -88,6 +88,7 @@ func run() int {
 	flag.StringVar(&o.managerSrc, "manager-src", ".", "Module root to build ./cmd from (e.g. a worktree of another commit).")
 	flag.StringVar(&o.managerBin, "manager-bin", "", "A manager binary to use instead of building one.")
 	flag.StringVar(&o.profiles, "profiles", "bin/bench", "Directory for the manager's pprof profiles; empty: none.")
+	flag.StringVar(&o.managerArgs, "manager-args", "", "More flags for the manager, space-separated, e.g. \"--workers=16\".")
 	flag.StringVar(&o.identity, "identity", "serviceaccount", "Whom the manager runs as: serviceaccount (manager-role, as deployed) or admin (system:masters).")
 	flag.BoolVar(&o.keep, "keep", false, "Keep the run's directory (logs, etcd data).")
 	flag.Parse()
@@ -272,7 +273,8 @@ func (b *bench) run(ctx context.Context) (err error) {
 
 	// The operator.
 	fmt.Fprintln(os.Stderr, "bench: starting the manager")
-	m, err := startManager(ctx, bin, c.managerKubeconfig, b.dir, []string{"securityincident", "emergencyresponse", "workgroup"})
+	m, err := startManager(ctx, bin, c.managerKubeconfig, b.dir, strings.Fields(o.managerArgs),
+		[]string{"securityincident", "emergencyresponse", "workgroup"})
 	defer m.stop()
 	if err != nil {
 		return err
@@ -722,8 +724,12 @@ func (b *bench) passed() bool {
 }
 
 func (b *bench) print(w *os.File) {
-	fmt.Fprintf(w, "\nincident-operator bench: manager %s, as %s; %d writers; %d CPUs (GOMAXPROCS of the bench %d)\n",
-		b.source, b.o.identity, b.o.writers, runtime.NumCPU(), runtime.GOMAXPROCS(0))
+	extra := ""
+	if b.o.managerArgs != "" {
+		extra = " " + b.o.managerArgs
+	}
+	fmt.Fprintf(w, "\nincident-operator bench: manager %s%s, as %s; %d writers; %d CPUs (GOMAXPROCS of the bench %d)\n",
+		b.source, extra, b.o.identity, b.o.writers, runtime.NumCPU(), runtime.GOMAXPROCS(0))
 	if b.baseRSS.rss > 0 {
 		fmt.Fprintf(w, "manager at start (empty cluster): %s\n", describeMem(b.baseRSS))
 	}

@@ -54,7 +54,7 @@ func freePort() (string, error) {
 
 // startManager runs bin against kubeconfig, from dir, and waits until the
 // controllers named have started their workers.
-func startManager(ctx context.Context, bin, kubeconfig, dir string, controllers []string) (*manager, error) {
+func startManager(ctx context.Context, bin, kubeconfig, dir string, extra, controllers []string) (*manager, error) {
 	args := []string{"--metrics-bind-address", "0", "--health-probe-bind-address", "0"}
 	m := &manager{logPath: filepath.Join(dir, "manager.log"), done: make(chan struct{})}
 	if hasFlag(bin, "pprof-bind-address") {
@@ -65,6 +65,7 @@ func startManager(ctx context.Context, bin, kubeconfig, dir string, controllers 
 		m.pprofAddr = addr
 		args = append(args, "--pprof-bind-address", addr)
 	}
+	args = append(args, extra...)
 	logf, err := os.Create(m.logPath)
 	if err != nil {
 		return nil, err
