@@ -1,4 +1,7 @@
-# A static, non-root, distroless image of the manager.
+# The manager's image for a Docker engine (make docker-build): the binary is
+# built here in golang, static and non-root, on distroless. Without a Docker
+# daemon, `make image` builds the same image shape with buildah or podman
+# from a binary built outside (Dockerfile.prebuilt, hack/image.sh).
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./

@@ -92,3 +92,9 @@ docker-build: ## Build the container image (needs a Docker engine).
 .PHONY: bench
 bench: manifests generate envtest ## Time the operator under a burst and at size against a bare client (≈15 min on 2 cores; not part of test). BENCH_ARGS=-h lists the knobs.
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) run ./test/bench $(BENCH_ARGS)
+
+##@ Image
+
+.PHONY: image
+image: ## Build the OCI image without a Docker daemon (buildah or podman) into bin/incident-operator.tar; go test ./test/image checks it.
+	IMG=$(IMG) GO=$(GO) bash hack/image.sh
