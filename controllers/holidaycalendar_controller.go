@@ -3,6 +3,8 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -41,7 +43,39 @@ func (r *HolidayCalendarReconciler) Reconcile(ctx context.Context, req ctrl.Requ
 func (r *HolidayCalendarReconciler) read(_ context.Context, s *calendarScope) error {
 	_, years, err := buildCalendar(s.obj)
 	s.setValid(years, err)
+	if err == nil {
+		s.setComingYearCovered(years)
+	}
 	return nil
+}
+
+// setComingYearCovered says whether this year, and from November the next,
+// has its official schedule, and comes back when that question changes
+// (on 1 November and on 1 January, in the calendar's time zone).
+func (s *calendarScope) setComingYearCovered(years []int) {
+	loc, err := time.LoadLocation(s.obj.Spec.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	now := s.now.In(loc)
+	year := now.Year()
+	november := time.Date(year, time.November, 1, 0, 0, 0, 0, loc)
+	if now.Before(november) {
+		s.wakeAt(november)
+	} else {
+		s.wakeAt(time.Date(year+1, time.January, 1, 0, 0, 0, 0, loc))
+	}
+	switch {
+	case !slices.Contains(years, year):
+		s.set(v1alpha1.CalendarComingYearCoveredCondition, metav1.ConditionFalse, v1alpha1.CalendarCurrentYearMissingReason,
+			fmt.Sprintf("%d has no official schedule: report deadlines count weekends only. Add the State Council's notice for %d.", year, year))
+	case !now.Before(november) && !slices.Contains(years, year+1):
+		s.set(v1alpha1.CalendarComingYearCoveredCondition, metav1.ConditionFalse, v1alpha1.CalendarComingYearMissingReason,
+			fmt.Sprintf("%d has no official schedule yet: add the State Council's notice for %d when it is published.", year+1, year+1))
+	default:
+		s.set(v1alpha1.CalendarComingYearCoveredCondition, metav1.ConditionTrue, v1alpha1.CalendarYearsCoveredReason,
+			fmt.Sprintf("%d has its official schedule.", year))
+	}
 }
 
 // setValid lists the years covered, or says what cannot be read.

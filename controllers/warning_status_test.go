@@ -3,6 +3,7 @@ package controllers
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -72,22 +73,40 @@ func TestWarningSetPublishedAndLifted(t *testing.T) {
 
 func TestWarningSetDelivered(t *testing.T) {
 	published := metav1.NewTime(setterNow)
-	done := v1alpha1.Delivery{Channel: "a", Kind: v1alpha1.DeliveryPublished, DeliveredTime: &published}
-	failing := v1alpha1.Delivery{Channel: "b", Kind: v1alpha1.DeliveryPublished, LastError: "refused"}
+	ntf := func(name string, c *metav1.Condition) v1alpha1.Notification {
+		n := v1alpha1.Notification{ObjectMeta: metav1.ObjectMeta{Name: name}}
+		if c != nil {
+			c.Type = v1alpha1.NotificationDeliveredCondition
+			n.Status.Conditions = []metav1.Condition{*c}
+		}
+		return n
+	}
+	done := ntf("a", &metav1.Condition{Status: "True", Reason: "Delivered"})
+	failing := ntf("b", &metav1.Condition{Status: "False", Reason: "DeliveryPending", Message: "sms (attempt 2): refused."})
+	unreachable := ntf("c", &metav1.Condition{Status: "False", Reason: "NoChannel", Message: "Cannot reach every audience: no Ready channel for Public."})
 	cases := map[string]struct {
-		st   v1alpha1.WarningStatus
-		want got
+		published bool
+		ntfs      []v1alpha1.Notification
+		want      got
 	}{
 		"not published": {want: got{Status: "Unknown", Reason: "NotPublished", Message: "Nothing is delivered before the warning is published."}},
-		"pending, with the failing one's error": {st: v1alpha1.WarningStatus{PublishedTime: &published, Deliveries: []v1alpha1.Delivery{done, failing}},
-			want: got{Status: "False", Reason: "DeliveryPending", Message: "1 of 2 messages not yet delivered. Published to b: refused"}},
-		"all delivered": {st: v1alpha1.WarningStatus{PublishedTime: &published, Deliveries: []v1alpha1.Delivery{done}},
+		"pending, with the failing one's error": {published: true, ntfs: []v1alpha1.Notification{done, failing},
+			want: got{Status: "False", Reason: "DeliveryPending", Message: "1 of 2 messages not yet delivered. b: sms (attempt 2): refused."}},
+		"just written down": {published: true, ntfs: []v1alpha1.Notification{ntf("d", nil)},
+			want: got{Status: "False", Reason: "DeliveryPending", Message: "1 of 1 messages not yet delivered. d: not yet delivered"}},
+		"no channel comes first": {published: true, ntfs: []v1alpha1.Notification{failing, unreachable},
+			want: got{Status: "False", Reason: "NoChannel", Message: "2 of 2 messages not yet delivered. c: Cannot reach every audience: no Ready channel for Public. b: sms (attempt 2): refused."}},
+		"all delivered": {published: true, ntfs: []v1alpha1.Notification{done},
 			want: got{Status: "True", Reason: "Delivered", Message: "All 1 messages delivered."}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s := newWarningScope(tc.st, false)
-			s.setDelivered()
+			st := v1alpha1.WarningStatus{}
+			if tc.published {
+				st.PublishedTime = &published
+			}
+			s := newWarningScope(st, false)
+			s.setDelivered(tc.ntfs)
 			if diff := cmp.Diff(tc.want, outcome(s.obj.Status.Conditions, v1alpha1.WarningDeliveredCondition, s.events)); diff != "" {
 				t.Errorf("Delivered (-want +got):\n%s", diff)
 			}
@@ -132,3 +151,31 @@ func TestCalendarSetValid(t *testing.T) {
 }
 
 var errBadDate = errors.New(`spec.holidays[1].end: "2026-02-30" is not a date`)
+
+func TestCalendarSetComingYearCovered(t *testing.T) {
+	shanghai := time.FixedZone("CST", 8*3600)
+	cases := map[string]struct {
+		now    time.Time
+		years  []int
+		reason string
+		wake   time.Time
+	}{
+		"this year, before November":             {now: time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai), years: []int{2026}, reason: v1alpha1.CalendarYearsCoveredReason, wake: time.Date(2026, 11, 1, 0, 0, 0, 0, shanghai)},
+		"this year missing":                      {now: time.Date(2026, 3, 1, 0, 0, 0, 0, shanghai), years: []int{2025}, reason: v1alpha1.CalendarCurrentYearMissingReason, wake: time.Date(2026, 11, 1, 0, 0, 0, 0, shanghai)},
+		"from November, the coming year missing": {now: time.Date(2026, 11, 25, 0, 0, 0, 0, shanghai), years: []int{2025, 2026}, reason: v1alpha1.CalendarComingYearMissingReason, wake: time.Date(2027, 1, 1, 0, 0, 0, 0, shanghai)},
+		"from November, the coming year in":      {now: time.Date(2026, 11, 25, 0, 0, 0, 0, shanghai), years: []int{2026, 2027}, reason: v1alpha1.CalendarYearsCoveredReason, wake: time.Date(2027, 1, 1, 0, 0, 0, 0, shanghai)},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			hc := &v1alpha1.HolidayCalendar{Spec: v1alpha1.HolidayCalendarSpec{TimeZone: "Asia/Shanghai"}}
+			s := &calendarScope{pass: begin(testKit(tc.now), hc, false)}
+			s.setComingYearCovered(tc.years)
+			if c := conditionOf(hc.Status.Conditions, v1alpha1.CalendarComingYearCoveredCondition); c.Reason != tc.reason {
+				t.Errorf("ComingYearCovered %s (%s), want %s", c.Reason, c.Message, tc.reason)
+			}
+			if !s.wake.Equal(tc.wake) {
+				t.Errorf("wakes at %s, want %s", s.wake, tc.wake)
+			}
+		})
+	}
+}

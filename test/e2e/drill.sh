@@ -44,7 +44,7 @@ done
 export KUBECONFIG="$work/local/kubeconfig"
 drill="$work/local/kubeconfig-drill-pipeline"
 duty="$work/local/kubeconfig-duty-officer"
-samples=(config/samples/emergency_v1alpha1_holidaycalendar_2025.yaml
+samples=(config/samples/emergency_v1alpha1_holidaycalendar.yaml
          config/samples/emergency_v1alpha1_securityincident_drill_iii.yaml
          config/samples/emergency_v1alpha1_emergencyresponse_drill_iii.yaml
          config/samples/emergency_v1alpha1_warning_drill.yaml)
