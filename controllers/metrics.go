@@ -39,8 +39,8 @@ var (
 	})
 
 	deliveryOutcomes = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "incident_operator_warning_deliveries_total",
-		Help: "Warning delivery attempts, by namespace, channel and outcome (Delivered, Failed).",
+		Name: "incident_operator_notification_deliveries_total",
+		Help: "Notification delivery attempts, by namespace, channel and outcome (Delivered, Failed).",
 	}, []string{"namespace", "channel", "outcome"})
 )
 

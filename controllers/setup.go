@@ -48,11 +48,13 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	}
 	k := kit{Client: c, Recorder: recorder, Clock: cfg.Clock}
 	for name, r := range map[string]setup{
-		"SecurityIncident":  &SecurityIncidentReconciler{kit: k, Plan: cfg.Plan},
-		"EmergencyResponse": &EmergencyResponseReconciler{kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar},
-		"WorkGroup":         &WorkGroupReconciler{kit: k},
-		"HolidayCalendar":   &HolidayCalendarReconciler{kit: k},
-		"Warning":           &WarningReconciler{kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}},
+		"SecurityIncident":    &SecurityIncidentReconciler{kit: k, Plan: cfg.Plan},
+		"EmergencyResponse":   &EmergencyResponseReconciler{kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar},
+		"WorkGroup":           &WorkGroupReconciler{kit: k},
+		"HolidayCalendar":     &HolidayCalendarReconciler{kit: k},
+		"Warning":             &WarningReconciler{kit: k},
+		"Notification":        &NotificationReconciler{kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}},
+		"NotificationChannel": &NotificationChannelReconciler{kit: k, APIReader: mgr.GetAPIReader()},
 	} {
 		if err := r.SetupWithManager(mgr, cfg.Controller); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", name, err)

@@ -87,7 +87,7 @@ var _ = BeforeSuite(func() {
 		HealthProbeBindAddress: "0",
 		// The namespaces where a spec stops and starts an operator of its
 		// own are not this one's (notification_restart_test.go).
-		Cache: cache.Options{DefaultFieldSelector: offlineNamespaces()},
+		Cache: cache.Options{ByObject: offlineNamespaces()},
 	})
 	Expect(err).NotTo(HaveOccurred())
 

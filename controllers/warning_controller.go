@@ -3,7 +3,6 @@ package controllers
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -18,27 +17,26 @@ import (
 )
 
 // WarningReconciler publishes, adjusts and lifts warnings on the decisions
-// the API server admitted, and delivers each step to its channels.
+// the API server admitted, and writes down each step's reports as
+// Notifications, which the Notification controller delivers.
 type WarningReconciler struct {
 	kit
-	// APIReader reads channel Secrets without caching every Secret.
-	APIReader client.Reader
-	// HTTP sends; each attempt is bounded by the channel's timeout.
-	HTTP *http.Client
 }
 
 type warningScope struct {
 	*pass[*v1alpha1.Warning]
+	// stepped says whether this pass took a step.
+	stepped bool
 }
 
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=warnings,verbs=get;list;watch
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=warnings/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=emergency.netsec.io,resources=notificationchannels,verbs=get;list;watch
-// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=notifications,verbs=get;list;watch;create
 
-// Reconcile takes the warning's next step, records the messages it owes
-// before sending them (so that a restart loses none), sends what is due, and
-// records the outcome.
+// Reconcile takes every step whose decision is in, records them before
+// anything is reported, writes down the reports they owe (the same ones on
+// every pass: those written are found), and sums up where the reports
+// stand.
 func (r *WarningReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	w := &v1alpha1.Warning{}
 	if err := r.Get(ctx, req.NamespacedName, w); err != nil {
@@ -46,32 +44,39 @@ func (r *WarningReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	}
 	s := &warningScope{pass: begin(r.kit, w, w.Spec.Drill)}
 	return run(ctx, r.kit, s.pass, s, []step[*warningScope]{
-		r.advance, r.writeAhead, r.deliver,
+		r.advance, r.writeAhead, r.report,
 	}, r.summarise)
 }
 
-// advance publishes, adjusts or lifts the warning when its decision is in.
-func (r *WarningReconciler) advance(ctx context.Context, s *warningScope) error {
+// maxStepsPerPass bounds the steps of one pass: publication, an
+// adjustment, the lift.
+const maxStepsPerPass = 4
+
+// advance takes the warning's steps whose decisions are in, one after the
+// other: decisions recorded while the operator was down (published, then
+// lifted) are all carried out at its start, without waiting for another
+// edit to wake the warning.
+func (r *WarningReconciler) advance(_ context.Context, s *warningScope) error {
+	for i := 0; i < maxStepsPerPass && s.takeStep(); i++ {
+		s.stepped = true
+	}
+	return nil
+}
+
+// takeStep publishes, adjusts or lifts the warning when its decision is
+// in, and says whether it did.
+func (s *warningScope) takeStep() bool {
 	w, st := s.obj, &s.obj.Status
 	level := w.Spec.Level
 	switch {
 	case st.Phase == v1alpha1.WarningLifted:
-		return nil
+		return false
 	case st.PublishedTime == nil:
 		v := approval.Publish(w.Annotations, level, w.Spec.Source)
 		s.setApproved(v)
 		if !v.Passed {
 			st.Phase = v1alpha1.WarningAwaitingApproval
-			return nil
-		}
-		var upward []string
-		if w.Spec.Source == v1alpha1.SourceProvincial && approval.NeedsApproval(level) {
-			// §4.4: reported to the ministry office and copied to the
-			// provincial emergency-management department.
-			var err error
-			if upward, err = r.upwardChannels(ctx, w.Namespace); err != nil {
-				return err
-			}
+			return false
 		}
 		st.Phase, st.PublishedLevel, st.PublishedTime = v1alpha1.WarningPublished, level, &metav1.Time{Time: s.now}
 		waited := s.now.Sub(w.CreationTimestamp.Time).Seconds()
@@ -79,32 +84,30 @@ func (r *WarningReconciler) advance(ctx context.Context, s *warningScope) error 
 		st.Measures = warning.Measures(level)
 		s.recordStep(v1alpha1.WarningActionPublished, level, v)
 		s.events.add(normalEvent(v1alpha1.WarningPublishedEvent, "Publish", fmt.Sprintf("%s published%s.", warning.Name(level), byWhom(v.By()))))
-		s.owe(v1alpha1.DeliveryPublished, w.Spec.Channels)
-		s.owe(v1alpha1.DeliveryReportedUpward, upward)
 	case level != st.PublishedLevel:
 		v := approval.Adjust(w.Annotations, level, w.Spec.Source)
 		s.setApproved(v)
 		if !v.Passed {
-			return nil
+			return false
 		}
 		previous := st.PublishedLevel
 		st.PublishedLevel, st.AdjustedTime = level, &metav1.Time{Time: s.now}
 		st.Measures = warning.Measures(level)
 		s.recordStep(v1alpha1.WarningActionAdjusted, level, v)
 		s.events.add(normalEvent(v1alpha1.WarningAdjustedEvent, "Adjust", fmt.Sprintf("Adjusted from %s to %s%s.", warning.Name(previous), warning.Name(level), byWhom(v.By()))))
-		s.owe(v1alpha1.DeliveryAdjusted, w.Spec.Channels)
 	case w.Spec.LiftRequested:
 		v := approval.Lift(w.Annotations, st.PublishedLevel)
 		if !v.Passed {
 			s.setLiftWaiting(v)
-			return nil
+			return false
 		}
 		st.Phase, st.LiftedTime, st.Measures = v1alpha1.WarningLifted, &metav1.Time{Time: s.now}, nil
 		s.recordStep(v1alpha1.WarningActionLifted, st.PublishedLevel, v)
 		s.events.add(normalEvent(v1alpha1.WarningLiftedEvent, "Lift", fmt.Sprintf("%s lifted%s; its measures end.", warning.Name(st.PublishedLevel), byWhom(v.By()))))
-		s.owe(v1alpha1.DeliveryLifted, w.Spec.Channels)
+	default:
+		return false
 	}
-	return nil
+	return true
 }
 
 // recordStep appends a step to the history (the latest MaxWarningHistory
@@ -117,35 +120,55 @@ func (s *warningScope) recordStep(action v1alpha1.WarningAction, level v1alpha1.
 	}
 }
 
-func (r *WarningReconciler) upwardChannels(ctx context.Context, ns string) ([]string, error) {
-	list := &v1alpha1.NotificationChannelList{}
-	if err := r.List(ctx, list, client.InNamespace(ns)); err != nil {
-		return nil, fmt.Errorf("listing notification channels: %w", err)
-	}
-	var out []string
-	for _, ch := range list.Items {
-		if ch.Spec.Audience == v1alpha1.AudienceMinistryOffice || ch.Spec.Audience == v1alpha1.AudienceEmergencyManagement {
-			out = append(out, ch.Name)
-		}
-	}
-	return out, nil
-}
-
-// writeAhead records the messages owed before any is sent: a restart finds
-// them in status and sends them, under the same ids.
+// writeAhead records the steps taken before any report of them is written
+// down: a report is never made of a step the warning does not show.
 func (r *WarningReconciler) writeAhead(ctx context.Context, s *warningScope) error {
-	r.summarise(s)
+	if !s.stepped {
+		return nil
+	}
+	s.setPublished()
+	s.setLifted()
 	return s.checkpoint(ctx, r.kit)
 }
 
-// summarise sets Published, Lifted, Delivered and Ready: published (or
-// lifted) and delivered to every channel.
+// report writes down the reports of every step in the history, and says
+// where they stand: Delivered for the units and the public, ReportedUpward
+// for the offices.
+func (r *WarningReconciler) report(ctx context.Context, s *warningScope) error {
+	reqs, err := warningReports(s.obj)
+	if err != nil {
+		return err
+	}
+	ntfs, created, err := ensureNotifications(ctx, r.Client, s.obj, s.obj.Namespace, reqs...)
+	if err != nil {
+		return err
+	}
+	announceCreated(s.pass, ntfs, created)
+	st := &s.obj.Status
+	st.Notifications = nil
+	var public, up []v1alpha1.Notification
+	for _, n := range ntfs {
+		st.Notifications = append(st.Notifications, v1alpha1.WarningNotification{
+			Name: n.Name, Event: n.Spec.Event, Audiences: n.Spec.Audiences, DeliveredTime: n.Status.DeliveredTime,
+		})
+		if isUpward(n) {
+			up = append(up, n)
+		} else {
+			public = append(public, n)
+		}
+	}
+	s.setDelivered(public)
+	setReportedUpward(s.pass, up)
+	return nil
+}
+
+// summarise sets Published, Lifted and Ready: published (or lifted), its
+// messages delivered to the units and the public, and reported upward.
 func (r *WarningReconciler) summarise(s *warningScope) {
 	s.setPublished()
 	s.setLifted()
-	s.setDelivered()
 	summarise(s.pass, v1alpha1.WarningReadyReason, s.readyMessage(),
-		v1alpha1.WarningPublishedCondition, v1alpha1.WarningDeliveredCondition)
+		v1alpha1.WarningPublishedCondition, v1alpha1.WarningDeliveredCondition, v1alpha1.ConditionReportedUpward)
 }
 
 func byWhom(by string) string {
@@ -155,14 +178,16 @@ func byWhom(by string) string {
 	return " (" + by + ")"
 }
 
-// SetupWithManager watches warnings (spec and decisions). Several warnings
-// are handled at once, so that a slow receiver holds up no other warning.
+// SetupWithManager watches warnings (spec and decisions) and the
+// notifications they own (their deliveries). Several warnings are handled at
+// once.
 func (r *WarningReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	if opts.MaxConcurrentReconciles == 0 {
 		opts.MaxConcurrentReconciles = 4
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Warning{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Owns(&v1alpha1.Notification{}).
 		WithOptions(opts).
 		Named("warning").
 		Complete(r)

@@ -24,13 +24,17 @@ import (
 )
 
 // receiver is a webhook endpoint on loopback that records what it gets, and
-// fails the first `failures` requests.
+// fails the first `failures` requests. With answerAfter set it takes that
+// long to answer; with hold set, it keeps what it got and answers once hold
+// is closed (or the sender gives up).
 type receiver struct {
 	*httptest.Server
-	mu       sync.Mutex
-	failures int
-	bodies   []map[string]any
-	hits     int
+	mu          sync.Mutex
+	failures    int
+	bodies      []map[string]any
+	hits        int
+	answerAfter time.Duration
+	hold        chan struct{}
 }
 
 func newReceiver(failures int) *receiver {
@@ -38,21 +42,71 @@ func newReceiver(failures int) *receiver {
 	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		data, _ := io.ReadAll(req.Body)
 		r.mu.Lock()
-		defer r.mu.Unlock()
 		r.hits++
 		if r.failures > 0 {
 			r.failures--
+			r.mu.Unlock()
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
 		}
 		body := map[string]any{}
 		_ = json.Unmarshal(data, &body)
 		r.bodies = append(r.bodies, body)
+		wait, hold := r.answerAfter, r.hold
+		r.mu.Unlock()
+		if wait > 0 {
+			time.Sleep(wait)
+		}
+		if hold != nil {
+			select {
+			case <-hold:
+			case <-req.Context().Done():
+			}
+		}
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
 	}))
 	DeferCleanup(r.Close)
 	return r
+}
+
+// newChannel creates a channel and the Secret holding its address.
+func newChannel(ns, name string, typ v1alpha1.ChannelType, audience v1alpha1.Audience, address string, timeoutSeconds int32) {
+	GinkgoHelper()
+	Expect(k8s.Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: name + "-endpoint", Namespace: ns},
+		StringData: map[string]string{"address": address},
+	})).To(Succeed())
+	Expect(k8s.Create(ctx, &v1alpha1.NotificationChannel{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec: v1alpha1.NotificationChannelSpec{Type: typ, Audience: audience, SecretRef: v1alpha1.SecretReference{Name: name + "-endpoint"},
+			TimeoutSeconds: timeoutSeconds},
+	})).To(Succeed())
+}
+
+// reportOf reads the notification a source made under a key ("published",
+// "reportedupward", "adjusted-1", …).
+func reportOf(g Gomega, src client.Object, key string) *v1alpha1.Notification {
+	n := &v1alpha1.Notification{}
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: src.GetNamespace(), Name: notificationName(src.GetName(), key, string(src.GetUID()))}, n)).To(Succeed())
+	return n
+}
+
+// deliveryOf is a notification's delivery to one channel, or an empty one.
+func deliveryOf(n *v1alpha1.Notification, channel string) v1alpha1.NotificationDelivery {
+	for _, d := range n.Status.Deliveries {
+		if d.Channel == channel {
+			return d
+		}
+	}
+	return v1alpha1.NotificationDelivery{}
+}
+
+// reportsOf lists a source's notifications.
+func reportsOf(g Gomega, src client.Object) []v1alpha1.Notification {
+	list := &v1alpha1.NotificationList{}
+	g.Expect(k8s.List(ctx, list, client.InNamespace(src.GetNamespace()), client.MatchingLabels{v1alpha1.LabelSourceUID: string(src.GetUID())})).To(Succeed())
+	return list.Items
 }
 
 // ids are the CloudEvents ids received, in order, duplicates included.
@@ -94,15 +148,7 @@ var _ = Describe("Warning", func() {
 
 	channel := func(name string, typ v1alpha1.ChannelType, audience v1alpha1.Audience, address string) {
 		GinkgoHelper()
-		Expect(k8s.Create(ctx, &corev1.Secret{
-			ObjectMeta: metav1.ObjectMeta{Name: name + "-endpoint", Namespace: ns},
-			StringData: map[string]string{"address": address},
-		})).To(Succeed())
-		Expect(k8s.Create(ctx, &v1alpha1.NotificationChannel{
-			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
-			Spec: v1alpha1.NotificationChannelSpec{Type: typ, Audience: audience, SecretRef: v1alpha1.SecretReference{Name: name + "-endpoint"},
-				TimeoutSeconds: 2},
-		})).To(Succeed())
+		newChannel(ns, name, typ, audience, address, 2)
 	}
 	newWarning := func(name string, level v1alpha1.WarningLevel, source v1alpha1.WarningSource, channels ...string) *v1alpha1.Warning {
 		GinkgoHelper()
@@ -189,16 +235,26 @@ var _ = Describe("Warning", func() {
 			g.Expect(got.Status.Measures).To(Equal(warning.Measures(v1alpha1.WarningRed)))
 			g.Expect(got.Status.Measures).To(ContainElements("Duty24Hours", "ExpertsAndToolsOnStandby"))
 			g.Expect(conditionOf(got.Status.Conditions, v1alpha1.WarningDeliveredCondition).Status).To(Equal(metav1.ConditionTrue))
-			g.Expect(got.Status.Deliveries).To(HaveLen(1))
-			g.Expect(got.Status.Deliveries[0].Attempts).To(Equal(int32(1)))
+			published := reportOf(g, got, "published")
+			g.Expect(published.Status.Deliveries).To(HaveLen(1))
+			g.Expect(published.Status.Deliveries[0].Attempts).To(Equal(int32(1)))
 		}).Should(Succeed())
 		Expect(sms.ids()).To(Equal([]string{string(w.UID) + "-published"}))
+
+		By("the leading group is told of the relay (§4.4); without a channel for it, the warning says so")
+		Eventually(func(g Gomega) {
+			c := conditionOf(getWarning(g, w).Status.Conditions, v1alpha1.ConditionReportedUpward)
+			g.Expect(c.Reason).To(Equal(v1alpha1.NotificationNoChannelReason))
+			g.Expect(c.Message).To(ContainSubstring("no Ready channel for LeadingGroup"))
+			g.Expect(reportOf(g, w, "reportedupward").Spec.Event).To(Equal(v1alpha1.EventWarningRelayed))
+		}).Should(Succeed())
 	})
 
 	It("publishes a yellow warning only after an entitled approval, then reports it upward", func() {
-		wecom, ministry := newReceiver(0), newReceiver(0)
+		wecom, ministry, emergencyManagement := newReceiver(0), newReceiver(0), newReceiver(0)
 		channel("wecom", v1alpha1.ChannelWeCom, v1alpha1.AudiencePublic, wecom.URL+"/cgi-bin/webhook/send?key=k")
 		channel("ministry", v1alpha1.ChannelCloudEvents, v1alpha1.AudienceMinistryOffice, ministry.URL)
+		channel("emergency-management", v1alpha1.ChannelDingTalk, v1alpha1.AudienceEmergencyManagement, emergencyManagement.URL)
 		w := newWarning("yellow", v1alpha1.WarningYellow, v1alpha1.SourceProvincial, "wecom")
 		Eventually(func(g Gomega) string {
 			return conditionOf(getWarning(g, w).Status.Conditions, v1alpha1.WarningApprovedCondition).Reason
@@ -223,6 +279,8 @@ var _ = Describe("Warning", func() {
 		Expect(wecom.texts()).To(HaveLen(1))
 		Expect(wecom.texts()[0]).To(ContainSubstring("Yellow"))
 		Expect(ministry.ids()).To(Equal([]string{string(w.UID) + "-reportedupward"}))
+		Expect(emergencyManagement.texts()).To(HaveLen(1))
+		Expect(emergencyManagement.texts()[0]).To(ContainSubstring("【黄色预警】发布，报部应急办、省应急管理相关部门"))
 
 		By("an adjustment to blue needs its own approval")
 		editSpec(w, func(s *v1alpha1.WarningSpec) { s.Level = v1alpha1.WarningBlue })
@@ -252,6 +310,8 @@ var _ = Describe("Warning", func() {
 			g.Expect(actions).To(Equal([]string{"Published/Yellow/" + approverIII, "Adjusted/Blue/" + approverIII, "Lifted/Blue/" + approverIII}))
 		}).Should(Succeed())
 		Eventually(wecom.texts).Should(HaveLen(3))
+		Eventually(ministry.ids).Should(Equal([]string{string(w.UID) + "-reportedupward", string(w.UID) + "-adjusted-1-reportedupward", string(w.UID) + "-lifted-reportedupward"}))
+		Consistently(func() int { return len(wecom.texts()) + len(ministry.ids()) + len(emergencyManagement.texts()) }, time.Second).Should(Equal(9))
 
 		By("and an approval once given cannot be changed")
 		refusedWith(annotateWarning(k8s, w, map[string]string{v1alpha1.AnnotationApprovedBy: "admin"}), "rule immutable")
@@ -286,13 +346,8 @@ var _ = Describe("Warning", func() {
 		w := newWarning("orange", v1alpha1.WarningOrange, v1alpha1.SourceMinistry, "flaky", "healthy", "dead")
 		Eventually(healthy.ids, 5*time.Second).Should(HaveLen(1))
 
-		delivery := func(g Gomega, ch string) v1alpha1.Delivery {
-			for _, d := range getWarning(g, w).Status.Deliveries {
-				if d.Channel == ch {
-					return d
-				}
-			}
-			return v1alpha1.Delivery{}
+		delivery := func(g Gomega, ch string) v1alpha1.NotificationDelivery {
+			return deliveryOf(reportOf(g, w, "published"), ch)
 		}
 		Eventually(func(g Gomega) {
 			g.Expect(delivery(g, "healthy").DeliveredTime).NotTo(BeNil())
@@ -312,7 +367,8 @@ var _ = Describe("Warning", func() {
 		Expect(testutil.ToFloat64(deliveryOutcomes.WithLabelValues(ns, "flaky", "Delivered"))).To(Equal(1.0))
 		Expect(healthy.ids()).To(HaveLen(1))
 		Expect(delivery(Default, "dead").DeliveredTime).To(BeNil())
-		Eventually(func(g Gomega) []string { return eventReasons(g, w) }).Should(ContainElements("Normal/Delivered", "Warning/DeliveryFailed"))
+		Expect(delivery(Default, "dead").State).To(Equal(v1alpha1.DeliveryFailed))
+		Eventually(func(g Gomega) []string { return eventReasons(g, reportOf(g, w, "published")) }).Should(ContainElements("Normal/Delivered", "Warning/DeliveryFailed"))
 	})
 
 	It("does not send twice across a stop between sending and recording", func() {
@@ -322,8 +378,9 @@ var _ = Describe("Warning", func() {
 		w := newWarning("restart", v1alpha1.WarningRed, v1alpha1.SourceNational, "cloudevents")
 		Eventually(func(g Gomega) {
 			fakeClock.Step(time.Second) // the failed reconcile is retried on the operator's clock
-			g.Expect(getWarning(g, w).Status.Deliveries).To(HaveLen(1))
-			g.Expect(getWarning(g, w).Status.Deliveries[0].DeliveredTime).NotTo(BeNil())
+			published := reportOf(g, w, "published")
+			g.Expect(published.Status.Deliveries).To(HaveLen(1))
+			g.Expect(published.Status.Deliveries[0].DeliveredTime).NotTo(BeNil())
 		}).Should(Succeed())
 		Expect(failDeliveryRecords.Load()).To(BeZero())
 		ids := rcv.ids()
@@ -340,17 +397,20 @@ var _ = Describe("Warning", func() {
 		channel("robot", v1alpha1.ChannelDingTalk, v1alpha1.AudiencePublic, "http://127.0.0.1:1/robot/send?access_token="+secretToken)
 		w := newWarning("leaky", v1alpha1.WarningRiskNotice, v1alpha1.SourceProvincial, "robot")
 		Eventually(func(g Gomega) string {
-			got := getWarning(g, w)
-			g.Expect(got.Status.Deliveries).To(HaveLen(1))
-			return got.Status.Deliveries[0].LastError
+			published := reportOf(g, w, "published")
+			g.Expect(published.Status.Deliveries).To(HaveLen(1))
+			return published.Status.Deliveries[0].LastError
 		}).ShouldNot(BeEmpty())
-		Eventually(func(g Gomega) []string { return eventReasons(g, w) }).Should(ContainElement("Warning/DeliveryFailed"))
-		got := getWarning(Default, w)
-		status, err := json.Marshal(got.Status)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(string(status)).NotTo(ContainSubstring(secretToken))
-		for _, e := range eventsFor(Default, w) {
-			Expect(e.Note).NotTo(ContainSubstring(secretToken))
+		Eventually(func(g Gomega) []string { return eventReasons(g, reportOf(g, w, "published")) }).Should(ContainElement("Warning/DeliveryFailed"))
+		ch := &v1alpha1.NotificationChannel{}
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "robot"}, ch)).To(Succeed())
+		for _, o := range []client.Object{getWarning(Default, w), reportOf(Default, w, "published"), ch} {
+			all, err := json.Marshal(o)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(all)).NotTo(ContainSubstring(secretToken))
+			for _, e := range eventsFor(Default, o) {
+				Expect(e.Note).NotTo(ContainSubstring(secretToken))
+			}
 		}
 		Expect(operatorLog.String()).NotTo(ContainSubstring(secretToken))
 		Expect(strings.Count(operatorLog.String(), "127.0.0.1:1/")).To(BeZero())

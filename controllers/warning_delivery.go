@@ -1,168 +1,119 @@
 package controllers
 
 import (
-	"context"
 	"fmt"
-	"strings"
-	"sync"
-	"time"
-
-	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
+	"slices"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
-	"github.com/netsec-io/incident-operator/internal/text"
 	"github.com/netsec-io/incident-operator/internal/warning"
 )
 
-// maxRetryDelay caps the backoff between delivery attempts.
-const maxRetryDelay = 5 * time.Minute
+// What a warning reports, and to whom, for each step in its history:
+//
+//	step        units and the public    upward
+//	Published   WarningPublished        red, orange: WarningRelayed to the LeadingGroup (§4.4)
+//	                                    yellow, blue: WarningReportedUpward to the MinistryOffice
+//	                                                  and EmergencyManagement (§4.4)
+//	Adjusted    WarningAdjusted         the same offices (§4.6)
+//	Lifted      WarningLifted           the same offices (§4.6)
+//
+// A risk notice reports nothing upward. Event ids are the warning's uid and
+// the report's key: "published", "reportedupward", "adjusted-1",
+// "adjusted-1-reportedupward", "lifted", "lifted-reportedupward".
 
-// owe records one message to each channel, under an id that every retry
-// reuses: the warning's UID, the kind, and for adjustments their number.
-func (s *warningScope) owe(kind v1alpha1.DeliveryKind, channels []string) {
-	w, st := s.obj, &s.obj.Status
-	id := fmt.Sprintf("%s-%s", w.UID, strings.ToLower(string(kind)))
-	if kind == v1alpha1.DeliveryAdjusted {
-		id = fmt.Sprintf("%s-%d", id, countSteps(st.History, v1alpha1.WarningActionAdjusted))
-	}
-	for _, ch := range channels {
-		st.Deliveries = append(st.Deliveries, v1alpha1.Delivery{Channel: ch, EventID: id, Kind: kind})
-	}
-}
+// publicAudiences are who a warning is published to.
+var publicAudiences = []v1alpha1.Audience{v1alpha1.AudienceUnits, v1alpha1.AudiencePublic}
 
-func countSteps(h []v1alpha1.WarningStep, action v1alpha1.WarningAction) int {
-	n := 0
-	for _, s := range h {
-		if s.Action == action {
-			n++
-		}
+// upwardAudiences are the offices told of a warning's steps at level l.
+func upwardAudiences(w *v1alpha1.Warning, l v1alpha1.WarningLevel) []v1alpha1.Audience {
+	switch {
+	case l == v1alpha1.WarningRed || l == v1alpha1.WarningOrange || w.Spec.Source != v1alpha1.SourceProvincial:
+		return []v1alpha1.Audience{v1alpha1.AudienceLeadingGroup}
+	case l == v1alpha1.WarningYellow || l == v1alpha1.WarningBlue:
+		return []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceEmergencyManagement}
 	}
-	return n
-}
-
-// retryDelay is the wait after the n-th failed attempt: 1 s, 2 s, 4 s, …
-// up to maxRetryDelay.
-func retryDelay(attempts int32) time.Duration {
-	d := time.Second
-	for i := int32(1); i < attempts && d < maxRetryDelay; i++ {
-		d *= 2
-	}
-	return min(d, maxRetryDelay)
-}
-
-// deliver sends every message that is due, to all channels at once, and
-// comes back when the earliest failed one should be tried again.
-func (r *WarningReconciler) deliver(ctx context.Context, s *warningScope) error {
-	w := s.obj
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	for i := range w.Status.Deliveries {
-		d := &w.Status.Deliveries[i]
-		if d.DeliveredTime != nil {
-			continue
-		}
-		if d.LastAttemptTime != nil {
-			if next := d.LastAttemptTime.Add(retryDelay(d.Attempts)); next.After(s.now) {
-				s.wakeAt(next)
-				continue
-			}
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := r.send(ctx, w, d, s.now)
-			mu.Lock()
-			defer mu.Unlock()
-			d.Attempts++
-			d.LastAttemptTime = &metav1.Time{Time: s.now}
-			if err == nil {
-				d.DeliveredTime, d.LastError = &metav1.Time{Time: s.now}, ""
-				deliveryOutcomes.WithLabelValues(w.Namespace, d.Channel, "Delivered").Inc()
-				s.events.add(normalEvent(v1alpha1.WarningDeliveredEvent, "Deliver",
-					fmt.Sprintf("%s message delivered to channel %s (attempt %d).", d.Kind, d.Channel, d.Attempts)))
-				return
-			}
-			d.LastError = text.Truncate(err.Error(), v1alpha1.MaxDeliveryError)
-			deliveryOutcomes.WithLabelValues(w.Namespace, d.Channel, "Failed").Inc()
-			s.events.add(warningEvent(v1alpha1.WarningDeliveryFailedEvent, "Deliver", fmt.Sprintf("%s message to channel %s failed (attempt %d): %s; retrying in %s.",
-				d.Kind, d.Channel, d.Attempts, d.LastError, retryDelay(d.Attempts))))
-			s.wakeAt(s.now.Add(retryDelay(d.Attempts)))
-		}()
-	}
-	wg.Wait()
 	return nil
 }
 
-// send delivers one message to one channel. Its errors never carry the
-// channel's address or secret.
-func (r *WarningReconciler) send(ctx context.Context, w *v1alpha1.Warning, d *v1alpha1.Delivery, now time.Time) error {
-	ch := &v1alpha1.NotificationChannel{}
-	if err := r.Get(ctx, client.ObjectKey{Namespace: w.Namespace, Name: d.Channel}, ch); err != nil {
-		return fmt.Errorf("NotificationChannel %q: %s", d.Channel, reasonOf(err))
-	}
-	secret := &corev1.Secret{}
-	if err := r.APIReader.Get(ctx, client.ObjectKey{Namespace: w.Namespace, Name: ch.Spec.SecretRef.Name}, secret); err != nil {
-		return fmt.Errorf("Secret %q of channel %q: %s", ch.Spec.SecretRef.Name, d.Channel, reasonOf(err))
-	}
-	address := strings.TrimSpace(string(secret.Data["address"]))
-	if address == "" {
-		return fmt.Errorf("Secret %q of channel %q has no key \"address\"", ch.Spec.SecretRef.Name, d.Channel)
-	}
-	timeout := time.Duration(max(ch.Spec.TimeoutSeconds, 1)) * time.Second
-	sendCtx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	endpoint := notify.Endpoint{Type: notify.Type(ch.Spec.Type), Address: address, SigningSecret: string(secret.Data["signingSecret"])}
-	return notify.Send(sendCtx, r.HTTP, endpoint, messageFor(w, d), now)
-}
-
-func reasonOf(err error) string {
-	if reason := apierrors.ReasonForError(err); reason != metav1.StatusReasonUnknown {
-		return strings.ToLower(string(reason))
-	}
-	return "cannot be read"
-}
-
-// messageFor builds the message of a delivery from the warning's record.
-func messageFor(w *v1alpha1.Warning, d *v1alpha1.Delivery) notify.Message {
-	step := v1alpha1.WarningStep{Level: w.Status.PublishedLevel}
-	previous := ""
+// warningReports are the reports the warning's history owes.
+func warningReports(w *v1alpha1.Warning) ([]NotificationRequest, error) {
+	var out []NotificationRequest
+	adjustments := 0
 	for i, h := range w.Status.History {
-		kind := v1alpha1.DeliveryKind(h.Action)
-		if h.Action == v1alpha1.WarningActionPublished && d.Kind == v1alpha1.DeliveryReportedUpward {
-			kind = v1alpha1.DeliveryReportedUpward
+		var event v1alpha1.NotificationEvent
+		var key string
+		switch h.Action {
+		case v1alpha1.WarningActionPublished:
+			event, key = v1alpha1.EventWarningPublished, "published"
+		case v1alpha1.WarningActionAdjusted:
+			adjustments++
+			event, key = v1alpha1.EventWarningAdjusted, fmt.Sprintf("adjusted-%d", adjustments)
+		case v1alpha1.WarningActionLifted:
+			event, key = v1alpha1.EventWarningLifted, "lifted"
+		default:
+			continue
 		}
-		if kind == d.Kind && (d.Kind != v1alpha1.DeliveryAdjusted ||
-			strings.HasSuffix(d.EventID, fmt.Sprintf("-%d", countSteps(w.Status.History[:i+1], v1alpha1.WarningActionAdjusted)))) {
-			step = h
-			if i > 0 {
-				previous = string(w.Status.History[i-1].Level)
+		facts := warningFacts(w, h)
+		if i > 0 {
+			facts.PreviousLevel = string(w.Status.History[i-1].Level)
+		}
+		public, err := notify.Warning(string(h.Action), nil, facts, w.Spec.Drill)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, NotificationRequest{
+			Event: event, Key: key, Audiences: publicAudiences, Channels: w.Spec.Channels,
+			Drill: w.Spec.Drill, Time: h.Time.Time, Report: public,
+		})
+		to := upwardAudiences(w, h.Level)
+		if len(to) == 0 {
+			continue
+		}
+		up, err := notify.Warning(string(h.Action), audienceStrings(to), facts, w.Spec.Drill)
+		if err != nil {
+			return nil, err
+		}
+		upEvent, upKey := event, key+"-reportedupward"
+		if h.Action == v1alpha1.WarningActionPublished {
+			upEvent, upKey = v1alpha1.EventWarningReportedUpward, "reportedupward"
+			if to[0] == v1alpha1.AudienceLeadingGroup {
+				upEvent = v1alpha1.EventWarningRelayed
 			}
-			break
 		}
+		out = append(out, NotificationRequest{
+			Event: upEvent, Key: upKey, Audiences: to, Drill: w.Spec.Drill, Time: h.Time.Time, Report: up,
+		})
 	}
-	if d.Kind != v1alpha1.DeliveryAdjusted {
-		previous = ""
+	return out, nil
+}
+
+// warningFacts are what a step's messages say: the content as the warning
+// holds it, at the step's level, with who approved it.
+func warningFacts(w *v1alpha1.Warning, h v1alpha1.WarningStep) notify.WarningFacts {
+	f := notify.WarningFacts{
+		Namespace: w.Namespace, Name: w.Name,
+		Level: string(h.Level), Source: string(w.Spec.Source),
+		StartTime: w.Spec.StartTime.Time, Scope: w.Spec.Scope, Harm: w.Spec.Harm,
+		Precautions: w.Spec.Precautions, TimeLimits: w.Spec.TimeLimits, Issuer: w.Spec.Issuer, Hotline: w.Spec.Hotline,
+		ApprovedBy: h.ApprovedBy, Directive: h.Directive,
 	}
-	measures := warning.Measures(step.Level)
-	if d.Kind == v1alpha1.DeliveryLifted {
-		measures = nil
+	if h.Action != v1alpha1.WarningActionLifted {
+		f.Measures = warning.Measures(h.Level)
 	}
-	return notify.Message{
-		ID:     d.EventID,
-		Kind:   string(d.Kind),
-		Source: fmt.Sprintf("/apis/%s/namespaces/%s/warnings/%s", v1alpha1.GroupVersion.String(), w.Namespace, w.Name),
-		Time:   step.Time.Time,
-		Drill:  w.Spec.Drill,
-		Warning: notify.WarningFacts{
-			Namespace: w.Namespace, Name: w.Name,
-			Level: string(step.Level), PreviousLevel: previous, Source: string(w.Spec.Source),
-			StartTime: w.Spec.StartTime.Time, Scope: w.Spec.Scope, Harm: w.Spec.Harm,
-			Precautions: w.Spec.Precautions, TimeLimits: w.Spec.TimeLimits, Issuer: w.Spec.Issuer, Hotline: w.Spec.Hotline,
-			Measures: measures, ApprovedBy: step.ApprovedBy,
-		},
+	return f
+}
+
+// isUpward says whether a warning's notification is a report to the
+// offices rather than the message to the units and the public.
+func isUpward(n v1alpha1.Notification) bool {
+	return !slices.ContainsFunc(n.Spec.Audiences, func(a v1alpha1.Audience) bool { return slices.Contains(publicAudiences, a) })
+}
+
+func audienceStrings(as []v1alpha1.Audience) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = string(a)
 	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
@@ -58,33 +59,37 @@ func (s *warningScope) setLifted() {
 	s.set(v1alpha1.WarningLiftedCondition, metav1.ConditionFalse, v1alpha1.WarningInForceReason, "The warning is not lifted.")
 }
 
-// setDelivered counts the messages not yet delivered, with the last error
-// of each failing one.
-func (s *warningScope) setDelivered() {
-	st := &s.obj.Status
-	pending := 0
-	var failing []string
-	for _, d := range st.Deliveries {
-		if d.DeliveredTime == nil {
-			pending++
-			if d.LastError != "" {
-				failing = append(failing, fmt.Sprintf("%s to %s: %s", d.Kind, d.Channel, d.LastError))
-			}
+// setDelivered says whether the warning's messages to the units and the
+// public reached every channel: NoChannel when one has no Ready channel,
+// DeliveryPending with what each waits for, Delivered once all are through.
+func (s *warningScope) setDelivered(ntfs []v1alpha1.Notification) {
+	typ := v1alpha1.WarningDeliveredCondition
+	if len(ntfs) == 0 && s.obj.Status.PublishedTime == nil {
+		s.set(typ, metav1.ConditionUnknown, v1alpha1.WarningNotPublishedReason, "Nothing is delivered before the warning is published.")
+		return
+	}
+	var noChannel, pending []string
+	for _, n := range ntfs {
+		c := meta.FindStatusCondition(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition)
+		switch {
+		case c == nil:
+			pending = append(pending, n.Name+": not yet delivered")
+		case c.Status == metav1.ConditionTrue:
+		case c.Reason == v1alpha1.NotificationNoChannelReason:
+			noChannel = append(noChannel, n.Name+": "+c.Message)
+		default:
+			pending = append(pending, n.Name+": "+c.Message)
 		}
 	}
+	undelivered := len(noChannel) + len(pending)
+	msg := fmt.Sprintf("%d of %d messages not yet delivered. %s", undelivered, len(ntfs), strings.Join(append(noChannel, pending...), " "))
 	switch {
-	case len(st.Deliveries) == 0 && st.PublishedTime == nil:
-		s.set(v1alpha1.WarningDeliveredCondition, metav1.ConditionUnknown, v1alpha1.WarningNotPublishedReason,
-			"Nothing is delivered before the warning is published.")
-	case pending > 0:
-		msg := fmt.Sprintf("%d of %d messages not yet delivered.", pending, len(st.Deliveries))
-		if len(failing) > 0 {
-			msg += " " + strings.Join(failing, "; ")
-		}
-		s.set(v1alpha1.WarningDeliveredCondition, metav1.ConditionFalse, v1alpha1.WarningDeliveryPendingReason, msg)
+	case len(noChannel) > 0:
+		s.set(typ, metav1.ConditionFalse, v1alpha1.NotificationNoChannelReason, msg)
+	case len(pending) > 0:
+		s.set(typ, metav1.ConditionFalse, v1alpha1.WarningDeliveryPendingReason, msg)
 	default:
-		s.set(v1alpha1.WarningDeliveredCondition, metav1.ConditionTrue, v1alpha1.WarningDeliveredReason,
-			fmt.Sprintf("All %d messages delivered.", len(st.Deliveries)))
+		s.set(typ, metav1.ConditionTrue, v1alpha1.WarningDeliveredReason, fmt.Sprintf("All %d messages delivered.", len(ntfs)))
 	}
 }
 

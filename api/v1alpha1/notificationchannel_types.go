@@ -16,16 +16,22 @@ const (
 	ChannelDingTalk    ChannelType = "DingTalk"
 )
 
-// Audience is who a channel reaches.
-// +kubebuilder:validation:Enum=Public;MinistryOffice;EmergencyManagement
+// Audience is who a channel reaches, and who a report is for.
+// +kubebuilder:validation:Enum=Office;LeadingGroup;MinistryOffice;EmergencyManagement;Units;Public
 type Audience string
 
-// Audiences: the public (website, SMS, WeChat relays), and the two offices a
-// provincial yellow or blue warning is reported to (§4.4).
+// Audiences: the provincial emergency office (局网安应急办), the provincial
+// leading group (局网安领导小组), the ministry's emergency office (部应急办),
+// the provincial emergency-management department (省应急管理相关部门), the
+// units of the province (基础电信企业、域名机构、互联网企业…), and the public
+// (website, SMS, WeChat relays).
 const (
-	AudiencePublic              Audience = "Public"
+	AudienceOffice              Audience = "Office"
+	AudienceLeadingGroup        Audience = "LeadingGroup"
 	AudienceMinistryOffice      Audience = "MinistryOffice"
 	AudienceEmergencyManagement Audience = "EmergencyManagement"
+	AudienceUnits               Audience = "Units"
+	AudiencePublic              Audience = "Public"
 )
 
 // NotificationChannelSpec is an endpoint messages are delivered to.
@@ -34,10 +40,10 @@ type NotificationChannelSpec struct {
 	// +required
 	Type ChannelType `json:"type"`
 
-	// audience the channel reaches. Warnings name Public channels in
-	// spec.channels; every MinistryOffice and EmergencyManagement channel of
-	// the namespace receives the upward report of a published provincial
-	// yellow or blue warning.
+	// audience the channel reaches. Every Notification of the namespace for
+	// this audience is delivered through it; a warning's messages to the
+	// Units and the Public go through the channels the warning names, when
+	// it names any.
 	// +optional
 	// +kubebuilder:default=Public
 	Audience Audience `json:"audience,omitempty"`
@@ -65,7 +71,11 @@ type SecretReference struct {
 	Name string `json:"name"`
 }
 
-// NotificationChannelStatus says whether the channel can be used.
+// NotificationChannelStatus says whether the channel can be used: Ready is
+// True when its Secret exists and holds what its type needs. The Secret is
+// read one by one (the operator may only get Secrets, never list or watch
+// them), when the channel changes and again every minute while it is not
+// Ready, every ten minutes while it is.
 type NotificationChannelStatus struct {
 	// observedGeneration is the spec generation this status describes.
 	// +optional
@@ -79,8 +89,8 @@ type NotificationChannelStatus struct {
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 }
 
-// NotificationChannel is where warnings are delivered: a webhook posting
-// CloudEvents, or a WeCom or DingTalk group robot.
+// NotificationChannel is where notifications are delivered: a webhook
+// posting CloudEvents, or a WeCom or DingTalk group robot.
 //
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
@@ -112,3 +122,12 @@ type NotificationChannelList struct {
 func init() {
 	register(&NotificationChannel{}, &NotificationChannelList{})
 }
+
+// GetConditions returns the channel's conditions.
+func (in *NotificationChannel) GetConditions() []metav1.Condition { return in.Status.Conditions }
+
+// SetConditions replaces the channel's conditions.
+func (in *NotificationChannel) SetConditions(c []metav1.Condition) { in.Status.Conditions = c }
+
+// SetObservedGeneration records the generation the status describes.
+func (in *NotificationChannel) SetObservedGeneration(g int64) { in.Status.ObservedGeneration = g }

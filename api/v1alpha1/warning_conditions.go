@@ -27,30 +27,10 @@ const (
 	WarningActionLifted WarningAction = "Lifted"
 )
 
-// DeliveryKind is what a delivered message tells; it is also the suffix of
-// the message's event id.
-// +kubebuilder:validation:Enum=Published;Adjusted;Lifted;ReportedUpward
-type DeliveryKind string
-
-// Delivery kinds.
-const (
-	// DeliveryPublished announces the publication.
-	DeliveryPublished DeliveryKind = "Published"
-	// DeliveryAdjusted announces a change of colour.
-	DeliveryAdjusted DeliveryKind = "Adjusted"
-	// DeliveryLifted announces the lifting.
-	DeliveryLifted DeliveryKind = "Lifted"
-	// DeliveryReportedUpward reports a provincial publication to the
-	// ministry office and the emergency-management department (§4.4).
-	DeliveryReportedUpward DeliveryKind = "ReportedUpward"
-)
-
 // Limits of a warning's status, shared with the markers on its fields.
 const (
 	// MaxWarningHistory is the number of steps kept (History MaxItems).
 	MaxWarningHistory = 64
-	// MaxDeliveryError is the length of a delivery's lastError (MaxLength).
-	MaxDeliveryError = 1024
 )
 
 // Condition types of a Warning.
@@ -59,7 +39,9 @@ const (
 	WarningApprovedCondition = "Approved"
 	// WarningPublishedCondition is True once the warning is published.
 	WarningPublishedCondition = "Published"
-	// WarningDeliveredCondition is True when every message reached every channel.
+	// WarningDeliveredCondition is True when every message to the units and
+	// the public reached every channel; the reports upward are
+	// ConditionReportedUpward.
 	WarningDeliveredCondition = "Delivered"
 	// WarningLiftedCondition is True once the warning is lifted.
 	WarningLiftedCondition = "Lifted"
@@ -103,8 +85,4 @@ const (
 	WarningAdjustedEvent = "Adjusted"
 	// WarningLiftedEvent: the warning was lifted.
 	WarningLiftedEvent = "Lifted"
-	// WarningDeliveredEvent: a message reached a channel.
-	WarningDeliveredEvent = "Delivered"
-	// WarningDeliveryFailedEvent: an attempt to deliver failed (Warning).
-	WarningDeliveryFailedEvent = "DeliveryFailed"
 )

@@ -90,7 +90,8 @@ type WarningSpec struct {
 	Hotline string `json:"hotline"`
 
 	// channels are the names of NotificationChannels, in this namespace, that
-	// the warning is published to.
+	// the warning is published to; when none are named, every channel of the
+	// namespace for the Units or the Public.
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=16
@@ -147,37 +148,27 @@ type WarningStep struct {
 	Time metav1.Time `json:"time"`
 }
 
-// Delivery is one message to one channel.
-type Delivery struct {
-	// channel is the NotificationChannel's name.
+// WarningNotification is one report a warning made: a Notification it
+// created, and whether every audience has it.
+type WarningNotification struct {
+	// name of the Notification, in the warning's namespace.
 	// +required
-	Channel string `json:"channel"`
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
 
-	// eventID is the message's stable id: a receiver that sees it twice has
-	// seen the same message.
+	// event it reports.
 	// +required
-	EventID string `json:"eventID"`
+	Event NotificationEvent `json:"event"`
 
-	// kind of message: Published, Adjusted, Lifted or ReportedUpward.
-	// +required
-	Kind DeliveryKind `json:"kind"`
+	// audiences it is for.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=6
+	Audiences []Audience `json:"audiences,omitempty"`
 
-	// deliveredTime is when the receiver accepted it.
+	// deliveredTime is when the last of its audiences had it.
 	// +optional
 	DeliveredTime *metav1.Time `json:"deliveredTime,omitempty"`
-
-	// attempts made so far.
-	// +optional
-	Attempts int32 `json:"attempts,omitempty"`
-
-	// lastAttemptTime is when the last attempt was made.
-	// +optional
-	LastAttemptTime *metav1.Time `json:"lastAttemptTime,omitempty"`
-
-	// lastError is why the last attempt failed; it never holds the address.
-	// +optional
-	// +kubebuilder:validation:MaxLength=1024
-	LastError string `json:"lastError,omitempty"`
 }
 
 // WarningStatus is where the warning stands.
@@ -213,13 +204,16 @@ type WarningStatus struct {
 	// +listType=atomic
 	Measures []string `json:"measures,omitempty"`
 
-	// deliveries of each message to each channel.
+	// notifications the warning's steps made: each publication,
+	// adjustment and lifting to the units and the public, and each report
+	// upward. Their deliveries are in the Notifications.
 	// +optional
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=256
-	Deliveries []Delivery `json:"deliveries,omitempty"`
+	Notifications []WarningNotification `json:"notifications,omitempty"`
 
-	// conditions: Approved, Published, Delivered, Lifted and Ready.
+	// conditions: Approved, Published, Delivered, ReportedUpward, Lifted and
+	// Ready.
 	// +optional
 	// +listType=map
 	// +listMapKey=type

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/cloudevents/sdk-go/v2/event"
 
@@ -25,28 +25,6 @@ const weComTextLimit = 2048
 // weComTruncated ends a WeCom text that had to be cut to weComTextLimit.
 const weComTruncated = "\n…（内容过长已截断 truncated）"
 
-// payload is the CloudEvents data object. Field names are part of the wire
-// contract with receivers: do not rename them.
-type payload struct {
-	Kind          string     `json:"kind"`
-	Drill         bool       `json:"drill"`
-	Summary       string     `json:"summary"`
-	Namespace     string     `json:"namespace"`
-	Name          string     `json:"name"`
-	Level         string     `json:"level"`
-	PreviousLevel string     `json:"previousLevel"`
-	Source        string     `json:"source"`
-	StartTime     *time.Time `json:"startTime"`
-	Scope         string     `json:"scope"`
-	Harm          string     `json:"harm"`
-	Precautions   []string   `json:"precautions"`
-	TimeLimits    string     `json:"timeLimits"`
-	Issuer        string     `json:"issuer"`
-	Hotline       string     `json:"hotline"`
-	Measures      []string   `json:"measures"`
-	ApprovedBy    string     `json:"approvedBy"`
-}
-
 // robotText is the text-message body shared by WeCom and DingTalk robots.
 type robotText struct {
 	MsgType string `json:"msgtype"`
@@ -59,8 +37,11 @@ type robotText struct {
 // The result depends only on its arguments (no map order, no clock), so equal
 // inputs give byte-identical bodies.
 func Body(t Type, m Message) (contentType string, body []byte, err error) {
-	if strings.TrimSpace(m.Kind) == "" {
-		return "", nil, errors.New("notify: message has no kind")
+	if strings.TrimSpace(m.ID) == "" {
+		return "", nil, errors.New("notify: message has no id")
+	}
+	if strings.TrimSpace(m.Type) == "" {
+		return "", nil, errors.New("notify: message has no type")
 	}
 	switch t {
 	case CloudEvents:
@@ -70,54 +51,66 @@ func Body(t Type, m Message) (contentType string, body []byte, err error) {
 		}
 		return contentTypeCloudEvents, body, nil
 	case WeCom:
-		body, err = robotBody(text.TruncateWith(Text(m), weComTextLimit, weComTruncated))
+		body, err = robotBody(robotContent(m, weComTextLimit))
 		return contentTypeJSON, body, err
 	case DingTalk:
-		body, err = robotBody(Text(m))
+		body, err = robotBody(robotContent(m, 0))
 		return contentTypeJSON, body, err
 	default:
 		return "", nil, fmt.Errorf("notify: unknown endpoint type %q", string(t))
 	}
 }
 
-func cloudEventBody(m Message) ([]byte, error) {
-	w := m.Warning
-	p := payload{
-		Kind:          m.Kind,
-		Drill:         m.Drill,
-		Summary:       firstLine(Text(m)),
-		Namespace:     w.Namespace,
-		Name:          w.Name,
-		Level:         w.Level,
-		PreviousLevel: w.PreviousLevel,
-		Source:        w.Source,
-		Scope:         w.Scope,
-		Harm:          w.Harm,
-		Precautions:   nonNil(w.Precautions),
-		TimeLimits:    w.TimeLimits,
-		Issuer:        w.Issuer,
-		Hotline:       w.Hotline,
-		Measures:      nonNil(w.Measures),
-		ApprovedBy:    w.ApprovedBy,
-	}
-	if !w.StartTime.IsZero() {
-		st := w.StartTime.UTC()
-		p.StartTime = &st
-	}
+// RobotText is the text a WeCom or DingTalk group receives: the Chinese
+// message, the English one, and the message id; from the second attempt on,
+// a line saying that this is a resend of the same message, so that a person
+// reading the group can tell a resend from a new report.
+func RobotText(m Message) string {
+	return robotContent(m, 0)
+}
 
+// robotContent is RobotText cut to limit bytes (0: no limit); the cut falls
+// in the texts, never in the id lines.
+func robotContent(m Message, limit int) string {
+	body := strings.TrimSpace(m.Text.ZH)
+	if en := strings.TrimSpace(m.Text.EN); en != "" {
+		body += "\n\n" + en
+	}
+	footer := "\n\n消息编号 / message id: " + m.ID
+	if m.Attempt > 1 {
+		n := strconv.Itoa(int(m.Attempt))
+		footer += "\n第 " + n + " 次发送：同一编号的消息是同一条 / attempt " + n + ": a resend of the same message"
+	}
+	if limit > 0 {
+		body = text.TruncateWith(body, limit-len(footer), weComTruncated)
+	}
+	return body + footer
+}
+
+func cloudEventBody(m Message) ([]byte, error) {
+	data := m.Data
+	if len(data) == 0 {
+		var err error
+		if data, err = json.Marshal(map[string]string{"zh": m.Text.ZH, "en": m.Text.EN}); err != nil {
+			return nil, fmt.Errorf("notify: encode event data: %w", err)
+		}
+	}
+	if !json.Valid(data) {
+		return nil, errors.New("notify: event data is not JSON")
+	}
 	ev := event.New()
 	ev.SetSpecVersion(event.CloudEventsVersionV1)
 	ev.SetID(m.ID)
 	ev.SetSource(m.Source)
-	ev.SetType(EventTypePrefix + strings.ToLower(m.Kind))
+	ev.SetType(m.Type)
 	ev.SetTime(m.Time)
-	if w.Namespace != "" || w.Name != "" {
-		ev.SetSubject(w.Namespace + "/" + w.Name)
+	if m.Subject != "" {
+		ev.SetSubject(m.Subject)
 	}
 	if m.Drill {
 		ev.SetExtension("drill", true)
 	}
-	if err := ev.SetData(event.ApplicationJSON, p); err != nil {
+	if err := ev.SetData(event.ApplicationJSON, json.RawMessage(data)); err != nil {
 		return nil, fmt.Errorf("notify: encode event data: %w", err)
 	}
 	if err := ev.Validate(); err != nil {
@@ -139,17 +132,4 @@ func robotBody(content string) ([]byte, error) {
 		return nil, fmt.Errorf("notify: encode robot message: %w", err)
 	}
 	return b, nil
-}
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

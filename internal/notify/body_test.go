@@ -22,6 +22,14 @@ func normJSON(t *testing.T, b []byte) any {
 	return v
 }
 
+// drillRobotText is what a robot group sees of fixedMessage.
+var drillRobotText = drillZHText + "\n\n" + drillENText + "\n\n消息编号 / message id: w1-published"
+
+// adjustedRobotText is what a robot group sees of adjustedMessage: its
+// second attempt says it is a resend.
+var adjustedRobotText = adjustedZHText + "\n\n" + adjustedENText + "\n\n消息编号 / message id: w2-adjusted-3\n" +
+	"第 2 次发送：同一编号的消息是同一条 / attempt 2: a resend of the same message"
+
 func TestBody(t *testing.T) {
 	cases := map[string]struct {
 		typ      Type
@@ -35,7 +43,7 @@ func TestBody(t *testing.T) {
 			wantCT: "application/cloudevents+json; charset=utf-8",
 			wantJSON: `{
 				"specversion": "1.0",
-				"id": "w1-published-1",
+				"id": "w1-published",
 				"source": "/apis/emergency.netsec.io/v1alpha1/namespaces/office/warnings/w1",
 				"type": "io.netsec.emergency.warning.published",
 				"subject": "office/w1",
@@ -44,26 +52,30 @@ func TestBody(t *testing.T) {
 				"drill": true,
 				"data": {
 					"kind": "Published",
+					"step": "Published",
 					"drill": true,
-					"summary": "【演练 DRILL】【黄色预警 Yellow warning】发布 Published",
+					"summary": "【演练 DRILL】【黄色预警】发布 / [DRILL] [Yellow warning] Published",
 					"namespace": "office",
 					"name": "w1",
 					"level": "Yellow",
 					"previousLevel": "",
-					"source": "National",
+					"source": "Provincial",
 					"startTime": "2026-05-01T01:00:00Z",
 					"scope": "Internet-facing VPN gateways",
 					"harm": "Remote code execution",
 					"precautions": ["Apply the vendor patch", "Restrict management access"],
 					"timeLimits": "Within 24 hours",
-					"issuer": "National CERT",
+					"issuer": "Provincial CERT",
 					"hotline": "010-12345678",
 					"measures": ["CollectAndReport"],
-					"approvedBy": "alice"
+					"approvedBy": "alice",
+					"directive": "",
+					"reportedTo": [],
+					"text": {"zh": ` + quote(drillZHText) + `, "en": ` + quote(drillENText) + `}
 				}
 			}`,
 		},
-		"CloudEvents adjusted, not a drill": {
+		"CloudEvents adjusted, not a drill, id kept on the second attempt": {
 			typ:    CloudEvents,
 			msg:    adjustedMessage(),
 			wantCT: "application/cloudevents+json; charset=utf-8",
@@ -77,43 +89,39 @@ func TestBody(t *testing.T) {
 				"time": "2026-06-02T08:00:00Z",
 				"data": {
 					"kind": "Adjusted",
+					"step": "Adjusted",
 					"drill": false,
-					"summary": "【红色预警 Red warning】调整 Adjusted",
+					"summary": "【红色预警】调整 / [Red warning] Adjusted",
 					"namespace": "office",
 					"name": "w2",
 					"level": "Red",
 					"previousLevel": "Orange",
-					"source": "Provincial",
+					"source": "National",
 					"startTime": "2026-06-01T23:45:00Z",
 					"scope": "Mail servers",
 					"harm": "",
 					"precautions": [],
 					"timeLimits": "",
-					"issuer": "Provincial CERT",
+					"issuer": "National CERT",
 					"hotline": "",
 					"measures": [],
-					"approvedBy": ""
+					"approvedBy": "",
+					"directive": "",
+					"reportedTo": [],
+					"text": {"zh": ` + quote(adjustedZHText) + `, "en": ` + quote(adjustedENText) + `}
 				}
 			}`,
 		},
-		"WeCom drill": {
-			typ:      WeCom,
-			msg:      fixedMessage(),
-			wantCT:   "application/json",
-			wantJSON: robotJSON(drillText),
+		"CloudEvents without data carries the texts": {
+			typ:    CloudEvents,
+			msg:    Message{ID: "i-reported", Type: "io.netsec.emergency.incident.reported", Source: "/x", Text: Texts{ZH: "中", EN: "en"}},
+			wantCT: "application/cloudevents+json; charset=utf-8",
+			wantJSON: `{"specversion": "1.0", "id": "i-reported", "source": "/x", "type": "io.netsec.emergency.incident.reported",
+				"datacontenttype": "application/json", "data": {"zh": "中", "en": "en"}}`,
 		},
-		"DingTalk drill": {
-			typ:      DingTalk,
-			msg:      fixedMessage(),
-			wantCT:   "application/json",
-			wantJSON: robotJSON(drillText),
-		},
-		"DingTalk adjusted": {
-			typ:      DingTalk,
-			msg:      adjustedMessage(),
-			wantCT:   "application/json",
-			wantJSON: robotJSON(adjustedText),
-		},
+		"WeCom drill":     {typ: WeCom, msg: fixedMessage(), wantCT: "application/json", wantJSON: robotJSON(drillRobotText)},
+		"DingTalk drill":  {typ: DingTalk, msg: fixedMessage(), wantCT: "application/json", wantJSON: robotJSON(drillRobotText)},
+		"DingTalk resend": {typ: DingTalk, msg: adjustedMessage(), wantCT: "application/json", wantJSON: robotJSON(adjustedRobotText)},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -139,10 +147,14 @@ func TestBody(t *testing.T) {
 	}
 }
 
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
 // robotJSON builds the expected WeCom/DingTalk text body by hand.
 func robotJSON(content string) string {
-	c, _ := json.Marshal(content)
-	return `{"msgtype":"text","text":{"content":` + string(c) + `}}`
+	return `{"msgtype":"text","text":{"content":` + quote(content) + `}}`
 }
 
 func TestBodyCloudEventParsesWithSDK(t *testing.T) {
@@ -165,24 +177,27 @@ func TestBodyCloudEventParsesWithSDK(t *testing.T) {
 	if err := ev.DataAs(&data); err != nil {
 		t.Fatalf("DataAs: %v", err)
 	}
-	if got, want := data["summary"], "【演练 DRILL】【黄色预警 Yellow warning】发布 Published"; got != want {
+	if got, want := data["summary"], "【演练 DRILL】【黄色预警】发布 / [DRILL] [Yellow warning] Published"; got != want {
 		t.Errorf("summary = %q, want %q", got, want)
 	}
 }
 
 func TestBodyErrors(t *testing.T) {
-	noID := fixedMessage()
-	noID.ID = ""
-	noKind := fixedMessage()
-	noKind.Kind = ""
+	edit := func(f func(*Message)) Message {
+		m := fixedMessage()
+		f(&m)
+		return m
+	}
 	cases := map[string]struct {
 		typ Type
 		msg Message
 	}{
 		"unknown type":           {typ: "Slack", msg: fixedMessage()},
-		"empty kind":             {typ: WeCom, msg: noKind},
-		"CloudEvent without id":  {typ: CloudEvents, msg: noID},
-		"CloudEvent without src": {typ: CloudEvents, msg: func() Message { m := fixedMessage(); m.Source = ""; return m }()},
+		"robot without id":       {typ: WeCom, msg: edit(func(m *Message) { m.ID = "" })},
+		"CloudEvent without id":  {typ: CloudEvents, msg: edit(func(m *Message) { m.ID = "" })},
+		"without type":           {typ: CloudEvents, msg: edit(func(m *Message) { m.Type = "" })},
+		"CloudEvent without src": {typ: CloudEvents, msg: edit(func(m *Message) { m.Source = "" })},
+		"data that is not JSON":  {typ: CloudEvents, msg: edit(func(m *Message) { m.Data = []byte("{") })},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -193,12 +208,17 @@ func TestBodyErrors(t *testing.T) {
 	}
 }
 
-func TestWeComTextIsTruncatedToLimit(t *testing.T) {
-	m := fixedMessage()
-	m.Warning.Precautions = nil
+func TestWeComTextIsTruncatedToLimitKeepingTheID(t *testing.T) {
+	f := yellowFacts()
 	for i := 0; i < 200; i++ {
-		m.Warning.Precautions = append(m.Warning.Precautions, "立即排查并修补受影响的系统")
+		f.Precautions = append(f.Precautions, "立即排查并修补受影响的系统")
 	}
+	r, err := Warning("Published", nil, f, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := fixedMessage()
+	m.Text, m.Attempt = r.Texts, 3
 	_, body, err := Body(WeCom, m)
 	if err != nil {
 		t.Fatal(err)
@@ -218,15 +238,20 @@ func TestWeComTextIsTruncatedToLimit(t *testing.T) {
 	if !utf8.ValidString(c) {
 		t.Error("truncated content is not valid UTF-8")
 	}
-	if !strings.HasPrefix(c, drillMarker+"【黄色预警 Yellow warning】") {
+	if !strings.HasPrefix(c, drillMarker+"【黄色预警】发布") {
 		t.Errorf("truncated content lost its first line: %q", c[:60])
+	}
+	for _, want := range []string{"（内容过长已截断 truncated）", "消息编号 / message id: w1-published", "第 3 次发送"} {
+		if !strings.Contains(c, want) {
+			t.Errorf("truncated content lacks %q", want)
+		}
 	}
 	// DingTalk gets the full text.
 	_, dbody, err := Body(DingTalk, m)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(normJSON(t, []byte(robotJSON(Text(m)))), normJSON(t, dbody)); diff != "" {
+	if diff := cmp.Diff(normJSON(t, []byte(robotJSON(RobotText(m)))), normJSON(t, dbody)); diff != "" {
 		t.Errorf("DingTalk body mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -1,11 +1,14 @@
-// Package notify turns a warning event into a message for a notification
-// endpoint and delivers it over HTTP.
+// Package notify writes the reports the plan requires and delivers them
+// over HTTP.
 //
-// It knows three kinds of endpoint: a generic webhook that receives
-// CloudEvents 1.0 in structured JSON mode, a WeCom (企业微信) group robot, and a
-// DingTalk (钉钉) group robot. The package is pure: it has no Kubernetes
-// dependency, keeps no state, and takes the clock and the HTTP client from its
-// caller.
+// It composes each report once, from plain facts, as a Chinese and an
+// English text and a JSON object of facts for machines (report.go and the
+// files per source); and it turns such a report into the body that an
+// endpoint expects: a CloudEvents 1.0 event in structured JSON mode for a
+// generic webhook, a text message for a WeCom (企业微信) or DingTalk (钉钉)
+// group robot (body.go), sent with send.go. The package is pure: it has no
+// Kubernetes dependency, keeps no state, and takes the clock and the HTTP
+// client from its caller.
 //
 // Endpoint addresses and signing secrets are credentials. Nothing this package
 // returns — errors or String output — contains them.
@@ -27,9 +30,9 @@ const (
 	DingTalk Type = "DingTalk"
 )
 
-// EventTypePrefix is prepended to the lower-cased Message.Kind to form the
-// CloudEvents "type" attribute, e.g. "io.netsec.emergency.warning.published".
-const EventTypePrefix = "io.netsec.emergency.warning."
+// EventTypePrefix begins every CloudEvents "type" attribute, e.g.
+// "io.netsec.emergency.warning.published".
+const EventTypePrefix = "io.netsec.emergency."
 
 // Endpoint is where a message goes.
 //
@@ -62,47 +65,39 @@ func (e Endpoint) GoString() string {
 	return "notify.Endpoint{" + e.String() + "}"
 }
 
-// Message is one notification about a warning.
+// Texts are a report's message in both languages.
+type Texts struct {
+	// ZH is the message in Chinese; a drill's starts with 【演练 DRILL】.
+	ZH string
+	// EN is the message in English; a drill's starts with [DRILL].
+	EN string
+}
+
+// Message is one report as it is sent, on one attempt.
 type Message struct {
-	// ID is a stable event id used by receivers for idempotency (the
-	// CloudEvents "id"). Every retry of the same notification carries the
-	// same ID.
+	// ID is the stable event id: the CloudEvents "id", and the 消息编号 /
+	// message id line of a robot's text. Every retry and every resend of the
+	// same report carries the same ID.
 	ID string
-	// Kind says what happened: "Published", "Adjusted", "Lifted" or
-	// "ReportedUpward".
-	Kind string
+	// Type is the CloudEvents "type", e.g.
+	// "io.netsec.emergency.warning.published" (EventType builds it).
+	Type string
 	// Source is the CloudEvents source, e.g.
 	// "/apis/emergency.netsec.io/v1alpha1/namespaces/office/warnings/w1".
 	Source string
-	// Time is when it happened.
+	// Subject is the CloudEvents subject: "namespace/name" of the object
+	// the report is about.
+	Subject string
+	// Time is when the reported event happened.
 	Time time.Time
-	// Drill marks an exercise; a drill's messages say so in their first words.
+	// Drill marks an exercise; the CloudEvent carries the extension
+	// drill=true (the texts say so themselves).
 	Drill bool
-	// Warning holds the facts of the warning the message is about.
-	Warning WarningFacts
-}
-
-// WarningFacts are the facts of a warning that a notification carries.
-type WarningFacts struct {
-	// Namespace and Name identify the Warning object.
-	Namespace, Name string
-	// Level is Red, Orange, Yellow, Blue or RiskNotice.
-	Level string
-	// PreviousLevel is the level before an adjustment (Kind "Adjusted").
-	PreviousLevel string
-	// Source is who raised the warning: National, Ministry or Provincial.
-	Source string
-	// StartTime is when the warning takes effect.
-	StartTime time.Time
-	// Scope is the affected range and Harm the possible harm.
-	Scope, Harm string
-	// Precautions are the recommended precautions, in order.
-	Precautions []string
-	// TimeLimits is the deadline requirement, Issuer the issuing authority
-	// and Hotline the number to call for advice.
-	TimeLimits, Issuer, Hotline string
-	// Measures are the measures in force, e.g. "CollectAndReport".
-	Measures []string
-	// ApprovedBy is who approved this step; it may be empty.
-	ApprovedBy string
+	// Attempt is the number of this attempt, from 1. From the second on, a
+	// robot's text says that it is a resend of the same message.
+	Attempt int32
+	// Text is the message.
+	Text Texts
+	// Data is the CloudEvents data, a JSON object; empty means the texts.
+	Data []byte
 }

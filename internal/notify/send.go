@@ -103,21 +103,36 @@ func Send(ctx context.Context, c *http.Client, e Endpoint, m Message, now time.T
 	return nil
 }
 
+// CheckAddress says whether an endpoint address can be posted to: an http
+// or https URL with a host. Its errors never quote the address.
+func CheckAddress(address string) error {
+	_, err := parseAddress(address)
+	return err
+}
+
+func parseAddress(address string) (*url.URL, error) {
+	if strings.TrimSpace(address) == "" {
+		return nil, errors.New("endpoint has no address")
+	}
+	u, err := url.Parse(address)
+	if err != nil {
+		return nil, errors.New("endpoint address is not a valid URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, errors.New("endpoint address must be an http or https URL")
+	}
+	if u.Host == "" {
+		return nil, errors.New("endpoint address has no host")
+	}
+	return u, nil
+}
+
 // targetURL checks the endpoint address and, for a signed DingTalk robot,
 // appends the timestamp and signature. Its errors never quote the address.
 func targetURL(e Endpoint, now time.Time) (string, error) {
-	if strings.TrimSpace(e.Address) == "" {
-		return "", errors.New("endpoint has no address")
-	}
-	u, err := url.Parse(e.Address)
+	u, err := parseAddress(e.Address)
 	if err != nil {
-		return "", errors.New("endpoint address is not a valid URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", errors.New("endpoint address must be an http or https URL")
-	}
-	if u.Host == "" {
-		return "", errors.New("endpoint address has no host")
+		return "", err
 	}
 	if e.Type != DingTalk || e.SigningSecret == "" {
 		return e.Address, nil

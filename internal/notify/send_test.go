@@ -110,7 +110,7 @@ func TestSend(t *testing.T) {
 				if err := json.Unmarshal(got.body, &ev); err != nil {
 					t.Fatalf("receiver cannot parse CloudEvent: %v", err)
 				}
-				if ev.ID() != "w1-published-1" {
+				if ev.ID() != "w1-published" {
 					t.Errorf("id = %q", ev.ID())
 				}
 				if ev.Type() != "io.netsec.emergency.warning.published" {
@@ -131,7 +131,7 @@ func TestSend(t *testing.T) {
 				if got.query.Has("sign") || got.query.Has("timestamp") {
 					t.Errorf("WeCom request was signed: %q", got.rawQuery)
 				}
-				if diff := cmp.Diff(normJSON(t, []byte(robotJSON(drillText))), normJSON(t, got.body)); diff != "" {
+				if diff := cmp.Diff(normJSON(t, []byte(robotJSON(drillRobotText))), normJSON(t, got.body)); diff != "" {
 					t.Errorf("body mismatch (-want +got):\n%s", diff)
 				}
 			},
@@ -366,7 +366,7 @@ func TestSendRetryKeepsID(t *testing.T) {
 			t.Fatalf("Send #%d: %v", i+1, err)
 		}
 	}
-	if diff := cmp.Diff([]string{"w1-published-1", "w1-published-1"}, ids); diff != "" {
+	if diff := cmp.Diff([]string{"w1-published", "w1-published"}, ids); diff != "" {
 		t.Errorf("ids mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -24,7 +24,11 @@ func TestLimitsMatchTheCRDs(t *testing.T) {
 		"level cause":                {"securityincidents", []string{"status", "levelHistory", "[]", "cause"}, maxLength, v1alpha1.MaxLevelCause},
 		"incident condition message": {"securityincidents", []string{"status", "conditions", "[]", "message"}, maxLength, v1alpha1.MaxConditionMessage},
 		"warning history":            {"warnings", []string{"status", "history"}, maxItems, v1alpha1.MaxWarningHistory},
-		"delivery error":             {"warnings", []string{"status", "deliveries", "[]", "lastError"}, maxLength, v1alpha1.MaxDeliveryError},
+		"delivery error":             {"notifications", []string{"status", "deliveries", "[]", "lastError"}, maxLength, v1alpha1.MaxDeliveryError},
+		"deliveries":                 {"notifications", []string{"status", "deliveries"}, maxItems, v1alpha1.MaxNotificationDeliveries},
+		"message in Chinese":         {"notifications", []string{"spec", "message", "zh"}, maxLength, v1alpha1.MaxNotificationText},
+		"message in English":         {"notifications", []string{"spec", "message", "en"}, maxLength, v1alpha1.MaxNotificationText},
+		"message data":               {"notifications", []string{"spec", "data"}, maxLength, v1alpha1.MaxNotificationData},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -55,6 +55,10 @@ func TestApprovalRolesGrantApproveByLevel(t *testing.T) {
 		"emergency-ministry":       {"i", "ii"},
 		"emergency-drill-approver": {"i", "ii", "iii", "iv"},
 		"emergency-office":         nil,
+		"emergency-reporting-unit": nil,
+		// Consent to release to the public (§5.5), not a level.
+		"emergency-release-approver": {"public"},
+		"emergency-report-recipient": nil,
 	}
 	for _, doc := range strings.Split(string(data), "\n---\n") {
 		role := &rbacv1.ClusterRole{}

@@ -1,0 +1,244 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// NotificationSource is the object whose event a notification reports.
+type NotificationSource struct {
+	// kind of the source.
+	// +required
+	// +kubebuilder:validation:Enum=SecurityIncident;EmergencyResponse;Warning
+	Kind string `json:"kind"`
+
+	// name of the source.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+
+	// namespace of the source, when it is not the notification's own.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace,omitempty"`
+
+	// uid of the source: the notification reports on that object, not on a
+	// later one of the same name.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=64
+	UID string `json:"uid"`
+
+	// writtenBy are the users who wrote the source's reported content, as
+	// the API server stamped them (its created-by and written-by
+	// annotations). None of them may consent to its release to the public.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MaxLength=253
+	WrittenBy []string `json:"writtenBy,omitempty"`
+}
+
+// NotificationMessage is the text sent, in both languages.
+type NotificationMessage struct {
+	// zh is the message in Chinese. A drill's starts with 【演练 DRILL】.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=32768
+	ZH string `json:"zh"`
+
+	// en is the message in English. A drill's starts with [DRILL].
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=32768
+	EN string `json:"en"`
+}
+
+// NotificationSpec is one report the plan requires: what happened, to
+// whom, and the message. The operator writes it once; it never changes.
+type NotificationSpec struct {
+	// source is the object the report is about.
+	// +required
+	Source NotificationSource `json:"source"`
+
+	// event is what the report tells.
+	// +required
+	Event NotificationEvent `json:"event"`
+
+	// audiences are who must receive it. Each is reached through every
+	// NotificationChannel of the namespace with that audience (Units and
+	// Public through spec.channels instead, when given).
+	// +required
+	// +listType=set
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=6
+	Audiences []Audience `json:"audiences"`
+
+	// channels, when given, are the only channels that reach the Units and
+	// the Public: the channels a warning names.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:items:MaxLength=253
+	Channels []string `json:"channels,omitempty"`
+
+	// drill marks an exercise: every message says so first.
+	// +optional
+	Drill bool `json:"drill,omitempty"`
+
+	// eventID is the message's stable id: the CloudEvents id, and the
+	// 消息编号 / message id line of a robot message. Every retry and every
+	// resend carries it, so a receiver that keeps the ids it has seen, or a
+	// person reading the group chat, can tell a resend.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=320
+	EventID string `json:"eventID"`
+
+	// time the reported event happened.
+	// +required
+	Time metav1.Time `json:"time"`
+
+	// message is the text sent.
+	// +required
+	Message NotificationMessage `json:"message"`
+
+	// data are the event's facts for machine receivers, a JSON object: the
+	// data of the CloudEvent.
+	// +optional
+	// +kubebuilder:validation:MaxLength=65536
+	Data string `json:"data,omitempty"`
+}
+
+// NotificationDelivery is the message to one channel. It is written before
+// each attempt (attempts counts the attempt about to be made) and again
+// with the outcome: an entry with more attempts than outcomes was sent, or
+// was about to be, when the operator stopped.
+type NotificationDelivery struct {
+	// channel is the NotificationChannel's name.
+	// +required
+	// +kubebuilder:validation:MaxLength=253
+	Channel string `json:"channel"`
+
+	// audience the channel reaches.
+	// +optional
+	Audience Audience `json:"audience,omitempty"`
+
+	// eventID is the id the message carries on this channel.
+	// +required
+	// +kubebuilder:validation:MaxLength=320
+	EventID string `json:"eventID"`
+
+	// state: Pending, Delivered, or Failed (tried again).
+	// +required
+	State DeliveryState `json:"state"`
+
+	// attempts made so far, the one in flight included.
+	// +optional
+	Attempts int32 `json:"attempts,omitempty"`
+
+	// lastAttemptTime is when the last attempt started.
+	// +optional
+	LastAttemptTime *metav1.Time `json:"lastAttemptTime,omitempty"`
+
+	// lastError is why the last attempt failed; it never holds the address.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	LastError string `json:"lastError,omitempty"`
+
+	// deliveredTime is when the receiver accepted it.
+	// +optional
+	DeliveredTime *metav1.Time `json:"deliveredTime,omitempty"`
+}
+
+// NotificationStatus is where the report stands: on which channel, since
+// when, and who confirmed it.
+type NotificationStatus struct {
+	// observedGeneration is the spec generation this status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// deliveries of the message, one per channel.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	Deliveries []NotificationDelivery `json:"deliveries,omitempty"`
+
+	// deliveredTime is when the last audience first had the message.
+	// +optional
+	DeliveredTime *metav1.Time `json:"deliveredTime,omitempty"`
+
+	// releaseApprovedBy is who in the office consented to the release to
+	// the public (§5.5), and releaseApprovedTime when the operator saw it.
+	// +optional
+	ReleaseApprovedBy string `json:"releaseApprovedBy,omitempty"`
+	// +optional
+	ReleaseApprovedTime *metav1.Time `json:"releaseApprovedTime,omitempty"`
+
+	// confirmedBy is the recipient who confirmed receipt (电话确认), and
+	// confirmedTime when the operator saw the confirmation.
+	// +optional
+	ConfirmedBy string `json:"confirmedBy,omitempty"`
+	// +optional
+	ConfirmedTime *metav1.Time `json:"confirmedTime,omitempty"`
+
+	// conditions: Delivered and Ready.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=8
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// Notification is one report the plan requires, created by the operator
+// when its source's event happens, under a name derived from the source and
+// the event, so that the same report is never made twice. `kubectl get ntf`
+// is the register of what was reported to whom, and when.
+//
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=ntf,categories=incident
+// +kubebuilder:printcolumn:name="Event",type=string,JSONPath=`.spec.event`
+// +kubebuilder:printcolumn:name="Source",type=string,JSONPath=`.spec.source.name`
+// +kubebuilder:printcolumn:name="Audiences",type=string,JSONPath=`.spec.audiences`
+// +kubebuilder:printcolumn:name="Delivered",type=string,JSONPath=`.status.conditions[?(@.type=="Delivered")].status`
+// +kubebuilder:printcolumn:name="Confirmed",type=string,JSONPath=`.status.confirmedBy`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:printcolumn:name="Kind",type=string,JSONPath=`.spec.source.kind`,priority=1
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Delivered")].reason`,priority=1
+// +kubebuilder:printcolumn:name="Delivered At",type=string,JSONPath=`.status.deliveredTime`,priority=1
+// +kubebuilder:printcolumn:name="Drill",type=boolean,JSONPath=`.spec.drill`,priority=1
+type Notification struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec is the record of what is reported; it cannot be changed.
+	// +required
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="a notification's spec is the record of what was reported and cannot be changed"
+	Spec NotificationSpec `json:"spec"`
+
+	// +optional
+	Status NotificationStatus `json:"status,omitempty"`
+}
+
+// NotificationList is a list of Notifications.
+//
+// +kubebuilder:object:root=true
+type NotificationList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Notification `json:"items"`
+}
+
+func init() {
+	register(&Notification{}, &NotificationList{})
+}
+
+// GetConditions returns the notification's conditions.
+func (in *Notification) GetConditions() []metav1.Condition { return in.Status.Conditions }
+
+// SetConditions replaces the notification's conditions.
+func (in *Notification) SetConditions(c []metav1.Condition) { in.Status.Conditions = c }
+
+// SetObservedGeneration records the generation the status describes.
+func (in *Notification) SetObservedGeneration(g int64) { in.Status.ObservedGeneration = g }

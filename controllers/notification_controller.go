@@ -1,0 +1,266 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+// NotificationReconciler delivers each Notification to every channel of
+// its audiences, once: each attempt is written down before it is made, and
+// its outcome after, in the Notification's own status, which nothing but
+// this controller writes.
+type NotificationReconciler struct {
+	kit
+	// APIReader reads channel Secrets without caching every Secret, and
+	// the notification afresh once its deliveries are recorded.
+	APIReader client.Reader
+	// HTTP sends; each attempt is bounded by the channel's timeout.
+	HTTP *http.Client
+}
+
+type notificationScope struct {
+	*pass[*v1alpha1.Notification]
+	// targets are the channels the message goes to now, by name.
+	targets map[string]*v1alpha1.NotificationChannel
+	// unreached says, per audience with no Ready channel, why.
+	unreached []string
+	// held counts the messages to the public waiting for consent.
+	held int
+	// due are the deliveries claimed in this pass, to be sent.
+	due []int
+}
+
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=notifications,verbs=get;list;watch;create
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=notifications/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=notificationchannels,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
+
+// Reconcile records the recipient's confirmation and the office's consent,
+// finds the channels, writes down the attempts it is about to make, makes
+// them, and records each outcome.
+func (r *NotificationReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	n := &v1alpha1.Notification{}
+	if err := r.Get(ctx, req.NamespacedName, n); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	s := &notificationScope{pass: begin(r.kit, n, n.Spec.Drill)}
+	return run(ctx, r.kit, s.pass, s, []step[*notificationScope]{
+		r.confirm, r.consent, r.target, r.claim, r.deliver,
+	}, r.summarise)
+}
+
+// confirm records who confirmed receipt (电话确认), once.
+func (r *NotificationReconciler) confirm(_ context.Context, s *notificationScope) error {
+	n, st := s.obj, &s.obj.Status
+	by := n.Annotations[v1alpha1.AnnotationConfirmedBy]
+	if by == "" || st.ConfirmedBy != "" {
+		return nil
+	}
+	st.ConfirmedBy, st.ConfirmedTime = by, &metav1.Time{Time: s.now}
+	s.events.add(normalEvent(v1alpha1.NotificationConfirmedEvent, "Confirm", fmt.Sprintf("Receipt of %s confirmed by %s.", n.Spec.Event, by)))
+	return nil
+}
+
+// consent records the office's consent to a release to the public, once.
+func (r *NotificationReconciler) consent(_ context.Context, s *notificationScope) error {
+	n, st := s.obj, &s.obj.Status
+	by := n.Annotations[v1alpha1.AnnotationReleaseApprovedBy]
+	if !needsConsent(n) || by == "" || st.ReleaseApprovedBy != "" {
+		return nil
+	}
+	st.ReleaseApprovedBy, st.ReleaseApprovedTime = by, &metav1.Time{Time: s.now}
+	s.events.add(normalEvent(v1alpha1.NotificationReleaseApprovedEvent, "Consent", fmt.Sprintf("Release to the public approved by %s.", by)))
+	return nil
+}
+
+// needsConsent: a message for the public leaves only with the office's
+// consent (§5.5), except a warning's own publication, adjustment and
+// lifting, each of which is itself approved.
+func needsConsent(n *v1alpha1.Notification) bool {
+	if !slices.Contains(n.Spec.Audiences, v1alpha1.AudiencePublic) {
+		return false
+	}
+	switch n.Spec.Event {
+	case v1alpha1.EventWarningPublished, v1alpha1.EventWarningAdjusted, v1alpha1.EventWarningLifted:
+		return false
+	}
+	return true
+}
+
+// held says whether the message to a channel waits for consent.
+func (s *notificationScope) heldFor(ch *v1alpha1.NotificationChannel) bool {
+	return ch.Spec.Audience == v1alpha1.AudiencePublic && needsConsent(s.obj) && s.obj.Status.ReleaseApprovedBy == ""
+}
+
+// target finds the channels of the notification's audiences and adds a
+// delivery for each new one: every channel of an audience that nobody of
+// it has received the message through yet, and every channel named.
+func (r *NotificationReconciler) target(ctx context.Context, s *notificationScope) error {
+	n, st := s.obj, &s.obj.Status
+	list := &v1alpha1.NotificationChannelList{}
+	if err := r.List(ctx, list, client.InNamespace(n.Namespace)); err != nil {
+		return fmt.Errorf("listing notification channels: %w", err)
+	}
+	named := len(n.Spec.Channels) > 0
+	byName := map[string]*v1alpha1.NotificationChannel{}
+	for i := range list.Items {
+		byName[list.Items[i].Name] = &list.Items[i]
+	}
+	s.targets = map[string]*v1alpha1.NotificationChannel{}
+	for _, ch := range byName {
+		a := ch.Spec.Audience
+		if (named && slices.Contains(n.Spec.Channels, ch.Name)) ||
+			(slices.Contains(n.Spec.Audiences, a) && !(named && throughNamed(a))) {
+			s.targets[ch.Name] = ch
+		}
+	}
+	s.unreached = nil
+	for _, a := range n.Spec.Audiences {
+		if named && throughNamed(a) {
+			continue
+		}
+		if !slices.ContainsFunc(slices.Collect(maps.Values(s.targets)), func(ch *v1alpha1.NotificationChannel) bool { return ch.Spec.Audience == a && ready(ch) }) {
+			s.unreached = append(s.unreached, fmt.Sprintf("no Ready channel for %s", a))
+		}
+	}
+	if named && slices.ContainsFunc(n.Spec.Audiences, throughNamed) {
+		var missing []string
+		anyReady := false
+		for _, name := range n.Spec.Channels {
+			ch, ok := byName[name]
+			switch {
+			case !ok:
+				missing = append(missing, name+" does not exist")
+			case !ready(ch):
+				missing = append(missing, name+" is not Ready")
+			default:
+				anyReady = true
+			}
+		}
+		if !anyReady {
+			s.unreached = append(s.unreached, "no Ready channel of those named for the units and the public: "+strings.Join(missing, ", "))
+		}
+	}
+
+	reached := map[v1alpha1.Audience]bool{}
+	for _, d := range st.Deliveries {
+		if d.State == v1alpha1.DeliveryDelivered {
+			reached[d.Audience] = true
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.targets)) {
+		ch := s.targets[name]
+		if slices.ContainsFunc(st.Deliveries, func(d v1alpha1.NotificationDelivery) bool { return d.Channel == name }) {
+			continue
+		}
+		if reached[ch.Spec.Audience] && !(named && slices.Contains(n.Spec.Channels, name)) {
+			continue // this audience has the message already
+		}
+		if len(st.Deliveries) >= v1alpha1.MaxNotificationDeliveries {
+			break
+		}
+		st.Deliveries = append(st.Deliveries, v1alpha1.NotificationDelivery{
+			Channel: name, Audience: ch.Spec.Audience, EventID: n.Spec.EventID, State: v1alpha1.DeliveryPending,
+		})
+	}
+	return nil
+}
+
+// throughNamed: the audiences a warning reaches through the channels it
+// names.
+func throughNamed(a v1alpha1.Audience) bool {
+	return a == v1alpha1.AudienceUnits || a == v1alpha1.AudiencePublic
+}
+
+// claim writes down, before anything is sent, each attempt about to be
+// made (attempts and lastAttemptTime): a restart finds it and knows the
+// message may have left. A delivery is due when it was never tried, or its
+// backoff has passed; a message to the public waits for consent.
+func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope) error {
+	st := &s.obj.Status
+	s.held, s.due = 0, nil
+	unclaimed := slices.Clone(st.Deliveries)
+	for i := range st.Deliveries {
+		d := &st.Deliveries[i]
+		ch, ok := s.targets[d.Channel]
+		if d.State == v1alpha1.DeliveryDelivered || !ok {
+			continue
+		}
+		if s.heldFor(ch) {
+			s.held++
+			continue
+		}
+		if next, waiting := nextAttempt(*d, ch); waiting && next.After(s.now) {
+			s.wakeAt(next)
+			continue
+		}
+		d.Attempts++
+		d.LastAttemptTime = &metav1.Time{Time: s.now}
+		d.State = v1alpha1.DeliveryPending
+		s.due = append(s.due, i)
+	}
+	if len(s.due) == 0 {
+		return nil
+	}
+	r.summarise(s)
+	if err := s.checkpoint(ctx, r.kit); err != nil {
+		// Not written down, so not made: the status written at the end of
+		// the pass must not say otherwise.
+		st.Deliveries, s.due = unclaimed, nil
+		return err
+	}
+	return nil
+}
+
+// summarise sets Delivered and Ready.
+func (r *NotificationReconciler) summarise(s *notificationScope) {
+	s.setDelivered()
+	summarise(s.pass, v1alpha1.NotificationDeliveredReason, s.readyMessage(), v1alpha1.NotificationDeliveredCondition)
+}
+
+// SetupWithManager watches notifications (created, confirmed, consented)
+// and the channels of their namespace. Several notifications are delivered
+// at once, so that a slow receiver holds up no other report.
+func (r *NotificationReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
+	if opts.MaxConcurrentReconciles == 0 {
+		opts.MaxConcurrentReconciles = 4
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&v1alpha1.Notification{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		Watches(&v1alpha1.NotificationChannel{}, handler.EnqueueRequestsFromMapFunc(r.undelivered)).
+		WithOptions(opts).
+		Named("notification").
+		Complete(r)
+}
+
+// undelivered wakes the notifications of a channel's namespace that some
+// audience still waits for.
+func (r *NotificationReconciler) undelivered(ctx context.Context, o client.Object) []reconcile.Request {
+	list := &v1alpha1.NotificationList{}
+	if err := r.List(ctx, list, client.InNamespace(o.GetNamespace())); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "listing the notifications of a channel's namespace")
+		return nil
+	}
+	var out []reconcile.Request
+	for _, n := range list.Items {
+		if !isTrue(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition) {
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&n)})
+		}
+	}
+	return out
+}

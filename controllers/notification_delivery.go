@@ -1,0 +1,244 @@
+package controllers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/notify"
+	"github.com/netsec-io/incident-operator/internal/text"
+)
+
+// maxRetryDelay caps the backoff between delivery attempts.
+const maxRetryDelay = 5 * time.Minute
+
+// inFlightGrace is added to a channel's timeout before an attempt whose
+// outcome was never recorded is made again: until then it may still be
+// under way in another instance of the operator.
+const inFlightGrace = 5 * time.Second
+
+// retryDelay is the wait after the n-th failed attempt: 1 s, 2 s, 4 s, …
+// up to maxRetryDelay.
+func retryDelay(attempts int32) time.Duration {
+	d := time.Second
+	for i := int32(1); i < attempts && d < maxRetryDelay; i++ {
+		d *= 2
+	}
+	return min(d, maxRetryDelay)
+}
+
+// nextAttempt is when a delivery that was tried may be tried again: after
+// the backoff of its failure, or, for an attempt written down whose outcome
+// never was (the operator stopped, or the record failed), once that attempt
+// cannot still be under way.
+func nextAttempt(d v1alpha1.NotificationDelivery, ch *v1alpha1.NotificationChannel) (time.Time, bool) {
+	if d.Attempts == 0 || d.LastAttemptTime == nil {
+		return time.Time{}, false
+	}
+	wait := retryDelay(d.Attempts)
+	if d.State == v1alpha1.DeliveryPending {
+		wait = max(wait, channelTimeout(ch)+inFlightGrace)
+	}
+	return d.LastAttemptTime.Add(wait), true
+}
+
+func channelTimeout(ch *v1alpha1.NotificationChannel) time.Duration {
+	return time.Duration(max(ch.Spec.TimeoutSeconds, 1)) * time.Second
+}
+
+// deliver sends every claimed message, to all channels at once, and records
+// each outcome as soon as it is known, whatever else is written meanwhile.
+func (r *NotificationReconciler) deliver(ctx context.Context, s *notificationScope) error {
+	if len(s.due) == 0 {
+		return nil
+	}
+	n := s.obj
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		failures []error
+		recorded int
+	)
+	for _, i := range s.due {
+		claimed := n.Status.Deliveries[i]
+		ch := s.targets[claimed.Channel]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := r.send(ctx, n, ch, claimed)
+			outcome := claimed
+			if err == nil {
+				outcome.State, outcome.DeliveredTime, outcome.LastError = v1alpha1.DeliveryDelivered, &metav1.Time{Time: s.now}, ""
+			} else {
+				outcome.State, outcome.LastError = v1alpha1.DeliveryFailed, text.Truncate(err.Error(), v1alpha1.MaxDeliveryError)
+			}
+			if rerr := r.record(ctx, n, i, claimed, outcome); rerr != nil {
+				mu.Lock()
+				failures = append(failures, rerr)
+				mu.Unlock()
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			recorded++
+			n.Status.Deliveries[i] = outcome
+			if outcome.State == v1alpha1.DeliveryFailed {
+				s.wakeAt(s.now.Add(retryDelay(outcome.Attempts)))
+			}
+			r.announceOutcome(n, outcome, ch)
+		}()
+	}
+	wg.Wait()
+	if recorded > 0 {
+		if err := r.refresh(ctx, s); err != nil {
+			failures = append(failures, err)
+		}
+	}
+	return errors.Join(failures...)
+}
+
+// announceOutcome sends the event and counts the outcome of one attempt,
+// now that it is recorded.
+func (r *NotificationReconciler) announceOutcome(n *v1alpha1.Notification, d v1alpha1.NotificationDelivery, ch *v1alpha1.NotificationChannel) {
+	l := eventLog{drill: n.Spec.Drill}
+	if d.State == v1alpha1.DeliveryDelivered {
+		deliveryOutcomes.WithLabelValues(n.Namespace, d.Channel, "Delivered").Inc()
+		l.add(normalEvent(v1alpha1.NotificationDeliveredEvent, "Deliver",
+			fmt.Sprintf("%s delivered to channel %s (%s, attempt %d, id %s).", n.Spec.Event, d.Channel, ch.Spec.Audience, d.Attempts, d.EventID)))
+	} else {
+		deliveryOutcomes.WithLabelValues(n.Namespace, d.Channel, "Failed").Inc()
+		l.add(warningEvent(v1alpha1.NotificationDeliveryFailedEvent, "Deliver",
+			fmt.Sprintf("%s to channel %s failed (attempt %d): %s; retrying in %s.", n.Spec.Event, d.Channel, d.Attempts, d.LastError, retryDelay(d.Attempts))))
+	}
+	l.flush(r.Recorder, n)
+}
+
+// record writes the outcome of one attempt into the delivery it claimed,
+// and nothing else: a JSON patch that first tests the entry is still the
+// claim, so a write to any other field (an annotation, another channel's
+// outcome) cannot make it fail and cause a resend.
+func (r *NotificationReconciler) record(ctx context.Context, n *v1alpha1.Notification, i int, claimed, outcome v1alpha1.NotificationDelivery) error {
+	path := fmt.Sprintf("/status/deliveries/%d", i)
+	patch, err := json.Marshal([]map[string]any{
+		{"op": "test", "path": path, "value": claimed},
+		{"op": "replace", "path": path, "value": outcome},
+	})
+	if err != nil {
+		return err
+	}
+	target := &v1alpha1.Notification{ObjectMeta: metav1.ObjectMeta{Name: n.Name, Namespace: n.Namespace}}
+	if err := r.Status().Patch(ctx, target, client.RawPatch(types.JSONPatchType, patch)); err != nil {
+		return fmt.Errorf("recording the delivery to channel %s of notification %s/%s: %w", claimed.Channel, n.Namespace, n.Name, err)
+	}
+	return nil
+}
+
+// refresh bases the rest of the pass on the notification as recorded: the
+// final status write then carries the conditions only, on the current
+// resourceVersion.
+func (r *NotificationReconciler) refresh(ctx context.Context, s *notificationScope) error {
+	fresh := &v1alpha1.Notification{}
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(s.obj), fresh); err != nil {
+		return fmt.Errorf("reading notification %s/%s: %w", s.obj.Namespace, s.obj.Name, err)
+	}
+	s.obj.ObjectMeta = *fresh.ObjectMeta.DeepCopy()
+	s.obj.Status.Deliveries = fresh.Status.Deliveries
+	s.before = fresh
+	return nil
+}
+
+// send delivers one message to one channel. Its errors never carry the
+// channel's address or secret.
+func (r *NotificationReconciler) send(ctx context.Context, n *v1alpha1.Notification, ch *v1alpha1.NotificationChannel, d v1alpha1.NotificationDelivery) error {
+	endpoint, err := readEndpoint(ctx, r.APIReader, ch)
+	if err != nil {
+		return err
+	}
+	sendCtx, cancel := context.WithTimeout(ctx, channelTimeout(ch))
+	defer cancel()
+	ctrl.LoggerFrom(ctx).V(1).Info("delivering", "channel", ch.Name, "endpoint", endpoint, "id", d.EventID, "attempt", d.Attempts)
+	return notify.Send(sendCtx, r.HTTP, endpoint, messageOf(n, d), r.Clock.Now())
+}
+
+// messageOf is the message of a notification on one attempt.
+func messageOf(n *v1alpha1.Notification, d v1alpha1.NotificationDelivery) notify.Message {
+	src := n.Spec.Source
+	ns := src.Namespace
+	if ns == "" {
+		ns = n.Namespace
+	}
+	return notify.Message{
+		ID:      d.EventID,
+		Type:    notify.EventType(src.Kind, string(n.Spec.Event)),
+		Source:  fmt.Sprintf("/apis/%s/namespaces/%s/%s/%s", v1alpha1.GroupVersion.String(), ns, resourceOf(src.Kind), src.Name),
+		Subject: ns + "/" + src.Name,
+		Time:    n.Spec.Time.Time,
+		Drill:   n.Spec.Drill,
+		Attempt: d.Attempts,
+		Text:    notify.Texts{ZH: n.Spec.Message.ZH, EN: n.Spec.Message.EN},
+		Data:    []byte(n.Spec.Data),
+	}
+}
+
+func resourceOf(kind string) string {
+	switch kind {
+	case "SecurityIncident":
+		return "securityincidents"
+	case "EmergencyResponse":
+		return "emergencyresponses"
+	case "Warning":
+		return "warnings"
+	}
+	return strings.ToLower(kind) + "s"
+}
+
+// readEndpoint reads a channel's Secret: the address, and for a signed
+// DingTalk robot the signing secret. Its errors name the Secret and the
+// channel, never what the Secret holds.
+func readEndpoint(ctx context.Context, c client.Reader, ch *v1alpha1.NotificationChannel) (notify.Endpoint, error) {
+	secret := &corev1.Secret{}
+	name := ch.Spec.SecretRef.Name
+	if err := c.Get(ctx, client.ObjectKey{Namespace: ch.Namespace, Name: name}, secret); err != nil {
+		return notify.Endpoint{}, &secretError{reason: secretReason(err), msg: fmt.Sprintf("Secret %q of channel %q: %s", name, ch.Name, reasonOf(err))}
+	}
+	address := strings.TrimSpace(string(secret.Data["address"]))
+	if address == "" {
+		return notify.Endpoint{}, &secretError{reason: v1alpha1.ChannelSecretIncompleteReason, msg: fmt.Sprintf("Secret %q of channel %q has no key \"address\"", name, ch.Name)}
+	}
+	if err := notify.CheckAddress(address); err != nil {
+		return notify.Endpoint{}, &secretError{reason: v1alpha1.ChannelSecretIncompleteReason, msg: fmt.Sprintf("Secret %q of channel %q: %s", name, ch.Name, err)}
+	}
+	return notify.Endpoint{Type: notify.Type(ch.Spec.Type), Address: address, SigningSecret: string(secret.Data["signingSecret"])}, nil
+}
+
+// secretError is why a channel's Secret cannot be used, with the reason of
+// the channel's Ready condition.
+type secretError struct{ reason, msg string }
+
+func (e *secretError) Error() string { return e.msg }
+
+func secretReason(err error) string {
+	if apierrors.IsNotFound(err) {
+		return v1alpha1.ChannelSecretMissingReason
+	}
+	return v1alpha1.ChannelSecretUnreadableReason
+}
+
+func reasonOf(err error) string {
+	if reason := apierrors.ReasonForError(err); reason != metav1.StatusReasonUnknown {
+		return strings.ToLower(string(reason))
+	}
+	return "cannot be read"
+}

@@ -1,0 +1,259 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/notify"
+)
+
+// A source (an incident, a response, a warning) does not send anything: it
+// writes each report it owes as a Notification, named after the source and
+// the event, as one of its steps; the Notification controller delivers it.
+// Creating the same report twice finds the first, so a step can run as
+// often as it likes.
+
+// NotificationRequest is one report a source owes.
+type NotificationRequest struct {
+	// Event is what the report tells.
+	Event v1alpha1.NotificationEvent
+	// Key tells this report from the source's others: lower-case letters,
+	// digits and dashes, e.g. "reported", "levelchanged-2",
+	// "deadlinemissed-fullform". With the source's uid it makes the event
+	// id, with the source's name the Notification's name: the same key is
+	// the same report.
+	Key string
+	// Audiences are who must receive it.
+	Audiences []v1alpha1.Audience
+	// Channels, when given, are the only channels for the Units and the
+	// Public.
+	Channels []string
+	// Drill marks an exercise.
+	Drill bool
+	// Time is when the reported event happened.
+	Time time.Time
+	// Report is the message (internal/notify composes it).
+	Report notify.Report
+}
+
+// sourceKinds are the kinds that make reports, by Go type.
+func sourceKind(o client.Object) string {
+	switch o.(type) {
+	case *v1alpha1.SecurityIncident:
+		return "SecurityIncident"
+	case *v1alpha1.EmergencyResponse:
+		return "EmergencyResponse"
+	case *v1alpha1.Warning:
+		return "Warning"
+	}
+	return fmt.Sprintf("%T", o)
+}
+
+// notificationName is the name of a source's report: the source's name, the
+// report's key and the start of the source's uid (a drill recreated under
+// the same name makes new reports), cut to fit a name.
+func notificationName(source, key string, uid string) string {
+	tail := "-" + key
+	if u := strings.ReplaceAll(uid, "-", ""); u != "" {
+		tail += "-" + u[:min(8, len(u))]
+	}
+	head := source
+	if n := 253 - len(tail); len(head) > n {
+		head = strings.TrimRight(head[:n], ".-")
+	}
+	return head + tail
+}
+
+// ensureNotifications writes down the reports owner owes, as Notifications
+// in namespace ns (owned by owner when it is in the same namespace), and
+// returns them as they stand, with the names of those it created. A report
+// already written is left as it is: its spec never changes.
+func ensureNotifications(ctx context.Context, c client.Client, owner client.Object, ns string, reqs ...NotificationRequest) ([]v1alpha1.Notification, []string, error) {
+	out := make([]v1alpha1.Notification, 0, len(reqs))
+	var created []string
+	for _, req := range reqs {
+		name := notificationName(owner.GetName(), req.Key, string(owner.GetUID()))
+		existing := &v1alpha1.Notification{}
+		err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, existing)
+		switch {
+		case err == nil:
+			if existing.Spec.Source.UID != string(owner.GetUID()) {
+				return out, created, fmt.Errorf("notification %s/%s reports on another %s of the same name", ns, name, sourceKind(owner))
+			}
+			out = append(out, *existing)
+			continue
+		case !apierrors.IsNotFound(err):
+			return out, created, fmt.Errorf("reading notification %s/%s: %w", ns, name, err)
+		}
+		n := newNotification(owner, ns, name, req)
+		if ns == owner.GetNamespace() {
+			if err := controllerutil.SetControllerReference(owner, n, c.Scheme()); err != nil {
+				return out, created, err
+			}
+		}
+		if err := c.Create(ctx, n); err != nil {
+			if !apierrors.IsAlreadyExists(err) {
+				return out, created, fmt.Errorf("creating notification %s/%s: %w", ns, name, err)
+			}
+			// Created by an earlier pass that the cache has not seen yet.
+		} else {
+			created = append(created, name)
+		}
+		out = append(out, *n)
+	}
+	return out, created, nil
+}
+
+func newNotification(owner client.Object, ns, name string, req NotificationRequest) *v1alpha1.Notification {
+	n := &v1alpha1.Notification{
+		ObjectMeta: metav1.ObjectMeta{
+			Name: name, Namespace: ns,
+			Labels: map[string]string{v1alpha1.LabelSourceUID: string(owner.GetUID())},
+		},
+		Spec: v1alpha1.NotificationSpec{
+			Source: v1alpha1.NotificationSource{
+				Kind: sourceKind(owner), Name: owner.GetName(), UID: string(owner.GetUID()),
+				WrittenBy: writersOf(owner),
+			},
+			Event:     req.Event,
+			Audiences: req.Audiences,
+			Channels:  req.Channels,
+			Drill:     req.Drill,
+			EventID:   string(owner.GetUID()) + "-" + req.Key,
+			Time:      metav1.NewTime(req.Time),
+			Message:   v1alpha1.NotificationMessage{ZH: req.Report.ZH, EN: req.Report.EN},
+			Data:      string(req.Report.Data),
+		},
+	}
+	if ns != owner.GetNamespace() {
+		n.Spec.Source.Namespace = owner.GetNamespace()
+	}
+	if req.Drill {
+		n.Labels[v1alpha1.LabelDrill] = "true"
+	}
+	return n
+}
+
+// writersOf are the users the API server recorded as having written the
+// source: its creator and every writer of its approvable content.
+func writersOf(o client.Object) []string {
+	ann := o.GetAnnotations()
+	var out []string
+	add := func(v string) {
+		for _, u := range strings.Split(v, ",") {
+			if u = strings.TrimSpace(u); u != "" && !slices.Contains(out, u) {
+				out = append(out, u)
+			}
+		}
+	}
+	add(ann[v1alpha1.AnnotationCreatedBy])
+	add(ann[v1alpha1.AnnotationWrittenBy])
+	return out
+}
+
+// reportUpward is a step for any source: it writes down the reports the source
+// owes (all of them, each time: those written already are found), announces
+// the new ones, and sets the source's ReportedUpward from where they stand.
+// A report for the public only is not an upward report and is left out of
+// the condition.
+func reportUpward[T object](ctx context.Context, c client.Client, p *pass[T], reqs ...NotificationRequest) error {
+	ntfs, created, err := ensureNotifications(ctx, c, p.obj, p.obj.GetNamespace(), reqs...)
+	if err != nil {
+		return err
+	}
+	announceCreated(p, ntfs, created)
+	setReportedUpward(p, upward(ntfs))
+	return nil
+}
+
+// announceCreated records an event on the source for each report written.
+func announceCreated[T object](p *pass[T], ntfs []v1alpha1.Notification, created []string) {
+	for _, n := range ntfs {
+		if !slices.Contains(created, n.Name) {
+			continue
+		}
+		p.events.add(normalEvent(v1alpha1.NotifiedEvent, "Report",
+			fmt.Sprintf("%s reported to %s as notification %s.", n.Spec.Event, audienceList(n.Spec.Audiences), n.Name)).about(n.DeepCopy()))
+	}
+}
+
+// upward keeps the notifications for someone other than the public.
+func upward(ntfs []v1alpha1.Notification) []v1alpha1.Notification {
+	var out []v1alpha1.Notification
+	for _, n := range ntfs {
+		if slices.ContainsFunc(n.Spec.Audiences, func(a v1alpha1.Audience) bool { return a != v1alpha1.AudiencePublic }) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// setReportedUpward says whether the source's reports reached the offices:
+// False with NoChannel when an audience has no Ready channel (never a
+// silent skip), DeliveryPending while one is on its way.
+func setReportedUpward[T object](p *pass[T], ntfs []v1alpha1.Notification) {
+	typ, reason, status := v1alpha1.ConditionReportedUpward, v1alpha1.ReportedUpwardReason, metav1.ConditionTrue
+	if len(ntfs) == 0 {
+		p.set(typ, status, v1alpha1.NothingToReportReason, "No report is owed yet.")
+		return
+	}
+	var noChannel, pending, done []string
+	for _, n := range ntfs {
+		c := meta.FindStatusCondition(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition)
+		switch {
+		case c == nil:
+			pending = append(pending, fmt.Sprintf("%s (%s): not yet delivered", n.Name, n.Spec.Event))
+		case c.Status == metav1.ConditionTrue:
+			done = append(done, n.Name)
+		case c.Reason == v1alpha1.NotificationNoChannelReason:
+			noChannel = append(noChannel, fmt.Sprintf("%s (%s): %s", n.Name, n.Spec.Event, c.Message))
+		default:
+			pending = append(pending, fmt.Sprintf("%s (%s): %s", n.Name, n.Spec.Event, c.Message))
+		}
+	}
+	switch {
+	case len(noChannel) > 0:
+		p.set(typ, metav1.ConditionFalse, v1alpha1.NotificationNoChannelReason, strings.Join(append(noChannel, pending...), " "))
+	case len(pending) > 0:
+		p.set(typ, metav1.ConditionFalse, v1alpha1.NotificationDeliveryPendingReason, strings.Join(pending, " "))
+	default:
+		p.set(typ, status, reason, fmt.Sprintf("All %d reports delivered: %s.", len(done), strings.Join(done, ", ")))
+	}
+}
+
+// audienceList names audiences in a sentence.
+func audienceList(as []v1alpha1.Audience) string {
+	s := make([]string, len(as))
+	for i, a := range as {
+		s[i] = string(a)
+	}
+	return strings.Join(s, ", ")
+}
+
+// sourceOf wakes the source of kind of a notification that changed, for a
+// source watched across namespaces (one in its own namespace owns its
+// notifications: Owns is enough).
+func sourceOf(kind string) func(context.Context, client.Object) []reconcile.Request {
+	return func(_ context.Context, o client.Object) []reconcile.Request {
+		n, ok := o.(*v1alpha1.Notification)
+		if !ok || n.Spec.Source.Kind != kind {
+			return nil
+		}
+		ns := n.Spec.Source.Namespace
+		if ns == "" {
+			ns = n.Namespace
+		}
+		return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: ns, Name: n.Spec.Source.Name}}}
+	}
+}

@@ -1,0 +1,76 @@
+package controllers
+
+import (
+	"context"
+	"time"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+// Channels are checked again on a timer rather than on a watch of Secrets:
+// RBAC cannot narrow `list` and `watch` to some Secrets (not by label, not
+// by name for a list), so any watch, even of metadata only, would let the
+// operator read every Secret of the cluster. The operator keeps `get` only,
+// one Secret at a time, uncached (test/manifests checks it). Every delivery
+// reads its channel's Secret afresh anyway, so the timer only decides how
+// soon `kubectl get nch` and a source's ReportedUpward catch up with a
+// Secret that appeared or went away.
+const (
+	// channelRecheck is how often a Ready channel's Secret is read again.
+	channelRecheck = 10 * time.Minute
+	// channelRecheckNotReady is how often a channel that is not Ready is.
+	channelRecheckNotReady = time.Minute
+)
+
+// NotificationChannelReconciler says whether each channel can be used.
+type NotificationChannelReconciler struct {
+	kit
+	// APIReader reads the channel's Secret without caching Secrets.
+	APIReader client.Reader
+}
+
+type channelScope struct {
+	*pass[*v1alpha1.NotificationChannel]
+}
+
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=notificationchannels,verbs=get;list;watch
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=notificationchannels/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups="",resources=secrets,verbs=get
+
+// Reconcile reads the channel's Secret and sets Ready.
+func (r *NotificationChannelReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	ch := &v1alpha1.NotificationChannel{}
+	if err := r.Get(ctx, req.NamespacedName, ch); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	s := &channelScope{pass: begin(r.kit, ch, false)}
+	return run(ctx, r.kit, s.pass, s, []step[*channelScope]{r.checkSecret}, func(*channelScope) {})
+}
+
+// checkSecret sets Ready from the Secret, and comes back to look again.
+func (r *NotificationChannelReconciler) checkSecret(ctx context.Context, s *channelScope) error {
+	_, err := readEndpoint(ctx, r.APIReader, s.obj)
+	s.setChannelReady(err)
+	if err != nil {
+		s.wakeAt(s.now.Add(channelRecheckNotReady))
+	} else {
+		s.wakeAt(s.now.Add(channelRecheck))
+	}
+	return nil
+}
+
+// SetupWithManager watches channels (spec changes); the timer does the
+// rest.
+func (r *NotificationChannelReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&v1alpha1.NotificationChannel{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		WithOptions(opts).
+		Named("notificationchannel").
+		Complete(r)
+}

@@ -1,0 +1,134 @@
+package notify
+
+import (
+	"time"
+)
+
+// ResponseFacts are the facts of an emergency response (§5) that its
+// reports carry. JSON names are the wire contract.
+type ResponseFacts struct {
+	Namespace string `json:"namespace"`
+	Name      string `json:"name"`
+	// Level in force: I–IV.
+	Level string `json:"level"`
+	// Incidents it answers, as namespace/name.
+	Incidents []string `json:"incidents"`
+	// ApprovedBy or Directive started it; EndApprovedBy or EndDirective
+	// ended it.
+	ApprovedBy    string `json:"approvedBy"`
+	Directive     string `json:"directive"`
+	EndApprovedBy string `json:"endApprovedBy"`
+	EndDirective  string `json:"endDirective"`
+	Commander     string `json:"commander"`
+	// WorkGroups set up and Measures required (§5.3, §5.5).
+	WorkGroups []string  `json:"workGroups"`
+	Measures   []string  `json:"measures"`
+	StartedAt  time.Time `json:"startedAt"`
+	EndedAt    time.Time `json:"endedAt"`
+	// SupersededBy is the response at a higher level that took over.
+	SupersededBy string `json:"supersededBy"`
+}
+
+// ResponseStarted reports a response's start to the ministry office and
+// the leading group (§5.3).
+func ResponseStarted(f ResponseFacts, drill bool) (Report, error) {
+	zh, en := LevelName(f.Level)
+	l := newLines(drill, "【应急响应启动】"+zh+"事件应急响应已启动", "[Emergency response started] "+en+" response started")
+	responseLines(l, f)
+	return l.report("Started", drill, responseData(f))
+}
+
+// ResponseEscalated reports that a response was taken over at a higher
+// level.
+func ResponseEscalated(f ResponseFacts, drill bool) (Report, error) {
+	l := newLines(drill, "【应急响应升级】"+f.Namespace+"/"+f.Name+" 由 "+f.SupersededBy+" 接替（更高级别）",
+		"[Emergency response escalated] "+f.Namespace+"/"+f.Name+" is taken over by "+f.SupersededBy+" at a higher level")
+	responseLines(l, f)
+	return l.report("Escalated", drill, responseData(f))
+}
+
+// ResponseSituation reports how the province is affected (§5.4): the
+// situation as the office wrote it.
+func ResponseSituation(f ResponseFacts, situation Texts, drill bool) (Report, error) {
+	l := newLines(drill, "【事态报告】"+f.Namespace+"/"+f.Name, "[Situation report] "+f.Namespace+"/"+f.Name)
+	l.add2("情况", situation.ZH, "Situation", situation.EN)
+	responseLines(l, f)
+	type sit struct {
+		ResponseFacts
+		Situation Texts `json:"situation"`
+	}
+	return l.report("Situation", drill, sit{responseData(f), situation})
+}
+
+// ResponseEnded reports a response's end (§5.6).
+func ResponseEnded(f ResponseFacts, drill bool) (Report, error) {
+	zh, en := LevelName(f.Level)
+	l := newLines(drill, "【应急响应结束】"+zh+"事件应急响应已结束", "[Emergency response ended] "+en+" response ended")
+	l.time("结束时间", "Ended", f.EndedAt)
+	l.add2("批准结束", f.EndApprovedBy, "End approved by", f.EndApprovedBy)
+	l.add2("部应急办通知", f.EndDirective, "Ministry directive", f.EndDirective)
+	responseLines(l, f)
+	return l.report("Ended", drill, responseData(f))
+}
+
+// SummaryReport reports a summary report handed in (§6.1): by "unit" (to
+// the office) or by "office" (to the ministry office and the leading
+// group).
+func SummaryReport(f ResponseFacts, by, document string, at time.Time, drill bool) (Report, error) {
+	zhBy, enBy := "事发单位", "the unit's"
+	if by == "office" {
+		zhBy, enBy = "局网安应急办", "the office's"
+	}
+	l := newLines(drill, "【总结报告】"+zhBy+"总结报告已提交："+f.Namespace+"/"+f.Name,
+		"[Summary report] "+enBy+" summary report handed in: "+f.Namespace+"/"+f.Name)
+	l.add("报告", "Report", document)
+	l.time("提交时间", "Handed in", at)
+	responseLines(l, f)
+	type summary struct {
+		ResponseFacts
+		By          string    `json:"by"`
+		Document    string    `json:"document"`
+		SubmittedAt time.Time `json:"submittedAt"`
+	}
+	return l.report("SummaryReportReceived", drill, summary{responseData(f), by, document, at})
+}
+
+// DrillReported reports how a drill response went to the office (§7.2).
+func DrillReported(f ResponseFacts) (Report, error) {
+	l := newLines(true, "【演练情况报告】"+f.Namespace+"/"+f.Name+" 演练已结束", "[Drill report] "+f.Namespace+"/"+f.Name+" drill ended")
+	l.time("结束时间", "Ended", f.EndedAt)
+	responseLines(l, f)
+	return l.report("DrillReported", true, responseData(f))
+}
+
+// PublicNotice is information on an incident for the public (§5.5), in the
+// office's words; it leaves only with the office's consent.
+func PublicNotice(subject string, notice Texts, hotline string, drill bool) (Report, error) {
+	l := newLines(drill, "【网络安全突发事件通告】", "[Cybersecurity incident notice]")
+	l.zh.WriteString("\n" + notice.ZH)
+	l.en.WriteString("\n" + notice.EN)
+	l.add("咨询电话", "Hotline", hotline)
+	type data struct {
+		Subject string `json:"subject"`
+		Hotline string `json:"hotline"`
+	}
+	return l.report("PublicNotice", drill, data{subject, hotline})
+}
+
+func responseLines(l *lines, f ResponseFacts) {
+	zh, en := LevelName(f.Level)
+	l.add2("响应级别", zh, "Level", en)
+	l.add("响应", "Response", f.Namespace+"/"+f.Name)
+	l.list("事件", "Incidents", f.Incidents)
+	l.time("启动时间", "Started", f.StartedAt)
+	l.add2("批准启动", f.ApprovedBy, "Approved by", f.ApprovedBy)
+	l.add2("启动依据", f.Directive, "Directive", f.Directive)
+	l.add("指挥", "Commander", f.Commander)
+	l.list("工作组", "Work groups", f.WorkGroups)
+	l.list("处置措施", "Measures", f.Measures)
+}
+
+func responseData(f ResponseFacts) ResponseFacts {
+	f.Incidents, f.WorkGroups, f.Measures = nonNil(f.Incidents), nonNil(f.WorkGroups), nonNil(f.Measures)
+	return f
+}
