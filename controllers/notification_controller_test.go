@@ -199,7 +199,9 @@ var _ = Describe("Notification", func() {
 
 		By("a warning's publication is its own approval: it takes no consent")
 		w := warningOf("own-approval", v1alpha1.WarningRed, v1alpha1.SourceNational, false, "website")
-		Eventually(func(g Gomega) { g.Expect(delivered(reportOf(g, w, "published")).Status).To(Equal(metav1.ConditionTrue)) }).Should(Succeed())
+		Eventually(func(g Gomega) {
+			g.Expect(delivered(reportOf(g, w, "published")).Status).To(Equal(metav1.ConditionTrue))
+		}).Should(Succeed())
 		refusedWith(annotateNotification(asUser(pressOfficer), reportOf(Default, w, "published"),
 			map[string]string{v1alpha1.AnnotationReleaseApprovedBy: pressOfficer}), "rule consent")
 	})

@@ -16,6 +16,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
+	"github.com/netsec-io/incident-operator/internal/text"
 )
 
 // A source (an incident, a response, a warning) does not send anything: it
@@ -132,9 +133,14 @@ func newNotification(owner client.Object, ns, name string, req NotificationReque
 			Drill:     req.Drill,
 			EventID:   string(owner.GetUID()) + "-" + req.Key,
 			Time:      metav1.NewTime(req.Time),
-			Message:   v1alpha1.NotificationMessage{ZH: req.Report.ZH, EN: req.Report.EN},
-			Data:      string(req.Report.Data),
+			Message: v1alpha1.NotificationMessage{
+				ZH: text.Truncate(req.Report.ZH, v1alpha1.MaxNotificationText),
+				EN: text.Truncate(req.Report.EN, v1alpha1.MaxNotificationText),
+			},
 		},
+	}
+	if len(req.Report.Data) <= v1alpha1.MaxNotificationData {
+		n.Spec.Data = string(req.Report.Data)
 	}
 	if ns != owner.GetNamespace() {
 		n.Spec.Source.Namespace = owner.GetNamespace()
@@ -146,7 +152,8 @@ func newNotification(owner client.Object, ns, name string, req NotificationReque
 }
 
 // writersOf are the users the API server recorded as having written the
-// source: its creator and every writer of its approvable content.
+// source: its creator, every writer of its approvable content, and the last
+// writer of an incident's facts.
 func writersOf(o client.Object) []string {
 	ann := o.GetAnnotations()
 	var out []string
@@ -159,6 +166,7 @@ func writersOf(o client.Object) []string {
 	}
 	add(ann[v1alpha1.AnnotationCreatedBy])
 	add(ann[v1alpha1.AnnotationWrittenBy])
+	add(ann[v1alpha1.AnnotationLastWrittenBy])
 	return out
 }
 
