@@ -107,7 +107,7 @@ func statusPatch(status any) (client.Patch, error) {
 	return client.RawPatch(types.MergePatchType, data), nil
 }
 
-// floorIncidents: a bare client creates n incidents in ns and writes each
+// floorIncidents: a bare client creates n incidents (drills) in ns and writes each
 // one's status once, with writers in parallel.
 func floorIncidents(ctx context.Context, c client.Client, ns string, n, writers int) (time.Duration, error) {
 	if err := ensureNamespace(ctx, c, ns); err != nil {
@@ -115,6 +115,9 @@ func floorIncidents(ctx context.Context, c client.Client, ns string, n, writers 
 	}
 	return parallel(ctx, n, writers, func(ctx context.Context, i int) error {
 		inc := benchIncident(ns, i)
+		// A drill, so that it can be deleted before the operator starts
+		// (config/admission/record.yaml keeps real incidents on record).
+		inc.Spec.Drill = true
 		if err := c.Create(ctx, inc); err != nil {
 			return fmt.Errorf("floor: creating %s: %w", inc.Name, err)
 		}
