@@ -144,8 +144,6 @@ func (r *EmergencyResponseReconciler) checkEscalation(ctx context.Context, s *re
 		s.remove(v1alpha1.ResponseSupersededCondition)
 		return nil
 	}
-	to, owed := response.Escalation(resp.Status.Approval.Level, response.Highest(s.incidents))
-	s.setLevelCovered(to, owed)
 	if resp.Status.SupersededBy == "" && !ended(resp) {
 		by, err := r.supersedingResponse(ctx, s)
 		if err != nil {
@@ -153,6 +151,8 @@ func (r *EmergencyResponseReconciler) checkEscalation(ctx context.Context, s *re
 		}
 		resp.Status.SupersededBy = by
 	}
+	to, owed := response.Escalation(resp.Status.Approval.Level, response.Highest(s.incidents))
+	s.setLevelCovered(to, owed && resp.Status.SupersededBy == "")
 	s.setSuperseded()
 	return nil
 }

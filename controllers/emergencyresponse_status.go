@@ -114,6 +114,11 @@ func (s *responseScope) setCalendarCovered(calendar, problem string, gaps []int)
 // level, and announces an escalation: a response at level to is owed.
 func (s *responseScope) setLevelCovered(to v1alpha1.Level, owed bool) {
 	approved := s.obj.Status.Approval.Level
+	if by := s.obj.Status.SupersededBy; by != "" {
+		s.set(v1alpha1.ResponseLevelCoveredCondition, metav1.ConditionTrue, v1alpha1.ResponseSupersededReason,
+			fmt.Sprintf("Response %s covers the incidents at their level now.", by))
+		return
+	}
 	if !owed {
 		s.set(v1alpha1.ResponseLevelCoveredCondition, metav1.ConditionTrue, v1alpha1.ResponseLevelCoveredReason,
 			fmt.Sprintf("The level %s decision covers every incident's level.", approved))
