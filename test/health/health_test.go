@@ -109,13 +109,13 @@ var table = []struct {
 	{key{"EmergencyResponse", respWorkGroupsPending}, want{inProgress, inProgress, "Progressing", "Reconciling", ""}},
 	{key{"EmergencyResponse", respActive}, want{current, current, "Healthy", "Ready", ""}},
 	{key{"EmergencyResponse", respEscalated}, want{failed, failed, "Degraded", "Stalled", ""}},
-	{key{"EmergencyResponse", respSupersededAfterEscalation}, want{failed, failed, "Degraded", "Stalled", "meant Current: Ready=True (Superseded), but LevelCovered stays False (IncidentEscalated) and keeps Stalled=True after the higher response took over"}},
+	{key{"EmergencyResponse", respSupersededAfterEscalation}, want{current, current, "Healthy", "Ready", "the higher response covers the incident now: LevelCovered is True (Superseded)"}},
 	{key{"EmergencyResponse", respSupersededByHigher}, want{current, current, "Healthy", "Ready", ""}},
 	{key{"EmergencyResponse", respEnded}, want{current, current, "Healthy", "Ready", ""}},
 
 	{key{"Warning", warnAwaitingApproval}, want{inProgress, current, "Suspended", "Ready", "meant Current (a human gate): " + readyGate}},
 	{key{"Warning", warnDelivering}, want{inProgress, inProgress, "Progressing", "Reconciling", ""}},
-	{key{"Warning", warnNoChannel}, want{inProgress, current, "Progressing", "Ready", "only a person can set up the channel, yet Stalled stays False: arguably Failed"}},
+	{key{"Warning", warnNoChannel}, want{failed, failed, "Degraded", "Stalled", "only a person can set up the channel"}},
 	{key{"Warning", warnDelivered}, want{current, current, "Healthy", "Ready", ""}},
 
 	{key{"WorkGroup", wgSetUp}, want{current, "", "Healthy", "Ready", ""}},
@@ -125,7 +125,7 @@ var table = []struct {
 	{key{"HolidayCalendar", calDeleting}, want{terminating, "", "Progressing", `"Pending deletion"`, ""}},
 
 	{key{"NotificationChannel", chanReady}, want{current, current, "Healthy", "Ready", ""}},
-	{key{"NotificationChannel", chanSecretMissing}, want{inProgress, current, "Progressing", "Ready", "only a person can create the Secret, yet Stalled stays False: arguably Failed"}},
+	{key{"NotificationChannel", chanSecretMissing}, want{failed, failed, "Degraded", "Stalled", "only a person can create the Secret"}},
 
 	{key{"Notification", ntfDelivering}, want{inProgress, "", "Progressing", "Reconciling", ""}},
 	{key{"Notification", ntfDelivered}, want{current, "", "Healthy", "Ready", ""}},
