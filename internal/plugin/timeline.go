@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"time"
 
 	eventsv1 "k8s.io/api/events/v1"
@@ -14,7 +15,34 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/warning"
 )
+
+// Kind is what a timeline is about.
+type Kind string
+
+// The kinds with a timeline. KindAny looks a name up as an incident, a
+// response, then a warning.
+const (
+	KindAny      Kind = ""
+	KindIncident Kind = "securityincident"
+	KindResponse Kind = "emergencyresponse"
+	KindWarning  Kind = "warning"
+)
+
+// ParseKind reads a kind as kubectl would: the resource, its singular, its
+// short names, or the plan's word for it.
+func ParseKind(s string) (Kind, error) {
+	switch strings.ToLower(strings.TrimSuffix(s, ".emergency.netsec.io")) {
+	case "securityincident", "securityincidents", "sinc", "secinc", "incident", "incidents":
+		return KindIncident, nil
+	case "emergencyresponse", "emergencyresponses", "er", "eresp", "response", "responses":
+		return KindResponse, nil
+	case "warning", "warnings", "warn", "ew":
+		return KindWarning, nil
+	}
+	return "", fmt.Errorf("a timeline is of a securityincident (sinc), an emergencyresponse (er) or a warning (warn), not %q", s)
+}
 
 // Entry is one line of a timeline.
 type Entry struct {
@@ -22,104 +50,252 @@ type Entry struct {
 	What string
 }
 
-// Timeline gathers an incident's or a response's history — level changes,
-// approvals, work groups, deadlines and events — in time order. name is
-// looked up as a SecurityIncident first, then as an EmergencyResponse.
-func Timeline(ctx context.Context, c client.Client, ns, name string) ([]Entry, error) {
-	var out []Entry
-	add := func(t *metav1.Time, format string, args ...any) {
-		if t != nil && !t.IsZero() {
-			out = append(out, Entry{t.Time, fmt.Sprintf(format, args...)})
-		}
-	}
-	var uids []types.UID
+type timeline struct {
+	out  []Entry
+	uids []types.UID
+	zone *time.Location
+}
 
-	inc := &v1alpha1.SecurityIncident{}
-	err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, inc)
-	switch {
-	case err == nil:
-		uids = append(uids, inc.UID)
-		add(&inc.CreationTimestamp, "reported by %s (%s)", inc.Spec.Reporter.UnitName, inc.Spec.ReportChannel)
-		for _, h := range inc.Status.LevelHistory {
-			from := string(h.From)
-			if from == "" {
-				from = "—"
-			}
-			add(&h.Time, "level %s → %s: %s", from, h.To, h.Cause)
+func (t *timeline) add(at *metav1.Time, format string, args ...any) {
+	if at != nil && !at.IsZero() {
+		t.out = append(t.out, Entry{at.Time, fmt.Sprintf(format, args...)})
+	}
+}
+
+// Timeline gathers the history of an incident (reports, level changes, its
+// response), a response (approvals, work groups, progress reports, end,
+// summary-report deadlines) or a warning (publication, adjustments,
+// lifting, deliveries), with the events about it, in time order. With
+// KindAny the name is looked up as an incident, a response, then a warning.
+// Times inside an entry's text are shown in zone (nil: Asia/Shanghai).
+func Timeline(ctx context.Context, c client.Client, kind Kind, ns, name string, zone *time.Location) ([]Entry, error) {
+	t := &timeline{zone: zone}
+	key := client.ObjectKey{Namespace: ns, Name: name}
+	found := false
+	for _, k := range []Kind{KindIncident, KindResponse, KindWarning} {
+		if kind != KindAny && kind != k {
+			continue
 		}
-		addDeadlines(add, inc.Status.Deadlines)
-		if r := inc.Status.Response; r != nil {
-			tl := inc.Status.Timeline
-			add(tl.ApprovedTime, "response %s/%s approved", r.Namespace, r.Name)
-			add(tl.StartedTime, "response %s/%s started (level %s)", r.Namespace, r.Name, r.Level)
-			add(tl.WorkGroupsReadyTime, "response %s/%s: work groups ready", r.Namespace, r.Name)
-			add(tl.EndedTime, "response %s/%s ended", r.Namespace, r.Name)
+		var err error
+		switch k {
+		case KindIncident:
+			err = t.incident(ctx, c, key)
+		case KindResponse:
+			err = t.response(ctx, c, key)
+		case KindWarning:
+			err = t.warning(ctx, c, key)
 		}
-	case apierrors.IsNotFound(err):
-		resp := &v1alpha1.EmergencyResponse{}
-		if err := c.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, resp); err != nil {
-			return nil, fmt.Errorf("no securityincident or emergencyresponse %s/%s: %w", ns, name, err)
+		if err == nil {
+			found = true
+			break
 		}
-		uids = append(uids, resp.UID)
-		add(&resp.CreationTimestamp, "response requested by %s", resp.Annotations[v1alpha1.AnnotationCreatedBy])
-		if a := resp.Status.Approval; a != nil {
-			add(&a.Time, "approved for level %s by %s%s", a.Level, a.ApprovedBy, a.Directive)
-		}
-		add(resp.Status.StartedTime, "started")
-		wgs := &v1alpha1.WorkGroupList{}
-		if err := c.List(ctx, wgs, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelResponse: name}); err != nil {
+		if !apierrors.IsNotFound(err) || kind != KindAny {
 			return nil, err
 		}
-		for _, wg := range wgs.Items {
-			add(&wg.CreationTimestamp, "work group %s (%s) set up", wg.Name, wg.Spec.Type)
-			for _, r := range wg.Spec.Reports {
-				add(&r.Time, "progress report to %s from %s: %s", wg.Name, r.Unit, r.Measures)
-			}
-		}
-		add(resp.Status.WorkGroupsReadyTime, "all work groups ready")
-		if a := resp.Status.EndApproval; a != nil {
-			add(&a.Time, "end approved by %s%s", a.ApprovedBy, a.Directive)
-		}
-		add(resp.Status.EndedTime, "ended")
-		addDeadlines(add, resp.Status.Deadlines)
-	default:
-		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("no securityincident, emergencyresponse or warning %s/%s", ns, name)
 	}
 
 	evs := &eventsv1.EventList{}
 	if err := c.List(ctx, evs, client.InNamespace(ns)); err == nil {
 		for _, e := range evs.Items {
-			for _, u := range uids {
+			for _, u := range t.uids {
 				if e.Regarding.UID == u {
-					t := e.EventTime.Time
-					if t.IsZero() {
-						t = e.CreationTimestamp.Time
+					at := e.EventTime.Time
+					if at.IsZero() {
+						at = e.CreationTimestamp.Time
 					}
-					out = append(out, Entry{t, fmt.Sprintf("event %s %s: %s", e.Type, e.Reason, e.Note)})
+					t.out = append(t.out, Entry{at, fmt.Sprintf("event %s %s: %s", e.Type, e.Reason, e.Note)})
 				}
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
-	return out, nil
+	sort.SliceStable(t.out, func(i, j int) bool { return t.out[i].Time.Before(t.out[j].Time) })
+	return t.out, nil
 }
 
-func addDeadlines(add func(*metav1.Time, string, ...any), ds []v1alpha1.Deadline) {
+func (t *timeline) incident(ctx context.Context, c client.Client, key client.ObjectKey) error {
+	inc := &v1alpha1.SecurityIncident{}
+	if err := c.Get(ctx, key, inc); err != nil {
+		return err
+	}
+	t.uids = append(t.uids, inc.UID)
+	drill := ""
+	if inc.Spec.Drill {
+		drill = "drill "
+	}
+	t.add(&inc.CreationTimestamp, "%sreported by %s (%s)", drill, inc.Spec.Reporter.UnitName, inc.Spec.ReportChannel)
+	for _, h := range inc.Status.LevelHistory {
+		t.add(&h.Time, "level %s → %s: %s", orDash(string(h.From)), h.To, h.Cause)
+	}
+	t.deadlines(inc.Status.Deadlines)
+	if r := inc.Status.Response; r != nil {
+		tl := inc.Status.Timeline
+		t.add(tl.ApprovedTime, "response %s/%s approved", r.Namespace, r.Name)
+		t.add(tl.StartedTime, "response %s/%s started (level %s)", r.Namespace, r.Name, r.Level)
+		t.add(tl.WorkGroupsReadyTime, "response %s/%s: work groups ready", r.Namespace, r.Name)
+		t.add(tl.EndedTime, "response %s/%s ended", r.Namespace, r.Name)
+	}
+	t.notifications(ctx, c, key.Namespace, inc.UID)
+	return nil
+}
+
+func (t *timeline) response(ctx context.Context, c client.Client, key client.ObjectKey) error {
+	resp := &v1alpha1.EmergencyResponse{}
+	if err := c.Get(ctx, key, resp); err != nil {
+		return err
+	}
+	t.uids = append(t.uids, resp.UID)
+	t.add(&resp.CreationTimestamp, "response requested by %s", resp.Annotations[v1alpha1.AnnotationCreatedBy])
+	if a := resp.Status.Approval; a != nil {
+		t.add(&a.Time, "approved for level %s by %s%s", a.Level, a.ApprovedBy, a.Directive)
+	}
+	t.add(resp.Status.StartedTime, "started")
+	wgs := &v1alpha1.WorkGroupList{}
+	if err := c.List(ctx, wgs, client.InNamespace(key.Namespace), client.MatchingLabels{v1alpha1.LabelResponse: key.Name}); err != nil {
+		return err
+	}
+	for _, wg := range wgs.Items {
+		t.add(&wg.CreationTimestamp, "work group %s (%s) set up", wg.Name, wg.Spec.Type)
+		for _, r := range wg.Spec.Reports {
+			t.add(&r.Time, "progress report to %s from %s: %s", wg.Name, r.Unit, r.Measures)
+		}
+	}
+	t.add(resp.Status.WorkGroupsReadyTime, "all work groups ready")
+	if a := resp.Status.EndApproval; a != nil {
+		t.add(&a.Time, "end approved by %s%s", a.ApprovedBy, a.Directive)
+	}
+	t.add(resp.Status.EndedTime, "ended")
+	t.deadlines(resp.Status.Deadlines)
+	t.notifications(ctx, c, key.Namespace, resp.UID)
+	return nil
+}
+
+func (t *timeline) warning(ctx context.Context, c client.Client, key client.ObjectKey) error {
+	w := &v1alpha1.Warning{}
+	if err := c.Get(ctx, key, w); err != nil {
+		return err
+	}
+	t.uids = append(t.uids, w.UID)
+	st := &w.Status
+	drill := ""
+	if w.Spec.Drill {
+		drill = "drill "
+	}
+	by := ""
+	if creator := w.Annotations[v1alpha1.AnnotationCreatedBy]; creator != "" {
+		by = ", written by " + creator
+	}
+	t.add(&w.CreationTimestamp, "%s%s issued by %s (source %s)%s", drill, warning.Name(w.Spec.Level), w.Spec.Issuer, w.Spec.Source, by)
+	t.add(&w.Spec.StartTime, "start of the warning period (spec.startTime)")
+	seen := map[v1alpha1.WarningAction]bool{}
+	for _, h := range st.History {
+		seen[h.Action] = true
+		decided := ""
+		if who := h.ApprovedBy + h.Directive; h.Directive != "" {
+			decided = " on directive " + who
+		} else if who != "" {
+			decided = ", approved by " + who
+		}
+		switch h.Action {
+		case v1alpha1.WarningActionPublished:
+			t.add(&h.Time, "published as %s%s", warning.Name(h.Level), decided)
+		case v1alpha1.WarningActionAdjusted:
+			t.add(&h.Time, "adjusted to %s%s", warning.Name(h.Level), decided)
+		case v1alpha1.WarningActionLifted:
+			t.add(&h.Time, "lifted%s; its measures end", decided)
+		}
+	}
+	// The history keeps the latest steps only: the times in status stay.
+	if !seen[v1alpha1.WarningActionPublished] {
+		t.add(st.PublishedTime, "published")
+	}
+	if !seen[v1alpha1.WarningActionLifted] {
+		t.add(st.LiftedTime, "lifted; its measures end")
+	}
+	// The reports it made (publication, adjustments, lifting, the report
+	// upward), from the Notifications when the caller may list them, else
+	// from the warning's own summary of them.
+	if !t.notifications(ctx, c, key.Namespace, w.UID) {
+		for _, n := range st.Notifications {
+			t.add(n.DeliveredTime, "%s delivered to %s (notification %s)", n.Event, audiences(n.Audiences), n.Name)
+		}
+	}
+	return nil
+}
+
+// notifications adds the reports made about the object uid, and each of
+// their deliveries. It says whether it found any.
+func (t *timeline) notifications(ctx context.Context, c client.Client, ns string, uid types.UID) bool {
+	list := &v1alpha1.NotificationList{}
+	if err := c.List(ctx, list, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelSourceUID: string(uid)}); err != nil {
+		return false
+	}
+	for _, n := range list.Items {
+		ev := n.Spec.Event
+		t.add(&n.Spec.Time, "%s for %s (notification %s)", ev, audiences(n.Spec.Audiences), n.Name)
+		for _, d := range n.Status.Deliveries {
+			to := d.Channel
+			if d.Audience != "" {
+				to += " (" + string(d.Audience) + ")"
+			}
+			attempts := ""
+			if d.Attempts > 1 {
+				attempts = fmt.Sprintf(" after %d attempts", d.Attempts)
+			}
+			switch {
+			case d.DeliveredTime != nil:
+				t.add(d.DeliveredTime, "%s delivered to %s%s", ev, to, attempts)
+			case d.State == v1alpha1.DeliveryFailed:
+				t.add(d.LastAttemptTime, "%s to %s failed%s: %s", ev, to, attempts, orDash(d.LastError))
+			default:
+				t.add(d.LastAttemptTime, "%s to %s not yet delivered%s: %s", ev, to, attempts, orDash(d.LastError))
+			}
+		}
+		t.add(n.Status.ReleaseApprovedTime, "%s: release to the public approved by %s", ev, n.Status.ReleaseApprovedBy)
+		t.add(n.Status.ConfirmedTime, "%s: receipt confirmed by %s", ev, n.Status.ConfirmedBy)
+	}
+	return len(list.Items) > 0
+}
+
+func audiences(as []v1alpha1.Audience) string {
+	if len(as) == 0 {
+		return "its channels"
+	}
+	parts := make([]string, len(as))
+	for i, a := range as {
+		parts[i] = string(a)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (t *timeline) deadlines(ds []v1alpha1.Deadline) {
 	for _, d := range ds {
 		switch d.State {
 		case v1alpha1.DeadlineMet:
-			add(d.CompletedTime, "deadline %s met (due %s)", d.Name, d.DueTime.UTC().Format(time.RFC3339))
+			t.add(d.CompletedTime, "deadline %s met (due %s)", d.Name, stamp(&d.DueTime, t.zone))
 		case v1alpha1.DeadlineMissed:
-			add(&d.DueTime, "deadline %s missed", d.Name)
+			t.add(&d.DueTime, "deadline %s missed", d.Name)
 		default:
-			add(&d.DueTime, "deadline %s due", d.Name)
+			t.add(&d.DueTime, "deadline %s due", d.Name)
 		}
 	}
 }
 
-// PrintTimeline writes a timeline, one entry a line, in loc.
-func PrintTimeline(w io.Writer, entries []Entry, loc *time.Location) {
+// PrintTimeline writes a timeline: a header that names the zone, then one
+// entry a line, its time in zone with the offset.
+func PrintTimeline(w io.Writer, entries []Entry, zone *time.Location) {
+	zone = zoneOr(zone)
+	fmt.Fprintf(w, "# times in %s\n", ZoneName(zone, time.Now()))
 	for _, e := range entries {
-		fmt.Fprintf(w, "%s  %s\n", e.Time.In(loc).Format("2006-01-02 15:04:05"), e.What)
+		fmt.Fprintf(w, "%s  %s\n", e.Time.In(zone).Format(TimeLayout), e.What)
 	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }

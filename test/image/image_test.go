@@ -91,7 +91,7 @@ func openImage(t *testing.T) *image {
 	tr := tar.NewReader(f)
 	for {
 		h, err := tr.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
@@ -185,7 +185,7 @@ func (img *image) apply(t *testing.T, l descriptor, diffID string) {
 	tr := tar.NewReader(io.TeeReader(r, h))
 	for {
 		hdr, err := tr.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {

@@ -1,0 +1,281 @@
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/form"
+)
+
+// options are the command line: kubectl's own connection flags and the
+// plugin's.
+type options struct {
+	flags                              *genericclioptions.ConfigFlags
+	streams                            genericiooptions.IOStreams
+	directive, level, output, zoneName string
+}
+
+const rootLong = `kubectl incident is the kubectl plugin for the people of the emergency plan:
+the provincial leading group and the ministry decide (approve, end, lift),
+duty officers read (form, timeline).
+
+Decisions are written as the annotations the API server checks: it refuses
+anyone not entitled, and anyone who wrote what they would approve. Before
+writing, the plugin asks the operator's own rules whether it would act on the
+decision, and refuses with the reason if not: a drill approval over a real
+incident, a level other than the response's, a colour the province does not
+approve, a response that already started, an end without a start.
+
+Times are shown in --time-zone (default Asia/Shanghai), each with its UTC
+offset; the output names the zone it uses.
+
+The connection flags are kubectl's own (--kubeconfig, --context, -n/--namespace,
+--as, --as-group, --server, --token, ...), listed below.`
+
+const rootExample = `  # Start a level III or IV response, as a member of the provincial leading group
+  kubectl incident approve response zunyi-outage-response -n emergency-office
+
+  # Start a level I or II response on the ministry's directive
+  kubectl incident approve response platform-leak-response --directive MIIT-NSEO-2026-017
+
+  # Publish a yellow warning, as another user
+  kubectl incident approve warning provincial-yellow-cms --as leading-group
+
+  # End a response; lift a warning
+  kubectl incident end zunyi-outage-response
+  kubectl incident lift national-red-ransomware --directive MIIT-2026-LIFT-3
+
+  # The annex report form, ready to print
+  kubectl incident form member-database-leak -o html > form.html
+
+  # The history of an incident, a response or a warning, in UTC
+  kubectl incident timeline warning/provincial-yellow-cms --time-zone UTC`
+
+// NewCommand builds the kubectl incident command with kubectl's standard
+// connection flags (genericclioptions.ConfigFlags).
+func NewCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	o := &options{flags: genericclioptions.NewConfigFlags(true), streams: streams}
+	root := &cobra.Command{
+		Use:               "kubectl-incident",
+		Annotations:       map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl incident"},
+		Short:             "Approve, end and lift the plan's responses and warnings; print the annex form and timelines",
+		Long:              rootLong,
+		Example:           rootExample,
+		SilenceUsage:      true,
+		CompletionOptions: cobra.CompletionOptions{HiddenDefaultCmd: true},
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	o.flags.AddFlags(root.PersistentFlags())
+	root.PersistentFlags().StringVar(&o.zoneName, "time-zone", DefaultZone, "The time zone to show times in (an IANA name such as Asia/Shanghai, or UTC as kubectl shows them)")
+
+	approve := &cobra.Command{
+		Use:   "approve (response|warning) NAME",
+		Short: "Approve a response's start, or a yellow or blue warning's publication or adjustment",
+		Long: `Writes your approval as the annotation the API server checks: your own user name
+(found with a SelfSubjectReview, as 'kubectl auth whoami' does) and the level it
+covers. A level I or II response takes the ministry directive's reference instead
+(--directive). The API server refuses it unless you are entitled and did not write
+the object.
+
+Nothing is written when the operator would not act on it: a response that already
+started or ended, or whose level the operator has not settled; a drill response
+over a real incident; a --level other than the response's (status.level); a red or
+orange warning or a risk notice (not approved in the province); a warning already
+published at its colour, or lifted.`,
+		Example: `  kubectl incident approve response zunyi-outage-response
+  kubectl incident approve response zunyi-outage-response --level III   # refused unless it is at III
+  kubectl incident approve response platform-leak-response --directive MIIT-NSEO-2026-017
+  kubectl incident approve warning provincial-yellow-cms
+  kubectl incident approve warning/provincial-yellow-cms --level Yellow`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kind, name, err := kindAndName(args)
+			if err != nil {
+				return err
+			}
+			switch kind {
+			case KindResponse:
+				return o.decide(cmd, name, ApproveResponse)
+			case KindWarning:
+				return o.decide(cmd, name, ApproveWarning)
+			}
+			return fmt.Errorf("approve takes a response or a warning, not %q", args[0])
+		},
+	}
+	approve.Flags().StringVar(&o.level, "level", "", "The level (I–IV) or colour (Yellow, Blue) you approve; refused unless it is the object's own")
+	end := &cobra.Command{
+		Use:   "end NAME",
+		Short: "End a response, with your end approval (III, IV) or the ministry's directive (I, II)",
+		Long: `Sets spec.endRequested and writes your end approval (level III, IV) or the
+ministry's directive (--directive, level I, II): a response ends on the authority
+that started it. Refused, with nothing written, for a response that has not
+started or has already ended.`,
+		Example: "  kubectl incident end zunyi-outage-response\n  kubectl incident end platform-leak-response --directive MIIT-NSEO-2026-031",
+		Args:    cobra.ExactArgs(1),
+		RunE:    func(cmd *cobra.Command, args []string) error { return o.decide(cmd, trimKind(args[0]), EndResponse) },
+	}
+	lift := &cobra.Command{
+		Use:   "lift NAME",
+		Short: "Lift a warning, with your approval (yellow, blue) or the ministry's directive (red, orange)",
+		Long: `Sets spec.liftRequested and writes the lifting decision: your approval for a
+yellow or blue warning, the ministry's directive (--directive) for one that is or
+ever was red or orange; a risk notice lifts on the office's word. Refused, with
+nothing written, for a warning not yet published or already lifted.`,
+		Example: "  kubectl incident lift provincial-yellow-cms\n  kubectl incident lift national-red-ransomware --directive MIIT-2026-LIFT-3",
+		Args:    cobra.ExactArgs(1),
+		RunE:    func(cmd *cobra.Command, args []string) error { return o.decide(cmd, trimKind(args[0]), LiftWarning) },
+	}
+	for _, c := range []*cobra.Command{approve, end, lift} {
+		c.Flags().StringVar(&o.directive, "directive", "", "The ministry directive's reference (levels I and II; red and orange warnings)")
+	}
+
+	formCmd := &cobra.Command{
+		Use:   "form NAME",
+		Short: "Print a SecurityIncident as the plan's annex report form (贵州省公共互联网网络安全事件报送表)",
+		Long: `Prints the incident as the annex form of the plan, in Chinese, every box ticked
+from its spec; times are Beijing time, as on the paper form. -o html lays it out
+as the annex table on one A4 page, ready to print (it needs a CJK font: on Debian,
+apt-get install fonts-noto-cjk).`,
+		Example: "  kubectl incident form member-database-leak\n  kubectl incident form member-database-leak -o html > form.html",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch o.output {
+			case "markdown", "md", "html":
+			default:
+				return fmt.Errorf("--output is markdown or html, not %q", o.output)
+			}
+			c, _, ns, err := o.connect()
+			if err != nil {
+				return err
+			}
+			inc := &v1alpha1.SecurityIncident{}
+			if err := c.Get(cmd.Context(), client.ObjectKey{Namespace: ns, Name: trimKind(args[0])}, inc); err != nil {
+				return err
+			}
+			if o.output == "html" {
+				page, err := form.HTML(inc)
+				if err != nil {
+					return err
+				}
+				fmt.Fprint(cmd.OutOrStdout(), page)
+				return nil
+			}
+			fmt.Fprint(cmd.OutOrStdout(), form.Markdown(inc))
+			return nil
+		},
+	}
+	formCmd.Flags().StringVarP(&o.output, "output", "o", "markdown", "markdown or html")
+
+	timelineCmd := &cobra.Command{
+		Use:   "timeline [KIND] NAME",
+		Short: "Print the history of an incident, a response or a warning in time order",
+		Long: `Prints, in time order, with the events about the object:
+  securityincident (sinc): the report, level changes, its response, deadlines;
+  emergencyresponse (er): the request, approval, start, work groups and progress
+    reports, the end and the summary-report deadlines;
+  warning (warn): issue, publication, adjustments, lifting, and each delivery.
+Without a kind the name is looked up as an incident, a response, then a warning.
+The first line names the time zone (--time-zone, default Asia/Shanghai).`,
+		Example: `  kubectl incident timeline member-database-leak
+  kubectl incident timeline -n emergency-office response zunyi-outage-response
+  kubectl incident timeline warn/provincial-yellow-cms --time-zone UTC`,
+		Args: cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			kind, name, err := kindAndName(args)
+			if err != nil {
+				return err
+			}
+			zone, err := LoadZone(o.zoneName)
+			if err != nil {
+				return err
+			}
+			c, _, ns, err := o.connect()
+			if err != nil {
+				return err
+			}
+			entries, err := Timeline(cmd.Context(), c, kind, ns, name, zone)
+			if err != nil {
+				return err
+			}
+			PrintTimeline(cmd.OutOrStdout(), entries, zone)
+			return nil
+		},
+	}
+	root.AddCommand(approve, end, lift, formCmd, timelineCmd)
+	return root
+}
+
+// kindAndName reads "NAME", "KIND NAME" or "KIND/NAME".
+func kindAndName(args []string) (Kind, string, error) {
+	if len(args) == 2 {
+		k, err := ParseKind(args[0])
+		return k, args[1], err
+	}
+	if kind, name, ok := strings.Cut(args[0], "/"); ok {
+		k, err := ParseKind(kind)
+		return k, name, err
+	}
+	return KindAny, args[0], nil
+}
+
+// trimKind drops a "kind/" prefix, as kubectl accepts it.
+func trimKind(arg string) string {
+	if _, name, ok := strings.Cut(arg, "/"); ok {
+		return name
+	}
+	return arg
+}
+
+func (o *options) connect() (client.Client, *rest.Config, string, error) {
+	cfg, err := o.flags.ToRESTConfig()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	ns, _, err := o.flags.ToRawKubeConfigLoader().Namespace()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return nil, nil, "", err
+	}
+	if err := v1alpha1.AddToScheme(scheme); err != nil {
+		return nil, nil, "", err
+	}
+	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	return c, cfg, ns, err
+}
+
+// decide runs a decision as the caller.
+func (o *options) decide(cmd *cobra.Command, name string, f func(context.Context, client.Client, string, string, Decision) (string, error)) error {
+	zone, err := LoadZone(o.zoneName)
+	if err != nil {
+		return err
+	}
+	c, cfg, ns, err := o.connect()
+	if err != nil {
+		return err
+	}
+	user, err := WhoAmI(cmd.Context(), cfg)
+	if err != nil {
+		return err
+	}
+	out, err := f(cmd.Context(), c, ns, name, Decision{User: user, Directive: o.directive, Level: o.level, Zone: zone})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(cmd.OutOrStdout(), out)
+	return nil
+}
