@@ -51,8 +51,12 @@ envtest: ## Build kube-apiserver, etcd and kubectl from source into bin/k8s (onc
 	K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) bash hack/envtest-binaries.sh >/dev/null
 
 .PHONY: test
-test: manifests generate envtest ## Run every test against a real API server (envtest).
+test: manifests generate envtest test-deps ## Run every test against a real API server (envtest).
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) test ./... -count=1 -timeout 30m
+
+.PHONY: test-deps
+test-deps: ## Install what the print checks need (Chromium, a CJK font, poppler) from Debian's packages, once.
+	bash hack/test-deps.sh
 
 .PHONY: test-unit
 test-unit: ## Run the tests that need no API server (go test -short), in seconds.
