@@ -117,45 +117,16 @@ func (r *NotificationReconciler) target(ctx context.Context, s *notificationScop
 		return fmt.Errorf("listing notification channels: %w", err)
 	}
 	named := len(n.Spec.Channels) > 0
-	byName := map[string]*v1alpha1.NotificationChannel{}
-	for i := range list.Items {
-		byName[list.Items[i].Name] = &list.Items[i]
-	}
 	s.targets = map[string]*v1alpha1.NotificationChannel{}
-	for _, ch := range byName {
+	for i := range list.Items {
+		ch := &list.Items[i]
 		a := ch.Spec.Audience
 		if (named && slices.Contains(n.Spec.Channels, ch.Name)) ||
 			(slices.Contains(n.Spec.Audiences, a) && !(named && throughNamed(a))) {
 			s.targets[ch.Name] = ch
 		}
 	}
-	s.unreached = nil
-	for _, a := range n.Spec.Audiences {
-		if named && throughNamed(a) {
-			continue
-		}
-		if !slices.ContainsFunc(slices.Collect(maps.Values(s.targets)), func(ch *v1alpha1.NotificationChannel) bool { return ch.Spec.Audience == a && ready(ch) }) {
-			s.unreached = append(s.unreached, fmt.Sprintf("no Ready channel for %s", a))
-		}
-	}
-	if named && slices.ContainsFunc(n.Spec.Audiences, throughNamed) {
-		var missing []string
-		anyReady := false
-		for _, name := range n.Spec.Channels {
-			ch, ok := byName[name]
-			switch {
-			case !ok:
-				missing = append(missing, name+" does not exist")
-			case !ready(ch):
-				missing = append(missing, name+" is not Ready")
-			default:
-				anyReady = true
-			}
-		}
-		if !anyReady {
-			s.unreached = append(s.unreached, "no Ready channel of those named for the units and the public: "+strings.Join(missing, ", "))
-		}
-	}
+	s.unreached = unreached(&n.Spec, list.Items)
 
 	reached := map[v1alpha1.Audience]bool{}
 	for _, d := range st.Deliveries {
@@ -185,6 +156,43 @@ func (r *NotificationReconciler) target(ctx context.Context, s *notificationScop
 // names.
 func throughNamed(a v1alpha1.Audience) bool {
 	return a == v1alpha1.AudienceUnits || a == v1alpha1.AudiencePublic
+}
+
+// unreached says, for each audience of a report that no Ready channel of
+// the namespace reaches, why: the Notification's NoChannel, and its
+// source's before the Notification has said so itself.
+func unreached(spec *v1alpha1.NotificationSpec, channels []v1alpha1.NotificationChannel) []string {
+	named := len(spec.Channels) > 0
+	var out []string
+	for _, a := range spec.Audiences {
+		if named && throughNamed(a) {
+			continue
+		}
+		if !slices.ContainsFunc(channels, func(ch v1alpha1.NotificationChannel) bool { return ch.Spec.Audience == a && ready(&ch) }) {
+			out = append(out, fmt.Sprintf("no Ready channel for %s", a))
+		}
+	}
+	if !named || !slices.ContainsFunc(spec.Audiences, throughNamed) {
+		return out
+	}
+	var missing []string
+	for _, name := range spec.Channels {
+		i := slices.IndexFunc(channels, func(ch v1alpha1.NotificationChannel) bool { return ch.Name == name })
+		switch {
+		case i < 0:
+			missing = append(missing, name+" does not exist")
+		case !ready(&channels[i]):
+			missing = append(missing, name+" is not Ready")
+		default:
+			return out
+		}
+	}
+	return append(out, "no Ready channel of those named for the units and the public: "+strings.Join(missing, ", "))
+}
+
+// noChannelMessage is the NoChannel message of a report.
+func noChannelMessage(unreached []string) string {
+	return "Cannot reach every audience: " + strings.Join(unreached, "; ") + "."
 }
 
 // claim writes down, before anything is sent, each attempt about to be

@@ -181,8 +181,51 @@ func reportUpward[T object](ctx context.Context, c client.Client, p *pass[T], re
 		return err
 	}
 	announceCreated(p, ntfs, created)
-	setReportedUpward(p, upward(ntfs))
+	channels, err := channelsOf(ctx, c, p.obj.GetNamespace())
+	if err != nil {
+		return err
+	}
+	setReportedUpward(p, upward(ntfs), channels)
 	return nil
+}
+
+// channelsOf lists the channels of a namespace.
+func channelsOf(ctx context.Context, c client.Client, ns string) ([]v1alpha1.NotificationChannel, error) {
+	list := &v1alpha1.NotificationChannelList{}
+	if err := c.List(ctx, list, client.InNamespace(ns)); err != nil {
+		return nil, fmt.Errorf("listing notification channels: %w", err)
+	}
+	return list.Items, nil
+}
+
+// deliveryState is where a report stands as its source sees it: its
+// Delivered condition, or, before the Notification controller has looked
+// at it, NoChannel when the namespace has no Ready channel for one of its
+// audiences (with the very message the Notification will carry, so the
+// source's status does not change again when it does).
+func deliveryState(n *v1alpha1.Notification, channels []v1alpha1.NotificationChannel) (reason, message string) {
+	c := meta.FindStatusCondition(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition)
+	switch {
+	case c != nil && c.Status == metav1.ConditionTrue:
+		return v1alpha1.NotificationDeliveredReason, c.Message
+	case c != nil:
+		return c.Reason, c.Message
+	}
+	if u := unreached(&n.Spec, channels); len(u) > 0 {
+		return v1alpha1.NotificationNoChannelReason, noChannelMessage(u)
+	}
+	return v1alpha1.NotificationDeliveryPendingReason, "not yet delivered"
+}
+
+// reportOwed is the step a source adds to its list: owed lists the reports
+// its status records (incidentReports, responseReports), which reportUpward
+// writes down and sums up.
+func reportOwed[T object](ctx context.Context, c client.Client, p *pass[T], owed func(T) ([]NotificationRequest, error)) error {
+	reqs, err := owed(p.obj)
+	if err != nil {
+		return err
+	}
+	return reportUpward(ctx, c, p, reqs...)
 }
 
 // announceCreated records an event on the source for each report written.
@@ -210,24 +253,23 @@ func upward(ntfs []v1alpha1.Notification) []v1alpha1.Notification {
 // setReportedUpward says whether the source's reports reached the offices:
 // False with NoChannel when an audience has no Ready channel (never a
 // silent skip), DeliveryPending while one is on its way.
-func setReportedUpward[T object](p *pass[T], ntfs []v1alpha1.Notification) {
+func setReportedUpward[T object](p *pass[T], ntfs []v1alpha1.Notification, channels []v1alpha1.NotificationChannel) {
 	typ, reason, status := v1alpha1.ConditionReportedUpward, v1alpha1.ReportedUpwardReason, metav1.ConditionTrue
 	if len(ntfs) == 0 {
 		p.set(typ, status, v1alpha1.NothingToReportReason, "No report is owed yet.")
 		return
 	}
 	var noChannel, pending, done []string
-	for _, n := range ntfs {
-		c := meta.FindStatusCondition(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition)
-		switch {
-		case c == nil:
-			pending = append(pending, fmt.Sprintf("%s (%s): not yet delivered", n.Name, n.Spec.Event))
-		case c.Status == metav1.ConditionTrue:
+	for i := range ntfs {
+		n := &ntfs[i]
+		reason, msg := deliveryState(n, channels)
+		switch reason {
+		case v1alpha1.NotificationDeliveredReason:
 			done = append(done, n.Name)
-		case c.Reason == v1alpha1.NotificationNoChannelReason:
-			noChannel = append(noChannel, fmt.Sprintf("%s (%s): %s", n.Name, n.Spec.Event, c.Message))
+		case v1alpha1.NotificationNoChannelReason:
+			noChannel = append(noChannel, fmt.Sprintf("%s (%s): %s", n.Name, n.Spec.Event, msg))
 		default:
-			pending = append(pending, fmt.Sprintf("%s (%s): %s", n.Name, n.Spec.Event, c.Message))
+			pending = append(pending, fmt.Sprintf("%s (%s): %s", n.Name, n.Spec.Event, msg))
 		}
 	}
 	switch {

@@ -46,8 +46,7 @@ func (s *notificationScope) setDelivered() {
 	typ := v1alpha1.NotificationDeliveredCondition
 	switch {
 	case len(s.unreached) > 0:
-		s.set(typ, metav1.ConditionFalse, v1alpha1.NotificationNoChannelReason,
-			"Cannot reach every audience: "+strings.Join(s.unreached, "; ")+"."+progress)
+		s.set(typ, metav1.ConditionFalse, v1alpha1.NotificationNoChannelReason, noChannelMessage(s.unreached)+progress)
 	case s.held > 0:
 		s.announce(typ, metav1.ConditionFalse, v1alpha1.NotificationAwaitingConsentReason,
 			fmt.Sprintf("%d message(s) to the public wait for the emergency office's consent (annotation %s).%s", s.held, v1alpha1.AnnotationReleaseApprovedBy, progress),

@@ -123,19 +123,24 @@ func TestNotificationName(t *testing.T) {
 
 func TestSetReportedUpward(t *testing.T) {
 	ntf := func(name string, reason string, status metav1.ConditionStatus, msg string) v1alpha1.Notification {
-		n := v1alpha1.Notification{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: v1alpha1.NotificationSpec{Event: v1alpha1.EventIncidentReported}}
+		n := v1alpha1.Notification{ObjectMeta: metav1.ObjectMeta{Name: name},
+			Spec: v1alpha1.NotificationSpec{Event: v1alpha1.EventIncidentReported, Audiences: []v1alpha1.Audience{v1alpha1.AudienceOffice}}}
 		if reason != "" {
 			n.Status.Conditions = []metav1.Condition{{Type: v1alpha1.NotificationDeliveredCondition, Status: status, Reason: reason, Message: msg}}
 		}
 		return n
 	}
+	office := []v1alpha1.NotificationChannel{*channelOf("desk", v1alpha1.AudienceOffice, true)}
 	cases := map[string]struct {
-		ntfs []v1alpha1.Notification
-		want got
+		ntfs     []v1alpha1.Notification
+		channels []v1alpha1.NotificationChannel
+		want     got
 	}{
 		"nothing owed": {want: got{Status: "True", Reason: "NothingToReport", Message: "No report is owed yet."}},
-		"just written down": {ntfs: []v1alpha1.Notification{ntf("a", "", "", "")},
+		"just written down": {ntfs: []v1alpha1.Notification{ntf("a", "", "", "")}, channels: office,
 			want: got{Status: "False", Reason: "DeliveryPending", Message: "a (IncidentReported): not yet delivered"}},
+		"just written down, with no channel for its audience": {ntfs: []v1alpha1.Notification{ntf("a", "", "", "")},
+			want: got{Status: "False", Reason: "NoChannel", Message: "a (IncidentReported): Cannot reach every audience: no Ready channel for Office."}},
 		"no channel, never silent": {ntfs: []v1alpha1.Notification{ntf("a", "Delivered", "True", ""), ntf("b", "NoChannel", "False", "Cannot reach every audience: no Ready channel for Office.")},
 			want: got{Status: "False", Reason: "NoChannel", Message: "b (IncidentReported): Cannot reach every audience: no Ready channel for Office."}},
 		"all delivered": {ntfs: []v1alpha1.Notification{ntf("a", "Delivered", "True", "")},
@@ -144,7 +149,7 @@ func TestSetReportedUpward(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			p := begin(testKit(setterNow), &v1alpha1.SecurityIncident{}, false)
-			setReportedUpward(p, tc.ntfs)
+			setReportedUpward(p, tc.ntfs, tc.channels)
 			if diff := cmp.Diff(tc.want, outcome(p.obj.Status.Conditions, v1alpha1.ConditionReportedUpward, p.events)); diff != "" {
 				t.Errorf("ReportedUpward (-want +got):\n%s", diff)
 			}

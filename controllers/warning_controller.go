@@ -157,8 +157,12 @@ func (r *WarningReconciler) report(ctx context.Context, s *warningScope) error {
 			public = append(public, n)
 		}
 	}
-	s.setDelivered(public)
-	setReportedUpward(s.pass, up)
+	channels, err := channelsOf(ctx, r.Client, s.obj.Namespace)
+	if err != nil {
+		return err
+	}
+	s.setDelivered(public, channels)
+	setReportedUpward(s.pass, up, channels)
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
@@ -62,23 +61,20 @@ func (s *warningScope) setLifted() {
 // setDelivered says whether the warning's messages to the units and the
 // public reached every channel: NoChannel when one has no Ready channel,
 // DeliveryPending with what each waits for, Delivered once all are through.
-func (s *warningScope) setDelivered(ntfs []v1alpha1.Notification) {
+func (s *warningScope) setDelivered(ntfs []v1alpha1.Notification, channels []v1alpha1.NotificationChannel) {
 	typ := v1alpha1.WarningDeliveredCondition
 	if len(ntfs) == 0 && s.obj.Status.PublishedTime == nil {
 		s.set(typ, metav1.ConditionUnknown, v1alpha1.WarningNotPublishedReason, "Nothing is delivered before the warning is published.")
 		return
 	}
 	var noChannel, pending []string
-	for _, n := range ntfs {
-		c := meta.FindStatusCondition(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition)
-		switch {
-		case c == nil:
-			pending = append(pending, n.Name+": not yet delivered")
-		case c.Status == metav1.ConditionTrue:
-		case c.Reason == v1alpha1.NotificationNoChannelReason:
-			noChannel = append(noChannel, n.Name+": "+c.Message)
+	for i := range ntfs {
+		switch reason, msg := deliveryState(&ntfs[i], channels); reason {
+		case v1alpha1.NotificationDeliveredReason:
+		case v1alpha1.NotificationNoChannelReason:
+			noChannel = append(noChannel, ntfs[i].Name+": "+msg)
 		default:
-			pending = append(pending, n.Name+": "+c.Message)
+			pending = append(pending, ntfs[i].Name+": "+msg)
 		}
 	}
 	undelivered := len(noChannel) + len(pending)

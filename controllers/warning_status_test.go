@@ -106,7 +106,7 @@ func TestWarningSetDelivered(t *testing.T) {
 				st.PublishedTime = &published
 			}
 			s := newWarningScope(st, false)
-			s.setDelivered(tc.ntfs)
+			s.setDelivered(tc.ntfs, nil)
 			if diff := cmp.Diff(tc.want, outcome(s.obj.Status.Conditions, v1alpha1.WarningDeliveredCondition, s.events)); diff != "" {
 				t.Errorf("Delivered (-want +got):\n%s", diff)
 			}

@@ -133,8 +133,8 @@ func TestIncidentAndResponseReports(t *testing.T) {
 		"response started": {report: build(func(d bool) (Report, error) { return ResponseStarted(resp, d) }),
 			zh: []string{"【应急响应启动】较大（III级）事件应急响应已启动", "批准启动：li", "工作组：\n1. r1-recovery"},
 			en: []string{"[Emergency response started] large (level III) response started", "Incidents:\n1. unit-a/leak"}},
-		"response escalated": {report: build(func(d bool) (Report, error) { return ResponseEscalated(resp, d) }),
-			zh: []string{"由 r2 接替"}, en: []string{"taken over by r2"}},
+		"response escalated": {report: build(func(d bool) (Report, error) { return ResponseEscalated(resp, "II", d) }),
+			zh: []string{"【应急响应升级】office/r1：事件升至重大（II级）", "接替响应：r2"}, en: []string{"an incident rose to major (level II)", "Taken over by: r2"}},
 		"response ended": {report: build(func(d bool) (Report, error) { return ResponseEnded(resp, d) }),
 			zh: []string{"【应急响应结束】", "批准结束：li"}, en: []string{"[Emergency response ended]", "End approved by: li"}},
 		"office summary": {report: build(func(d bool) (Report, error) {

@@ -38,13 +38,21 @@ func ResponseStarted(f ResponseFacts, drill bool) (Report, error) {
 	return l.report("Started", drill, responseData(f))
 }
 
-// ResponseEscalated reports that a response was taken over at a higher
-// level.
-func ResponseEscalated(f ResponseFacts, drill bool) (Report, error) {
-	l := newLines(drill, "【应急响应升级】"+f.Namespace+"/"+f.Name+" 由 "+f.SupersededBy+" 接替（更高级别）",
-		"[Emergency response escalated] "+f.Namespace+"/"+f.Name+" is taken over by "+f.SupersededBy+" at a higher level")
+// ResponseEscalated reports that an incident of a running response rose to
+// level to, above the level the response was started for (§5.3: a response
+// at that level is owed), and the response that took over, once there is
+// one.
+func ResponseEscalated(f ResponseFacts, to string, drill bool) (Report, error) {
+	zhTo, enTo := LevelName(to)
+	l := newLines(drill, "【应急响应升级】"+f.Namespace+"/"+f.Name+"：事件升至"+zhTo+"，应启动相应级别响应",
+		"[Emergency response escalated] "+f.Namespace+"/"+f.Name+": an incident rose to "+enTo+"; a response at that level is owed")
+	l.add("接替响应", "Taken over by", f.SupersededBy)
 	responseLines(l, f)
-	return l.report("Escalated", drill, responseData(f))
+	type escalation struct {
+		ResponseFacts
+		To string `json:"to"`
+	}
+	return l.report("Escalated", drill, escalation{responseData(f), to})
 }
 
 // ResponseSituation reports how the province is affected (§5.4): the

@@ -1,0 +1,207 @@
+package controllers
+
+import (
+	"fmt"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/notify"
+)
+
+// The reports incidents and responses owe (§4.1, §5.3–§5.6, §6.1, §7.2),
+// derived from what their status records, so that a step asking for all of
+// them on every pass makes each once:
+//
+//	incident   reported                  → Office         key reported
+//	           its level changed         → Office         key levelchanged-<from>-<to>-<n>
+//	           a deadline missed         → Office         key deadlinemissed-<deadline>
+//	response   started                   → MinistryOffice, LeadingGroup                       key started
+//	           work groups set up        → MinistryOffice, LeadingGroup (situation, §5.3/§5.4) key situation-workgroups
+//	           escalated                 → MinistryOffice, LeadingGroup                       key escalated
+//	           ended                     → MinistryOffice, LeadingGroup, EmergencyManagement  key ended
+//	           a drill ended             → Office (§7.2)                                      key drillreported
+//	           unit's summary report     → Office                                             key summary-unit
+//	           office's summary report   → MinistryOffice, LeadingGroup                       key summary-office
+//	           unit's summary missed     → Office                                             key deadlinemissed-unitsummaryreport
+//	           office's summary missed   → MinistryOffice, LeadingGroup                       key deadlinemissed-officesummaryreport
+
+var (
+	toOffice          = []v1alpha1.Audience{v1alpha1.AudienceOffice}
+	toMinistryAndLead = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup}
+	toEnd             = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup, v1alpha1.AudienceEmergencyManagement}
+)
+
+// incidentReports are the reports an incident owes the office.
+func incidentReports(inc *v1alpha1.SecurityIncident) ([]NotificationRequest, error) {
+	var out []NotificationRequest
+	f := incidentFacts(inc)
+	add := func(event v1alpha1.NotificationEvent, key string, to []v1alpha1.Audience, at metav1.Time, r notify.Report, err error) error {
+		if err != nil {
+			return err
+		}
+		out = append(out, NotificationRequest{Event: event, Key: key, Audiences: to, Drill: inc.Spec.Drill, Time: at.Time, Report: r})
+		return nil
+	}
+	r, err := notify.IncidentReported(f, inc.Spec.Drill)
+	if err := add(v1alpha1.EventIncidentReported, "reported", toOffice, inc.CreationTimestamp, r, err); err != nil {
+		return nil, err
+	}
+	seen := map[string]int{}
+	for _, h := range inc.Status.LevelHistory {
+		if h.From == "" {
+			continue // the first classification is in the report itself
+		}
+		change := strings.ToLower(string(h.From) + "-" + string(h.To))
+		seen[change]++
+		r, err := notify.IncidentLevelChanged(f, string(h.From), string(h.To), h.Cause, inc.Spec.Drill)
+		if err := add(v1alpha1.EventIncidentLevelChanged, fmt.Sprintf("levelchanged-%s-%d", change, seen[change]), toOffice, h.Time, r, err); err != nil {
+			return nil, err
+		}
+	}
+	for _, d := range inc.Status.Deadlines {
+		if d.State != v1alpha1.DeadlineMissed {
+			continue
+		}
+		r, err := notify.DeadlineMissed(notify.DeadlineFacts{Kind: "SecurityIncident", Namespace: inc.Namespace, Name: inc.Name,
+			Deadline: d.Name, Due: d.DueTime.Time, Unit: inc.Spec.Reporter.UnitName}, inc.Spec.Drill)
+		if err := add(v1alpha1.EventDeadlineMissed, "deadlinemissed-"+strings.ToLower(d.Name), toOffice, d.DueTime, r, err); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func incidentFacts(inc *v1alpha1.SecurityIncident) notify.IncidentFacts {
+	f := notify.IncidentFacts{
+		Namespace: inc.Namespace, Name: inc.Name,
+		Unit: inc.Spec.Reporter.UnitName, UnitType: string(inc.Spec.Reporter.UnitType),
+		Contact: inc.Spec.Reporter.Contact.Name, Phone: inc.Spec.Reporter.Contact.Phone,
+		Affected: inc.Spec.NetworkUnit.Name, Description: inc.Spec.Description,
+		OccurredAt: inc.Spec.OccurredAt.Time, DiscoveredAt: inc.Spec.DiscoveredAt.Time,
+		Level: string(inc.Status.Level), LevelReasons: inc.Status.LevelReasons,
+		QuickNotice:   inc.Spec.ReportChannel == v1alpha1.ReportQuickNotice,
+		MeasuresTaken: inc.Spec.MeasuresTaken,
+	}
+	for _, t := range inc.Spec.EventTypes {
+		f.EventTypes = append(f.EventTypes, string(t))
+	}
+	return f
+}
+
+// responseReports are the reports a response owes.
+func responseReports(resp *v1alpha1.EmergencyResponse) ([]NotificationRequest, error) {
+	var out []NotificationRequest
+	st, drill := &resp.Status, resp.Spec.Drill
+	f := responseFacts(resp)
+	add := func(event v1alpha1.NotificationEvent, key string, to []v1alpha1.Audience, at metav1.Time, r notify.Report, err error) error {
+		if err != nil {
+			return err
+		}
+		out = append(out, NotificationRequest{Event: event, Key: key, Audiences: to, Drill: drill, Time: at.Time, Report: r})
+		return nil
+	}
+	if st.StartedTime != nil {
+		r, err := notify.ResponseStarted(f, drill)
+		if err := add(v1alpha1.EventResponseStarted, "started", toMinistryAndLead, *st.StartedTime, r, err); err != nil {
+			return nil, err
+		}
+	}
+	if st.WorkGroupsReadyTime != nil {
+		situation := notify.Texts{
+			ZH: fmt.Sprintf("局网安应急办已设立工作组 %s，进入应急状态。", strings.Join(st.WorkGroups, "、")),
+			EN: fmt.Sprintf("The office set up the work groups %s and is in emergency mode.", strings.Join(st.WorkGroups, ", ")),
+		}
+		r, err := notify.ResponseSituation(f, situation, drill)
+		if err := add(v1alpha1.EventResponseSituation, "situation-workgroups", toMinistryAndLead, *st.WorkGroupsReadyTime, r, err); err != nil {
+			return nil, err
+		}
+	}
+	if c := meta.FindStatusCondition(st.Conditions, v1alpha1.ResponseLevelCoveredCondition); st.SupersededBy != "" ||
+		(c != nil && c.Reason == v1alpha1.ResponseIncidentEscalatedReason) {
+		at := metav1.Time{}
+		if c != nil {
+			at = c.LastTransitionTime
+		}
+		if st.StartedTime != nil && at.IsZero() {
+			at = *st.StartedTime
+		}
+		r, err := notify.ResponseEscalated(f, string(st.Level), drill)
+		if err := add(v1alpha1.EventResponseEscalated, "escalated", toMinistryAndLead, at, r, err); err != nil {
+			return nil, err
+		}
+	}
+	if st.EndedTime != nil {
+		r, err := notify.ResponseEnded(f, drill)
+		if err := add(v1alpha1.EventResponseEnded, "ended", toEnd, *st.EndedTime, r, err); err != nil {
+			return nil, err
+		}
+		if drill {
+			r, err := notify.DrillReported(f)
+			if err := add(v1alpha1.EventDrillReported, "drillreported", toOffice, *st.EndedTime, r, err); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if got := st.SummaryReportsReceived; got != nil {
+		if got.UnitTime != nil && resp.Spec.SummaryReports.Unit != nil {
+			r, err := notify.SummaryReport(f, "unit", resp.Spec.SummaryReports.Unit.Document, got.UnitTime.Time, drill)
+			if err := add(v1alpha1.EventSummaryReportReceived, "summary-unit", toOffice, *got.UnitTime, r, err); err != nil {
+				return nil, err
+			}
+		}
+		if got.OfficeTime != nil && resp.Spec.SummaryReports.Office != nil {
+			r, err := notify.SummaryReport(f, "office", resp.Spec.SummaryReports.Office.Document, got.OfficeTime.Time, drill)
+			if err := add(v1alpha1.EventSummaryReportReceived, "summary-office", toMinistryAndLead, *got.OfficeTime, r, err); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, d := range st.Deadlines {
+		if d.State != v1alpha1.DeadlineMissed {
+			continue
+		}
+		to := toOffice
+		if d.Name == v1alpha1.DeadlineOfficeSummaryReport {
+			to = toMinistryAndLead
+		}
+		r, err := notify.DeadlineMissed(notify.DeadlineFacts{Kind: "EmergencyResponse", Namespace: resp.Namespace, Name: resp.Name,
+			Deadline: d.Name, Due: d.DueTime.Time}, drill)
+		if err := add(v1alpha1.EventDeadlineMissed, "deadlinemissed-"+strings.ToLower(d.Name), to, d.DueTime, r, err); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func responseFacts(resp *v1alpha1.EmergencyResponse) notify.ResponseFacts {
+	st := &resp.Status
+	f := notify.ResponseFacts{
+		Namespace: resp.Namespace, Name: resp.Name, Level: string(st.Level),
+		Commander: resp.Spec.Commander, WorkGroups: st.WorkGroups, SupersededBy: st.SupersededBy,
+	}
+	for _, ref := range resp.Spec.IncidentRefs {
+		f.Incidents = append(f.Incidents, ref.Namespace+"/"+ref.Name)
+	}
+	for _, m := range resp.Spec.Measures {
+		f.Measures = append(f.Measures, string(m))
+	}
+	if a := st.Approval; a != nil {
+		f.ApprovedBy, f.Directive = a.ApprovedBy, a.Directive
+		if a.Level != "" {
+			f.Level = string(a.Level)
+		}
+	}
+	if a := st.EndApproval; a != nil {
+		f.EndApprovedBy, f.EndDirective = a.ApprovedBy, a.Directive
+	}
+	if st.StartedTime != nil {
+		f.StartedAt = st.StartedTime.Time
+	}
+	if st.EndedTime != nil {
+		f.EndedAt = st.EndedTime.Time
+	}
+	return f
+}
