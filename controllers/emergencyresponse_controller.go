@@ -50,7 +50,7 @@ func (r *EmergencyResponseReconciler) Reconcile(ctx context.Context, req ctrl.Re
 	}
 	s := &responseScope{pass: begin(r.kit, resp, resp.Spec.Drill)}
 	return run(ctx, r.kit, s.pass, s, []step[*responseScope]{
-		r.resolveIncidents, r.gate, r.checkEscalation, r.reconcileWorkGroups, r.checkMeasures, r.end, r.trackReports,
+		r.resolveIncidents, r.gate, r.checkEscalation, r.reconcileWorkGroups, r.checkMeasures, r.end, r.trackReports, r.report,
 	}, r.summarise)
 }
 
@@ -164,7 +164,7 @@ func (r *EmergencyResponseReconciler) supersedingResponse(ctx context.Context, s
 	for i := range s.incidents {
 		inc := &s.incidents[i]
 		list := &v1alpha1.EmergencyResponseList{}
-		if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}); err != nil {
+		if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}, client.UnsafeDisableDeepCopy); err != nil {
 			return "", fmt.Errorf("listing the responses of incident %s/%s: %w", inc.Namespace, inc.Name, err)
 		}
 		for j := range list.Items {
@@ -278,6 +278,13 @@ func timeOf(t *metav1.Time) *time.Time {
 	return &t.Time
 }
 
+// report tells the ministry office and the leading group of the response's
+// start, situation, escalation and end, and the office of the summary
+// reports (§5.3–§6.1), as Notifications (notification_sources.go).
+func (r *EmergencyResponseReconciler) report(ctx context.Context, s *responseScope) error {
+	return reportOwed(ctx, r.Client, s.pass, responseReports)
+}
+
 // summarise sets Ready: the record of an ended response, or an active one
 // approved, with its work groups and the measures the plan requires.
 func (r *EmergencyResponseReconciler) summarise(s *responseScope) {
@@ -302,6 +309,7 @@ func (r *EmergencyResponseReconciler) SetupWithManager(mgr ctrl.Manager, opts co
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.EmergencyResponse{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Owns(&v1alpha1.WorkGroup{}).
+		Owns(&v1alpha1.Notification{}).
 		Watches(&v1alpha1.SecurityIncident{}, handler.EnqueueRequestsFromMapFunc(r.responsesOfIncident)).
 		Watches(&v1alpha1.HolidayCalendar{}, handler.EnqueueRequestsFromMapFunc(r.endedResponses)).
 		WithOptions(opts).
@@ -311,7 +319,7 @@ func (r *EmergencyResponseReconciler) SetupWithManager(mgr ctrl.Manager, opts co
 
 func (r *EmergencyResponseReconciler) responsesOfIncident(ctx context.Context, o client.Object) []reconcile.Request {
 	list := &v1alpha1.EmergencyResponseList{}
-	if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: o.GetNamespace() + "/" + o.GetName()}); err != nil {
+	if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: o.GetNamespace() + "/" + o.GetName()}, client.UnsafeDisableDeepCopy); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "listing the responses of an incident")
 		return nil
 	}
@@ -323,7 +331,7 @@ func (r *EmergencyResponseReconciler) endedResponses(ctx context.Context, o clie
 		return nil
 	}
 	list := &v1alpha1.EmergencyResponseList{}
-	if err := r.List(ctx, list); err != nil {
+	if err := r.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "listing responses")
 		return nil
 	}

@@ -57,7 +57,7 @@ func (c *incidentCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	list := &v1alpha1.SecurityIncidentList{}
-	if err := c.reader.List(ctx, list); err != nil {
+	if err := c.reader.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
 		ch <- prometheus.NewInvalidMetric(c.desc, err)
 		return
 	}

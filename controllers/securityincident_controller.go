@@ -59,7 +59,7 @@ func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	s := &incidentScope{pass: begin(r.kit, incident, incident.Spec.Drill)}
 	return run(ctx, r.kit, s.pass, s, []step[*incidentScope]{
-		r.classify, r.recordCorrections, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.linkResponse,
+		r.classify, r.recordCorrections, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.linkResponse, r.report,
 	}, r.summarise)
 }
 
@@ -157,8 +157,10 @@ func (r *SecurityIncidentReconciler) recordCorrections(_ context.Context, s *inc
 // response at a higher level is owed.
 func (r *SecurityIncidentReconciler) linkResponse(ctx context.Context, s *incidentScope) error {
 	inc, st := s.obj, &s.obj.Status
+	// The responses are the cache's own objects, read and never changed:
+	// no copy of each on every reconcile.
 	list := &v1alpha1.EmergencyResponseList{}
-	if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}); err != nil {
+	if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}, client.UnsafeDisableDeepCopy); err != nil {
 		return fmt.Errorf("listing the responses of incident %s/%s: %w", inc.Namespace, inc.Name, err)
 	}
 	var cover *v1alpha1.EmergencyResponse
@@ -264,6 +266,12 @@ func runningBelow(rs []v1alpha1.CoveringResponse, l v1alpha1.IncidentLevel) *v1a
 	return below
 }
 
+// report tells the office of the incident, of each change of its level and
+// of each missed deadline (§4.1), as Notifications (notification_sources.go).
+func (r *SecurityIncidentReconciler) report(ctx context.Context, s *incidentScope) error {
+	return reportOwed(ctx, r.Client, s.pass, incidentReports)
+}
+
 // summarise sets Ready: classified, with the full form in hand.
 func (r *SecurityIncidentReconciler) summarise(s *incidentScope) {
 	summarise(s.pass, v1alpha1.IncidentReadyReason,
@@ -287,6 +295,7 @@ func (r *SecurityIncidentReconciler) SetupWithManager(mgr ctrl.Manager, opts con
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.SecurityIncident{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.EmergencyResponse{}, handler.EnqueueRequestsFromMapFunc(incidentsOfResponse)).
+		Owns(&v1alpha1.Notification{}).
 		WithOptions(opts).
 		Named("securityincident").
 		Complete(r)
