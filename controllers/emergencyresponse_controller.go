@@ -164,7 +164,7 @@ func (r *EmergencyResponseReconciler) supersedingResponse(ctx context.Context, s
 	for i := range s.incidents {
 		inc := &s.incidents[i]
 		list := &v1alpha1.EmergencyResponseList{}
-		if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}); err != nil {
+		if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}, client.UnsafeDisableDeepCopy); err != nil {
 			return "", fmt.Errorf("listing the responses of incident %s/%s: %w", inc.Namespace, inc.Name, err)
 		}
 		for j := range list.Items {
@@ -319,7 +319,7 @@ func (r *EmergencyResponseReconciler) SetupWithManager(mgr ctrl.Manager, opts co
 
 func (r *EmergencyResponseReconciler) responsesOfIncident(ctx context.Context, o client.Object) []reconcile.Request {
 	list := &v1alpha1.EmergencyResponseList{}
-	if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: o.GetNamespace() + "/" + o.GetName()}); err != nil {
+	if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: o.GetNamespace() + "/" + o.GetName()}, client.UnsafeDisableDeepCopy); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "listing the responses of an incident")
 		return nil
 	}
@@ -331,7 +331,7 @@ func (r *EmergencyResponseReconciler) endedResponses(ctx context.Context, o clie
 		return nil
 	}
 	list := &v1alpha1.EmergencyResponseList{}
-	if err := r.List(ctx, list); err != nil {
+	if err := r.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "listing responses")
 		return nil
 	}

@@ -157,8 +157,10 @@ func (r *SecurityIncidentReconciler) recordCorrections(_ context.Context, s *inc
 // response at a higher level is owed.
 func (r *SecurityIncidentReconciler) linkResponse(ctx context.Context, s *incidentScope) error {
 	inc, st := s.obj, &s.obj.Status
+	// The responses are the cache's own objects, read and never changed:
+	// no copy of each on every reconcile.
 	list := &v1alpha1.EmergencyResponseList{}
-	if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}); err != nil {
+	if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}, client.UnsafeDisableDeepCopy); err != nil {
 		return fmt.Errorf("listing the responses of incident %s/%s: %w", inc.Namespace, inc.Name, err)
 	}
 	var cover *v1alpha1.EmergencyResponse
