@@ -146,6 +146,7 @@ type burstResult struct {
 	idleWrites       map[string]int
 	mem              mem
 	started          bool
+	load, floorLoad  string
 	cpu              map[string]float64
 	statusBytes      int
 	floorStatusBytes int
@@ -164,6 +165,7 @@ type responseResult struct {
 	restApproved                   time.Duration
 	idleWrites                     map[string]int
 	mem                            mem
+	load, floorLoad                string
 	cpu                            map[string]float64
 	events, errors                 int
 	settle                         time.Duration
@@ -253,6 +255,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 	for i, ns := range []string{floorIncNS1, floorIncNS2}[:len(b.bursts)] {
 		r := b.bursts[i]
 		fmt.Fprintf(os.Stderr, "bench: floor: a bare client creates %d incidents with %d writers\n", r.n, o.writers)
+		r.floorLoad = loadAverage()
 		if r.floor, err = floorIncidents(ctx, c.admin, ns, r.n, o.writers); err != nil {
 			return err
 		}
@@ -263,6 +266,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 	if o.responses > 0 && o.approve > 0 {
 		b.resp = &responseResult{n: o.responses, approved: o.approve}
 		fmt.Fprintf(os.Stderr, "bench: floor: a bare client creates the %d work groups of %d responses\n", o.approve*len(v1alpha1.AllWorkGroupTypes), o.approve)
+		b.resp.floorLoad = loadAverage()
 		if b.resp.floor, err = floorWorkGroups(ctx, c.admin, floorGroupsNS, o.approve, o.writers); err != nil {
 			return err
 		}
@@ -349,21 +353,34 @@ func (b *bench) heap(ctx context.Context, m *manager, name string) {
 	b.profiles = append(b.profiles, path)
 }
 
-// cpuNow is the CPU time used so far by each process the bench started.
-func cpuNow() map[string]float64 {
-	out := map[string]float64{}
+// cpuNow is the CPU time used so far by the manager and the control plane
+// the bench started.
+func cpuNow(m *manager) map[string]float64 {
+	out := map[string]float64{"manager": cpuSeconds(m.pid())}
 	for name, pid := range children() {
-		out[name] = cpuSeconds(pid)
+		if name == "etcd" || name == "kube-apiserver" {
+			out[name] = cpuSeconds(pid)
+		}
 	}
 	return out
 }
 
-func cpuSince(before map[string]float64) map[string]float64 {
+func cpuSince(m *manager, before map[string]float64) map[string]float64 {
 	out := map[string]float64{}
-	for name, v := range cpuNow() {
+	for name, v := range cpuNow(m) {
 		out[name] = v - before[name]
 	}
 	return out
+}
+
+// loadAverage is the machine's one-minute load average: other work on the
+// machine slows the floor and the operator alike, but not evenly.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(data))[0]
 }
 
 // settle waits until no object of the operator's kinds has changed for a
@@ -416,7 +433,7 @@ func reconcileErrors(m *manager) int {
 }
 
 func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, r *burstResult, from int) error {
-	cpu0, errs0 := cpuNow(), reconcileErrors(m)
+	cpu0, errs0, load0 := cpuNow(m), reconcileErrors(m), loadAverage()
 	r.started = true
 	start := time.Now()
 	var err error
@@ -475,7 +492,8 @@ func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, 
 	if r.idleWrites, r.settle, err = b.idle(ctx, tr); err != nil {
 		return err
 	}
-	r.cpu = cpuSince(cpu0)
+	r.cpu = cpuSince(m, cpu0)
+	r.load = load0 + " → " + loadAverage()
 	r.errors = reconcileErrors(m) - errs0
 	r.mem, _ = memory(m.pid())
 	r.statusBytes, r.floorStatusBytes = statusSizes(ctx, c.admin, keys[0])
@@ -497,7 +515,7 @@ func statusSizes(ctx context.Context, c client.Client, key string) (int, int) {
 
 func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manager, r *responseResult) error {
 	o := b.o
-	cpu0, errs0 := cpuNow(), reconcileErrors(m)
+	cpu0, errs0, load0 := cpuNow(m), reconcileErrors(m), loadAverage()
 	fmt.Fprintf(os.Stderr, "bench: operator: %d responses, awaiting approval\n", r.n)
 	start := time.Now()
 	var err error
@@ -561,7 +579,8 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	if r.idleWrites, r.settle, err = b.idle(ctx, tr); err != nil {
 		return err
 	}
-	r.cpu = cpuSince(cpu0)
+	r.cpu = cpuSince(m, cpu0)
+	r.load = load0 + " → " + loadAverage()
 	r.errors = reconcileErrors(m) - errs0
 	r.mem, _ = memory(m.pid())
 	evs := &eventsv1.EventList{}
@@ -657,7 +676,7 @@ func (b *bench) rows() []row {
 			head += fmt.Sprintf(" onto %d (→ %d)", r.existing, size)
 		}
 		rows = append(rows, row{what: head})
-		add("  floor: bare client, create + 1 status patch", secs(r.floor), "", nil)
+		add("  floor: bare client, create + 1 status patch", secs(r.floor)+" (load at start "+r.floorLoad+")", "", nil)
 		if !r.started {
 			continue
 		}
@@ -681,12 +700,13 @@ func (b *bench) rows() []row {
 			add("  manager reconcile errors (conflicts) in the phase", fmt.Sprint(r.errors), "", nil)
 			add(fmt.Sprintf("  manager memory at %d incidents", size), describeMem(r.mem), "(info)", nil)
 			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)
+			add("  machine load (1-min average), phase start → end", r.load, "", nil)
 			add("  status bytes: operator / floor patch", fmt.Sprintf("%d / %d", r.statusBytes, r.floorStatusBytes), "", nil)
 		}
 	}
 	if r := b.resp; r != nil {
 		rows = append(rows, row{what: fmt.Sprintf("responses: %d over level IV incidents, %d approved at once", r.n, r.approved)})
-		add(fmt.Sprintf("  floor: bare client, %d work groups + status", r.approved*len(v1alpha1.AllWorkGroupTypes)), secs(r.floor), "", nil)
+		add(fmt.Sprintf("  floor: bare client, %d work groups + status", r.approved*len(v1alpha1.AllWorkGroupTypes)), secs(r.floor)+" (load at start "+r.floorLoad+")", "", nil)
 		add(fmt.Sprintf("  operator: %d responses created → all awaiting approval", r.n), secs(r.toAwaiting), "", nil)
 		if !r.approvedDone {
 			add("  operator: work groups ready", fmt.Sprintf("%d of %d work groups, %d of %d responses", r.groupsReady, r.approved*5, r.respReady, r.approved), "", yes(false))
@@ -708,6 +728,7 @@ func (b *bench) rows() []row {
 			}
 			add(fmt.Sprintf("  manager memory: %d incidents, %d responses, %d work groups", incs, r.n, r.n*5), describeMem(r.mem), fmt.Sprintf("VmRSS ≤ %s", mib(goalRSS)), yes(r.mem.rss <= goalRSS))
 			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)
+			add("  machine load (1-min average), phase start → end", r.load, "", nil)
 			add("  events in the namespace", fmt.Sprint(r.events), "", nil)
 		}
 	}
