@@ -45,6 +45,7 @@ import (
 	"time"
 
 	eventsv1 "k8s.io/api/events/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -147,6 +148,8 @@ type burstResult struct {
 	mem              mem
 	started          bool
 	load, floorLoad  string
+	burstWrites      map[string]int
+	burstEvents      int
 	cpu              map[string]float64
 	statusBytes      int
 	floorStatusBytes int
@@ -168,6 +171,8 @@ type responseResult struct {
 	load, floorLoad                string
 	cpu                            map[string]float64
 	events, errors                 int
+	approvalWrites                 map[string]int
+	approvalEvents                 int
 	settle                         time.Duration
 	done, approvedDone, restIsDone bool
 }
@@ -435,6 +440,7 @@ func reconcileErrors(m *manager) int {
 func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, r *burstResult, from int) error {
 	cpu0, errs0, load0 := cpuNow(m), reconcileErrors(m), loadAverage()
 	r.started = true
+	changes0, events0 := tr.totalChanges(), countEvents(ctx, c.admin)
 	start := time.Now()
 	var err error
 	if r.createWall, err = createIncidents(ctx, c.admin, tr, benchNS, from, from+r.n, b.o.writers); err != nil {
@@ -495,6 +501,11 @@ func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, 
 	r.cpu = cpuSince(m, cpu0)
 	r.load = load0 + " → " + loadAverage()
 	r.errors = reconcileErrors(m) - errs0
+	r.burstWrites = diff(tr.totalChanges(), changes0)
+	for k, v := range r.idleWrites {
+		r.burstWrites[k] -= v
+	}
+	r.burstEvents = countEvents(ctx, c.admin) - events0
 	r.mem, _ = memory(m.pid())
 	r.statusBytes, r.floorStatusBytes = statusSizes(ctx, c.admin, keys[0])
 	return nil
@@ -538,6 +549,7 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 			groups = append(groups, objKey(kindWorkGroup, benchNS, n))
 		}
 	}
+	changes0, events0 := tr.totalChanges(), countEvents(ctx, c.admin)
 	start = time.Now()
 	if r.approveWall, err = approve(ctx, c.approver, benchNS, 0, r.approved, o.writers); err != nil {
 		return err
@@ -563,6 +575,12 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 		return fmt.Errorf("approved responses WorkGroupsReady: %w", rerr)
 	}
 	r.approvedDone = true
+	// What the approvals cost in writes, once the work they set off is done.
+	if _, err := b.settle(ctx, tr); err != nil {
+		return err
+	}
+	r.approvalWrites = diff(tr.totalChanges(), changes0)
+	r.approvalEvents = countEvents(ctx, c.admin) - events0
 
 	if r.n > r.approved {
 		fmt.Fprintf(os.Stderr, "bench: operator: the other %d responses approved\n", r.n-r.approved)
@@ -583,12 +601,30 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	r.load = load0 + " → " + loadAverage()
 	r.errors = reconcileErrors(m) - errs0
 	r.mem, _ = memory(m.pid())
-	evs := &eventsv1.EventList{}
-	if err := c.admin.List(ctx, evs, client.InNamespace(benchNS)); err == nil {
-		r.events = len(evs.Items)
-	}
+	r.events = countEvents(ctx, c.admin)
 	r.done = true
 	return nil
+}
+
+// countEvents counts the events (events.k8s.io) in the bench's namespace,
+// reading only their metadata.
+func countEvents(ctx context.Context, c client.Client) int {
+	list := &metav1.PartialObjectMetadataList{}
+	list.SetGroupVersionKind(eventsv1.SchemeGroupVersion.WithKind("EventList"))
+	if err := c.List(ctx, list, client.InNamespace(benchNS)); err != nil {
+		return -1
+	}
+	return len(list.Items)
+}
+
+func diff(after, before map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range after {
+		if d := v - before[k]; d != 0 {
+			out[k] = d
+		}
+	}
+	return out
 }
 
 // Printing.
@@ -698,6 +734,8 @@ func (b *bench) rows() []row {
 			add("  settled (no change for 1 s) after", secs(r.settle), "", nil)
 			add(fmt.Sprintf("  writes in %s idle", b.o.idle), describeChanges(r.idleWrites), "0", yes(sum(r.idleWrites) == 0))
 			add("  manager reconcile errors (conflicts) in the phase", fmt.Sprint(r.errors), "", nil)
+			add("  writes per incident (floor: 1 create + 1 status); events", fmt.Sprintf("%.2f SecurityIncident; %.2f events",
+				float64(r.burstWrites[kindIncident])/float64(r.n), float64(r.burstEvents)/float64(r.n)), "", nil)
 			add(fmt.Sprintf("  manager memory at %d incidents", size), describeMem(r.mem), "(info)", nil)
 			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)
 			add("  machine load (1-min average), phase start → end", r.load, "", nil)
@@ -714,6 +752,11 @@ func (b *bench) rows() []row {
 			add("  approval → last work group Ready", secs(r.allGroupsReady), "", nil)
 			add("  approval → last response WorkGroupsReady", secs(r.allRespReady), "", nil)
 			add("  ratio to floor (WorkGroupsReady)", fmt.Sprintf("%.2fx", ratio(r.allRespReady, r.floor)), fmt.Sprintf("≤ %.1fx", goalRatio), yes(ratio(r.allRespReady, r.floor) <= goalRatio))
+		}
+		if r.approvedDone {
+			per := func(n int) string { return fmt.Sprintf("%.1f", float64(n)/float64(r.approved)) }
+			add("  writes per approved response (floor: 5 creates + 5 status)", fmt.Sprintf("%s WorkGroup, %s EmergencyResponse, %s SecurityIncident; %s events",
+				per(r.approvalWrites[kindWorkGroup]), per(r.approvalWrites[kindResponse]), per(r.approvalWrites[kindIncident]), per(r.approvalEvents)), "", nil)
 		}
 		if r.n > r.approved && r.restApproved > 0 {
 			add(fmt.Sprintf("  the other %d approved → all WorkGroupsReady", r.n-r.approved), secs(r.restApproved), "(info)", nil)
