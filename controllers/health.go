@@ -17,7 +17,6 @@ var stalledReasons = map[string]bool{
 	v1alpha1.ResponseIncidentEscalatedReason: true, // a response at the new level is owed
 	v1alpha1.ResponseUserNotificationMissing: true, // add AffectedUserNotification (§5.5)
 	v1alpha1.CalendarInvalidReason:           true, // correct the calendar's dates
-	v1alpha1.NotificationNoChannelReason:     true, // add a channel for the audience
 	v1alpha1.ChannelSecretMissingReason:      true, // create the channel's Secret
 	v1alpha1.ChannelSecretIncompleteReason:   true, // put the address in the Secret
 }

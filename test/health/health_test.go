@@ -115,7 +115,7 @@ var table = []struct {
 
 	{key{"Warning", warnAwaitingApproval}, want{inProgress, current, "Suspended", "Ready", "meant Current (a human gate): " + readyGate}},
 	{key{"Warning", warnDelivering}, want{inProgress, inProgress, "Progressing", "Reconciling", ""}},
-	{key{"Warning", warnNoChannel}, want{failed, failed, "Degraded", "Stalled", "only a person can set up the channel"}},
+	{key{"Warning", warnNoChannel}, want{inProgress, current, "Progressing", "Ready", "only a person can set up the channel, but sources report NoChannel from their first pass in every namespace without channels: not Stalled, so that a cluster without channels yet does not show every incident Failed"}},
 	{key{"Warning", warnDelivered}, want{current, current, "Healthy", "Ready", ""}},
 
 	{key{"WorkGroup", wgSetUp}, want{current, "", "Healthy", "Ready", ""}},
