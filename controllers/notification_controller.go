@@ -122,7 +122,7 @@ func (r *NotificationReconciler) target(ctx context.Context, s *notificationScop
 		ch := &list.Items[i]
 		a := ch.Spec.Audience
 		if (named && slices.Contains(n.Spec.Channels, ch.Name)) ||
-			(slices.Contains(n.Spec.Audiences, a) && !(named && throughNamed(a))) {
+			(slices.Contains(n.Spec.Audiences, a) && (!named || !throughNamed(a))) {
 			s.targets[ch.Name] = ch
 		}
 	}
@@ -139,7 +139,7 @@ func (r *NotificationReconciler) target(ctx context.Context, s *notificationScop
 		if slices.ContainsFunc(st.Deliveries, func(d v1alpha1.NotificationDelivery) bool { return d.Channel == name }) {
 			continue
 		}
-		if reached[ch.Spec.Audience] && !(named && slices.Contains(n.Spec.Channels, name)) {
+		if reached[ch.Spec.Audience] && (!named || !slices.Contains(n.Spec.Channels, name)) {
 			continue // this audience has the message already
 		}
 		if len(st.Deliveries) >= v1alpha1.MaxNotificationDeliveries {

@@ -12,7 +12,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
@@ -77,7 +76,9 @@ func notificationName(source, key string, uid string) string {
 }
 
 // ensureNotifications writes down the reports owner owes, as Notifications
-// in namespace ns (owned by owner when it is in the same namespace), and
+// in namespace ns (owned by owner when it is in the same namespace: a source
+// elsewhere is not woken by its notifications' progress unless it watches
+// them itself), and
 // returns them as they stand, with the names of those it created. A report
 // already written is left as it is: its spec never changes.
 func ensureNotifications(ctx context.Context, c client.Client, owner client.Object, ns string, reqs ...NotificationRequest) ([]v1alpha1.Notification, []string, error) {
@@ -289,21 +290,4 @@ func audienceList(as []v1alpha1.Audience) string {
 		s[i] = string(a)
 	}
 	return strings.Join(s, ", ")
-}
-
-// sourceOf wakes the source of kind of a notification that changed, for a
-// source watched across namespaces (one in its own namespace owns its
-// notifications: Owns is enough).
-func sourceOf(kind string) func(context.Context, client.Object) []reconcile.Request {
-	return func(_ context.Context, o client.Object) []reconcile.Request {
-		n, ok := o.(*v1alpha1.Notification)
-		if !ok || n.Spec.Source.Kind != kind {
-			return nil
-		}
-		ns := n.Spec.Source.Namespace
-		if ns == "" {
-			ns = n.Namespace
-		}
-		return []reconcile.Request{{NamespacedName: client.ObjectKey{Namespace: ns, Name: n.Spec.Source.Name}}}
-	}
 }

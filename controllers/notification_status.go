@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -80,7 +81,7 @@ func (s *channelScope) setChannelReady(err error) {
 		return
 	}
 	reason := v1alpha1.ChannelSecretUnreadableReason
-	if se, ok := err.(*secretError); ok {
+	if se := (*secretError)(nil); errors.As(err, &se) {
 		reason = se.reason
 	}
 	s.set(v1alpha1.ConditionReady, metav1.ConditionFalse, reason, err.Error()+".")

@@ -102,13 +102,6 @@ func deliveryOf(n *v1alpha1.Notification, channel string) v1alpha1.NotificationD
 	return v1alpha1.NotificationDelivery{}
 }
 
-// reportsOf lists a source's notifications.
-func reportsOf(g Gomega, src client.Object) []v1alpha1.Notification {
-	list := &v1alpha1.NotificationList{}
-	g.Expect(k8s.List(ctx, list, client.InNamespace(src.GetNamespace()), client.MatchingLabels{v1alpha1.LabelSourceUID: string(src.GetUID())})).To(Succeed())
-	return list.Items
-}
-
 // ids are the CloudEvents ids received, in order, duplicates included.
 func (r *receiver) ids() []string {
 	r.mu.Lock()
