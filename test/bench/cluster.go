@@ -37,12 +37,15 @@ type cluster struct {
 	adminCfg *rest.Config
 	// approver writes the approvals.
 	approver client.Client
+	// writer creates the objects and writes the floor's statuses: admin, or
+	// an ordinary user (-writers-as=reporter).
+	writer client.Client
 	// managerKubeconfig is the kubeconfig the manager process is given.
 	managerKubeconfig string
 }
 
 type clusterOptions struct {
-	dir, assets, crdDir, admissionDir, approvalRoles, managerRole, identity string
+	dir, assets, crdDir, admissionDir, approvalRoles, managerRole, identity, writerIdentity string
 }
 
 // unthrottled returns cfg without client-side rate limiting: the bench's
@@ -118,6 +121,13 @@ func (c *cluster) setUp(ctx context.Context, cfg *rest.Config, o clusterOptions)
 		return err
 	}
 
+	c.writer = c.admin
+	if o.writerIdentity == "reporter" {
+		if c.writer, err = c.reporter(ctx); err != nil {
+			return err
+		}
+	}
+
 	user := envtest.User{Name: "bench-manager-admin", Groups: []string{"system:masters"}}
 	if o.identity == "serviceaccount" {
 		user = envtest.User{Name: managerUser, Groups: []string{"system:serviceaccounts", "system:serviceaccounts:incident-operator-system"}}
@@ -147,6 +157,32 @@ func (c *cluster) bind(ctx context.Context, user, role string) error {
 		return fmt.Errorf("binding %s to %s: %w", user, role, err)
 	}
 	return nil
+}
+
+// reporterUser is an ordinary user: the API server's priority and fairness
+// queue its requests, where an administrator's are exempt.
+const reporterUser = "bench-reporter"
+
+// reporter returns a client of reporterUser, allowed what the bench writes.
+func (c *cluster) reporter(ctx context.Context) (client.Client, error) {
+	role := &rbacv1.ClusterRole{
+		ObjectMeta: metav1.ObjectMeta{Name: "bench-reporter"},
+		Rules: []rbacv1.PolicyRule{
+			{APIGroups: []string{v1alpha1.GroupVersion.Group}, Resources: []string{"securityincidents", "emergencyresponses", "workgroups"}, Verbs: []string{"create"}},
+			{APIGroups: []string{v1alpha1.GroupVersion.Group}, Resources: []string{"securityincidents/status", "workgroups/status"}, Verbs: []string{"patch"}},
+		},
+	}
+	if err := c.admin.Create(ctx, role); err != nil {
+		return nil, err
+	}
+	if err := c.bind(ctx, reporterUser, role.Name); err != nil {
+		return nil, err
+	}
+	u, err := c.env.AddUser(envtest.User{Name: reporterUser}, c.adminCfg)
+	if err != nil {
+		return nil, err
+	}
+	return client.New(unthrottled(u.Config()), client.Options{Scheme: c.scheme})
 }
 
 func (c *cluster) stop() error { return c.env.Stop() }

@@ -110,9 +110,6 @@ func statusPatch(status any) (client.Patch, error) {
 // floorIncidents: a bare client creates n incidents (drills) in ns and writes each
 // one's status once, with writers in parallel.
 func floorIncidents(ctx context.Context, c client.Client, ns string, n, writers int) (time.Duration, error) {
-	if err := ensureNamespace(ctx, c, ns); err != nil {
-		return 0, err
-	}
 	return parallel(ctx, n, writers, func(ctx context.Context, i int) error {
 		inc := benchIncident(ns, i)
 		// A drill, so that it can be deleted before the operator starts
@@ -154,9 +151,6 @@ func workGroupNames(resp string) []string {
 // responses, as the operator makes them (labels, controller reference), and
 // writes each one's status once.
 func floorWorkGroups(ctx context.Context, c client.Client, ns string, responses, writers int) (time.Duration, error) {
-	if err := ensureNamespace(ctx, c, ns); err != nil {
-		return 0, err
-	}
 	kinds := v1alpha1.AllWorkGroupTypes
 	owners := make([]types.UID, responses)
 	for i := range owners {

@@ -68,7 +68,7 @@ type options struct {
 	incidents, total, responses, approve, writers int
 	idle, phaseTimeout, timeout, cpuProfile       time.Duration
 	assets, managerSrc, managerBin, profiles      string
-	identity, managerArgs                         string
+	identity, managerArgs, writerIdentity         string
 	keep                                          bool
 }
 
@@ -90,12 +90,18 @@ func run() int {
 	flag.StringVar(&o.managerBin, "manager-bin", "", "A manager binary to use instead of building one.")
 	flag.StringVar(&o.profiles, "profiles", "bin/bench", "Directory for the manager's pprof profiles; empty: none.")
 	flag.StringVar(&o.managerArgs, "manager-args", "", "More flags for the manager, space-separated, e.g. \"--workers=16\".")
+	flag.StringVar(&o.writerIdentity, "writers-as", "admin",
+		"Whom the bench's writers (floor and load) act as: admin (system:masters, exempt from priority and fairness) or reporter (an ordinary user allowed to create and write status).")
 	flag.StringVar(&o.identity, "identity", "serviceaccount", "Whom the manager runs as: serviceaccount (manager-role, as deployed) or admin (system:masters).")
 	flag.BoolVar(&o.keep, "keep", false, "Keep the run's directory (logs, etcd data).")
 	flag.Parse()
 	quietLogs()
 	if o.assets == "" {
 		fmt.Fprintln(os.Stderr, "bench: set KUBEBUILDER_ASSETS or -assets (run `make bench`)")
+		return 2
+	}
+	if o.writerIdentity != "admin" && o.writerIdentity != "reporter" {
+		fmt.Fprintln(os.Stderr, "bench: -writers-as is admin or reporter")
 		return 2
 	}
 	if o.identity != "serviceaccount" && o.identity != "admin" {
@@ -224,7 +230,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 	fmt.Fprintln(os.Stderr, "bench: starting the control plane in", b.dir)
 	crd, adm, roles, mrole := "config/crd/bases", "config/admission", "config/rbac/approval_roles.yaml", "config/rbac/role.yaml"
 	c, err := startCluster(ctx, clusterOptions{dir: b.dir, assets: o.assets, crdDir: crd, admissionDir: adm,
-		approvalRoles: roles, managerRole: mrole, identity: o.identity})
+		approvalRoles: roles, managerRole: mrole, identity: o.identity, writerIdentity: o.writerIdentity})
 	if err != nil {
 		return err
 	}
@@ -260,8 +266,11 @@ func (b *bench) run(ctx context.Context) (err error) {
 	for i, ns := range []string{floorIncNS1, floorIncNS2}[:len(b.bursts)] {
 		r := b.bursts[i]
 		fmt.Fprintf(os.Stderr, "bench: floor: a bare client creates %d incidents with %d writers\n", r.n, o.writers)
+		if err := ensureNamespace(ctx, c.admin, ns); err != nil {
+			return err
+		}
 		r.floorLoad = loadAverage()
-		if r.floor, err = floorIncidents(ctx, c.admin, ns, r.n, o.writers); err != nil {
+		if r.floor, err = floorIncidents(ctx, c.writer, ns, r.n, o.writers); err != nil {
 			return err
 		}
 		if err := deleteAll(ctx, c.admin, &v1alpha1.SecurityIncidentList{}, ns, o.writers); err != nil {
@@ -271,8 +280,11 @@ func (b *bench) run(ctx context.Context) (err error) {
 	if o.responses > 0 && o.approve > 0 {
 		b.resp = &responseResult{n: o.responses, approved: o.approve}
 		fmt.Fprintf(os.Stderr, "bench: floor: a bare client creates the %d work groups of %d responses\n", o.approve*len(v1alpha1.AllWorkGroupTypes), o.approve)
+		if err := ensureNamespace(ctx, c.admin, floorGroupsNS); err != nil {
+			return err
+		}
 		b.resp.floorLoad = loadAverage()
-		if b.resp.floor, err = floorWorkGroups(ctx, c.admin, floorGroupsNS, o.approve, o.writers); err != nil {
+		if b.resp.floor, err = floorWorkGroups(ctx, c.writer, floorGroupsNS, o.approve, o.writers); err != nil {
 			return err
 		}
 		if err := deleteAll(ctx, c.admin, &v1alpha1.WorkGroupList{}, floorGroupsNS, o.writers); err != nil {
@@ -443,7 +455,7 @@ func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, 
 	changes0, events0 := tr.totalChanges(), countEvents(ctx, c.admin)
 	start := time.Now()
 	var err error
-	if r.createWall, err = createIncidents(ctx, c.admin, tr, benchNS, from, from+r.n, b.o.writers); err != nil {
+	if r.createWall, err = createIncidents(ctx, c.writer, tr, benchNS, from, from+r.n, b.o.writers); err != nil {
 		return err
 	}
 	keys := make([]string, r.n)
@@ -530,7 +542,7 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	fmt.Fprintf(os.Stderr, "bench: operator: %d responses, awaiting approval\n", r.n)
 	start := time.Now()
 	var err error
-	if r.createWall, err = createResponses(ctx, c.admin, tr, benchNS, 0, r.n, o.writers); err != nil {
+	if r.createWall, err = createResponses(ctx, c.writer, tr, benchNS, 0, r.n, o.writers); err != nil {
 		return err
 	}
 	keys := make([]string, r.n)
@@ -792,8 +804,8 @@ func (b *bench) print(w *os.File) {
 	if b.o.managerArgs != "" {
 		extra = " " + b.o.managerArgs
 	}
-	fmt.Fprintf(w, "\nincident-operator bench: manager %s%s, as %s; %d writers; %d CPUs (GOMAXPROCS of the bench %d)\n",
-		b.source, extra, b.o.identity, b.o.writers, runtime.NumCPU(), runtime.GOMAXPROCS(0))
+	fmt.Fprintf(w, "\nincident-operator bench: manager %s%s, as %s; writers as %s; %d writers; %d CPUs (GOMAXPROCS of the bench %d)\n",
+		b.source, extra, b.o.identity, b.o.writerIdentity, b.o.writers, runtime.NumCPU(), runtime.GOMAXPROCS(0))
 	if b.baseRSS.rss > 0 {
 		fmt.Fprintf(w, "manager at start (empty cluster): %s\n", describeMem(b.baseRSS))
 	}
