@@ -64,8 +64,8 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.TimeZone, "time-zone", "Asia/Shanghai", "The plan's local time zone: 'the same day' ends at its midnight.")
 	fs.DurationVar(&o.ReportGrace, "report-grace", time.Hour, "How long after discovery a report still counts as immediate (§4.1).")
 	fs.StringVar(&o.HolidayCalendar, "holiday-calendar", "default", "Name of the HolidayCalendar that report deadlines count working days in.")
-	fs.Float64Var(&o.QPS, "kube-api-qps", 200, "Requests per second the operator may make to the API server (client-side limit).")
-	fs.IntVar(&o.Burst, "kube-api-burst", 400, "Requests the operator may make at once above --kube-api-qps.")
+	fs.Float64Var(&o.QPS, "kube-api-qps", -1, "Requests per second the operator may make to the API server; 0 or less turns the client-side limit off and leaves it to the API server's priority and fairness.")
+	fs.IntVar(&o.Burst, "kube-api-burst", 400, "Requests the operator may make at once above --kube-api-qps, when it is on.")
 	fs.IntVar(&o.Workers, "workers", 8, "Objects of each kind reconciled at once; one object is never reconciled twice at the same time.")
 	fs.StringVar(&o.PprofAddr, "pprof-bind-address", "0", "Address of the Go profiler (net/http/pprof), e.g. 127.0.0.1:6060; 0 turns it off.")
 	o.Zap.BindFlags(fs)
@@ -79,8 +79,8 @@ func (o *Options) Validate() error {
 	if o.ReportGrace <= 0 {
 		return errors.New("--report-grace must be positive")
 	}
-	if o.QPS <= 0 || o.Burst <= 0 || o.Workers <= 0 {
-		return errors.New("--kube-api-qps, --kube-api-burst and --workers must be positive")
+	if o.Burst <= 0 || o.Workers <= 0 {
+		return errors.New("--kube-api-burst and --workers must be positive")
 	}
 	return nil
 }
@@ -138,6 +138,9 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 	cfg = rest.CopyConfig(cfg)
 	cfg.UserAgent = UserAgent()
 	cfg.QPS, cfg.Burst = float32(o.QPS), o.Burst
+	if o.QPS <= 0 {
+		cfg.QPS = -1 // no client-side limit (client-go's convention)
+	}
 
 	scheme := kruntime.NewScheme()
 	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
