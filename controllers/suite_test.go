@@ -21,8 +21,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/util/workqueue"
-	"k8s.io/utils/clock"
 	clocktesting "k8s.io/utils/clock/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -32,11 +30,11 @@ import (
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/deadline"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
+	"github.com/netsec-io/incident-operator/test/fakeclock"
 )
 
 var (
@@ -116,29 +114,8 @@ var _ = AfterSuite(func() {
 	}
 })
 
-// queueOn makes the controllers' work queues wait on clk, so that a
-// RequeueAfter for a deadline fires when the fake clock passes it. Retries
-// after an error (AddRateLimited) still wait in real time, as they would in
-// production: they are not the plan's deadlines.
-func queueOn(clk clock.WithTicker) func(string, workqueue.TypedRateLimiter[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
-	return func(name string, rl workqueue.TypedRateLimiter[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
-		q := workqueue.NewTypedRateLimitingQueueWithConfig(rl, workqueue.TypedRateLimitingQueueConfig[reconcile.Request]{Name: name, Clock: clk})
-		return &realTimeRetries{TypedRateLimitingInterface: q, limiter: rl}
-	}
-}
-
-type realTimeRetries struct {
-	workqueue.TypedRateLimitingInterface[reconcile.Request]
-	limiter workqueue.TypedRateLimiter[reconcile.Request]
-}
-
-func (q *realTimeRetries) AddRateLimited(item reconcile.Request) {
-	time.AfterFunc(q.limiter.When(item), func() { q.Add(item) })
-}
-
-func (q *realTimeRetries) Forget(item reconcile.Request) { q.limiter.Forget(item) }
-
-func (q *realTimeRetries) NumRequeues(item reconcile.Request) int { return q.limiter.NumRequeues(item) }
+// queueOn makes the controllers' work queues wait on clk (test/fakeclock).
+var queueOn = fakeclock.NewQueue
 
 // operatorLog keeps everything the operator logs, to look for leaked secrets.
 var operatorLog = &lockedBuffer{}

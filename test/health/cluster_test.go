@@ -17,8 +17,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/util/workqueue"
-	"k8s.io/utils/clock"
 	clocktesting "k8s.io/utils/clock/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -27,11 +25,11 @@ import (
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/controllers"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
+	"github.com/netsec-io/incident-operator/test/fakeclock"
 )
 
 // root is the repository, seen from this package.
@@ -126,7 +124,7 @@ func startCluster(t *testing.T) *cluster {
 		Clock:           c.clock,
 		Plan:            controllers.PlanConfig{TimeZone: shanghai, ReportGrace: time.Hour},
 		HolidayCalendar: "default",
-		Controller:      controller.Options{NewQueue: queueOnClock(c.clock)},
+		Controller:      controller.Options{NewQueue: fakeclock.NewQueue(c.clock)},
 		Client:          heldStatusWrites{Client: mgr.GetClient(), holds: c.hold},
 	}))
 	done := make(chan error, 1)
@@ -153,30 +151,6 @@ func addUser(t *testing.T, env *envtest.Environment, cfg *rest.Config, scheme *r
 	must(t, err)
 	return c
 }
-
-// queueOnClock gives every controller a work queue whose delayed items wait
-// on clk: a RequeueAfter set for a deadline comes due when the test steps
-// the fake clock past it. A retry after an error still waits in real time,
-// as it does in production, since no deadline of the plan is involved.
-func queueOnClock(clk clock.WithTicker) func(string, workqueue.TypedRateLimiter[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
-	return func(name string, limiter workqueue.TypedRateLimiter[reconcile.Request]) workqueue.TypedRateLimitingInterface[reconcile.Request] {
-		q := workqueue.NewTypedRateLimitingQueueWithConfig(limiter, workqueue.TypedRateLimitingQueueConfig[reconcile.Request]{Name: name, Clock: clk})
-		return &wallClockRetries{TypedRateLimitingInterface: q, limiter: limiter}
-	}
-}
-
-type wallClockRetries struct {
-	workqueue.TypedRateLimitingInterface[reconcile.Request]
-	limiter workqueue.TypedRateLimiter[reconcile.Request]
-}
-
-func (q *wallClockRetries) AddRateLimited(r reconcile.Request) {
-	time.AfterFunc(q.limiter.When(r), func() { q.Add(r) })
-}
-
-func (q *wallClockRetries) Forget(r reconcile.Request) { q.limiter.Forget(r) }
-
-func (q *wallClockRetries) NumRequeues(r reconcile.Request) int { return q.limiter.NumRequeues(r) }
 
 // holds are the objects whose status the operator cannot write for now,
 // as if the API server refused it: the object stays as the operator last
