@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the control-plane binaries that envtest and `make run` need
-# (kube-apiserver, kubectl, etcd) from their Go modules, because their usual
+# (kube-apiserver, kube-controller-manager, kubectl, etcd) from their Go
+# modules, because their usual
 # prebuilt downloads are not reachable from our machines. Only the Go module
 # proxy is used. Output: bin/k8s/<k8s version>-<os>-<arch>/, printed on stdout.
 # A second run with the binaries in place does nothing.
@@ -16,7 +17,12 @@ dest="${ENVTEST_BIN_DIR:-$root/bin/k8s}/${K8S_VERSION}-${goos}-${goarch}"
 stamp="$dest/.versions"
 want="kube=${K8S_VERSION} etcd=${ETCD_VERSION}"
 
-if [[ -x "$dest/kube-apiserver" && -x "$dest/kubectl" && -x "$dest/etcd" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
+kube_cmds=(kube-apiserver kube-controller-manager kubectl)
+have_all() {
+  local b
+  for b in "${kube_cmds[@]}" etcd; do [[ -x "$dest/$b" ]] || return 1; done
+}
+if have_all && [[ "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
   echo "$dest"
   exit 0
 fi
@@ -47,6 +53,7 @@ package tools
 
 import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
+	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kubectl"
 )
 GO
@@ -58,7 +65,10 @@ GO
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ld="$ld -X ${pkg}.gitVersion=v${K8S_VERSION} -X ${pkg}.gitMajor=${major} -X ${pkg}.gitMinor=${minor} -X ${pkg}.gitTreeState=clean -X ${pkg}.buildDate=1970-01-01T00:00:00Z"
   done
-  for cmd in kube-apiserver kubectl; do
+  for cmd in "${kube_cmds[@]}"; do
+    # A binary already built for these versions is kept (a tree that had
+    # only the first three gains kube-controller-manager alone).
+    if [[ -x "$dest/$cmd" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then continue; fi
     log "building $cmd v${K8S_VERSION} (several minutes on a cold cache)"
     go build -trimpath -ldflags "$ld" -o "$dest/$cmd" "k8s.io/kubernetes/cmd/$cmd"
   done
@@ -71,6 +81,7 @@ mkdir -p "$etcd"
   cd "$etcd"
   go mod init envtest.local/etcd >/dev/null 2>&1
   go get "go.etcd.io/etcd/server/v3@v${ETCD_VERSION}" >/dev/null 2>&1
+  if [[ -x "$dest/etcd" && "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then exit 0; fi
   log "building etcd v${ETCD_VERSION}"
   go build -trimpath -ldflags "-s -w" -o "$dest/etcd" go.etcd.io/etcd/server/v3
 )
