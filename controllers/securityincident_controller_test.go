@@ -43,15 +43,15 @@ var _ = Describe("SecurityIncident", func() {
 			}).Should(Succeed())
 			Eventually(func(g Gomega) []string { return eventReasons(g, inc) }).Should(ContainElement("Normal/Classified"))
 		},
-		Entry("level I", "emergency_v1alpha1_securityincident_level_i.yaml", v1alpha1.IncidentLevel("I"),
+		Entry("level I", "real/emergency_v1alpha1_securityincident_level_i.yaml", v1alpha1.IncidentLevel("I"),
 			[]string{"Level I: .CN national top-level domain system unreachable"}, metav1.ConditionTrue, "Complete"),
-		Entry("level II", "emergency_v1alpha1_securityincident_level_ii.yaml", v1alpha1.IncidentLevel("II"),
+		Entry("level II", "real/emergency_v1alpha1_securityincident_level_ii.yaml", v1alpha1.IncidentLevel("II"),
 			[]string{"Level II: a nationally influential website", "Level II: 12,000,000 users' records leaked"}, metav1.ConditionTrue, "Complete"),
-		Entry("level III", "emergency_v1alpha1_securityincident_level_iii.yaml", v1alpha1.IncidentLevel("III"),
+		Entry("level III", "real/emergency_v1alpha1_securityincident_level_iii.yaml", v1alpha1.IncidentLevel("III"),
 			[]string{"Level III: 1,200,000 users' records leaked"}, metav1.ConditionTrue, "Complete"),
-		Entry("level IV", "emergency_v1alpha1_securityincident_level_iv.yaml", v1alpha1.IncidentLevel("IV"),
+		Entry("level IV", "real/emergency_v1alpha1_securityincident_level_iv.yaml", v1alpha1.IncidentLevel("IV"),
 			[]string{"Level IV: many users unable to get online in one prefecture-level city"}, metav1.ConditionTrue, "Complete"),
-		Entry("quick notice below threshold", "emergency_v1alpha1_securityincident_quicknotice.yaml", v1alpha1.BelowThreshold,
+		Entry("quick notice below threshold", "real/emergency_v1alpha1_securityincident_quicknotice.yaml", v1alpha1.BelowThreshold,
 			nil, metav1.ConditionFalse, "Pending"),
 	)
 

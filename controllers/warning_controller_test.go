@@ -185,9 +185,13 @@ var _ = Describe("Warning", func() {
 	}
 
 	It("takes every sample, and gives each colour its measures", func() {
-		files, err := filepath.Glob(filepath.Join("..", "config", "samples", "emergency_v1alpha1_warning_*.yaml"))
+		drills, err := filepath.Glob(filepath.Join("..", "config", "samples", "emergency_v1alpha1_warning_*.yaml"))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(files).To(HaveLen(6))
+		Expect(drills).To(HaveLen(5), "a drill of each colour and a drill risk notice")
+		onRecord, err := filepath.Glob(filepath.Join("..", "config", "samples", "real", "emergency_v1alpha1_warning_*.yaml"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(onRecord).To(HaveLen(5), "a warning of each colour and a risk notice")
+		files := append(drills, onRecord...)
 		for _, f := range files {
 			w := &v1alpha1.Warning{}
 			Expect(loadYAML(f, w)).To(Succeed())

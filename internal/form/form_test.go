@@ -17,14 +17,14 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-// One sample of each event type.
+// One sample of each event type (config/samples, the real ones in real/).
 var samples = map[string]string{
-	"InternetOutage": "emergency_v1alpha1_securityincident_level_iv.yaml",
-	"DNSAnomaly":     "emergency_v1alpha1_securityincident_level_i.yaml",
-	"WebsiteAnomaly": "emergency_v1alpha1_securityincident_level_ii.yaml",
-	"DataLeak":       "emergency_v1alpha1_securityincident_level_iii.yaml",
+	"InternetOutage": "real/emergency_v1alpha1_securityincident_level_iv.yaml",
+	"DNSAnomaly":     "real/emergency_v1alpha1_securityincident_level_i.yaml",
+	"WebsiteAnomaly": "real/emergency_v1alpha1_securityincident_level_ii.yaml",
+	"DataLeak":       "real/emergency_v1alpha1_securityincident_level_iii.yaml",
 	"VirusOutbreak":  "emergency_v1alpha1_securityincident_drill_iii.yaml",
-	"Other":          "emergency_v1alpha1_securityincident_quicknotice.yaml",
+	"Other":          "real/emergency_v1alpha1_securityincident_quicknotice.yaml",
 }
 
 func loadSample(t *testing.T, sample string) *v1alpha1.SecurityIncident {
@@ -64,7 +64,7 @@ func TestGolden(t *testing.T) {
 	for eventType, sample := range samples {
 		t.Run(eventType, func(t *testing.T) {
 			inc := loadSample(t, sample)
-			base := strings.TrimSuffix(sample, ".yaml")
+			base := strings.TrimSuffix(filepath.Base(sample), ".yaml")
 			md := Markdown(inc)
 			if !strings.Contains(md, "☑"+eventLabel(eventType)) {
 				t.Errorf("the form does not tick event type %s", eventType)

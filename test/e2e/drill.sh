@@ -47,7 +47,7 @@ duty="$work/local/kubeconfig-duty-officer"
 samples=(config/samples/emergency_v1alpha1_holidaycalendar.yaml
          config/samples/emergency_v1alpha1_securityincident_drill_iii.yaml
          config/samples/emergency_v1alpha1_emergencyresponse_drill_iii.yaml
-         config/samples/emergency_v1alpha1_warning_drill.yaml)
+         config/samples/emergency_v1alpha1_warning_drill_yellow.yaml)
 apply_samples() { for f in "${samples[@]}"; do kubectl apply -f "$f"; done; }
 
 check "kubectl apply the drill" apply_samples
