@@ -47,7 +47,7 @@ verify: ## Fail if `make manifests generate fmt` would change the tree.
 	bash hack/verify.sh
 
 .PHONY: envtest
-envtest: ## Build kube-apiserver, etcd and kubectl from source into bin/k8s (once).
+envtest: ## Build kube-apiserver, kube-controller-manager, etcd and kubectl from source into bin/k8s (once).
 	K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) bash hack/envtest-binaries.sh >/dev/null
 
 .PHONY: test
