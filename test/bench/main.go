@@ -244,9 +244,10 @@ func (b *bench) run(ctx context.Context) (err error) {
 	wctx, wcancel := context.WithCancel(ctx)
 	defer wcancel()
 	for kind, list := range map[string]func() client.ObjectList{
-		kindIncident:  func() client.ObjectList { return &v1alpha1.SecurityIncidentList{} },
-		kindResponse:  func() client.ObjectList { return &v1alpha1.EmergencyResponseList{} },
-		kindWorkGroup: func() client.ObjectList { return &v1alpha1.WorkGroupList{} },
+		kindIncident:     func() client.ObjectList { return &v1alpha1.SecurityIncidentList{} },
+		kindResponse:     func() client.ObjectList { return &v1alpha1.EmergencyResponseList{} },
+		kindWorkGroup:    func() client.ObjectList { return &v1alpha1.WorkGroupList{} },
+		kindNotification: func() client.ObjectList { return &v1alpha1.NotificationList{} },
 	} {
 		ready := make(chan struct{})
 		go tr.follow(wctx, c.admin, kind, list, ready)
@@ -679,7 +680,7 @@ func describeChanges(m map[string]int) string {
 		return "0"
 	}
 	var parts []string
-	for _, k := range []string{kindIncident, kindResponse, kindWorkGroup} {
+	for _, k := range []string{kindIncident, kindResponse, kindWorkGroup, kindNotification} {
 		if m[k] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", m[k], k))
 		}
@@ -746,8 +747,9 @@ func (b *bench) rows() []row {
 			add("  settled (no change for 1 s) after", secs(r.settle), "", nil)
 			add(fmt.Sprintf("  writes in %s idle", b.o.idle), describeChanges(r.idleWrites), "0", yes(sum(r.idleWrites) == 0))
 			add("  manager reconcile errors (conflicts) in the phase", fmt.Sprint(r.errors), "", nil)
-			add("  writes per incident (floor: 1 create + 1 status); events", fmt.Sprintf("%.2f SecurityIncident; %.2f events",
-				float64(r.burstWrites[kindIncident])/float64(r.n), float64(r.burstEvents)/float64(r.n)), "", nil)
+			per := func(n int) float64 { return float64(n) / float64(r.n) }
+			add("  writes per incident (floor: 1 create + 1 status); events", fmt.Sprintf("%.2f SecurityIncident, %.2f Notification; %.2f events",
+				per(r.burstWrites[kindIncident]), per(r.burstWrites[kindNotification]), per(r.burstEvents)), "", nil)
 			add(fmt.Sprintf("  manager memory at %d incidents", size), describeMem(r.mem), "(info)", nil)
 			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)
 			add("  machine load (1-min average), phase start → end", r.load, "", nil)
@@ -767,8 +769,9 @@ func (b *bench) rows() []row {
 		}
 		if r.approvedDone {
 			per := func(n int) string { return fmt.Sprintf("%.1f", float64(n)/float64(r.approved)) }
-			add("  writes per approved response (floor: 5 creates + 5 status)", fmt.Sprintf("%s WorkGroup, %s EmergencyResponse, %s SecurityIncident; %s events",
-				per(r.approvalWrites[kindWorkGroup]), per(r.approvalWrites[kindResponse]), per(r.approvalWrites[kindIncident]), per(r.approvalEvents)), "", nil)
+			add("  writes per approved response (floor: 5 creates + 5 status)", fmt.Sprintf("%s WorkGroup, %s EmergencyResponse, %s SecurityIncident, %s Notification; %s events",
+				per(r.approvalWrites[kindWorkGroup]), per(r.approvalWrites[kindResponse]), per(r.approvalWrites[kindIncident]),
+				per(r.approvalWrites[kindNotification]), per(r.approvalEvents)), "", nil)
 		}
 		if r.n > r.approved && r.restApproved > 0 {
 			add(fmt.Sprintf("  the other %d approved → all WorkGroupsReady", r.n-r.approved), secs(r.restApproved), "(info)", nil)

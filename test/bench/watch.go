@@ -22,6 +22,9 @@ const (
 	kindIncident  = "SecurityIncident"
 	kindResponse  = "EmergencyResponse"
 	kindWorkGroup = "WorkGroup"
+	// Notifications are the reports incidents and responses write down:
+	// their creates and status writes are API writes the floor does not make.
+	kindNotification = "Notification"
 )
 
 // objState is what the watch saw of one object.
