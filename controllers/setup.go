@@ -10,8 +10,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
-	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 )
 
 // Config is what the controllers are started with.
@@ -61,15 +59,4 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 		}
 	}
 	return nil
-}
-
-// MetricsServerOptions serves the metrics over HTTPS on addr, to callers
-// that the API server authenticates (TokenReview) and authorises
-// (SubjectAccessReview: `get` on the non-resource URL /metrics).
-func MetricsServerOptions(addr string) metricsserver.Options {
-	return metricsserver.Options{
-		BindAddress:    addr,
-		SecureServing:  true,
-		FilterProvider: filters.WithAuthenticationAndAuthorization,
-	}
 }

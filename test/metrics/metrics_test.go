@@ -140,4 +140,14 @@ func TestMetricsEndpointNeedsAnAuthorisedToken(t *testing.T) {
 	if code, _, err := get(stranger); err != nil || code != http.StatusForbidden {
 		t.Errorf("with a token not allowed to read metrics: %d %v, want 403", code, err)
 	}
+	if code, _, err := get("not-a-token"); err != nil || code != http.StatusUnauthorized {
+		t.Errorf("with a token the API server does not know: %d %v, want 401", code, err)
+	}
+	// A decision is remembered briefly; asking again gives the same answers.
+	if code, _, err := get(stranger); err != nil || code != http.StatusForbidden {
+		t.Errorf("with a token not allowed to read metrics, again: %d %v, want 403", code, err)
+	}
+	if code, _, err := get(prometheus); err != nil || code != http.StatusOK {
+		t.Errorf("with the metrics reader's token, again: %d %v, want 200", code, err)
+	}
 }
