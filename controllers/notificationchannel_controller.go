@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -24,8 +25,14 @@ import (
 const (
 	// channelRecheck is how often a Ready channel's Secret is read again.
 	channelRecheck = 10 * time.Minute
-	// channelRecheckNotReady is how often a channel that is not Ready is.
+	// channelRecheckNotReady is how often a channel that is not Ready is,
+	// at most: one not Ready for a shorter time is checked again after that
+	// time, from channelRecheckSoon on (2 s, 4 s, 8 s, …), so that a channel
+	// created just before its Secret (a kustomization, a secrets operator, a
+	// receiver pointing channels at itself) is Ready within seconds.
 	channelRecheckNotReady = time.Minute
+	// channelRecheckSoon is the first wait of a channel that is not Ready.
+	channelRecheckSoon = 2 * time.Second
 )
 
 // NotificationChannelReconciler says whether each channel can be used.
@@ -58,7 +65,7 @@ func (r *NotificationChannelReconciler) checkSecret(ctx context.Context, s *chan
 	_, err := readEndpoint(ctx, r.APIReader, s.obj)
 	s.setChannelReady(err)
 	if err != nil {
-		s.wakeAt(s.now.Add(channelRecheckNotReady))
+		s.wakeAt(s.now.Add(notReadyRecheck(s.obj, s.now)))
 	} else {
 		s.wakeAt(s.now.Add(channelRecheck))
 	}
@@ -73,4 +80,15 @@ func (r *NotificationChannelReconciler) SetupWithManager(mgr ctrl.Manager, opts 
 		WithOptions(opts).
 		Named("notificationchannel").
 		Complete(r)
+}
+
+// notReadyRecheck is how long to wait before checking a channel that is not
+// Ready again: as long as it has not been Ready, between channelRecheckSoon
+// and channelRecheckNotReady.
+func notReadyRecheck(ch *v1alpha1.NotificationChannel, now time.Time) time.Duration {
+	wait := channelRecheckNotReady
+	if c := meta.FindStatusCondition(ch.Status.Conditions, v1alpha1.ConditionReady); c != nil {
+		wait = now.Sub(c.LastTransitionTime.Time)
+	}
+	return min(max(wait, channelRecheckSoon), channelRecheckNotReady)
 }
