@@ -69,15 +69,22 @@ test-e2e: manifests generate envtest ## Play a whole drill with the real kubectl
 ##@ Build and run
 
 .PHONY: build
-build: manifests generate ## Build the manager, the local command (bin/local-manager) and the kubectl plugin.
+build: manifests generate ## Build the manager, the local command (bin/local-manager), the kubectl plugin and the loopback receiver.
 	$(GO) build -o bin/manager ./cmd
 	$(GO) build -o bin/local-manager ./cmd/local
 	$(GO) build -o bin/kubectl-incident ./cmd/kubectl-incident
+	$(GO) build -o bin/incident-receiver ./cmd/incident-receiver
 
 .PHONY: run
 run: manifests generate envtest ## Run the operator: against $$KUBECONFIG when set, else on an embedded local control plane.
 	$(GO) build -o bin/kubectl-incident ./cmd/kubectl-incident
+	$(GO) build -o bin/incident-receiver ./cmd/incident-receiver
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) run ./cmd/local $(ARGS)
+
+.PHONY: receiver
+receiver: ## Run the loopback receiver (bin/incident-receiver): prints each report; on make run's cluster, points the channels at itself.
+	$(GO) build -o bin/incident-receiver ./cmd/incident-receiver
+	KUBECONFIG=$${KUBECONFIG:-$(CURDIR)/bin/local/kubeconfig} bin/incident-receiver $(ARGS)
 
 .PHONY: install
 install: manifests ## Install the CRDs into the cluster of $$KUBECONFIG.

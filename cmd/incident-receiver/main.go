@@ -26,6 +26,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -90,7 +91,7 @@ func run(listen, zone, kubeconfig, kubeContext string, point bool) error {
 	return nil
 }
 
-func clusterClient(kubeconfig, kubeContext string) (client.Client, string, error) {
+func clusterClient(kubeconfig, kubeContext string) (client.WithWatch, string, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	rules.ExplicitPath = kubeconfig
 	cfg, err := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{CurrentContext: kubeContext}).ClientConfig()
@@ -104,13 +105,15 @@ func clusterClient(kubeconfig, kubeContext string) (client.Client, string, error
 	if err := v1alpha1.AddToScheme(scheme); err != nil {
 		return nil, "", err
 	}
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	c, err := client.NewWithWatch(cfg, client.Options{Scheme: scheme})
 	return c, cfg.Host, err
 }
 
-// pointChannels writes, every second, the Secret of each channel that has
-// none, or whose Secret the receiver wrote with another address.
-func pointChannels(ctx context.Context, c client.Client, base string) {
+// pointChannels writes the Secret of each channel that has none, or whose
+// Secret the receiver wrote with another address: those there at the start,
+// then each one as it is created or changed (a watch, so that the Secret is
+// there before the reports that follow the channel in a kustomization).
+func pointChannels(ctx context.Context, c client.WithWatch, base string) {
 	told := map[string]string{}
 	say := func(key, msg string) {
 		if told[key] != msg {
@@ -118,25 +121,44 @@ func pointChannels(ctx context.Context, c client.Client, base string) {
 			fmt.Println("incident-receiver: " + msg)
 		}
 	}
-	for {
+	point := func(ch *v1alpha1.NotificationChannel) {
+		key := ch.Namespace + "/" + ch.Name
+		address := base + "/" + strings.ToLower(string(ch.Spec.Type)) + "/" + key
+		if msg, err := pointChannel(ctx, c, ch, address); err != nil {
+			say(key, fmt.Sprintf("channel %s: %v", key, err))
+		} else if msg != "" {
+			say(key, fmt.Sprintf("channel %s (%s, %s): %s", key, ch.Spec.Type, ch.Spec.Audience, msg))
+		}
+	}
+	for ctx.Err() == nil {
 		var list v1alpha1.NotificationChannelList
 		if err := c.List(ctx, &list); err != nil {
 			say("", fmt.Sprintf("listing channels: %v", err))
+			sleep(ctx, time.Second)
+			continue
 		}
-		for _, ch := range list.Items {
-			key := ch.Namespace + "/" + ch.Name
-			address := base + "/" + strings.ToLower(string(ch.Spec.Type)) + "/" + key
-			if msg, err := pointChannel(ctx, c, &ch, address); err != nil {
-				say(key, fmt.Sprintf("channel %s: %v", key, err))
-			} else if msg != "" {
-				say(key, fmt.Sprintf("channel %s (%s, %s): %s", key, ch.Spec.Type, ch.Spec.Audience, msg))
+		for i := range list.Items {
+			point(&list.Items[i])
+		}
+		w, err := c.Watch(ctx, &v1alpha1.NotificationChannelList{}, &client.ListOptions{Raw: &metav1.ListOptions{ResourceVersion: list.ResourceVersion}})
+		if err != nil {
+			say("", fmt.Sprintf("watching channels: %v", err))
+			sleep(ctx, time.Second)
+			continue
+		}
+		for ev := range w.ResultChan() {
+			if ch, ok := ev.Object.(*v1alpha1.NotificationChannel); ok && (ev.Type == watch.Added || ev.Type == watch.Modified) {
+				point(ch)
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(time.Second):
-		}
+		w.Stop()
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
 	}
 }
 

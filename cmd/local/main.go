@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -55,22 +56,35 @@ func startLocal(localDir string) (*rest.Config, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	users := localcluster.DemoUserNames()
+	if err := localcluster.WriteContexts(local.KubeconfigPath, users); err != nil {
+		return nil, nil, errors.Join(err, local.Stop())
+	}
 	assets, _ := filepath.Abs(os.Getenv("KUBEBUILDER_ASSETS"))
 	bin, _ := filepath.Abs("bin")
 	samples, _ := filepath.Abs("config/samples")
 	fmt.Printf(`
 No cluster was given, so the operator runs on a local control plane with its CRDs installed.
-Use it from another shell:
+Use it from another shell (these lines work from any directory):
 
     export KUBECONFIG=%s
     export PATH=%s:%s:$PATH
-    kubectl apply -k %s
+    export SAMPLES=%s
+    kubectl apply -k $SAMPLES
 
-Users who may approve (config/rbac/approval_roles.yaml), each with a kubeconfig:
-    approver (levels III, IV), ministry (directives, I, II), drill-pipeline (drills), duty-officer
-    kubectl --kubeconfig %s annotate ...
+The kubeconfig has a context for each user (config/rbac/approval_roles.yaml):
+    %s (current): a cluster administrator
+    approver: the provincial leading group, levels III and IV
+    ministry: the ministry's directives, levels I and II
+    drill-pipeline: drills only
+    duty-officer: the emergency office
+e.g. kubectl incident --context approver approve response NAME
 
-`, local.KubeconfigPath, assets, bin, samples, filepath.Join(localDir, "kubeconfig-approver"))
+To see the reports arrive, start a loopback receiver in a third shell, after the export lines:
+
+    incident-receiver
+
+`, local.KubeconfigPath, assets, bin, samples, localcluster.AdminContext)
 	return local.Config, func() {
 		if err := local.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "stopping the local control plane:", err)
