@@ -41,6 +41,7 @@ var (
 	ctx       context.Context
 	cancel    context.CancelFunc
 	testEnv   *envtest.Environment
+	kcm       *localcluster.ControllerManager
 	cfg       *rest.Config
 	k8s       client.Client
 	fakeClock *clocktesting.FakeClock
@@ -71,6 +72,13 @@ var _ = BeforeSuite(func() {
 		ErrorIfCRDPathMissing: true,
 	}
 	cfg, err = testEnv.Start()
+	Expect(err).NotTo(HaveOccurred())
+	// Deletion as in a cluster: the garbage collector and the namespace
+	// controller of kube-controller-manager, started now that the CRDs are in.
+	kcmDir, err := os.MkdirTemp("", "controllers-kcm-")
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(os.RemoveAll, kcmDir)
+	kcm, err = localcluster.StartControllerManager(testEnv, kcmDir)
 	Expect(err).NotTo(HaveOccurred())
 
 	scheme := runtime.NewScheme()
@@ -109,6 +117,7 @@ var _ = BeforeSuite(func() {
 
 var _ = AfterSuite(func() {
 	cancel()
+	Expect(kcm.Stop()).To(Succeed())
 	if testEnv != nil {
 		Expect(testEnv.Stop()).To(Succeed())
 	}

@@ -1,5 +1,6 @@
 // Command local runs the incident-operator on a local control plane of its
-// own (etcd and kube-apiserver from $KUBEBUILDER_ASSETS, as `make envtest`
+// own (etcd, kube-apiserver and kube-controller-manager from
+// $KUBEBUILDER_ASSETS, as `make envtest`
 // builds them), with the CRDs, admission policies and approval roles
 // installed and a kubeconfig for each demo user. Given a cluster
 // (--kubeconfig, $KUBECONFIG or a pod), it runs on that one instead, as the

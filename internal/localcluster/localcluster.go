@@ -1,11 +1,13 @@
-// Package localcluster starts a throwaway control plane (etcd and
-// kube-apiserver, built by hack/envtest-binaries.sh) for running the operator
+// Package localcluster starts a throwaway control plane (etcd,
+// kube-apiserver and kube-controller-manager, built by
+// hack/envtest-binaries.sh) for running the operator
 // on a machine without a cluster, installs the operator's CRDs, and writes an
 // administrator's kubeconfig for kubectl.
 package localcluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,6 +48,7 @@ var DemoUsers = map[string][]string{
 // Cluster is a running local control plane.
 type Cluster struct {
 	env *envtest.Environment
+	kcm *ControllerManager
 	// Config is the operator's connection, as a cluster administrator.
 	Config *rest.Config
 	// KubeconfigPath is the kubeconfig written for kubectl.
@@ -69,6 +72,10 @@ func Start(opts Options) (*Cluster, error) {
 		return nil, fmt.Errorf("starting the local control plane: %w", err)
 	}
 	c := &Cluster{env: env, Config: cfg, KubeconfigPath: opts.KubeconfigPath}
+	// The CRDs are in: the garbage collector watches them from its start.
+	if c.kcm, err = StartControllerManager(env, filepath.Dir(opts.KubeconfigPath)); err != nil {
+		return nil, c.stopWith(err)
+	}
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
 		return nil, c.stopWith(err)
@@ -144,10 +151,11 @@ func bind(ctx context.Context, c client.Client, user, role string) error {
 	return nil
 }
 
-// Stop stops the control plane and removes its data.
-func (c *Cluster) Stop() error { return c.env.Stop() }
+// Stop stops the control plane, kube-controller-manager before the API
+// server, and removes its data.
+func (c *Cluster) Stop() error { return errors.Join(c.kcm.Stop(), c.env.Stop()) }
 
 func (c *Cluster) stopWith(err error) error {
-	_ = c.env.Stop()
+	_ = c.Stop()
 	return err
 }

@@ -1,0 +1,149 @@
+package localcluster
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+)
+
+// ControllerManagerControllers are the controllers of kube-controller-manager
+// a local control plane runs: the garbage collector, which deletes what a
+// deleted object owned (a response's work groups, a source's notifications)
+// and completes foreground deletion, and the namespace controller, which
+// empties and removes a deleted namespace. Neither needs another controller.
+var ControllerManagerControllers = []string{"garbage-collector-controller", "namespace-controller"}
+
+// controllerManagerReady is what kube-controller-manager v1.37 logs once the
+// garbage collector has synced its monitors and starts collecting.
+const controllerManagerReady = "Proceeding to collect garbage"
+
+// ControllerManager is a kube-controller-manager running as a child process
+// against an envtest control plane, so that garbage collection and namespace
+// deletion happen as they do in a cluster.
+type ControllerManager struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+	err  error // how the process ended, once done is closed
+	// LogPath is where its output goes.
+	LogPath string
+}
+
+// StartControllerManager starts kube-controller-manager from the binary
+// directory of env (or $KUBEBUILDER_ASSETS) against env's API server, with
+// ControllerManagerControllers only, no leader election and no serving port.
+// Its kubeconfig and log are written to dir. It returns once the garbage
+// collector is collecting; start it after the CRDs are installed, so that it
+// watches the operator's kinds from the start rather than from its next
+// discovery, up to 30 s later.
+func StartControllerManager(env *envtest.Environment, dir string) (*ControllerManager, error) {
+	assets := env.BinaryAssetsDirectory
+	if assets == "" {
+		assets = os.Getenv("KUBEBUILDER_ASSETS")
+	}
+	bin := filepath.Join(assets, "kube-controller-manager")
+	if _, err := os.Stat(bin); err != nil {
+		return nil, fmt.Errorf("kube-controller-manager is not in %s (KUBEBUILDER_ASSETS): run `make envtest`, which builds it with the API server: %w", assets, err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	// A cluster administrator: the garbage collector and the namespace
+	// controller list, watch and delete every kind, the operator's included.
+	user, err := env.AddUser(envtest.User{Name: "system:kube-controller-manager", Groups: []string{"system:masters"}}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("creating the controller manager's user: %w", err)
+	}
+	kubeconfig, err := user.KubeConfig()
+	if err != nil {
+		return nil, fmt.Errorf("writing the controller manager's kubeconfig: %w", err)
+	}
+	kubeconfigPath := filepath.Join(dir, "kube-controller-manager.kubeconfig")
+	if err := os.WriteFile(kubeconfigPath, kubeconfig, 0o600); err != nil {
+		return nil, err
+	}
+	m := &ControllerManager{LogPath: filepath.Join(dir, "kube-controller-manager.log"), done: make(chan struct{})}
+	logFile, err := os.Create(m.LogPath)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = logFile.Close() }() // the child has its own copy
+	m.cmd = exec.Command(bin,
+		"--kubeconfig="+kubeconfigPath,
+		"--controllers="+strings.Join(ControllerManagerControllers, ","),
+		"--leader-elect=false",
+		"--secure-port=0",
+		"--concurrent-gc-syncs=5",
+		"--concurrent-namespace-syncs=2",
+	)
+	m.cmd.Stdout, m.cmd.Stderr = logFile, logFile
+	if err := m.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting kube-controller-manager: %w", err)
+	}
+	go func() {
+		m.err = m.cmd.Wait()
+		close(m.done)
+	}()
+	if err := m.waitReady(time.Minute); err != nil {
+		return nil, errors.Join(err, m.Stop())
+	}
+	return m, nil
+}
+
+// waitReady waits until the log says the garbage collector is collecting.
+func (m *ControllerManager) waitReady(timeout time.Duration) error {
+	deadline := time.After(timeout)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-m.done:
+			return fmt.Errorf("kube-controller-manager exited (%v) before it started collecting garbage:\n%s", m.err, m.logTail())
+		case <-deadline:
+			return fmt.Errorf("kube-controller-manager did not start collecting garbage within %s:\n%s", timeout, m.logTail())
+		case <-tick.C:
+			if data, err := os.ReadFile(m.LogPath); err == nil && bytes.Contains(data, []byte(controllerManagerReady)) {
+				return nil
+			}
+		}
+	}
+}
+
+func (m *ControllerManager) logTail() string {
+	data, _ := os.ReadFile(m.LogPath)
+	if len(data) > 2000 {
+		data = data[len(data)-2000:]
+	}
+	return string(data)
+}
+
+// Stop stops kube-controller-manager (SIGTERM, then SIGKILL after 10 s) and
+// waits for it to exit. Stop it before the API server, which it would
+// otherwise keep calling.
+func (m *ControllerManager) Stop() error {
+	if m == nil || m.cmd == nil || m.cmd.Process == nil {
+		return nil
+	}
+	select {
+	case <-m.done:
+		return nil
+	default:
+	}
+	if err := m.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return fmt.Errorf("stopping kube-controller-manager: %w", err)
+	}
+	select {
+	case <-m.done:
+	case <-time.After(10 * time.Second):
+		_ = m.cmd.Process.Kill()
+		<-m.done
+	}
+	return nil
+}
