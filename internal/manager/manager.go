@@ -171,7 +171,13 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
-	if err := controllers.Setup(ctx, mgr, controllers.Config{
+	// Events are written without client-go's broadcaster, which keeps a
+	// copy of each for minutes (see eventWriter).
+	events, err := newEventWriter(mgr, mgr.GetClient(), FieldManager)
+	if err != nil {
+		return err
+	}
+	if err := controllers.Setup(ctx, withEventWriter{Manager: mgr, w: events}, controllers.Config{
 		Clock:           clock.RealClock{},
 		Plan:            controllers.PlanConfig{TimeZone: loc, ReportGrace: o.ReportGrace},
 		HolidayCalendar: o.HolidayCalendar,
