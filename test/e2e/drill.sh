@@ -3,8 +3,11 @@
 # running as its own process on its local control plane.
 #   incident → response → approval by a separate entitled user → work groups
 #   → progress report → end → summary reports → form → timeline,
-# then a GitOps re-apply that changes nothing, and a clean delete. The
-# local directory does not exist beforehand, as on a fresh clone.
+# then a GitOps re-apply that changes nothing, and a clean delete; then the
+# samples applied and deleted as a whole (kubectl apply/delete -k), a
+# namespace of drills deleted, and a namespace holding a real incident that
+# stays Terminating. The local directory does not exist beforehand, as on a
+# fresh clone.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -94,7 +97,56 @@ check "a GitOps re-apply changes nothing" bash -c "$(declare -f apply_samples); 
 sleep 2
 check "and no resourceVersion moved" bash -c "[ \"$before\" = \"$(rv)\" ]"
 check "deleting the drill leaves nothing that blocks deletion" \
-  bash -c "kubectl delete --wait --timeout=30s -f ${samples[3]} -f ${samples[2]} -f ${samples[1]} && kubectl delete --wait --timeout=30s wg --all"
-check "nothing is left" bash -c '[ -z "$(kubectl get sinc,er,wg,warn -o name)" ]'
+  kubectl delete --wait --timeout=30s -f "${samples[3]}" -f "${samples[2]}" -f "${samples[1]}"
+# The work groups and the notifications go with their owners, deleted by
+# kube-controller-manager's garbage collector, not by anyone here.
+gone() { # gone [kubectl get args...]: nothing is listed, within 30 s
+  for _ in $(seq 1 60); do [ -z "$(kubectl get "$@" -o name)" ] && return 0; sleep 0.5; done
+  kubectl get "$@"; return 1
+}
+check "nothing is left, work groups and notifications included" gone sinc,er,wg,warn,ntf
+
+# --- the samples as a whole: all drills, all deletable ---------------------
+check "kubectl apply -k config/samples" kubectl apply -k config/samples
+check "the drill response there waits for approval" \
+  kubectl wait --for=jsonpath='{.status.phase}'=AwaitingApproval --timeout=30s er/drill-virus-response
+check "the drill pipeline approves it" kubectl-incident --kubeconfig "$drill" approve response drill-virus-response
+check "its work groups are ready" kubectl wait --for=condition=WorkGroupsReady --timeout=30s er/drill-virus-response
+check "the drill red warning is relayed at once" \
+  kubectl wait --for=jsonpath='{.status.phase}'=Published --timeout=30s warn/drill-national-red-ransomware
+check "the drills wrote their reports" bash -c '[ "$(kubectl get ntf -o name | wc -l)" -gt 3 ]'
+t0=$(date +%s%N)
+check "kubectl delete -k config/samples --wait" kubectl delete -k config/samples --wait --timeout=60s
+check "leaves nothing of the plan's kinds in the namespace" gone incident
+check "nor work groups, notifications, channels or the calendar" gone sinc,er,wg,warn,ntf,nch,hcal
+echo "     (delete -k until nothing is left: $(( ($(date +%s%N) - t0) / 1000000 )) ms)"
+
+# --- namespaces ------------------------------------------------------------
+in_ns() { # in_ns NS FILE...: apply sample files into namespace NS
+  local ns="$1"; shift
+  for f in "$@"; do sed "s/namespace: default/namespace: $ns/g" "$f"; echo ---; done | kubectl apply -f -
+}
+kubectl create namespace e2e-drills >/dev/null
+check "a drill in a namespace of its own" in_ns e2e-drills "${samples[1]}" "${samples[2]}"
+check "approved there" bash -c "kubectl wait -n e2e-drills --for=jsonpath='{.status.phase}'=AwaitingApproval --timeout=30s er/drill-virus-response &&
+  kubectl-incident --kubeconfig '$drill' -n e2e-drills approve response drill-virus-response &&
+  kubectl wait -n e2e-drills --for=condition=WorkGroupsReady --timeout=30s er/drill-virus-response"
+t0=$(date +%s%N)
+check "deleting the namespace of a drill completes" kubectl delete namespace e2e-drills --wait --timeout=60s
+echo "     (namespace deleted in $(( ($(date +%s%N) - t0) / 1000000 )) ms)"
+
+# A real incident stays on record (config/admission/record.yaml), also when
+# its namespace is deleted: the namespace controller's deletes are refused,
+# and the namespace stays Terminating with a condition that says why.
+kubectl create namespace e2e-record >/dev/null
+check "a real incident in a namespace of its own" in_ns e2e-record config/samples/real/emergency_v1alpha1_securityincident_level_iii.yaml
+check "it is classified" kubectl wait -n e2e-record --for=jsonpath='{.status.level}'=III --timeout=30s sinc/member-database-leak
+check "deleting its namespace is accepted" kubectl delete namespace e2e-record --wait=false
+check "the namespace stays Terminating, saying rule record keeps the incident" \
+  kubectl wait namespace/e2e-record --for=condition=NamespaceDeletionContentFailure --timeout=60s
+kubectl get namespace e2e-record -o jsonpath='{range .status.conditions[?(@.type=="NamespaceDeletionContentFailure")]}     ({.reason}: {.message}){"\n"}{end}'
+check "the condition names the rule" bash -c "kubectl get namespace e2e-record -o jsonpath='{.status.conditions}' | grep -q 'rule record: a real incident stays on record'"
+check "and the incident is still there, not being deleted" \
+  bash -c '[ -z "$(kubectl get -n e2e-record sinc member-database-leak -o jsonpath={.metadata.deletionTimestamp})" ]'
 
 [ "$failed" -eq 0 ]
