@@ -30,6 +30,9 @@ type EmergencyResponseReconciler struct {
 	Plan PlanConfig
 	// HolidayCalendar is the name of the HolidayCalendar to count in.
 	HolidayCalendar string
+	// APIReader reads a response past the cache before a work group it had
+	// is brought back, in case the response is being deleted.
+	APIReader client.Reader
 }
 
 type responseScope struct {

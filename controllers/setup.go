@@ -47,7 +47,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	k := kit{Client: c, Recorder: recorder, Clock: cfg.Clock}
 	for name, r := range map[string]setup{
 		"SecurityIncident":    &SecurityIncidentReconciler{kit: k, Plan: cfg.Plan},
-		"EmergencyResponse":   &EmergencyResponseReconciler{kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar},
+		"EmergencyResponse":   &EmergencyResponseReconciler{kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar, APIReader: mgr.GetAPIReader()},
 		"WorkGroup":           &WorkGroupReconciler{kit: k},
 		"HolidayCalendar":     &HolidayCalendarReconciler{kit: k},
 		"Warning":             &WarningReconciler{kit: k},
