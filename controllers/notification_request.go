@@ -80,10 +80,14 @@ func notificationName(source, key string, uid string) string {
 // elsewhere is not woken by its notifications' progress unless it watches
 // them itself), and
 // returns them as they stand, with the names of those it created. A report
-// already written is left as it is: its spec never changes.
+// already written is left as it is: its spec never changes. A source being
+// deleted gets no new report: the garbage collector is removing its
+// notifications (run leaves such a source alone already; this holds for
+// any caller).
 func ensureNotifications(ctx context.Context, c client.Client, owner client.Object, ns string, reqs ...NotificationRequest) ([]v1alpha1.Notification, []string, error) {
 	out := make([]v1alpha1.Notification, 0, len(reqs))
 	var created []string
+	deleting := owner.GetDeletionTimestamp() != nil
 	for _, req := range reqs {
 		name := notificationName(owner.GetName(), req.Key, string(owner.GetUID()))
 		existing := &v1alpha1.Notification{}
@@ -97,6 +101,9 @@ func ensureNotifications(ctx context.Context, c client.Client, owner client.Obje
 			continue
 		case !apierrors.IsNotFound(err):
 			return out, created, fmt.Errorf("reading notification %s/%s: %w", ns, name, err)
+		}
+		if deleting {
+			continue
 		}
 		n := newNotification(owner, ns, name, req)
 		if ns == owner.GetNamespace() {
