@@ -69,13 +69,23 @@ func TestREADME(t *testing.T) {
 	start := time.Now()
 	// What `make run` builds: the plugin and the receiver, into bin/ (on the
 	// PATH it prints); the local manager itself is this test's own copy.
-	manager := filepath.Join(tmp, "local-manager")
-	for out, pkg := range map[string]string{manager: "./cmd/local", filepath.Join(root, "bin", "kubectl-incident"): "./cmd/kubectl-incident",
-		filepath.Join(root, "bin", "incident-receiver"): "./cmd/incident-receiver"} {
-		cmd := exec.Command("go", "build", "-o", out, pkg)
-		cmd.Dir = root
-		if b, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+	manager := filepath.Join(tmp, "local")
+	builds := [][]string{{tmp + "/", "./cmd/local"}, {filepath.Join(root, "bin") + "/", "./cmd/kubectl-incident", "./cmd/incident-receiver"}}
+	errs := make([]error, len(builds))
+	var wg sync.WaitGroup
+	for i, b := range builds {
+		wg.Go(func() {
+			cmd := exec.Command("go", append([]string{"build", "-o"}, b...)...)
+			cmd.Dir = root
+			if out, err := cmd.CombinedOutput(); err != nil {
+				errs[i] = fmt.Errorf("go build %v: %w\n%s", b[1:], err, out)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
 		}
 	}
 	t.Logf("built in %s", time.Since(start).Round(time.Millisecond))
