@@ -4,6 +4,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
 )
 
 // lastApplied is the annotation kubectl apply keeps a whole copy of the
@@ -13,8 +15,10 @@ const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 // CacheOptions keep the informer caches small: the objects' managed fields
 // and kubectl's last-applied copy are dropped before they are stored, so
 // that the cache grows with the number of objects, not with the number of
-// writers or the size of what was applied. Status patches are merge patches
-// of the operator's own fields, so nothing dropped is ever written back.
+// writers or the size of what was applied; so are the texts of a
+// notification every audience has had (see dropTexts). Status patches are
+// merge patches of the operator's own fields, so nothing dropped is ever
+// written back.
 func CacheOptions() cache.Options {
 	strip := cache.TransformStripManagedFields()
 	return cache.Options{
@@ -34,7 +38,30 @@ func CacheOptions() cache.Options {
 					obj.SetAnnotations(kept)
 				}
 			}
+			if n, ok := in.(*v1alpha1.Notification); ok {
+				dropTexts(n)
+			}
 			return in, nil
 		}),
 	}
+}
+
+// dropTexts empties the message and data of a notification that every
+// audience has had (Delivered): two texts and their facts as JSON, most of
+// a notification's size, and one notification at least for every incident.
+// Only a delivery sends them, and a delivery of a notification whose texts
+// are dropped reads them from the API server first (withTexts); its sources
+// read its event, audiences, channels and status. The API server never
+// holds an empty message (minLength 1), so an empty one means dropped.
+func dropTexts(n *v1alpha1.Notification) {
+	if !isTrue(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition) {
+		return
+	}
+	n.Spec.Message = v1alpha1.NotificationMessage{}
+	n.Spec.Data = ""
+}
+
+// textsDropped says whether the cache dropped the notification's texts.
+func textsDropped(n *v1alpha1.Notification) bool {
+	return n.Spec.Message.ZH == "" && n.Spec.Message.EN == ""
 }

@@ -65,6 +65,10 @@ func (r *NotificationReconciler) deliver(ctx context.Context, s *notificationSco
 		return nil
 	}
 	n := s.obj
+	msg, err := r.withTexts(ctx, n)
+	if err != nil {
+		return err
+	}
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
@@ -77,7 +81,7 @@ func (r *NotificationReconciler) deliver(ctx context.Context, s *notificationSco
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := r.send(ctx, n, ch, claimed)
+			err := r.send(ctx, msg, ch, claimed)
 			outcome := claimed
 			if err == nil {
 				outcome.State, outcome.DeliveredTime, outcome.LastError = v1alpha1.DeliveryDelivered, &metav1.Time{Time: s.now}, ""
@@ -107,6 +111,27 @@ func (r *NotificationReconciler) deliver(ctx context.Context, s *notificationSco
 		}
 	}
 	return errors.Join(failures...)
+}
+
+// withTexts is the notification to send: n, or, when its texts are the
+// cache's dropped ones (dropTexts: every audience had it, and a channel
+// named or added since is owed it), a copy with the texts read from the API
+// server. The claim's status write usually brings the whole notification
+// back already; this makes sure that an empty message is never sent.
+func (r *NotificationReconciler) withTexts(ctx context.Context, n *v1alpha1.Notification) (*v1alpha1.Notification, error) {
+	if !textsDropped(n) {
+		return n, nil
+	}
+	full := &v1alpha1.Notification{}
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(n), full); err != nil {
+		return nil, fmt.Errorf("reading the texts of notification %s/%s: %w", n.Namespace, n.Name, err)
+	}
+	if full.UID != n.UID {
+		return nil, fmt.Errorf("notification %s/%s was replaced", n.Namespace, n.Name)
+	}
+	out := n.DeepCopy()
+	out.Spec.Message, out.Spec.Data = full.Spec.Message, full.Spec.Data
+	return out, nil
 }
 
 // announceOutcome sends the event and counts the outcome of one attempt,

@@ -23,7 +23,6 @@ import (
 	"k8s.io/client-go/rest"
 	clocktesting "k8s.io/utils/clock/testing"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -87,13 +86,17 @@ var _ = BeforeSuite(func() {
 	k8s, err = client.New(cfg, client.Options{Scheme: scheme})
 	Expect(err).NotTo(HaveOccurred())
 
+	// The manager's caches, as the operator's (CacheOptions: what they
+	// drop), but for the namespaces where a spec stops and starts an
+	// operator of its own: those are not this one's
+	// (notification_restart_test.go).
+	cacheOpts := CacheOptions()
+	cacheOpts.ByObject = offlineNamespaces()
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
-		// The namespaces where a spec stops and starts an operator of its
-		// own are not this one's (notification_restart_test.go).
-		Cache: cache.Options{ByObject: offlineNamespaces()},
+		Cache:                  cacheOpts,
 	})
 	Expect(err).NotTo(HaveOccurred())
 

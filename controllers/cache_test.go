@@ -1,0 +1,57 @@
+package controllers
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+func TestCacheTransform(t *testing.T) {
+	texts := v1alpha1.NotificationMessage{ZH: "报告", EN: "Report"}
+	notification := func(delivered metav1.ConditionStatus) *v1alpha1.Notification {
+		n := &v1alpha1.Notification{
+			ObjectMeta: metav1.ObjectMeta{Name: "n", Namespace: "ns", Annotations: map[string]string{lastApplied: "{}", "kept": "yes"},
+				ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "incident-operator"}}},
+			Spec: v1alpha1.NotificationSpec{Event: v1alpha1.EventIncidentReported, Audiences: []v1alpha1.Audience{v1alpha1.AudienceOffice},
+				EventID: "id", Message: texts, Data: `{"kind":"Reported"}`},
+		}
+		if delivered != "" {
+			n.Status.Conditions = []metav1.Condition{{Type: v1alpha1.NotificationDeliveredCondition, Status: delivered}}
+		}
+		return n
+	}
+	cases := map[string]struct {
+		in        *v1alpha1.Notification
+		wantTexts v1alpha1.NotificationMessage
+		wantData  string
+	}{
+		"not looked at yet": {in: notification(""), wantTexts: texts, wantData: `{"kind":"Reported"}`},
+		"on its way":        {in: notification(metav1.ConditionFalse), wantTexts: texts, wantData: `{"kind":"Reported"}`},
+		"delivered":         {in: notification(metav1.ConditionTrue)},
+	}
+	transform := CacheOptions().DefaultTransform
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			out, err := transform(c.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := out.(*v1alpha1.Notification)
+			if diff := cmp.Diff(c.wantTexts, n.Spec.Message); diff != "" || n.Spec.Data != c.wantData {
+				t.Errorf("texts (-want +got):\n%s\ndata %q, want %q", diff, n.Spec.Data, c.wantData)
+			}
+			if textsDropped(n) != (c.wantData == "") {
+				t.Errorf("textsDropped = %v", textsDropped(n))
+			}
+			if n.ManagedFields != nil || n.Annotations[lastApplied] != "" || n.Annotations["kept"] != "yes" {
+				t.Errorf("metadata: managed fields %v, annotations %v", n.ManagedFields, n.Annotations)
+			}
+			if n.Spec.Event != v1alpha1.EventIncidentReported || n.Spec.EventID != "id" || len(n.Spec.Audiences) != 1 {
+				t.Errorf("what sources read is kept: %+v", n.Spec)
+			}
+		})
+	}
+}

@@ -1,0 +1,54 @@
+package controllers
+
+import (
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+// The cache drops the texts of a delivered notification (CacheOptions,
+// which this suite's manager uses too); a delivery made after that reads
+// them from the API server.
+var _ = Describe("A delivered notification's texts", func() {
+	It("still go out in full to a channel named by the warning and made after the delivery", func() {
+		grantNotificationRoles()
+		ns := newNamespace()
+		sms, website := newReceiver(0), newReceiver(0)
+		newChannel(ns, "sms", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, sms.URL, 2)
+		w := &v1alpha1.Warning{
+			ObjectMeta: metav1.ObjectMeta{Name: "late-channel", Namespace: ns},
+			Spec: v1alpha1.WarningSpec{
+				Level: v1alpha1.WarningRed, Source: v1alpha1.SourceNational, StartTime: metav1.NewTime(time.Now().Truncate(time.Second)),
+				Scope: "Mail servers of the province", Harm: "Credential theft", Precautions: []string{"Reset administrator passwords"},
+				Issuer: "National office", Hotline: "12321", Channels: []string{"sms", "website"},
+			},
+		}
+		Expect(asUser(dutyOfficer).Create(ctx, w)).To(Succeed())
+		Eventually(func(g Gomega) {
+			g.Expect(delivered(reportOf(g, w, "published")).Status).To(Equal(metav1.ConditionTrue))
+		}).Should(Succeed())
+		Expect(sms.ids()).To(HaveLen(1))
+
+		By("the website channel is made, and a confirmation wakes the notification")
+		newChannel(ns, "website", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, website.URL, 2)
+		Eventually(func(g Gomega) {
+			ch := &v1alpha1.NotificationChannel{}
+			g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "website"}, ch)).To(Succeed())
+			g.Expect(conditionOf(ch.Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
+		}).Should(Succeed())
+		Expect(annotateNotification(asUser(ministryDuty), reportOf(Default, w, "published"),
+			map[string]string{v1alpha1.AnnotationConfirmedBy: ministryDuty})).To(Succeed())
+		Eventually(website.ids).Should(Equal(sms.ids()))
+		website.mu.Lock()
+		defer website.mu.Unlock()
+		sms.mu.Lock()
+		defer sms.mu.Unlock()
+		Expect(website.bodies[0]["data"]).NotTo(BeEmpty())
+		Expect(website.bodies[0]["data"]).To(Equal(sms.bodies[0]["data"]), "the same message, texts and facts")
+	})
+})
