@@ -105,7 +105,11 @@ func (m *ControllerManager) waitReady(timeout time.Duration) error {
 	for {
 		select {
 		case <-m.done:
-			return fmt.Errorf("kube-controller-manager exited (%v) before it started collecting garbage:\n%s", m.err, m.logTail())
+			why := m.err
+			if why == nil {
+				why = errors.New("exit status 0")
+			}
+			return fmt.Errorf("kube-controller-manager exited before it started collecting garbage (%w):\n%s", why, m.logTail())
 		case <-deadline:
 			return fmt.Errorf("kube-controller-manager did not start collecting garbage within %s:\n%s", timeout, m.logTail())
 		case <-tick.C:
