@@ -80,6 +80,8 @@ func StartControllerManager(env *envtest.Environment, dir string) (*ControllerMa
 		"--controllers="+strings.Join(ControllerManagerControllers, ","),
 		"--leader-elect=false",
 		"--secure-port=0",
+		// Fewer workers than a cluster's (20 and 10): a throwaway cluster
+		// shares a laptop's cores with the operator and its tests.
 		"--concurrent-gc-syncs=5",
 		"--concurrent-namespace-syncs=2",
 	)
