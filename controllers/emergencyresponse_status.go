@@ -48,17 +48,24 @@ func (s *responseScope) setApproved(v approval.Verdict) {
 	s.announce(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v.Reason, v.Message, e)
 }
 
-// setWorkGroupsReady counts the work groups set up, naming those not ready.
-func (s *responseScope) setWorkGroupsReady(names, notReady []string) {
+// setWorkGroupsReady says whether the work groups are set up. While they are
+// not, the message names them all and the names taken by objects the
+// response does not own, not how many are ready so far: it stays the same
+// as they become Ready one by one, so that the response is written once at
+// its start and once when all are ready, not once for each.
+func (s *responseScope) setWorkGroupsReady(names, waiting, taken []string) {
 	resp := s.obj
 	if !started(resp) {
 		s.set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionFalse, v1alpha1.ResponseNotStartedReason,
 			"Work groups are set up once the response starts.")
 		return
 	}
-	if len(notReady) > 0 {
-		s.set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionFalse, v1alpha1.ResponseWorkGroupsPendingReason,
-			fmt.Sprintf("%d of %d work groups ready; waiting for %s.", len(names)-len(notReady), len(names), strings.Join(notReady, ", ")))
+	if len(waiting) > 0 || len(taken) > 0 {
+		msg := fmt.Sprintf("Setting up the work groups %s.", strings.Join(names, ", "))
+		if len(taken) > 0 {
+			msg += fmt.Sprintf(" The names %s are taken by objects this response does not own: rename or remove them.", strings.Join(taken, ", "))
+		}
+		s.set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionFalse, v1alpha1.ResponseWorkGroupsPendingReason, msg)
 		return
 	}
 	if resp.Status.WorkGroupsReadyTime == nil {

@@ -3,8 +3,10 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -37,14 +39,14 @@ func desiredWorkGroups(resp *v1alpha1.EmergencyResponse) []v1alpha1.WorkGroupTyp
 	return resp.Spec.WorkGroups
 }
 
-// reconcileWorkGroups creates the work groups of a started response, brings
-// back deleted ones, removes those no longer asked for, and marks them when
-// the response has ended.
+// reconcileWorkGroups creates the work groups of a started response (all
+// missing ones at once), brings back deleted ones, removes those no longer
+// asked for, and marks them when the response has ended.
 func (r *EmergencyResponseReconciler) reconcileWorkGroups(ctx context.Context, s *responseScope) error {
 	resp := s.obj
 	if !started(resp) {
 		resp.Status.WorkGroups = nil
-		s.setWorkGroupsReady(nil, nil)
+		s.setWorkGroupsReady(nil, nil, nil)
 		return nil
 	}
 	existing, err := r.ownedWorkGroups(ctx, resp)
@@ -63,28 +65,48 @@ func (r *EmergencyResponseReconciler) reconcileWorkGroups(ctx context.Context, s
 			return err
 		}
 	}
-	var notReady []string
+	var missing, waiting []string
 	for _, name := range names {
-		waiting, err := r.ensureWorkGroup(ctx, s, existing[name], name, desired[name])
-		if err != nil {
+		wg := existing[name]
+		if wg == nil {
+			missing = append(missing, name)
+			continue
+		}
+		if err := r.markEnded(ctx, resp, wg); err != nil {
 			return err
 		}
-		if waiting != "" {
-			notReady = append(notReady, waiting)
+		if !workGroupReady(wg) {
+			waiting = append(waiting, name)
 		}
 	}
+	created, inFlight, taken, err := r.createWorkGroups(ctx, s, missing, desired)
+	// The ones created are waited for; the event names them even when
+	// another create failed.
+	waiting = append(append(waiting, created...), inFlight...)
+	if len(created) > 0 {
+		s.events.add(normalEvent(v1alpha1.ResponseWorkGroupCreatedEvent, "SetUpWorkGroups",
+			fmt.Sprintf("Work groups set up: %s.", strings.Join(created, ", "))))
+	}
+	if err != nil {
+		return err
+	}
 	resp.Status.WorkGroups = names
-	s.setWorkGroupsReady(names, notReady)
+	s.setWorkGroupsReady(names, waiting, taken)
 	return nil
 }
 
-// ownedWorkGroups lists the work groups the response controls, by name.
+func workGroupReady(wg *v1alpha1.WorkGroup) bool {
+	return wg.DeletionTimestamp == nil && meta.IsStatusConditionTrue(wg.Status.Conditions, v1alpha1.ConditionReady)
+}
+
+// ownedWorkGroups lists the work groups the response controls, by name,
+// from the cache's index of controllers (indexes.go).
 func (r *EmergencyResponseReconciler) ownedWorkGroups(ctx context.Context, resp *v1alpha1.EmergencyResponse) (map[string]*v1alpha1.WorkGroup, error) {
 	owned := &v1alpha1.WorkGroupList{}
-	if err := r.List(ctx, owned, client.InNamespace(resp.Namespace), client.MatchingLabels{v1alpha1.LabelResponse: resp.Name}); err != nil {
+	if err := r.List(ctx, owned, client.InNamespace(resp.Namespace), client.MatchingFields{IndexController: string(resp.UID)}); err != nil {
 		return nil, fmt.Errorf("listing work groups: %w", err)
 	}
-	existing := map[string]*v1alpha1.WorkGroup{}
+	existing := make(map[string]*v1alpha1.WorkGroup, len(owned.Items))
 	for i := range owned.Items {
 		if wg := &owned.Items[i]; metav1.IsControlledBy(wg, resp) {
 			existing[wg.Name] = wg
@@ -93,9 +115,18 @@ func (r *EmergencyResponseReconciler) ownedWorkGroups(ctx context.Context, resp 
 	return existing, nil
 }
 
-// removeUnwanted deletes the work groups no longer asked for.
+// removeUnwanted deletes the work groups no longer asked for, and announces
+// them in one event.
 func (r *EmergencyResponseReconciler) removeUnwanted(ctx context.Context, s *responseScope, existing map[string]*v1alpha1.WorkGroup, desired map[string]v1alpha1.WorkGroupType) error {
 	resp := s.obj
+	var removed []string
+	defer func() {
+		if len(removed) > 0 {
+			slices.Sort(removed)
+			s.events.add(normalEvent(v1alpha1.ResponseWorkGroupRemovedEvent, "SetUpWorkGroups",
+				fmt.Sprintf("Work groups no longer asked for were removed: %s.", strings.Join(removed, ", "))))
+		}
+	}()
 	for name, wg := range existing {
 		if _, ok := desired[name]; ok || wg.DeletionTimestamp != nil {
 			continue
@@ -108,52 +139,95 @@ func (r *EmergencyResponseReconciler) removeUnwanted(ctx context.Context, s *res
 		if err := r.Delete(ctx, wg); client.IgnoreNotFound(err) != nil {
 			return fmt.Errorf("removing work group %s: %w", name, err)
 		}
-		s.events.add(normalEvent(v1alpha1.ResponseWorkGroupRemovedEvent, "SetUpWorkGroups",
-			fmt.Sprintf("Work group %s is no longer asked for and was removed.", name)).about(wg))
+		removed = append(removed, name)
 	}
 	return nil
 }
 
-// ensureWorkGroup creates a missing work group and marks an existing one
-// ended when the response has ended. It names what is waited for, or ""
-// when the work group is ready.
-func (r *EmergencyResponseReconciler) ensureWorkGroup(ctx context.Context, s *responseScope, wg *v1alpha1.WorkGroup, name string, t v1alpha1.WorkGroupType) (string, error) {
-	resp := s.obj
-	if wg == nil {
-		wg = &v1alpha1.WorkGroup{
-			ObjectMeta: metav1.ObjectMeta{
-				Name: name, Namespace: resp.Namespace,
-				Labels: map[string]string{v1alpha1.LabelResponse: resp.Name, v1alpha1.LabelWorkGroupType: string(t)},
-			},
-			Spec: v1alpha1.WorkGroupSpec{Type: t},
-		}
-		if ended(resp) {
-			wg.Labels[v1alpha1.LabelResponseEnded] = "true"
-		}
-		if resp.Spec.Drill {
-			wg.Labels[v1alpha1.LabelDrill] = "true"
-		}
-		if err := controllerutil.SetControllerReference(resp, wg, r.Scheme()); err != nil {
-			return "", err
-		}
-		if err := r.Create(ctx, wg); err != nil {
-			if apierrors.IsAlreadyExists(err) {
-				return name + " (the name is taken by an object this response does not own)", nil
-			}
-			return "", fmt.Errorf("creating work group %s: %w", name, err)
-		}
-		s.events.add(normalEvent(v1alpha1.ResponseWorkGroupCreatedEvent, "SetUpWorkGroups", fmt.Sprintf("Work group %s (%s) set up.", name, t)).about(wg))
-		return name, nil
+// createWorkGroups creates the missing work groups at once, one request
+// each in parallel: a response's set-up waits for one round trip, not five.
+// It returns the names created, those already there but not yet in the
+// cache (waited for too), and those taken by objects the response does not
+// own; the error is the first create that failed.
+func (r *EmergencyResponseReconciler) createWorkGroups(ctx context.Context, s *responseScope, missing []string, desired map[string]v1alpha1.WorkGroupType) (created, inFlight, taken []string, err error) {
+	if len(missing) == 0 {
+		return nil, nil, nil, nil
 	}
-	if ended(resp) && wg.Labels[v1alpha1.LabelResponseEnded] != "true" {
-		patch := client.MergeFrom(wg.DeepCopy())
+	wgs := make([]*v1alpha1.WorkGroup, len(missing))
+	for i, name := range missing {
+		if wgs[i], err = r.newWorkGroup(s.obj, name, desired[name]); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	outcome := make([]error, len(wgs))
+	var g errgroup.Group
+	for i, wg := range wgs {
+		g.Go(func() error {
+			outcome[i] = r.Create(ctx, wg)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	for i, e := range outcome {
+		switch {
+		case e == nil:
+			created = append(created, missing[i])
+		case apierrors.IsAlreadyExists(e) && r.heldByAnother(ctx, s.obj, missing[i]):
+			taken = append(taken, missing[i])
+		case apierrors.IsAlreadyExists(e):
+			// Created by an earlier pass that the cache has not seen yet.
+			inFlight = append(inFlight, missing[i])
+		case err == nil:
+			err = fmt.Errorf("creating work group %s: %w", missing[i], e)
+		}
+	}
+	return created, inFlight, taken, err
+}
+
+// heldByAnother says whether the cache holds an object of that name that
+// resp does not control. One it does not hold yet is taken to be the
+// response's own, created by an earlier pass.
+func (r *EmergencyResponseReconciler) heldByAnother(ctx context.Context, resp *v1alpha1.EmergencyResponse, name string) bool {
+	wg := &v1alpha1.WorkGroup{}
+	if err := r.Get(ctx, client.ObjectKey{Namespace: resp.Namespace, Name: name}, wg); err != nil {
+		return false
+	}
+	return !metav1.IsControlledBy(wg, resp)
+}
+
+// newWorkGroup is a work group of resp, controlled by it.
+func (r *EmergencyResponseReconciler) newWorkGroup(resp *v1alpha1.EmergencyResponse, name string, t v1alpha1.WorkGroupType) (*v1alpha1.WorkGroup, error) {
+	wg := &v1alpha1.WorkGroup{
+		ObjectMeta: metav1.ObjectMeta{
+			Name: name, Namespace: resp.Namespace,
+			Labels: map[string]string{v1alpha1.LabelResponse: resp.Name, v1alpha1.LabelWorkGroupType: string(t)},
+		},
+		Spec: v1alpha1.WorkGroupSpec{Type: t},
+	}
+	if ended(resp) {
 		wg.Labels[v1alpha1.LabelResponseEnded] = "true"
-		if err := r.Patch(ctx, wg, patch); err != nil {
-			return "", fmt.Errorf("marking work group %s ended: %w", name, err)
-		}
 	}
-	if c := meta.FindStatusCondition(wg.Status.Conditions, v1alpha1.ConditionReady); c == nil || c.Status != metav1.ConditionTrue || wg.DeletionTimestamp != nil {
-		return name, nil
+	if resp.Spec.Drill {
+		wg.Labels[v1alpha1.LabelDrill] = "true"
 	}
-	return "", nil
+	if err := controllerutil.SetControllerReference(resp, wg, r.Scheme()); err != nil {
+		return nil, err
+	}
+	return wg, nil
+}
+
+// markEnded labels a work group of an ended response.
+func (r *EmergencyResponseReconciler) markEnded(ctx context.Context, resp *v1alpha1.EmergencyResponse, wg *v1alpha1.WorkGroup) error {
+	if !ended(resp) || wg.Labels[v1alpha1.LabelResponseEnded] == "true" {
+		return nil
+	}
+	patch := client.MergeFrom(wg.DeepCopy())
+	if wg.Labels == nil {
+		wg.Labels = map[string]string{}
+	}
+	wg.Labels[v1alpha1.LabelResponseEnded] = "true"
+	if err := r.Patch(ctx, wg, patch); err != nil {
+		return fmt.Errorf("marking work group %s ended: %w", wg.Name, err)
+	}
+	return nil
 }

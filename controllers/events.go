@@ -19,10 +19,6 @@ const (
 // failed write does not announce a change twice.
 type event struct {
 	eventType, reason, action, note string
-	// related is the other object the event is about (a work group the
-	// response created), so that events about different objects are not
-	// merged into one series.
-	related runtime.Object
 }
 
 // normalEvent and warningEvent make the two types of event.
@@ -32,12 +28,6 @@ func normalEvent(reason, action, note string) event {
 
 func warningEvent(reason, action, note string) event {
 	return event{eventType: corev1.EventTypeWarning, reason: reason, action: action, note: note}
-}
-
-// about names the related object.
-func (e event) about(o runtime.Object) event {
-	e.related = o
-	return e
 }
 
 // eventLog collects the events of one reconcile.
@@ -61,7 +51,7 @@ func (l *eventLog) flush(rec events.EventRecorder, obj runtime.Object) {
 		if l.drill {
 			note = "DRILL: " + note
 		}
-		rec.Eventf(obj, e.related, e.eventType, e.reason, e.action, "%s", text.Truncate(note, maxEventNote))
+		rec.Eventf(obj, nil, e.eventType, e.reason, e.action, "%s", text.Truncate(note, maxEventNote))
 	}
 	l.events = nil
 	for _, f := range l.after {

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -13,14 +14,30 @@ import (
 // "namespace/name".
 const IndexIncidentRefs = "spec.incidentRefs"
 
+// IndexController indexes work groups by the uid of the object that
+// controls them (their response): a response finds its own five without
+// scanning every work group of the namespace.
+const IndexController = "metadata.ownerReferences.controller"
+
 // SetupIndexes registers the cache indexes the controllers use.
 func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
-	return mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.EmergencyResponse{}, IndexIncidentRefs, func(o client.Object) []string {
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.EmergencyResponse{}, IndexIncidentRefs, func(o client.Object) []string {
 		resp := o.(*v1alpha1.EmergencyResponse)
 		keys := make([]string, 0, len(resp.Spec.IncidentRefs))
 		for _, ref := range resp.Spec.IncidentRefs {
 			keys = append(keys, ref.Namespace+"/"+ref.Name)
 		}
 		return keys
-	})
+	}); err != nil {
+		return err
+	}
+	return mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.WorkGroup{}, IndexController, controllerUID)
+}
+
+// controllerUID is the uid of an object's controller, if any.
+func controllerUID(o client.Object) []string {
+	if ref := metav1.GetControllerOfNoCopy(o); ref != nil {
+		return []string{string(ref.UID)}
+	}
+	return nil
 }

@@ -178,17 +178,17 @@ func writersOf(o client.Object) []string {
 	return out
 }
 
-// reportUpward is a step for any source: it writes down the reports the source
-// owes (all of them, each time: those written already are found), announces
-// the new ones, and sets the source's ReportedUpward from where they stand.
-// A report for the public only is not an upward report and is left out of
-// the condition.
+// reportUpward is a step for any source: it writes down the reports the
+// source owes (all of them, each time: those written already are found) and
+// sets the source's ReportedUpward from where they stand. A report for the
+// public only is not an upward report and is left out of the condition. A
+// report written is no event on its source: the Notification is the
+// record, with its own events, and ReportedUpward names it.
 func reportUpward[T object](ctx context.Context, c client.Client, p *pass[T], reqs ...NotificationRequest) error {
-	ntfs, created, err := ensureNotifications(ctx, c, p.obj, p.obj.GetNamespace(), reqs...)
+	ntfs, _, err := ensureNotifications(ctx, c, p.obj, p.obj.GetNamespace(), reqs...)
 	if err != nil {
 		return err
 	}
-	announceCreated(p, ntfs, created)
 	channels, err := channelsOf(ctx, c, p.obj.GetNamespace())
 	if err != nil {
 		return err
@@ -234,17 +234,6 @@ func reportOwed[T object](ctx context.Context, c client.Client, p *pass[T], owed
 		return err
 	}
 	return reportUpward(ctx, c, p, reqs...)
-}
-
-// announceCreated records an event on the source for each report written.
-func announceCreated[T object](p *pass[T], ntfs []v1alpha1.Notification, created []string) {
-	for _, n := range ntfs {
-		if !slices.Contains(created, n.Name) {
-			continue
-		}
-		p.events.add(normalEvent(v1alpha1.NotifiedEvent, "Report",
-			fmt.Sprintf("%s reported to %s as notification %s.", n.Spec.Event, audienceList(n.Spec.Audiences), n.Name)).about(n.DeepCopy()))
-	}
 }
 
 // upward keeps the notifications for someone other than the public.

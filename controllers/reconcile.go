@@ -2,14 +2,19 @@ package controllers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"time"
 
+	jsonpatch "github.com/evanphx/json-patch/v5"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -172,17 +177,56 @@ func run[T object, S any](ctx context.Context, k kit, p *pass[T], s S, steps []s
 }
 
 // patchStatus writes an object's status with one merge patch, and only when
-// it changed: an idle cluster's resourceVersions stay still. The patch
+// it changed: an idle cluster's resourceVersions stay still. The patch is
+// the difference of the two statuses alone (the spec and metadata, which a
+// status write cannot change, are neither compared nor encoded), and it
 // carries the resourceVersion it was computed from, so a reconcile that read
 // a stale copy from the cache fails with a conflict and runs again on fresh
 // data, instead of taking a step (and announcing it) a second time.
 func patchStatus[T client.Object](ctx context.Context, c client.Client, before, after T) error {
-	if equality.Semantic.DeepEqual(before, after) {
+	was, is := statusOf(before), statusOf(after)
+	if equality.Semantic.DeepEqual(was, is) {
 		return nil
 	}
-	err := c.Status().Patch(ctx, after, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}))
+	patch, err := statusPatch(before.GetResourceVersion(), was, is)
+	if err != nil || patch == nil {
+		return err
+	}
+	err = c.Status().Patch(ctx, after, patch)
 	if client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("writing the status of %T %s/%s: %w", after, after.GetNamespace(), after.GetName(), err)
 	}
 	return nil
+}
+
+// statusOf is the value of an object's Status field.
+func statusOf(o client.Object) any {
+	return reflect.ValueOf(o).Elem().FieldByName("Status").Interface()
+}
+
+// statusPatch is the merge patch from one status to another, with the
+// resourceVersion the first was read at (the optimistic lock), or nil when
+// they encode alike.
+func statusPatch(resourceVersion string, was, is any) (client.Patch, error) {
+	from, err := json.Marshal(was)
+	if err != nil {
+		return nil, err
+	}
+	to, err := json.Marshal(is)
+	if err != nil {
+		return nil, err
+	}
+	diff, err := jsonpatch.CreateMergePatch(from, to)
+	if err != nil {
+		return nil, fmt.Errorf("computing the status patch: %w", err)
+	}
+	if string(diff) == "{}" {
+		return nil, nil
+	}
+	rv, err := json.Marshal(resourceVersion)
+	if err != nil {
+		return nil, err
+	}
+	data := slices.Concat([]byte(`{"metadata":{"resourceVersion":`), rv, []byte(`},"status":`), diff, []byte(`}`))
+	return client.RawPatch(types.MergePatchType, data), nil
 }

@@ -41,7 +41,15 @@ var _ = Describe("SecurityIncident", func() {
 					g.Expect(c.ObservedGeneration).To(Equal(got.Generation), c.Type)
 				}
 			}).Should(Succeed())
-			Eventually(func(g Gomega) []string { return eventReasons(g, inc) }).Should(ContainElement("Normal/Classified"))
+			// The first level is no event (one per incident, routine): the
+			// Classified condition and the history say why it was set.
+			got := get(Default, inc)
+			msg := condition(got, v1alpha1.IncidentClassifiedCondition).Message
+			Expect(msg).NotTo(BeEmpty())
+			for _, r := range reasons {
+				Expect(msg).To(ContainSubstring(r))
+			}
+			Expect(got.Status.LevelHistory[0].Cause).NotTo(BeEmpty())
 		},
 		Entry("level I", "real/emergency_v1alpha1_securityincident_level_i.yaml", v1alpha1.IncidentLevel("I"),
 			[]string{"Level I: .CN national top-level domain system unreachable"}, metav1.ConditionTrue, "Complete"),
@@ -95,7 +103,7 @@ var _ = Describe("SecurityIncident", func() {
 			g.Expect(condition(got, v1alpha1.IncidentClassifiedCondition).Message).To(ContainSubstring("40,000 users' records leaked: fewer than 100,000"))
 		}).Should(Succeed())
 		Eventually(func(g Gomega) []string { return eventReasons(g, inc) }).Should(ContainElements(
-			"Normal/Classified", "Normal/LevelRaised", "Warning/LevelLowered"))
+			"Normal/LevelRaised", "Warning/LevelLowered"))
 	})
 
 	It("flags a report made long after discovery as late", func() {
@@ -112,7 +120,9 @@ var _ = Describe("SecurityIncident", func() {
 	})
 
 	It("marks a drill's events as a drill", func() {
-		inc := builder.Incident("drill", ns).Drill().Records(2_000_000).Obj()
+		// A suggested level that differs makes an event (the first
+		// classification makes none).
+		inc := builder.Incident("drill", ns).Drill().Records(2_000_000).Suggested(v1alpha1.LevelIV).Obj()
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		Eventually(func(g Gomega) {
 			evs := eventsFor(g, inc)

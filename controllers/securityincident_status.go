@@ -16,7 +16,10 @@ import (
 // taking what the step found and writing the condition a duty officer reads.
 
 // recordLevelChange appends a change of level to the history (the latest
-// MaxLevelHistory kept) and announces it.
+// MaxLevelHistory kept) and announces a change of an existing level. The
+// first classification is no event: it is routine for every incident, and
+// the history, the Classified condition and the report to the office say
+// why the level was set.
 func (s *incidentScope) recordLevelChange(got level.Result) {
 	inc, st := s.obj, &s.obj.Status
 	cause := "no criterion of §3 is reached"
@@ -34,7 +37,6 @@ func (s *incidentScope) recordLevelChange(got level.Result) {
 	case st.Level == "":
 		took := s.now.Sub(inc.CreationTimestamp.Time).Seconds()
 		s.events.then(func() { classificationSeconds.Observe(max(took, 0)) })
-		s.events.add(normalEvent(v1alpha1.IncidentClassifiedEvent, "Classify", "Classified: "+cause))
 	case level.Rank(got.Level) > level.Rank(st.Level):
 		s.events.add(normalEvent(v1alpha1.IncidentLevelRaisedEvent, "Classify",
 			fmt.Sprintf("Level raised from %s to %s: %s", levelWords(st.Level), levelWords(got.Level), cause)))

@@ -130,11 +130,13 @@ func TestSetClassified(t *testing.T) {
 func TestRecordLevelChange(t *testing.T) {
 	cases := map[string]struct {
 		from, to v1alpha1.IncidentLevel
-		event    string
+		events   []string
 	}{
-		"first classification": {to: "III", event: "Normal/Classified"},
-		"raised":               {from: "III", to: "II", event: "Normal/LevelRaised"},
-		"lowered":              {from: "II", to: "IV", event: "Warning/LevelLowered"},
+		// Routine for every incident: the history and the Classified
+		// condition say why, with no event.
+		"first classification": {to: "III"},
+		"raised":               {from: "III", to: "II", events: []string{"Normal/LevelRaised"}},
+		"lowered":              {from: "II", to: "IV", events: []string{"Warning/LevelLowered"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -149,7 +151,7 @@ func TestRecordLevelChange(t *testing.T) {
 			if len(h) != v1alpha1.MaxLevelHistory || h[len(h)-1].From != tc.from || h[len(h)-1].To != tc.to {
 				t.Errorf("history of %d, last %+v", len(h), h[len(h)-1])
 			}
-			if diff := cmp.Diff([]string{tc.event}, outcome(nil, "", s.events).Events); diff != "" {
+			if diff := cmp.Diff(tc.events, outcome(nil, "", s.events).Events); diff != "" {
 				t.Errorf("events (-want +got):\n%s", diff)
 			}
 		})
@@ -304,14 +306,21 @@ func TestSetApproved(t *testing.T) {
 func TestSetWorkGroupsReady(t *testing.T) {
 	startedAt := metav1.NewTime(setterNow.Add(-time.Minute))
 	cases := map[string]struct {
-		started         bool
-		names, notReady []string
-		want            got
-		readyTime       bool
+		started               bool
+		names, waiting, taken []string
+		want                  got
+		readyTime             bool
 	}{
 		"not started": {want: got{Status: "False", Reason: v1alpha1.ResponseNotStartedReason, Message: "Work groups are set up once the response starts."}},
-		"waiting for some": {started: true, names: []string{"r-a", "r-b"}, notReady: []string{"r-b"},
-			want: got{Status: "False", Reason: v1alpha1.ResponseWorkGroupsPendingReason, Message: "1 of 2 work groups ready; waiting for r-b."}},
+		// The same message whichever are still waited for: the response is
+		// not written again as each becomes Ready.
+		"waiting for one": {started: true, names: []string{"r-a", "r-b"}, waiting: []string{"r-b"},
+			want: got{Status: "False", Reason: v1alpha1.ResponseWorkGroupsPendingReason, Message: "Setting up the work groups r-a, r-b."}},
+		"waiting for both": {started: true, names: []string{"r-a", "r-b"}, waiting: []string{"r-a", "r-b"},
+			want: got{Status: "False", Reason: v1alpha1.ResponseWorkGroupsPendingReason, Message: "Setting up the work groups r-a, r-b."}},
+		"a name taken": {started: true, names: []string{"r-a", "r-b"}, taken: []string{"r-b"},
+			want: got{Status: "False", Reason: v1alpha1.ResponseWorkGroupsPendingReason,
+				Message: "Setting up the work groups r-a, r-b. The names r-b are taken by objects this response does not own: rename or remove them."}},
 		"all ready": {started: true, names: []string{"r-a", "r-b"}, readyTime: true,
 			want: got{Status: "True", Reason: v1alpha1.ResponseWorkGroupsReadyReason, Message: "All 2 work groups are set up."}},
 	}
@@ -322,7 +331,7 @@ func TestSetWorkGroupsReady(t *testing.T) {
 				resp.Status.StartedTime = &startedAt
 			}
 			s := &responseScope{pass: begin(testKit(setterNow), resp, false)}
-			s.setWorkGroupsReady(tc.names, tc.notReady)
+			s.setWorkGroupsReady(tc.names, tc.waiting, tc.taken)
 			if diff := cmp.Diff(tc.want, outcome(resp.Status.Conditions, v1alpha1.ResponseWorkGroupsReadyCondition, s.events)); diff != "" {
 				t.Errorf("WorkGroupsReady (-want +got):\n%s", diff)
 			}

@@ -139,11 +139,10 @@ func (r *WarningReconciler) report(ctx context.Context, s *warningScope) error {
 	if err != nil {
 		return err
 	}
-	ntfs, created, err := ensureNotifications(ctx, r.Client, s.obj, s.obj.Namespace, reqs...)
+	ntfs, _, err := ensureNotifications(ctx, r.Client, s.obj, s.obj.Namespace, reqs...)
 	if err != nil {
 		return err
 	}
-	announceCreated(s.pass, ntfs, created)
 	st := &s.obj.Status
 	st.Notifications = nil
 	var public, up []v1alpha1.Notification

@@ -148,9 +148,6 @@ const (
 	ReportedUpwardReason = "Reported"
 	// NothingToReportReason: the source owes no report yet.
 	NothingToReportReason = "NothingToReport"
-	// NotifiedEvent: the source's report was written down as a
-	// Notification, to be delivered.
-	NotifiedEvent = "Notified"
 )
 
 // Condition reasons of a NotificationChannel's Ready.

@@ -58,8 +58,6 @@ const (
 
 // Event reasons of a SecurityIncident.
 const (
-	// IncidentClassifiedEvent: the first level was computed.
-	IncidentClassifiedEvent = "Classified"
 	// IncidentLevelRaisedEvent: corrected facts raised the level.
 	IncidentLevelRaisedEvent = "LevelRaised"
 	// IncidentLevelLoweredEvent: corrected facts lowered the level (Warning).
