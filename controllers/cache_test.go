@@ -1,7 +1,11 @@
 package controllers
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -53,5 +57,48 @@ func TestCacheTransform(t *testing.T) {
 				t.Errorf("what sources read is kept: %+v", n.Spec)
 			}
 		})
+	}
+}
+
+func TestCacheInternsRepeatedStrings(t *testing.T) {
+	transform := CacheOptions().DefaultTransform
+	decoded := func(name string) *v1alpha1.SecurityIncident {
+		// Each from its own bytes, as two watch events would be.
+		data := []byte(`{"metadata":{"name":"` + name + `","namespace":"ns"},"spec":{"reporter":{"unitName":"Guizhou Example Telecom"}},` +
+			`"status":{"levelReasons":["Level IV"],"conditions":[{"type":"Ready","status":"True","reason":"Ready","message":"Classified as level IV."}]}}`)
+		inc := &v1alpha1.SecurityIncident{}
+		if err := json.Unmarshal(data, inc); err != nil {
+			t.Fatal(err)
+		}
+		out, err := transform(inc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.(*v1alpha1.SecurityIncident)
+	}
+	a, b := decoded("a"), decoded("b")
+	same := func(x, y string) bool { return x == y && unsafe.StringData(x) == unsafe.StringData(y) }
+	if !same(a.Status.Conditions[0].Message, b.Status.Conditions[0].Message) || !same(a.Status.LevelReasons[0], b.Status.LevelReasons[0]) ||
+		!same(a.Namespace, b.Namespace) || !same(a.Spec.Reporter.UnitName, b.Spec.Reporter.UnitName) {
+		t.Error("the second incident's repeated strings are not the first's")
+	}
+	if a.Name == b.Name || a.Status.Conditions[0].Message != "Classified as level IV." {
+		t.Errorf("values changed: %q %q %q", a.Name, b.Name, a.Status.Conditions[0].Message)
+	}
+}
+
+func TestInternedStartsAfreshWhenFull(t *testing.T) {
+	in := &interned{m: map[string]string{}}
+	for i := range maxInterned + 10 {
+		s := fmt.Sprint("message ", i)
+		in.intern(&s)
+	}
+	if n := len(in.m); n != 10 {
+		t.Errorf("%d strings held, want the 10 since it started afresh", n)
+	}
+	long := strings.Repeat("x", maxInternedLen+1)
+	in.intern(&long)
+	if _, ok := in.m[long]; ok {
+		t.Error("a string longer than maxInternedLen is held")
 	}
 }
