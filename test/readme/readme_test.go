@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/netsec-io/incident-operator/internal/text"
 )
 
 // Markers before a block, in the README's own words (README.md, "How the
@@ -104,7 +106,7 @@ func TestREADME(t *testing.T) {
 	mgr.Dir = root
 	mgr.Env = append(baseEnv(home), "KUBEBUILDER_ASSETS="+assets)
 	mgr.Stdout, mgr.Stderr = &printed, logFile
-	stopMgr := startProcess(t, mgr, "the local manager")
+	stopMgr := startProcess(t, mgr, "the local manager", false)
 	defer stopMgr()
 	waitFor(t, 90*time.Second, "the operator to start (log "+logPath+")", func() bool {
 		b, _ := os.ReadFile(logPath)
@@ -160,16 +162,13 @@ func TestREADME(t *testing.T) {
 
 func describe(b Block) string {
 	first, _, _ := strings.Cut(b.Text, "\n")
-	if len(first) > 60 {
-		first = first[:60] + "…"
-	}
-	return fmt.Sprintf("```%s %s", b.Lang, first)
+	return fmt.Sprintf("```%s %s", b.Lang, text.TruncateWith(first, 60, "…"))
 }
 
 // baseEnv is a clean environment: the system's PATH for bash and coreutils,
 // a home of the test's own, nothing of the caller's cluster.
 func baseEnv(home string) []string {
-	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=C.UTF-8", "GOCACHE=" + os.Getenv("GOCACHE"), "GOPATH=" + os.Getenv("GOPATH")}
+	return []string{"PATH=" + os.Getenv("PATH"), "HOME=" + home, "LANG=C.UTF-8"}
 }
 
 // printedText is the local manager's printout from its first line, n lines.
@@ -246,7 +245,7 @@ func (s *session) background(what, script string) {
 	cmd := exec.Command("bash", "-euo", "pipefail", "-c", s.prelude+script)
 	cmd.Dir, cmd.Env = s.work, s.env
 	cmd.Stdout, cmd.Stderr = out, out
-	s.bg = append(s.bg, startProcess(s.t, cmd, what))
+	s.bg = append(s.bg, startProcess(s.t, cmd, what, true))
 	s.bgOut = out
 	waitFor(s.t, 30*time.Second, what+" to print", func() bool { return strings.Contains(out.String(), "\n") })
 }
@@ -290,9 +289,10 @@ func (s *session) stopBackground() {
 }
 
 // startProcess starts cmd in a process group of its own and returns what
-// stops it: SIGINT to it, then, if it has not exited within 30 s, SIGKILL to
-// its group (the processes it started).
-func startProcess(t *testing.T, cmd *exec.Cmd, what string) func() {
+// stops it: SIGINT to it (to its whole group with group: a shell and the
+// command it runs), then, if it has not exited within 30 s, SIGKILL to its
+// group (the processes it started).
+func startProcess(t *testing.T, cmd *exec.Cmd, what string, group bool) func() {
 	t.Helper()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
@@ -303,7 +303,11 @@ func startProcess(t *testing.T, cmd *exec.Cmd, what string) func() {
 	var once sync.Once
 	return func() {
 		once.Do(func() {
-			_ = syscall.Kill(cmd.Process.Pid, syscall.SIGINT)
+			pid := cmd.Process.Pid
+			if group {
+				pid = -pid
+			}
+			_ = syscall.Kill(pid, syscall.SIGINT)
 			select {
 			case <-done:
 			case <-time.After(30 * time.Second):
