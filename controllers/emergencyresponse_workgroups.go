@@ -79,6 +79,9 @@ func (r *EmergencyResponseReconciler) reconcileWorkGroups(ctx context.Context, s
 			waiting = append(waiting, name)
 		}
 	}
+	if deleting, err := r.goneWithResponse(ctx, resp, missing); err != nil || deleting {
+		return err
+	}
 	created, inFlight, taken, err := r.createWorkGroups(ctx, s, missing, desired)
 	// The ones created are waited for; the event names them even when
 	// another create failed.
@@ -144,13 +147,34 @@ func (r *EmergencyResponseReconciler) removeUnwanted(ctx context.Context, s *res
 	return nil
 }
 
+// goneWithResponse says whether work groups the response had set up before
+// (status.workGroups) are missing because the response is being deleted:
+// the garbage collector deletes them first when the deletion is in the
+// foreground, and the cache may show their deletion before the response's
+// deletionTimestamp. It asks the API server, not the cache, and only then:
+// a first set-up costs no extra read. A response being deleted gets no work
+// group back.
+func (r *EmergencyResponseReconciler) goneWithResponse(ctx context.Context, resp *v1alpha1.EmergencyResponse, missing []string) (bool, error) {
+	if r.APIReader == nil || !slices.ContainsFunc(missing, func(n string) bool { return slices.Contains(resp.Status.WorkGroups, n) }) {
+		return false, nil
+	}
+	live := &v1alpha1.EmergencyResponse{}
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(resp), live); err != nil {
+		if apierrors.IsNotFound(err) {
+			return true, nil
+		}
+		return false, fmt.Errorf("reading response %s before bringing its work groups back: %w", resp.Name, err)
+	}
+	return live.UID != resp.UID || live.DeletionTimestamp != nil, nil
+}
+
 // createWorkGroups creates the missing work groups at once, one request
 // each in parallel: a response's set-up waits for one round trip, not five.
 // It returns the names created, those already there but not yet in the
 // cache (waited for too), and those taken by objects the response does not
 // own; the error is the first create that failed.
 func (r *EmergencyResponseReconciler) createWorkGroups(ctx context.Context, s *responseScope, missing []string, desired map[string]v1alpha1.WorkGroupType) (created, inFlight, taken []string, err error) {
-	if len(missing) == 0 {
+	if len(missing) == 0 || s.obj.DeletionTimestamp != nil {
 		return nil, nil, nil, nil
 	}
 	wgs := make([]*v1alpha1.WorkGroup, len(missing))
