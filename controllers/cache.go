@@ -18,8 +18,8 @@ const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 // CacheOptions keep the informer caches small: the objects' managed fields
 // and kubectl's last-applied copy are dropped before they are stored, so
 // that the cache grows with the number of objects, not with the number of
-// writers or the size of what was applied; so are the texts of a
-// notification every audience has had (see dropTexts). Status patches are
+// writers or the size of what was applied; so are the texts of the
+// notifications (see dropTexts). Status patches are
 // merge patches of the operator's own fields, so nothing dropped is ever
 // written back. The strings that many objects repeat (condition types,
 // reasons and messages, level reasons, deadline names, namespaces) are kept
@@ -67,17 +67,16 @@ func CacheOptions() cache.Options {
 	}
 }
 
-// dropTexts empties the message and data of a notification that every
-// audience has had (Delivered): two texts and their facts as JSON, most of
-// a notification's size, and one notification at least for every incident.
-// Only a delivery sends them, and a delivery of a notification whose texts
-// are dropped reads them from the API server first (withTexts); its sources
-// read its event, audiences, channels and status. The API server never
-// holds an empty message (minLength 1), so an empty one means dropped.
+// dropTexts empties the message and data of a notification: two texts and
+// their facts as JSON, 2.2 of the 3.9 KB a notification takes decoded, and
+// there is one notification at least for every incident. Only a delivery
+// sends them, and a delivery first writes down its claim, whose status
+// write brings the whole notification back; should it not, withTexts reads
+// it from the API server before anything is sent. Sources read a
+// notification's event, audiences, channels and status. The API server
+// never holds an empty message (minLength 1), so an empty one means
+// dropped.
 func dropTexts(n *v1alpha1.Notification) {
-	if !isTrue(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition) {
-		return
-	}
 	n.Spec.Message = v1alpha1.NotificationMessage{}
 	n.Spec.Data = ""
 }

@@ -114,10 +114,10 @@ func (r *NotificationReconciler) deliver(ctx context.Context, s *notificationSco
 }
 
 // withTexts is the notification to send: n, or, when its texts are the
-// cache's dropped ones (dropTexts: every audience had it, and a channel
-// named or added since is owed it), a copy with the texts read from the API
-// server. The claim's status write usually brings the whole notification
-// back already; this makes sure that an empty message is never sent.
+// ones the cache dropped (dropTexts), a copy with the texts read from the
+// API server. The claim's status write brings the whole notification back
+// already, so this costs no read as the steps stand; it makes sure that an
+// empty message is never sent.
 func (r *NotificationReconciler) withTexts(ctx context.Context, n *v1alpha1.Notification) (*v1alpha1.Notification, error) {
 	if !textsDropped(n) {
 		return n, nil

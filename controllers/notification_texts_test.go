@@ -11,10 +11,10 @@ import (
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 )
 
-// The cache drops the texts of a delivered notification (CacheOptions,
-// which this suite's manager uses too); a delivery made after that reads
-// them from the API server.
-var _ = Describe("A delivered notification's texts", func() {
+// The cache drops the texts of every notification (CacheOptions, which this
+// suite's manager uses too); every delivery sends them in full, the first
+// as well as one made long after.
+var _ = Describe("A notification's texts", func() {
 	It("still go out in full to a channel named by the warning and made after the delivery", func() {
 		grantNotificationRoles()
 		ns := newNamespace()
