@@ -156,6 +156,8 @@ type burstResult struct {
 	load, floorLoad  string
 	burstWrites      map[string]int
 	burstEvents      int
+	burstAPI         apiCounters
+	floorCPU         map[string]float64
 	cpu              map[string]float64
 	statusBytes      int
 	floorStatusBytes int
@@ -179,6 +181,8 @@ type responseResult struct {
 	events, errors                 int
 	approvalWrites                 map[string]int
 	approvalEvents                 int
+	approvalAPI                    apiCounters
+	floorCPU                       map[string]float64
 	settle                         time.Duration
 	done, approvedDone, restIsDone bool
 }
@@ -271,9 +275,11 @@ func (b *bench) run(ctx context.Context) (err error) {
 			return err
 		}
 		r.floorLoad = loadAverage()
+		cpu0 := controlPlaneCPU()
 		if r.floor, err = floorIncidents(ctx, c.writer, ns, r.n, o.writers); err != nil {
 			return err
 		}
+		r.floorCPU = cpuDelta(cpu0)
 		if err := deleteAll(ctx, c.admin, &v1alpha1.SecurityIncidentList{}, ns, o.writers); err != nil {
 			return err
 		}
@@ -285,9 +291,11 @@ func (b *bench) run(ctx context.Context) (err error) {
 			return err
 		}
 		b.resp.floorLoad = loadAverage()
+		cpu0 := controlPlaneCPU()
 		if b.resp.floor, err = floorWorkGroups(ctx, c.writer, floorGroupsNS, o.approve, o.writers); err != nil {
 			return err
 		}
+		b.resp.floorCPU = cpuDelta(cpu0)
 		if err := deleteAll(ctx, c.admin, &v1alpha1.WorkGroupList{}, floorGroupsNS, o.writers); err != nil {
 			return err
 		}
@@ -374,11 +382,28 @@ func (b *bench) heap(ctx context.Context, m *manager, name string) {
 // cpuNow is the CPU time used so far by the manager and the control plane
 // the bench started.
 func cpuNow(m *manager) map[string]float64 {
-	out := map[string]float64{"manager": cpuSeconds(m.pid())}
+	out := controlPlaneCPU()
+	out["manager"] = cpuSeconds(m.pid())
+	return out
+}
+
+// controlPlaneCPU is the CPU time used so far by the control plane the
+// bench started.
+func controlPlaneCPU() map[string]float64 {
+	out := map[string]float64{}
 	for name, pid := range children() {
 		if name == "etcd" || name == "kube-apiserver" {
 			out[name] = cpuSeconds(pid)
 		}
+	}
+	return out
+}
+
+// cpuDelta is the CPU time used since before, by process.
+func cpuDelta(before map[string]float64) map[string]float64 {
+	out := map[string]float64{}
+	for name, v := range controlPlaneCPU() {
+		out[name] = v - before[name]
 	}
 	return out
 }
@@ -454,6 +479,7 @@ func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, 
 	cpu0, errs0, load0 := cpuNow(m), reconcileErrors(m), loadAverage()
 	r.started = true
 	changes0, events0 := tr.totalChanges(), countEvents(ctx, c.admin)
+	api0, apiErr := scrapeAPIServer(ctx, c.adminCfg)
 	start := time.Now()
 	var err error
 	if r.createWall, err = createIncidents(ctx, c.writer, tr, benchNS, from, from+r.n, b.o.writers); err != nil {
@@ -519,6 +545,9 @@ func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, 
 		r.burstWrites[k] -= v
 	}
 	r.burstEvents = countEvents(ctx, c.admin) - events0
+	if api1, err := scrapeAPIServer(ctx, c.adminCfg); err == nil && apiErr == nil {
+		r.burstAPI = api1.since(api0)
+	}
 	r.mem, _ = memory(m.pid())
 	r.statusBytes, r.floorStatusBytes = statusSizes(ctx, c.admin, keys[0])
 	return nil
@@ -563,6 +592,7 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 		}
 	}
 	changes0, events0 := tr.totalChanges(), countEvents(ctx, c.admin)
+	api0, apiErr := scrapeAPIServer(ctx, c.adminCfg)
 	start = time.Now()
 	if r.approveWall, err = approve(ctx, c.approver, benchNS, 0, r.approved, o.writers); err != nil {
 		return err
@@ -594,6 +624,9 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	}
 	r.approvalWrites = diff(tr.totalChanges(), changes0)
 	r.approvalEvents = countEvents(ctx, c.admin) - events0
+	if api1, err := scrapeAPIServer(ctx, c.adminCfg); err == nil && apiErr == nil {
+		r.approvalAPI = api1.since(api0)
+	}
 
 	if r.n > r.approved {
 		fmt.Fprintf(os.Stderr, "bench: operator: the other %d responses approved\n", r.n-r.approved)
@@ -695,6 +728,13 @@ func describeCPU(m map[string]float64) string {
 	return fmt.Sprintf("manager %.1f, kube-apiserver %.1f, etcd %.1f", m["manager"], m["kube-apiserver"], m["etcd"])
 }
 
+func describeFloorCPU(m map[string]float64) string {
+	if len(m) == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("kube-apiserver %.1f, etcd %.1f", m["kube-apiserver"], m["etcd"])
+}
+
 func describeMem(m mem) string {
 	return fmt.Sprintf("VmRSS %s (anon %s, file %s), VmHWM %s", mib(m.rss), mib(m.anon), mib(m.file), mib(m.hwm))
 }
@@ -750,8 +790,13 @@ func (b *bench) rows() []row {
 			per := func(n int) float64 { return float64(n) / float64(r.n) }
 			add("  writes per incident (floor: 1 create + 1 status); events", fmt.Sprintf("%.2f SecurityIncident, %.2f Notification; %.2f events",
 				per(r.burstWrites[kindIncident]), per(r.burstWrites[kindNotification]), per(r.burstEvents)), "", nil)
+			if r.burstAPI != nil {
+				add("  API server writes per incident (all clients, the bench's create included)", r.burstAPI.describeWrites(r.n), "", nil)
+				add("  API server priority and fairness: mean wait by priority level", r.burstAPI.describeWaits(), "", nil)
+			}
 			add(fmt.Sprintf("  manager memory at %d incidents", size), describeMem(r.mem), "(info)", nil)
 			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)
+			add("  CPU seconds in the floor (the same work by a bare client)", describeFloorCPU(r.floorCPU), "", nil)
 			add("  machine load (1-min average), phase start → end", r.load, "", nil)
 			add("  status bytes: operator / floor patch", fmt.Sprintf("%d / %d", r.statusBytes, r.floorStatusBytes), "", nil)
 		}
@@ -772,6 +817,10 @@ func (b *bench) rows() []row {
 			add("  writes per approved response (floor: 5 creates + 5 status)", fmt.Sprintf("%s WorkGroup, %s EmergencyResponse, %s SecurityIncident, %s Notification; %s events",
 				per(r.approvalWrites[kindWorkGroup]), per(r.approvalWrites[kindResponse]), per(r.approvalWrites[kindIncident]),
 				per(r.approvalWrites[kindNotification]), per(r.approvalEvents)), "", nil)
+			if r.approvalAPI != nil {
+				add("  API server writes per approved response (all clients, the approval included)", r.approvalAPI.describeWrites(r.approved), "", nil)
+				add("  API server priority and fairness: mean wait by priority level", r.approvalAPI.describeWaits(), "", nil)
+			}
 		}
 		if r.n > r.approved && r.restApproved > 0 {
 			add(fmt.Sprintf("  the other %d approved → all WorkGroupsReady", r.n-r.approved), secs(r.restApproved), "(info)", nil)
@@ -786,6 +835,7 @@ func (b *bench) rows() []row {
 			}
 			add(fmt.Sprintf("  manager memory: %d incidents, %d responses, %d work groups", incs, r.n, r.n*5), describeMem(r.mem), fmt.Sprintf("VmRSS ≤ %s", mib(goalRSS)), yes(r.mem.rss <= goalRSS))
 			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)
+			add("  CPU seconds in the floor (the same work by a bare client)", describeFloorCPU(r.floorCPU), "", nil)
 			add("  machine load (1-min average), phase start → end", r.load, "", nil)
 			add("  events in the namespace", fmt.Sprint(r.events), "", nil)
 		}
