@@ -311,8 +311,8 @@ func (r *EmergencyResponseReconciler) summarise(s *responseScope) {
 func (r *EmergencyResponseReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.EmergencyResponse{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
-		Owns(&v1alpha1.WorkGroup{}).
-		Owns(&v1alpha1.Notification{}).
+		Watches(&v1alpha1.WorkGroup{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("EmergencyResponse"))).
+		Watches(&v1alpha1.Notification{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("EmergencyResponse"))).
 		Watches(&v1alpha1.SecurityIncident{}, handler.EnqueueRequestsFromMapFunc(r.responsesOfIncident)).
 		Watches(&v1alpha1.HolidayCalendar{}, handler.EnqueueRequestsFromMapFunc(r.endedResponses)).
 		WithOptions(opts).

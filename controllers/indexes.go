@@ -4,8 +4,11 @@ import (
 	"context"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 )
@@ -32,6 +35,21 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 		return err
 	}
 	return mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.WorkGroup{}, IndexController, controllerUID)
+}
+
+// controllerOfKind wakes the object of this group and kind that controls
+// the object changed, in its namespace: what Owns does, without asking the
+// REST mapper on every change whether the owner's kind is namespaced (a tenth
+// of the manager's allocations under a burst, in the bench's heap profile).
+func controllerOfKind(kind string) handler.MapFunc {
+	apiVersion := v1alpha1.GroupVersion.String()
+	return func(_ context.Context, o client.Object) []reconcile.Request {
+		ref := metav1.GetControllerOfNoCopy(o)
+		if ref == nil || ref.Kind != kind || ref.APIVersion != apiVersion {
+			return nil
+		}
+		return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: ref.Name}}}
+	}
 }
 
 // controllerUID is the uid of an object's controller, if any.

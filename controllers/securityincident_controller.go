@@ -295,7 +295,7 @@ func (r *SecurityIncidentReconciler) SetupWithManager(mgr ctrl.Manager, opts con
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.SecurityIncident{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.EmergencyResponse{}, handler.EnqueueRequestsFromMapFunc(incidentsOfResponse)).
-		Owns(&v1alpha1.Notification{}).
+		Watches(&v1alpha1.Notification{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("SecurityIncident"))).
 		WithOptions(opts).
 		Named("securityincident").
 		Complete(r)

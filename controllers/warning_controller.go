@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
@@ -190,7 +191,7 @@ func (r *WarningReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.O
 	}
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Warning{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
-		Owns(&v1alpha1.Notification{}).
+		Watches(&v1alpha1.Notification{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("Warning"))).
 		WithOptions(opts).
 		Named("warning").
 		Complete(r)
