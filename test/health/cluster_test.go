@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -30,6 +29,7 @@ import (
 	"github.com/netsec-io/incident-operator/controllers"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
 	"github.com/netsec-io/incident-operator/test/fakeclock"
+	"github.com/netsec-io/incident-operator/test/testenv"
 )
 
 // root is the repository, seen from this package.
@@ -65,9 +65,7 @@ type cluster struct {
 // operator through controllers.Setup, and the plan's people.
 func startCluster(t *testing.T) *cluster {
 	t.Helper()
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`, or set it to bin/k8s/<version>-linux-amd64")
-	}
+	testenv.Assets(t, "needs an API server")
 	logs := &lockedBuffer{}
 	logf.SetLogger(zap.New(zap.WriteTo(logs), zap.UseDevMode(true)))
 	t.Cleanup(func() {

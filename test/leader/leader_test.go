@@ -25,6 +25,7 @@ import (
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/manager"
 	"github.com/netsec-io/incident-operator/test/builder"
+	"github.com/netsec-io/incident-operator/test/testenv"
 )
 
 const leaseNamespace = "default"
@@ -35,12 +36,7 @@ type replica struct {
 }
 
 func TestLeaderHandsOverTheLease(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs an API server: run make test")
-	}
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`")
-	}
+	testenv.Assets(t, "needs an API server")
 	root := filepath.Join("..", "..")
 	dir := t.TempDir()
 

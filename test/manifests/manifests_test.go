@@ -12,6 +12,8 @@ import (
 
 	rbacv1 "k8s.io/api/rbac/v1"
 	"sigs.k8s.io/yaml"
+
+	"github.com/netsec-io/incident-operator/test/testenv"
 )
 
 func TestOperatorRoleHasNoDangerousRights(t *testing.T) {
@@ -90,13 +92,7 @@ func TestApprovalRolesGrantApproveByLevel(t *testing.T) {
 }
 
 func TestDefaultRenders(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs kubectl from the control plane build: run make test")
-	}
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`")
-	}
+	assets := testenv.Assets(t, "needs kubectl from the control plane build")
 	out, err := exec.Command(filepath.Join(assets, "kubectl"), "kustomize", filepath.Join("..", "..", "config", "default")).CombinedOutput()
 	if err != nil {
 		t.Fatalf("kubectl kustomize config/default: %v\n%s", err, out)

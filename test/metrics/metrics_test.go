@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,15 +28,11 @@ import (
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/controllers"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
+	"github.com/netsec-io/incident-operator/test/testenv"
 )
 
 func TestMetricsEndpointNeedsAnAuthorisedToken(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs an API server: run make test")
-	}
-	if os.Getenv("KUBEBUILDER_ASSETS") == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`")
-	}
+	testenv.Assets(t, "needs an API server")
 	root := filepath.Join("..", "..")
 	env := &envtest.Environment{CRDDirectoryPaths: []string{filepath.Join(root, "config", "crd", "bases")}, ErrorIfCRDPathMissing: true}
 	cfg, err := env.Start()

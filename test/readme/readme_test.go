@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/netsec-io/incident-operator/internal/text"
+	"github.com/netsec-io/incident-operator/test/testenv"
 )
 
 // Markers before a block, in the README's own words (README.md, "How the
@@ -41,13 +42,7 @@ const (
 // another directory, against the operator on its local control plane, with
 // the environment that the operator's start printed.
 func TestREADME(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a local control plane and the operator: not with -short")
-	}
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		t.Fatal("KUBEBUILDER_ASSETS is not set: run `make test`")
-	}
+	assets := testenv.Assets(t, "starts a local control plane and the operator")
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
