@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -63,29 +64,44 @@ func ApplyFile(ctx context.Context, c client.Client, path string) error {
 	}
 }
 
-// WaitForSchemas waits until the API server can admit the operator's kinds
-// through its admission policies: a mutating policy types its patch against
-// the CRD's published schema, which appears a moment after the CRD.
+// WaitForSchemas waits until the API server can admit each of the operator's
+// kinds that a mutating admission policy matches: such a policy types its
+// patch against the kind's published schema, which the API server learns a
+// moment after the CRD, one kind at a time; until then it answers 503
+// ("Resource kind … not found"). A probe (a dry run) that passes the
+// mutating policies counts, whether the schema or a validating policy then
+// accepts it or not.
 func WaitForSchemas(ctx context.Context, c client.Client, timeout time.Duration) error {
-	probe := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": "emergency.netsec.io/v1alpha1",
-		"kind":       "EmergencyResponse",
-		"metadata":   map[string]any{"generateName": "schema-probe-", "namespace": "default"},
-		"spec":       map[string]any{"incidentRefs": []any{map[string]any{"namespace": "default", "name": "probe"}}},
-	}}
+	probe := func(kind string, spec map[string]any) *unstructured.Unstructured {
+		return &unstructured.Unstructured{Object: map[string]any{
+			"apiVersion": "emergency.netsec.io/v1alpha1",
+			"kind":       kind,
+			"metadata":   map[string]any{"generateName": "schema-probe-", "namespace": "default"},
+			"spec":       spec,
+		}}
+	}
+	probes := []*unstructured.Unstructured{
+		probe("EmergencyResponse", map[string]any{"incidentRefs": []any{map[string]any{"namespace": "default", "name": "probe"}}}),
+		probe("SecurityIncident", map[string]any{}),
+		probe("Warning", map[string]any{}),
+		probe("Notification", map[string]any{}),
+	}
 	deadline := time.Now().Add(timeout)
-	for {
-		err := c.Create(ctx, probe.DeepCopy(), client.DryRunAll)
-		if err == nil {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("the API server does not admit EmergencyResponses yet: %w", err)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
+	for _, p := range probes {
+		for {
+			err := c.Create(ctx, p.DeepCopy(), client.DryRunAll)
+			if err == nil || apierrors.IsInvalid(err) || apierrors.IsForbidden(err) {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("the API server does not admit %ss yet: %w", p.GetKind(), err)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(200 * time.Millisecond):
+			}
 		}
 	}
+	return nil
 }
