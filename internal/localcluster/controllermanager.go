@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -74,7 +76,6 @@ func StartControllerManager(env *envtest.Environment, dir string) (*ControllerMa
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = logFile.Close() }() // the child has its own copy
 	m.cmd = exec.Command(bin,
 		"--kubeconfig="+kubeconfigPath,
 		"--controllers="+strings.Join(ControllerManagerControllers, ","),
@@ -85,41 +86,60 @@ func StartControllerManager(env *envtest.Environment, dir string) (*ControllerMa
 		"--concurrent-gc-syncs=5",
 		"--concurrent-namespace-syncs=2",
 	)
-	m.cmd.Stdout, m.cmd.Stderr = logFile, logFile
+	ready := &marker{text: []byte(controllerManagerReady), seen: make(chan struct{})}
+	out := io.MultiWriter(logFile, ready)
+	m.cmd.Stdout, m.cmd.Stderr = out, out
 	if err := m.cmd.Start(); err != nil {
+		_ = logFile.Close()
 		return nil, fmt.Errorf("starting kube-controller-manager: %w", err)
 	}
 	go func() {
-		m.err = m.cmd.Wait()
+		m.err = m.cmd.Wait() // returns once its output is copied
+		_ = logFile.Close()
 		close(m.done)
 	}()
-	if err := m.waitReady(time.Minute); err != nil {
+	if err := m.waitReady(ready.seen, time.Minute); err != nil {
 		return nil, errors.Join(err, m.Stop())
 	}
 	return m, nil
 }
 
-// waitReady waits until the log says the garbage collector is collecting.
-func (m *ControllerManager) waitReady(timeout time.Duration) error {
-	deadline := time.After(timeout)
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-m.done:
-			why := m.err
-			if why == nil {
-				why = errors.New("exit status 0")
-			}
-			return fmt.Errorf("kube-controller-manager exited before it started collecting garbage (%w):\n%s", why, m.logTail())
-		case <-deadline:
-			return fmt.Errorf("kube-controller-manager did not start collecting garbage within %s:\n%s", timeout, m.logTail())
-		case <-tick.C:
-			if data, err := os.ReadFile(m.LogPath); err == nil && bytes.Contains(data, []byte(controllerManagerReady)) {
-				return nil
-			}
+// waitReady waits until the output says the garbage collector is collecting
+// (ready is closed), the process exits or timeout passes.
+func (m *ControllerManager) waitReady(ready <-chan struct{}, timeout time.Duration) error {
+	select {
+	case <-ready:
+		return nil
+	case <-m.done:
+		why := m.err
+		if why == nil {
+			why = errors.New("exit status 0")
 		}
+		return fmt.Errorf("kube-controller-manager exited before it started collecting garbage (%w):\n%s", why, m.logTail())
+	case <-time.After(timeout):
+		return fmt.Errorf("kube-controller-manager did not start collecting garbage within %s:\n%s", timeout, m.logTail())
 	}
+}
+
+// marker is a writer that closes seen once text has gone through it, across
+// writes, keeping no more than len(text)-1 bytes of what came before.
+type marker struct {
+	text []byte
+	seen chan struct{}
+	once sync.Once
+	tail []byte
+}
+
+func (w *marker) Write(p []byte) (int, error) {
+	buf := bytes.Join([][]byte{w.tail, p}, nil)
+	if bytes.Contains(buf, w.text) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	if keep := len(w.text) - 1; len(buf) > keep {
+		buf = buf[len(buf)-keep:]
+	}
+	w.tail = buf
+	return len(p), nil
 }
 
 func (m *ControllerManager) logTail() string {

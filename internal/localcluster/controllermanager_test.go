@@ -29,3 +29,29 @@ func TestStopNilControllerManager(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestMarkerSeesTextSplitAcrossWrites(t *testing.T) {
+	for _, writes := range [][]string{
+		{"I1126 Proceeding to collect garbage\n"},
+		{"I1126 Proceeding to co", "llect garbage\n"},
+		{"Pro", "ceed", "ing to collect ", "garbage"},
+	} {
+		m := &marker{text: []byte(controllerManagerReady), seen: make(chan struct{})}
+		for _, w := range writes {
+			_, _ = m.Write([]byte(w))
+		}
+		select {
+		case <-m.seen:
+		default:
+			t.Errorf("writes %q: the marker did not see %q", writes, controllerManagerReady)
+		}
+	}
+	m := &marker{text: []byte(controllerManagerReady), seen: make(chan struct{})}
+	_, _ = m.Write([]byte("Proceeding to collect"))
+	_, _ = m.Write([]byte(" nothing; garbage"))
+	select {
+	case <-m.seen:
+		t.Error("the marker saw the text in writes that do not hold it")
+	default:
+	}
+}
