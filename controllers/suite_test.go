@@ -116,6 +116,11 @@ var _ = BeforeSuite(func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())
 	}()
+	// Fresh-clone CI runs saw admission answer 503 "Resource kind … not
+	// found" for kinds the first wait had already seen admitted, once the
+	// manager was starting: wait again once its caches are in sync.
+	Expect(mgr.GetCache().WaitForCacheSync(ctx)).To(BeTrue())
+	Expect(localcluster.WaitForSchemas(ctx, k8s, time.Minute)).To(Succeed())
 })
 
 var _ = AfterSuite(func() {
