@@ -85,8 +85,15 @@ func notificationName(source, key string, uid string) string {
 // notifications (run leaves such a source alone already; this holds for
 // any caller).
 func ensureNotifications(ctx context.Context, c client.Client, owner client.Object, ns string, reqs ...NotificationRequest) ([]v1alpha1.Notification, []string, error) {
-	out := make([]v1alpha1.Notification, 0, len(reqs))
-	var created []string
+	ntfs, created, _, err := reportsOf(ctx, c, owner, ns, true, reqs...)
+	return ntfs, created, err
+}
+
+// reportsOf is ensureNotifications, or, when write is false, its
+// dry run: the reports not written yet are returned as they would be
+// written, and counted in owed, without a write.
+func reportsOf(ctx context.Context, c client.Client, owner client.Object, ns string, write bool, reqs ...NotificationRequest) (out []v1alpha1.Notification, created []string, owed int, err error) {
+	out = make([]v1alpha1.Notification, 0, len(reqs))
 	deleting := owner.GetDeletionTimestamp() != nil
 	for _, req := range reqs {
 		name := notificationName(owner.GetName(), req.Key, string(owner.GetUID()))
@@ -95,25 +102,30 @@ func ensureNotifications(ctx context.Context, c client.Client, owner client.Obje
 		switch {
 		case err == nil:
 			if existing.Spec.Source.UID != string(owner.GetUID()) {
-				return out, created, fmt.Errorf("notification %s/%s reports on another %s of the same name", ns, name, sourceKind(owner))
+				return out, created, owed, fmt.Errorf("notification %s/%s reports on another %s of the same name", ns, name, sourceKind(owner))
 			}
 			out = append(out, *existing)
 			continue
 		case !apierrors.IsNotFound(err):
-			return out, created, fmt.Errorf("reading notification %s/%s: %w", ns, name, err)
+			return out, created, owed, fmt.Errorf("reading notification %s/%s: %w", ns, name, err)
 		}
 		if deleting {
 			continue
 		}
 		n := newNotification(owner, ns, name, req)
+		if !write {
+			owed++
+			out = append(out, *n)
+			continue
+		}
 		if ns == owner.GetNamespace() {
 			if err := controllerutil.SetControllerReference(owner, n, c.Scheme()); err != nil {
-				return out, created, err
+				return out, created, owed, err
 			}
 		}
 		if err := c.Create(ctx, n); err != nil {
 			if !apierrors.IsAlreadyExists(err) {
-				return out, created, fmt.Errorf("creating notification %s/%s: %w", ns, name, err)
+				return out, created, owed, fmt.Errorf("creating notification %s/%s: %w", ns, name, err)
 			}
 			// Created by an earlier pass that the cache has not seen yet.
 		} else {
@@ -121,7 +133,7 @@ func ensureNotifications(ctx context.Context, c client.Client, owner client.Obje
 		}
 		out = append(out, *n)
 	}
-	return out, created, nil
+	return out, created, owed, nil
 }
 
 func newNotification(owner client.Object, ns, name string, req NotificationRequest) *v1alpha1.Notification {
@@ -184,10 +196,22 @@ func writersOf(o client.Object) []string {
 // public only is not an upward report and is left out of the condition. A
 // report written is no event on its source: the Notification is the
 // record, with its own events, and ReportedUpward names it.
+//
+// The record comes first: while this pass is changing the source's status
+// (a level decided, a response started), the reports it newly owes are
+// not written in the same pass. The pass writes the status, naming those
+// reports as pending, and comes back after the queue's other work to write
+// them (pass.later). So a report is only made of a status on record, and in
+// a burst every incident is classified before its report's writes compete
+// with the next incident's level for the API server. A crash in between
+// loses nothing: the next pass finds the report owed and writes it.
 func reportUpward[T object](ctx context.Context, c client.Client, p *pass[T], reqs ...NotificationRequest) error {
-	ntfs, _, err := ensureNotifications(ctx, c, p.obj, p.obj.GetNamespace(), reqs...)
+	ntfs, _, owed, err := reportsOf(ctx, c, p.obj, p.obj.GetNamespace(), !p.statusChanged(), reqs...)
 	if err != nil {
 		return err
+	}
+	if owed > 0 {
+		p.later = true
 	}
 	channels, err := channelsOf(ctx, c, p.obj.GetNamespace())
 	if err != nil {

@@ -17,8 +17,10 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 
 	"github.com/netsec-io/incident-operator/internal/text"
 )
@@ -60,6 +62,10 @@ type pass[T object] struct {
 	now    time.Time
 	events eventLog
 	wake   time.Time
+	// later asks for another pass once the status is written, after the
+	// queue's other work: a step left an action outside the object (a
+	// report to write) until its status is on record.
+	later bool
 }
 
 // begin starts a pass over obj, read at the kit's clock.
@@ -118,8 +124,20 @@ func (p *pass[T]) wakeAt(t time.Time) {
 	}
 }
 
-// result turns the wake-up time into a RequeueAfter.
+// statusChanged says whether this pass has changed the status so far.
+func (p *pass[T]) statusChanged() bool {
+	return !equality.Semantic.DeepEqual(statusOf(p.before), statusOf(p.obj))
+}
+
+// result turns the wake-up time into a RequeueAfter, or, when a step left
+// work for later, a pass right away at low priority: items of higher
+// priority (new objects, changes) go first.
 func (p *pass[T]) result() ctrl.Result {
+	if p.later {
+		// A rate-limited add: after the queue's first backoff (5 ms), and
+		// in real time even where a test steps the queue's clock.
+		return ctrl.Result{Requeue: true, Priority: ptr.To(handler.LowPriority)} //nolint:staticcheck // see above
+	}
 	if p.wake.IsZero() {
 		return ctrl.Result{}
 	}

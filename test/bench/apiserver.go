@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -139,4 +141,19 @@ func (a apiCounters) describeWaits() string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "; ")
+}
+
+// fetchAPIServer saves one of the API server's pprof profiles, taken over
+// seconds, to path.
+func fetchAPIServer(ctx context.Context, cfg *rest.Config, profile string, seconds int, path string) error {
+	cs, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	data, err := cs.RESTClient().Get().AbsPath(profile).Param("seconds", strconv.Itoa(seconds)).
+		Timeout(time.Duration(seconds+30) * time.Second).DoRaw(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the API server's %s: %w", profile, err)
+	}
+	return os.WriteFile(path, data, 0o644)
 }

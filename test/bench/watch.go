@@ -39,6 +39,10 @@ type objState struct {
 	writesAtLevel, writesAtReady int
 	// A response's phase AwaitingApproval and its WorkGroupsReady first seen.
 	awaitingAt, groupsReadyAt time.Time
+	// reportedAt: an incident's report to the office first seen with its
+	// Delivered condition (True, or False when no channel reaches the
+	// office, as in the bench): the report written and looked at.
+	reportedAt time.Time
 }
 
 // tracker follows every object of the operator's kinds through watches, and
@@ -154,6 +158,18 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 	case *v1alpha1.WorkGroup:
 		if s.readyAt.IsZero() && isTrue(o.Status.Conditions, v1alpha1.ConditionReady) {
 			s.readyAt, s.writesAtReady = now, s.writes
+		}
+	case *v1alpha1.Notification:
+		if o.Spec.Source.Kind != kindIncident || o.Spec.Event != v1alpha1.EventIncidentReported ||
+			meta.FindStatusCondition(o.Status.Conditions, v1alpha1.NotificationDeliveredCondition) == nil {
+			break
+		}
+		ns := o.Namespace
+		if o.Spec.Source.Namespace != "" {
+			ns = o.Spec.Source.Namespace
+		}
+		if src := t.state(objKey(kindIncident, ns, o.Spec.Source.Name)); src.reportedAt.IsZero() {
+			src.reportedAt = now
 		}
 	}
 }
