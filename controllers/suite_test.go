@@ -103,7 +103,7 @@ var _ = BeforeSuite(func() {
 	// The operator's clock is fake: deadlines pass when a spec steps it.
 	fakeClock = clocktesting.NewFakeClock(time.Now().Truncate(time.Second))
 	Expect(localcluster.ApplyManifests(ctx, k8s, filepath.Join("..", "config", "admission"))).To(Succeed())
-	Expect(localcluster.WaitForSchemas(ctx, k8s, time.Minute)).To(Succeed())
+	Expect(localcluster.WaitForSchemas(ctx, cfg, k8s, time.Minute)).To(Succeed())
 	Expect(Setup(ctx, mgr, Config{
 		Clock:           fakeClock,
 		Plan:            PlanConfig{TimeZone: shanghai, ReportGrace: time.Hour},
@@ -116,11 +116,7 @@ var _ = BeforeSuite(func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())
 	}()
-	// Fresh-clone CI runs saw admission answer 503 "Resource kind … not
-	// found" for kinds the first wait had already seen admitted, once the
-	// manager was starting: wait again once its caches are in sync.
 	Expect(mgr.GetCache().WaitForCacheSync(ctx)).To(BeTrue())
-	Expect(localcluster.WaitForSchemas(ctx, k8s, time.Minute)).To(Succeed())
 })
 
 var _ = AfterSuite(func() {

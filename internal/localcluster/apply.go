@@ -15,6 +15,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -64,14 +66,32 @@ func ApplyFile(ctx context.Context, c client.Client, path string) error {
 	}
 }
 
+// operatorGroupVersion is the OpenAPI v3 path of the operator's kinds.
+const operatorGroupVersion = "apis/emergency.netsec.io/v1alpha1"
+
+// schemaSettle is how long the published schema of the operator's kinds must
+// stay the same before the probes count: longer than the 5 s in which the
+// API server's mutating admission refreshes the schemas it types patches
+// with (k8s.io/apiserver, admission/plugin/policy/mutating/patch).
+const schemaSettle = 6 * time.Second
+
 // WaitForSchemas waits until the API server can admit each of the operator's
-// kinds that a mutating admission policy matches: such a policy types its
-// patch against the kind's published schema, which the API server learns a
-// moment after the CRD, one kind at a time; until then it answers 503
-// ("Resource kind … not found"). A probe (a dry run) that passes the
-// mutating policies counts, whether the schema or a validating policy then
-// accepts it or not.
-func WaitForSchemas(ctx context.Context, c client.Client, timeout time.Duration) error {
+// kinds that a mutating admission policy matches, and will go on doing so.
+// Such a policy types its patch against the group's published OpenAPI
+// schema, which the API server rebuilds a moment after each CRD of the
+// group is created or changes, and fetches again every 5 s; a kind missing
+// from the copy it fetched is answered 503 ("Resource kind … not found"),
+// even for a kind admitted a moment before. So the wait lasts until the
+// group's schema has not changed for schemaSettle and then every kind is
+// admitted in one round. A probe (a dry run) that passes the mutating
+// policies counts, whether the schema or a validating policy then accepts
+// it or not.
+func WaitForSchemas(ctx context.Context, cfg *rest.Config, c client.Client, timeout time.Duration) error {
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	openapi := dc.OpenAPIV3()
 	probe := func(kind string, spec map[string]any) *unstructured.Unstructured {
 		return &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": "emergency.netsec.io/v1alpha1",
@@ -86,22 +106,41 @@ func WaitForSchemas(ctx context.Context, c client.Client, timeout time.Duration)
 		probe("Warning", map[string]any{}),
 		probe("Notification", map[string]any{}),
 	}
-	deadline := time.Now().Add(timeout)
-	for _, p := range probes {
-		for {
+	admitted := func() error {
+		for _, p := range probes {
 			err := c.Create(ctx, p.DeepCopy(), client.DryRunAll)
-			if err == nil || apierrors.IsInvalid(err) || apierrors.IsForbidden(err) {
-				break
-			}
-			if time.Now().After(deadline) {
+			if err != nil && !apierrors.IsInvalid(err) && !apierrors.IsForbidden(err) {
 				return fmt.Errorf("the API server does not admit %ss yet: %w", p.GetKind(), err)
 			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(200 * time.Millisecond):
+		}
+		return nil
+	}
+	deadline := time.Now().Add(timeout)
+	var published string
+	var since time.Time
+	for {
+		err := fmt.Errorf("the API server publishes no schema of %s yet", operatorGroupVersion)
+		paths, perr := openapi.Paths()
+		if perr != nil {
+			err = fmt.Errorf("reading the API server's OpenAPI paths: %w", perr)
+		} else if gv, ok := paths[operatorGroupVersion]; ok {
+			if url := gv.ServerRelativeURL(); url != published {
+				published, since = url, time.Now()
+			}
+			err = fmt.Errorf("the schema of %s changed %s ago", operatorGroupVersion, time.Since(since).Round(time.Millisecond))
+			if time.Since(since) >= schemaSettle {
+				if err = admitted(); err == nil {
+					return nil
+				}
 			}
 		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
 	}
-	return nil
 }

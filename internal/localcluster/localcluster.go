@@ -87,7 +87,7 @@ func Start(opts Options) (*Cluster, error) {
 	if err := ApplyManifests(context.Background(), cl, opts.ManifestDirs...); err != nil {
 		return nil, c.stopWith(err)
 	}
-	if err := WaitForSchemas(context.Background(), cl, time.Minute); err != nil {
+	if err := WaitForSchemas(context.Background(), cfg, cl, time.Minute); err != nil {
 		return nil, c.stopWith(err)
 	}
 	for _, f := range opts.RoleFiles {

@@ -98,7 +98,7 @@ func (c *cluster) setUp(ctx context.Context, cfg *rest.Config, o clusterOptions)
 	if err := localcluster.ApplyManifests(ctx, c.admin, o.admissionDir); err != nil {
 		return err
 	}
-	if err := localcluster.WaitForSchemas(ctx, c.admin, time.Minute); err != nil {
+	if err := localcluster.WaitForSchemas(ctx, c.adminCfg, c.admin, time.Minute); err != nil {
 		return err
 	}
 	for _, f := range []string{o.approvalRoles, o.managerRole} {

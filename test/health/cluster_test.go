@@ -93,7 +93,7 @@ func startCluster(t *testing.T) *cluster {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	must(t, localcluster.ApplyManifests(ctx, admin, filepath.Join(root, "config", "admission")))
-	must(t, localcluster.WaitForSchemas(ctx, admin, time.Minute))
+	must(t, localcluster.WaitForSchemas(ctx, cfg, admin, time.Minute))
 	must(t, localcluster.ApplyFile(ctx, admin, filepath.Join(root, "config", "rbac", "approval_roles.yaml")))
 
 	c := &cluster{ctx: ctx, admin: admin, as: map[string]client.Client{}, hold: &holds{}}
