@@ -333,7 +333,9 @@ func (b *bench) run(ctx context.Context) (err error) {
 			// burst's bound lies.
 			apath := filepath.Join(o.profiles, fmt.Sprintf("kube-apiserver-cpu-burst-%d.pprof", r.n))
 			aprof = make(chan error, 1)
-			go func() { aprof <- fetchAPIServer(ctx, c.adminCfg, "/debug/pprof/profile", int(o.cpuProfile.Seconds()), apath) }()
+			go func() {
+				aprof <- fetchAPIServer(ctx, c.adminCfg, "/debug/pprof/profile", int(o.cpuProfile.Seconds()), apath)
+			}()
 			b.profiles = append(b.profiles, apath)
 		}
 		fmt.Fprintf(os.Stderr, "bench: operator: %d incidents by %d writers (%d already in the cluster)\n", r.n, o.writers, r.existing)
