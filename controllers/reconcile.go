@@ -124,6 +124,13 @@ func (p *pass[T]) wakeAt(t time.Time) {
 	}
 }
 
+// followUp is how soon a pass that left work for later comes back: at
+// once, but as a wait of its own, not a retry, so the queue's rate limiter
+// keeps no count of it. It is shorter than any deadline's wake-up (a
+// second at least), which is how a test's stepped clock tells them apart
+// (test/fakeclock).
+const followUp = time.Millisecond
+
 // statusChanged says whether this pass has changed the status so far.
 func (p *pass[T]) statusChanged() bool {
 	return !equality.Semantic.DeepEqual(statusOf(p.before), statusOf(p.obj))
@@ -134,9 +141,7 @@ func (p *pass[T]) statusChanged() bool {
 // priority (new objects, changes) go first.
 func (p *pass[T]) result() ctrl.Result {
 	if p.later {
-		// A rate-limited add: after the queue's first backoff (5 ms), and
-		// in real time even where a test steps the queue's clock.
-		return ctrl.Result{Requeue: true, Priority: ptr.To(handler.LowPriority)} //nolint:staticcheck // see above
+		return ctrl.Result{RequeueAfter: followUp, Priority: ptr.To(handler.LowPriority)}
 	}
 	if p.wake.IsZero() {
 		return ctrl.Result{}
