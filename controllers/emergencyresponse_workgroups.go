@@ -174,7 +174,7 @@ func (r *EmergencyResponseReconciler) goneWithResponse(ctx context.Context, resp
 // cache (waited for too), and those taken by objects the response does not
 // own; the error is the first create that failed.
 func (r *EmergencyResponseReconciler) createWorkGroups(ctx context.Context, s *responseScope, missing []string, desired map[string]v1alpha1.WorkGroupType) (created, inFlight, taken []string, err error) {
-	if len(missing) == 0 || s.obj.DeletionTimestamp != nil {
+	if len(missing) == 0 {
 		return nil, nil, nil, nil
 	}
 	wgs := make([]*v1alpha1.WorkGroup, len(missing))

@@ -122,7 +122,8 @@ func (m *ControllerManager) waitReady(ready <-chan struct{}, timeout time.Durati
 }
 
 // marker is a writer that closes seen once text has gone through it, across
-// writes, keeping no more than len(text)-1 bytes of what came before.
+// writes, keeping no more than len(text)-1 bytes of what came before; once
+// it has, it only counts what it is given.
 type marker struct {
 	text []byte
 	seen chan struct{}
@@ -131,9 +132,16 @@ type marker struct {
 }
 
 func (w *marker) Write(p []byte) (int, error) {
+	select {
+	case <-w.seen:
+		return len(p), nil
+	default:
+	}
 	buf := bytes.Join([][]byte{w.tail, p}, nil)
 	if bytes.Contains(buf, w.text) {
 		w.once.Do(func() { close(w.seen) })
+		w.tail = nil
+		return len(p), nil
 	}
 	if keep := len(w.text) - 1; len(buf) > keep {
 		buf = buf[len(buf)-keep:]
