@@ -263,7 +263,7 @@ func createResponses(ctx context.Context, c client.Client, tr *tracker, ns strin
 }
 
 // approve has the approver approve responses from..to-1 at level IV.
-func approve(ctx context.Context, approver client.Client, ns string, from, to, writers int) (time.Duration, error) {
+func approve(ctx context.Context, approver client.Client, tr *tracker, ns string, from, to, writers int) (time.Duration, error) {
 	patch := client.RawPatch(types.MergePatchType, []byte(fmt.Sprintf(`{"metadata":{"annotations":{%q:%q,%q:"IV"}}}`,
 		v1alpha1.AnnotationApprovedBy, approverUser, v1alpha1.AnnotationApprovedLevel)))
 	return parallel(ctx, to-from, writers, func(ctx context.Context, i int) error {
@@ -271,6 +271,7 @@ func approve(ctx context.Context, approver client.Client, ns string, from, to, w
 		if err := approver.Patch(ctx, resp, patch); err != nil {
 			return fmt.Errorf("approving %s: %w", resp.Name, err)
 		}
+		tr.approved(objKey(kindResponse, ns, resp.Name), time.Now())
 		return nil
 	})
 }

@@ -46,6 +46,7 @@ import (
 
 	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
@@ -173,6 +174,8 @@ type responseResult struct {
 	createWall, toAwaiting         time.Duration
 	approveWall                    time.Duration
 	allGroupsReady, allRespReady   time.Duration
+	stages                         []stage
+	sizes, incidentWrites          string
 	groupsReady, respReady         int
 	restApproved                   time.Duration
 	idleWrites                     map[string]int
@@ -589,6 +592,29 @@ func statusSizes(ctx context.Context, c client.Client, key string) (int, int) {
 	return len(op), len(fl)
 }
 
+// storedSizes is the mean JSON size of up to 50 objects of each kind the
+// approvals write, and of their managed fields: what the API server decodes,
+// validates and encodes on every write of one.
+func storedSizes(ctx context.Context, c client.Client, ns string) string {
+	var parts []string
+	for _, kind := range []string{kindIncident, kindResponse, kindWorkGroup, kindNotification} {
+		list := &unstructured.UnstructuredList{}
+		list.SetGroupVersionKind(v1alpha1.GroupVersion.WithKind(kind + "List"))
+		if err := c.List(ctx, list, client.InNamespace(ns), client.Limit(50)); err != nil || len(list.Items) == 0 {
+			continue
+		}
+		var all, managed int
+		for _, it := range list.Items {
+			b, _ := json.Marshal(it.Object)
+			m, _ := json.Marshal(it.GetManagedFields())
+			all, managed = all+len(b), managed+len(m)
+		}
+		n := len(list.Items)
+		parts = append(parts, fmt.Sprintf("%s %d B (%d B)", kind, all/n, managed/n))
+	}
+	return strings.Join(parts, ", ")
+}
+
 func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manager, r *responseResult) error {
 	o := b.o
 	cpu0, errs0, load0 := cpuNow(m), reconcileErrors(m), loadAverage()
@@ -606,6 +632,11 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 		return fmt.Errorf("responses awaiting approval: %w", err)
 	}
 	r.toAwaiting = time.Since(start)
+	// The incidents record their responses as awaiting approval after the
+	// responses say so: that work is the creation's, not the approval's.
+	if _, err := b.settle(ctx, tr); err != nil {
+		return err
+	}
 
 	fmt.Fprintf(os.Stderr, "bench: operator: %d responses approved at once\n", r.approved)
 	var groups []string
@@ -616,8 +647,9 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	}
 	changes0, events0 := tr.totalChanges(), countEvents(ctx, c.admin)
 	api0, apiErr := scrapeAPIServer(ctx, c.adminCfg)
+	tr.tallyIncidentWrites(true)
 	start = time.Now()
-	if r.approveWall, err = approve(ctx, c.approver, benchNS, 0, r.approved, o.writers); err != nil {
+	if r.approveWall, err = approve(ctx, c.approver, tr, benchNS, 0, r.approved, o.writers); err != nil {
 		return err
 	}
 	n, gerr := tr.waitFor(ctx, groups, o.phaseTimeout, func(s *objState) bool { return !s.readyAt.IsZero() })
@@ -634,6 +666,8 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 			r.allRespReady = d
 		}
 	}
+	r.stages = approvalStages(tr, keys[:r.approved])
+	r.sizes = storedSizes(ctx, c.admin, benchNS)
 	if gerr != nil {
 		return fmt.Errorf("work groups of the approved responses ready: %w", gerr)
 	}
@@ -646,6 +680,7 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 		return err
 	}
 	r.approvalWrites = diff(tr.totalChanges(), changes0)
+	r.incidentWrites = tr.tallyIncidentWrites(false)
 	r.approvalEvents = countEvents(ctx, c.admin) - events0
 	if api1, err := scrapeAPIServer(ctx, c.adminCfg); err == nil && apiErr == nil {
 		r.approvalAPI = api1.since(api0)
@@ -653,8 +688,10 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 
 	if r.n > r.approved {
 		fmt.Fprintf(os.Stderr, "bench: operator: the other %d responses approved\n", r.n-r.approved)
+		wait := b.profileApprovals(ctx, c, m)
+		defer wait()
 		start = time.Now()
-		if _, err := approve(ctx, c.approver, benchNS, r.approved, r.n, o.writers); err != nil {
+		if _, err := approve(ctx, c.approver, tr, benchNS, r.approved, r.n, o.writers); err != nil {
 			return err
 		}
 		if _, err := tr.waitFor(ctx, keys[r.approved:], o.phaseTimeout, func(s *objState) bool { return !s.groupsReadyAt.IsZero() }); err != nil {
@@ -673,6 +710,31 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	r.events = countEvents(ctx, c.admin)
 	r.done = true
 	return nil
+}
+
+// profileApprovals takes the manager's and the API server's CPU profiles
+// while the bulk of the responses is approved (the phase's bound, as the
+// burst's); the returned func waits for both.
+func (b *bench) profileApprovals(ctx context.Context, c *cluster, m *manager) func() {
+	if !b.pprof || b.o.profiles == "" {
+		return func() {}
+	}
+	secs := int(b.o.cpuProfile.Seconds())
+	mpath := filepath.Join(b.o.profiles, "cpu-approvals.pprof")
+	apath := filepath.Join(b.o.profiles, "kube-apiserver-cpu-approvals.pprof")
+	errs := make(chan error, 2)
+	go func() {
+		errs <- fetch(ctx, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", m.pprofAddr, secs), mpath)
+	}()
+	go func() { errs <- fetchAPIServer(ctx, c.adminCfg, "/debug/pprof/profile", secs, apath) }()
+	b.profiles = append(b.profiles, mpath, apath)
+	return func() {
+		for range 2 {
+			if err := <-errs; err != nil {
+				b.note("CPU profile of the approvals: %v", err)
+			}
+		}
+	}
 }
 
 // countEvents counts the events (events.k8s.io) in the bench's namespace,
@@ -834,6 +896,10 @@ func (b *bench) rows() []row {
 		} else {
 			add("  approval → last work group Ready", secs(r.allGroupsReady), "", nil)
 			add("  approval → last response WorkGroupsReady", secs(r.allRespReady), "", nil)
+			for _, st := range r.stages {
+				add("  stage: "+st.name, st.describe(), "(info)", nil)
+			}
+			add("  object size as served (JSON, mean of 50; managed fields)", r.sizes, "(info)", nil)
 			add("  ratio to floor (WorkGroupsReady)", fmt.Sprintf("%.2fx", ratio(r.allRespReady, r.floor)), fmt.Sprintf("≤ %.1fx", goalRatio), yes(ratio(r.allRespReady, r.floor) <= goalRatio))
 		}
 		if r.approvedDone {
@@ -841,6 +907,7 @@ func (b *bench) rows() []row {
 			add("  writes per approved response (floor: 5 creates + 5 status)", fmt.Sprintf("%s WorkGroup, %s EmergencyResponse, %s SecurityIncident, %s Notification; %s events",
 				per(r.approvalWrites[kindWorkGroup]), per(r.approvalWrites[kindResponse]), per(r.approvalWrites[kindIncident]),
 				per(r.approvalWrites[kindNotification]), per(r.approvalEvents)), "", nil)
+			add("  incident status writes, by what they changed", r.incidentWrites, "(info)", nil)
 			if r.approvalAPI != nil {
 				add("  API server writes per approved response (all clients, the approval included)", r.approvalAPI.describeWrites(r.approved), "", nil)
 				add("  API server priority and fairness: mean wait by priority level", r.approvalAPI.describeWaits(), "", nil)

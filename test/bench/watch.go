@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,8 +40,11 @@ type objState struct {
 	// or a work group's, first True; the writes seen by then.
 	levelAt, readyAt             time.Time
 	writesAtLevel, writesAtReady int
-	// A response's phase AwaitingApproval and its WorkGroupsReady first seen.
-	awaitingAt, groupsReadyAt time.Time
+	// A response's phase AwaitingApproval, Active and its WorkGroupsReady
+	// first seen; approvedAt: when the bench's approval returned.
+	awaitingAt, activeAt, groupsReadyAt, approvedAt time.Time
+	// addedAt: when the object's ADDED event came (work groups).
+	addedAt time.Time
 	// reportedAt: an incident's report to the office first seen with its
 	// Delivered condition (True, or False when no channel reaches the
 	// office, as in the bench): the report written and looked at.
@@ -52,10 +58,16 @@ type tracker struct {
 	objs    map[string]*objState // kind/namespace/name
 	changes map[string]int       // by kind: every ADDED, MODIFIED and DELETED
 	gaps    int                  // watches that had to relist: counts may miss changes
+	// last status seen of each incident, and while tallying, what each
+	// incident status write changed (its top-level fields and condition
+	// types), by the set changed.
+	lastStatus map[string]map[string]any
+	tallying   bool
+	tally      map[string]int
 }
 
 func newTracker() *tracker {
-	return &tracker{objs: map[string]*objState{}, changes: map[string]int{}}
+	return &tracker{objs: map[string]*objState{}, changes: map[string]int{}, lastStatus: map[string]map[string]any{}, tally: map[string]int{}}
 }
 
 func objKey(kind, ns, name string) string { return kind + "/" + ns + "/" + name }
@@ -73,6 +85,13 @@ func (t *tracker) state(key string) *objState {
 func (t *tracker) starting(key string, at time.Time) {
 	t.mu.Lock()
 	t.state(key).start = at
+	t.mu.Unlock()
+}
+
+// approved records when the bench's approval of the response returned.
+func (t *tracker) approved(key string, at time.Time) {
+	t.mu.Lock()
+	t.state(key).approvedAt = at
 	t.mu.Unlock()
 }
 
@@ -140,8 +159,12 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 	if typ == watch.Modified {
 		s.writes++
 	}
+	if typ == watch.Added && s.addedAt.IsZero() {
+		s.addedAt = now
+	}
 	switch o := obj.(type) {
 	case *v1alpha1.SecurityIncident:
+		t.record(objKey(kind, obj.GetNamespace(), obj.GetName()), o.Status)
 		if s.levelAt.IsZero() && o.Status.Level != "" {
 			s.levelAt, s.writesAtLevel = now, s.writes
 		}
@@ -151,6 +174,9 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 	case *v1alpha1.EmergencyResponse:
 		if s.awaitingAt.IsZero() && o.Status.Phase == v1alpha1.ResponseAwaitingApproval {
 			s.awaitingAt = now
+		}
+		if s.activeAt.IsZero() && o.Status.Phase == v1alpha1.ResponseActive {
+			s.activeAt = now
 		}
 		if s.groupsReadyAt.IsZero() && isTrue(o.Status.Conditions, v1alpha1.ResponseWorkGroupsReadyCondition) {
 			s.groupsReadyAt = now
@@ -172,6 +198,88 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 			src.reportedAt = now
 		}
 	}
+}
+
+// record keeps an incident's status and, while tallying, counts what its
+// write changed.
+func (t *tracker) record(key string, status v1alpha1.SecurityIncidentStatus) {
+	b, _ := json.Marshal(status)
+	now := map[string]any{}
+	_ = json.Unmarshal(b, &now)
+	before, seen := t.lastStatus[key]
+	t.lastStatus[key] = now
+	if !seen || !t.tallying {
+		return
+	}
+	var changed []string
+	for k := range mergeKeys(before, now) {
+		if k == "conditions" {
+			changed = append(changed, changedConditions(before[k], now[k])...)
+			continue
+		}
+		if !reflect.DeepEqual(before[k], now[k]) {
+			changed = append(changed, k)
+		}
+	}
+	sort.Strings(changed)
+	t.tally[strings.Join(changed, "+")]++
+}
+
+func mergeKeys(a, b map[string]any) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}
+
+func changedConditions(a, b any) []string {
+	byType := func(v any) map[string]any {
+		out := map[string]any{}
+		l, _ := v.([]any)
+		for _, c := range l {
+			if m, ok := c.(map[string]any); ok {
+				out[fmt.Sprint(m["type"])] = m
+			}
+		}
+		return out
+	}
+	was, is := byType(a), byType(b)
+	var out []string
+	for k := range mergeKeys(was, is) {
+		if !reflect.DeepEqual(was[k], is[k]) {
+			out = append(out, "condition "+k)
+		}
+	}
+	return out
+}
+
+// tallyIncidentWrites turns the tally of incident status writes on or off,
+// and returns it, most frequent first.
+func (t *tracker) tallyIncidentWrites(on bool) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.tallying = on
+	type kv struct {
+		k string
+		n int
+	}
+	var all []kv
+	for k, n := range t.tally {
+		all = append(all, kv{k, n})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].n > all[j].n })
+	var parts []string
+	for _, e := range all {
+		parts = append(parts, fmt.Sprintf("%d× %s", e.n, e.k))
+	}
+	if on {
+		t.tally = map[string]int{}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // follow watches one kind cluster-wide until ctx ends; ready is closed once
@@ -239,4 +347,63 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 
 func sortDurations(d []time.Duration) {
 	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+}
+
+// stage is the time one step of the approved responses' way took, each.
+type stage struct {
+	name string
+	took []time.Duration
+}
+
+func (s stage) describe() string {
+	if len(s.took) == 0 {
+		return "none seen"
+	}
+	sortDurations(s.took)
+	return fmt.Sprintf("p50 %s, p99 %s, max %s over %d", secs(percentile(s.took, 0.5)), secs(percentile(s.took, 0.99)), secs(s.took[len(s.took)-1]), len(s.took))
+}
+
+// approvalStages splits the way of each approved response from its approval
+// to WorkGroupsReady into the steps the operator takes, so that a slow phase
+// says which step it waited in: the approval seen and the response started
+// (its status Active), its work groups created (their ADDED events), each
+// work group's Ready, and the response's summary of them.
+func approvalStages(t *tracker, responses []string) []stage {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	toActive := stage{name: "approval returned → response Active"}
+	toCreated := stage{name: "response Active → its last work group created"}
+	toReady := stage{name: "work group created → its Ready"}
+	toSummary := stage{name: "last work group Ready → response WorkGroupsReady"}
+	for _, key := range responses {
+		r := t.objs[key]
+		if r == nil || r.approvedAt.IsZero() || r.activeAt.IsZero() {
+			continue
+		}
+		toActive.took = append(toActive.took, r.activeAt.Sub(r.approvedAt))
+		var lastAdded, lastReady time.Time
+		complete := true
+		for _, n := range workGroupNames(key[len(objKey(kindResponse, benchNS, "")):]) {
+			g := t.objs[objKey(kindWorkGroup, benchNS, n)]
+			if g == nil || g.addedAt.IsZero() || g.readyAt.IsZero() {
+				complete = false
+				continue
+			}
+			toReady.took = append(toReady.took, g.readyAt.Sub(g.addedAt))
+			if g.addedAt.After(lastAdded) {
+				lastAdded = g.addedAt
+			}
+			if g.readyAt.After(lastReady) {
+				lastReady = g.readyAt
+			}
+		}
+		if !complete {
+			continue
+		}
+		toCreated.took = append(toCreated.took, lastAdded.Sub(r.activeAt))
+		if !r.groupsReadyAt.IsZero() {
+			toSummary.took = append(toSummary.took, r.groupsReadyAt.Sub(lastReady))
+		}
+	}
+	return []stage{toActive, toCreated, toReady, toSummary}
 }
