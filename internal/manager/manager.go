@@ -69,7 +69,7 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.HolidayCalendar, "holiday-calendar", "default", "Name of the HolidayCalendar that report deadlines count working days in.")
 	fs.Float64Var(&o.QPS, "kube-api-qps", -1, "Requests per second the operator may make to the API server; 0 or less turns the client-side limit off and leaves it to the API server's priority and fairness.")
 	fs.IntVar(&o.Burst, "kube-api-burst", 400, "Requests the operator may make at once above --kube-api-qps, when it is on.")
-	fs.IntVar(&o.Workers, "workers", 8, "Objects of each kind reconciled at once; one object is never reconciled twice at the same time.")
+	fs.IntVar(&o.Workers, "workers", 16, "Objects of each kind reconciled at once; one object is never reconciled twice at the same time.")
 	fs.StringVar(&o.PprofAddr, "pprof-bind-address", "0", "Address of the Go profiler (net/http/pprof), e.g. 127.0.0.1:6060; 0 turns it off.")
 	fs.StringVar(&o.MemoryLimit, "memory-limit", os.Getenv(MemoryLimitEnv),
 		"The container's memory limit, e.g. 128Mi (default $"+MemoryLimitEnv+", which the Deployment sets from limits.memory): "+
