@@ -51,6 +51,11 @@ type kit struct {
 	client.Client
 	Recorder events.EventRecorder
 	Clock    clock.PassiveClock
+	// written holds the resourceVersions of the status writes made, so
+	// that a pass on a copy older than its object's last write waits for
+	// the cache instead of writing again (written.go). Shared by every
+	// controller; nil remembers nothing.
+	written *written
 }
 
 // pass is what the steps of one reconcile share, whatever the kind: the
@@ -153,7 +158,7 @@ func (p *pass[T]) result() ctrl.Result {
 // before the reconcile goes on. Only a step that must record something
 // before acting outside the cluster (a message it is about to send) uses it.
 func (p *pass[T]) checkpoint(ctx context.Context, k kit) error {
-	if err := patchStatus(ctx, k.Client, p.before, p.obj); err != nil {
+	if err := patchStatus(ctx, k, p.before, p.obj); err != nil {
 		return err
 	}
 	p.events.flush(k.Recorder, p.obj)
@@ -170,6 +175,10 @@ func run[T object, S any](ctx context.Context, k kit, p *pass[T], s S, steps []s
 	if p.obj.GetDeletionTimestamp() != nil {
 		return ctrl.Result{}, nil
 	}
+	if k.written.behind(p.obj) {
+		// The cache has not caught up with this controller's last write.
+		return ctrl.Result{RequeueAfter: cacheCatchUp}, nil
+	}
 	var err error
 	for _, st := range steps {
 		if err = st(ctx, s); err != nil {
@@ -181,7 +190,7 @@ func run[T object, S any](ctx context.Context, k kit, p *pass[T], s S, steps []s
 	}
 	summarise(s)
 	setHealth(p)
-	if perr := patchStatus(ctx, k.Client, p.before, p.obj); perr != nil {
+	if perr := patchStatus(ctx, k, p.before, p.obj); perr != nil {
 		err = errors.Join(err, perr)
 	} else {
 		p.events.flush(k.Recorder, p.obj)
@@ -206,7 +215,7 @@ func run[T object, S any](ctx context.Context, k kit, p *pass[T], s S, steps []s
 // carries the resourceVersion it was computed from, so a reconcile that read
 // a stale copy from the cache fails with a conflict and runs again on fresh
 // data, instead of taking a step (and announcing it) a second time.
-func patchStatus[T client.Object](ctx context.Context, c client.Client, before, after T) error {
+func patchStatus[T client.Object](ctx context.Context, k kit, before, after T) error {
 	was, is := statusOf(before), statusOf(after)
 	if equality.Semantic.DeepEqual(was, is) {
 		return nil
@@ -215,9 +224,12 @@ func patchStatus[T client.Object](ctx context.Context, c client.Client, before, 
 	if err != nil || patch == nil {
 		return err
 	}
-	err = c.Status().Patch(ctx, after, patch)
+	err = k.Status().Patch(ctx, after, patch)
 	if client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("writing the status of %T %s/%s: %w", after, after.GetNamespace(), after.GetName(), err)
+	}
+	if err == nil {
+		k.written.note(after)
 	}
 	return nil
 }

@@ -44,7 +44,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	type setup interface {
 		SetupWithManager(ctrl.Manager, controller.Options) error
 	}
-	k := kit{Client: c, Recorder: recorder, Clock: cfg.Clock}
+	k := kit{Client: c, Recorder: recorder, Clock: cfg.Clock, written: newWritten()}
 	for name, r := range map[string]setup{
 		"SecurityIncident":    &SecurityIncidentReconciler{kit: k, Plan: cfg.Plan},
 		"EmergencyResponse":   &EmergencyResponseReconciler{kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar, APIReader: mgr.GetAPIReader()},

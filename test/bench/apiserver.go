@@ -55,6 +55,9 @@ func scrapeAPIServer(ctx context.Context, cfg *rest.Config) (apiCounters, error)
 				res += "/" + l["subresource"]
 			}
 			key = "write " + res + " " + l["verb"]
+			if code := l["code"]; !strings.HasPrefix(code, "2") {
+				key += " " + code // refused: a conflict (409), a name taken (409 on POST)
+			}
 		case strings.HasPrefix(line, "apiserver_flowcontrol_request_wait_duration_seconds_sum{"):
 			key = "waitsum " + labels(line)["priority_level"]
 		case strings.HasPrefix(line, "apiserver_flowcontrol_request_wait_duration_seconds_count{"):

@@ -175,7 +175,8 @@ type responseResult struct {
 	approveWall                    time.Duration
 	allGroupsReady, allRespReady   time.Duration
 	stages                         []stage
-	sizes, incidentWrites          string
+	sizes                          string
+	writesBy                       map[string]string
 	groupsReady, respReady         int
 	restApproved                   time.Duration
 	idleWrites                     map[string]int
@@ -647,7 +648,7 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	}
 	changes0, events0 := tr.totalChanges(), countEvents(ctx, c.admin)
 	api0, apiErr := scrapeAPIServer(ctx, c.adminCfg)
-	tr.tallyIncidentWrites(true)
+	tr.tallyWrites(true)
 	start = time.Now()
 	if r.approveWall, err = approve(ctx, c.approver, tr, benchNS, 0, r.approved, o.writers); err != nil {
 		return err
@@ -680,7 +681,7 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 		return err
 	}
 	r.approvalWrites = diff(tr.totalChanges(), changes0)
-	r.incidentWrites = tr.tallyIncidentWrites(false)
+	r.writesBy = tr.tallyWrites(false)
 	r.approvalEvents = countEvents(ctx, c.admin) - events0
 	if api1, err := scrapeAPIServer(ctx, c.adminCfg); err == nil && apiErr == nil {
 		r.approvalAPI = api1.since(api0)
@@ -907,7 +908,9 @@ func (b *bench) rows() []row {
 			add("  writes per approved response (floor: 5 creates + 5 status)", fmt.Sprintf("%s WorkGroup, %s EmergencyResponse, %s SecurityIncident, %s Notification; %s events",
 				per(r.approvalWrites[kindWorkGroup]), per(r.approvalWrites[kindResponse]), per(r.approvalWrites[kindIncident]),
 				per(r.approvalWrites[kindNotification]), per(r.approvalEvents)), "", nil)
-			add("  incident status writes, by what they changed", r.incidentWrites, "(info)", nil)
+			for _, kind := range []string{kindResponse, kindIncident} {
+				add("  "+kind+" writes, by what they changed", r.writesBy[kind], "(info)", nil)
+			}
 			if r.approvalAPI != nil {
 				add("  API server writes per approved response (all clients, the approval included)", r.approvalAPI.describeWrites(r.approved), "", nil)
 				add("  API server priority and fairness: mean wait by priority level", r.approvalAPI.describeWaits(), "", nil)

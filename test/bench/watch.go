@@ -58,16 +58,16 @@ type tracker struct {
 	objs    map[string]*objState // kind/namespace/name
 	changes map[string]int       // by kind: every ADDED, MODIFIED and DELETED
 	gaps    int                  // watches that had to relist: counts may miss changes
-	// last status seen of each incident, and while tallying, what each
-	// incident status write changed (its top-level fields and condition
-	// types), by the set changed.
+	// last status seen of each incident and response, and while tallying,
+	// what each of their writes changed (the status's top-level fields and
+	// condition types), by kind and the set changed.
 	lastStatus map[string]map[string]any
 	tallying   bool
-	tally      map[string]int
+	tally      map[string]map[string]int
 }
 
 func newTracker() *tracker {
-	return &tracker{objs: map[string]*objState{}, changes: map[string]int{}, lastStatus: map[string]map[string]any{}, tally: map[string]int{}}
+	return &tracker{objs: map[string]*objState{}, changes: map[string]int{}, lastStatus: map[string]map[string]any{}, tally: map[string]map[string]int{}}
 }
 
 func objKey(kind, ns, name string) string { return kind + "/" + ns + "/" + name }
@@ -164,7 +164,7 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 	}
 	switch o := obj.(type) {
 	case *v1alpha1.SecurityIncident:
-		t.record(objKey(kind, obj.GetNamespace(), obj.GetName()), o.Status)
+		t.record(kind, objKey(kind, obj.GetNamespace(), obj.GetName()), o.Status)
 		if s.levelAt.IsZero() && o.Status.Level != "" {
 			s.levelAt, s.writesAtLevel = now, s.writes
 		}
@@ -172,6 +172,7 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 			s.readyAt, s.writesAtReady = now, s.writes
 		}
 	case *v1alpha1.EmergencyResponse:
+		t.record(kind, objKey(kind, obj.GetNamespace(), obj.GetName()), o.Status)
 		if s.awaitingAt.IsZero() && o.Status.Phase == v1alpha1.ResponseAwaitingApproval {
 			s.awaitingAt = now
 		}
@@ -200,9 +201,9 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 	}
 }
 
-// record keeps an incident's status and, while tallying, counts what its
+// record keeps an object's status and, while tallying, counts what its
 // write changed.
-func (t *tracker) record(key string, status v1alpha1.SecurityIncidentStatus) {
+func (t *tracker) record(kind, key string, status any) {
 	b, _ := json.Marshal(status)
 	now := map[string]any{}
 	_ = json.Unmarshal(b, &now)
@@ -222,7 +223,14 @@ func (t *tracker) record(key string, status v1alpha1.SecurityIncidentStatus) {
 		}
 	}
 	sort.Strings(changed)
-	t.tally[strings.Join(changed, "+")]++
+	what := strings.Join(changed, "+")
+	if what == "" {
+		what = "(metadata only)"
+	}
+	if t.tally[kind] == nil {
+		t.tally[kind] = map[string]int{}
+	}
+	t.tally[kind][what]++
 }
 
 func mergeKeys(a, b map[string]any) map[string]bool {
@@ -257,29 +265,33 @@ func changedConditions(a, b any) []string {
 	return out
 }
 
-// tallyIncidentWrites turns the tally of incident status writes on or off,
-// and returns it, most frequent first.
-func (t *tracker) tallyIncidentWrites(on bool) string {
+// tallyWrites turns the tally of incident and response writes on or off,
+// and returns it by kind, most frequent first.
+func (t *tracker) tallyWrites(on bool) map[string]string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.tallying = on
-	type kv struct {
-		k string
-		n int
-	}
-	var all []kv
-	for k, n := range t.tally {
-		all = append(all, kv{k, n})
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].n > all[j].n })
-	var parts []string
-	for _, e := range all {
-		parts = append(parts, fmt.Sprintf("%d× %s", e.n, e.k))
+	out := map[string]string{}
+	for kind, tally := range t.tally {
+		type kv struct {
+			k string
+			n int
+		}
+		var all []kv
+		for k, n := range tally {
+			all = append(all, kv{k, n})
+		}
+		sort.Slice(all, func(i, j int) bool { return all[i].n > all[j].n || all[i].n == all[j].n && all[i].k < all[j].k })
+		var parts []string
+		for _, e := range all {
+			parts = append(parts, fmt.Sprintf("%d× %s", e.n, e.k))
+		}
+		out[kind] = strings.Join(parts, "; ")
 	}
 	if on {
-		t.tally = map[string]int{}
+		t.tally = map[string]map[string]int{}
 	}
-	return strings.Join(parts, "; ")
+	return out
 }
 
 // follow watches one kind cluster-wide until ctx ends; ready is closed once

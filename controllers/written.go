@@ -1,0 +1,98 @@
+package controllers
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/util/resourceversion"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// The controllers read from the informer cache and write to the API
+// server. Right after a status write, the object's next pass can start
+// before the cache has the write back: woken by one of its work groups or
+// reports, it would compute the same change again from the old copy and
+// send it with the old resourceVersion, which the API server refuses (409).
+// Under load that happened to almost every approved response, and each
+// refusal was retried through the queue's rate limiter, shared by all the
+// controller's objects.
+//
+// So each status write leaves its resourceVersion here, and a pass that
+// finds its object's copy older than that comes back a moment later, when
+// the cache has caught up, without reading or writing anything.
+// (resourceVersions compare as numbers: k8s.io/apimachinery's
+// resourceversion package; one that does not parse is never waited for.)
+
+// cacheCatchUp is how soon a pass on a stale copy comes back: about the
+// time a watch event takes to reach the cache on a busy API server.
+const cacheCatchUp = 20 * time.Millisecond
+
+// writtenTTL bounds how long a write is remembered: an object deleted
+// right after its write is never seen again, and a copy that has not
+// caught up by then is read as it is (the optimistic lock still holds).
+const writtenTTL = 30 * time.Second
+
+// written is what the controllers wrote last, per object: its kind, key and
+// resourceVersion.
+type written struct {
+	mu      sync.Mutex
+	entries map[string]writtenEntry
+	now     func() time.Time
+}
+
+type writtenEntry struct {
+	resourceVersion string
+	at              time.Time
+}
+
+func newWritten() *written {
+	return &written{entries: map[string]writtenEntry{}, now: time.Now}
+}
+
+func writtenKey(o client.Object) string {
+	return fmt.Sprintf("%T/%s/%s", o, o.GetNamespace(), o.GetName())
+}
+
+// note remembers the resourceVersion a write gave o.
+func (w *written) note(o client.Object) {
+	if w == nil || o.GetResourceVersion() == "" {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := w.now()
+	if len(w.entries) >= 1024 {
+		for k, e := range w.entries {
+			if now.Sub(e.at) > writtenTTL {
+				delete(w.entries, k)
+			}
+		}
+	}
+	w.entries[writtenKey(o)] = writtenEntry{resourceVersion: o.GetResourceVersion(), at: now}
+}
+
+// behind says whether cached, a copy read from the cache, is older than the
+// last write made to it; once it is not, the write is forgotten.
+func (w *written) behind(cached client.Object) bool {
+	if w == nil {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	key := writtenKey(cached)
+	e, ok := w.entries[key]
+	if !ok {
+		return false
+	}
+	if w.now().Sub(e.at) > writtenTTL {
+		delete(w.entries, key)
+		return false
+	}
+	cmp, err := resourceversion.CompareResourceVersion(cached.GetResourceVersion(), e.resourceVersion)
+	if err != nil || cmp >= 0 {
+		delete(w.entries, key)
+		return false
+	}
+	return true
+}
