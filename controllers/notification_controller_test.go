@@ -137,12 +137,12 @@ var _ = Describe("Notification", func() {
 	It("sends once when the operator stops before writing the attempt down", func() {
 		rcv := newReceiver(0)
 		newChannel(ns, "sms", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, rcv.URL, 2)
-		failDeliveryClaims.Store(1)
+		failDeliveryClaims.arm(ns, 1)
 		w := warningOf("stops-early", v1alpha1.WarningRed, v1alpha1.SourceNational, false, "sms")
 		Eventually(func(g Gomega) {
 			g.Expect(delivered(reportOf(g, w, "published")).Status).To(Equal(metav1.ConditionTrue))
 		}).Should(Succeed())
-		Expect(failDeliveryClaims.Load()).To(BeZero())
+		Expect(failDeliveryClaims.left()).To(BeZero())
 		Consistently(rcv.ids, 2*time.Second).Should(Equal([]string{string(w.UID) + "-published"}))
 	})
 

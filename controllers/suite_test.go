@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -153,8 +152,41 @@ func (b *lockedBuffer) String() string {
 // failDeliveryRecords makes the next n status writes that record a delivery
 // fail, as if the operator stopped between sending and recording;
 // failDeliveryClaims the next n that write an attempt down before it is
-// made, as if it stopped before sending.
-var failDeliveryRecords, failDeliveryClaims atomic.Int32
+// made, as if it stopped before sending. Each is armed for one spec's
+// namespace: a notification of an earlier spec, still retrying a dead
+// channel in the background, cannot take a spec's fault.
+var failDeliveryRecords, failDeliveryClaims fault
+
+type fault struct {
+	mu sync.Mutex
+	ns string
+	n  int
+}
+
+// arm fails the next n matching writes in namespace ns.
+func (f *fault) arm(ns string, n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.ns, f.n = ns, n
+}
+
+// take says whether a matching write in ns fails, and counts it.
+func (f *fault) take(ns string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.n == 0 || ns != f.ns {
+		return false
+	}
+	f.n--
+	return true
+}
+
+// left is how many failures are still armed.
+func (f *fault) left() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.n
+}
 
 func faultyStatusWrites(c client.Client) client.Client { return faultyClient{c} }
 
@@ -167,12 +199,10 @@ type faultyWriter struct{ client.SubResourceWriter }
 func (w faultyWriter) Patch(ctx context.Context, obj client.Object, patch client.Patch, opts ...client.SubResourcePatchOption) error {
 	if _, ok := obj.(*v1alpha1.Notification); ok {
 		data, _ := patch.Data(obj)
-		if bytes.Contains(data, []byte("deliveredTime")) && failDeliveryRecords.Load() > 0 {
-			failDeliveryRecords.Add(-1)
+		if bytes.Contains(data, []byte("deliveredTime")) && failDeliveryRecords.take(obj.GetNamespace()) {
 			return errors.New("injected: the operator stopped before recording the delivery")
 		}
-		if bytes.Contains(data, []byte("lastAttemptTime")) && !bytes.Contains(data, []byte(`"op"`)) && failDeliveryClaims.Load() > 0 {
-			failDeliveryClaims.Add(-1)
+		if bytes.Contains(data, []byte("lastAttemptTime")) && !bytes.Contains(data, []byte(`"op"`)) && failDeliveryClaims.take(obj.GetNamespace()) {
 			return errors.New("injected: the operator stopped before writing the attempt down")
 		}
 	}

@@ -371,7 +371,7 @@ var _ = Describe("Warning", func() {
 	It("does not send twice across a stop between sending and recording", func() {
 		rcv := newReceiver(0)
 		channel("cloudevents", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, rcv.URL)
-		failDeliveryRecords.Store(1)
+		failDeliveryRecords.arm(ns, 1)
 		w := newWarning("restart", v1alpha1.WarningRed, v1alpha1.SourceNational, "cloudevents")
 		Eventually(func(g Gomega) {
 			fakeClock.Step(time.Second) // the failed reconcile is retried on the operator's clock
@@ -379,7 +379,7 @@ var _ = Describe("Warning", func() {
 			g.Expect(published.Status.Deliveries).To(HaveLen(1))
 			g.Expect(published.Status.Deliveries[0].DeliveredTime).NotTo(BeNil())
 		}).Should(Succeed())
-		Expect(failDeliveryRecords.Load()).To(BeZero())
+		Expect(failDeliveryRecords.left()).To(BeZero())
 		ids := rcv.ids()
 		Expect(ids).To(HaveLen(2), "sent before the stop, and again after it")
 		Expect(ids[0]).To(Equal(ids[1]), "the receiver sees the same event id and drops the second")
