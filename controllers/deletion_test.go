@@ -43,19 +43,25 @@ func withHold(obj client.Object) {
 	}).Should(Succeed())
 }
 
-// release removes the hold finalizer and waits for the object to go.
+// release removes the hold finalizer and waits for the object to go: that
+// object, by its uid, for a controller may set up another of the same name
+// at once.
 func release(obj client.Object) {
 	GinkgoHelper()
+	uid := obj.GetUID()
 	Eventually(func(g Gomega) {
 		err := k8s.Get(ctx, keyOf(obj), obj)
-		if apierrors.IsNotFound(err) {
+		if apierrors.IsNotFound(err) || obj.GetUID() != uid {
 			return
 		}
 		g.Expect(err).NotTo(HaveOccurred())
 		obj.SetFinalizers(slices.DeleteFunc(obj.GetFinalizers(), func(f string) bool { return f == hold }))
 		g.Expect(k8s.Update(ctx, obj)).To(Succeed())
 	}).Should(Succeed())
-	Eventually(func() bool { return apierrors.IsNotFound(k8s.Get(ctx, keyOf(obj), obj)) }, 30*time.Second).Should(BeTrue())
+	Eventually(func() bool {
+		err := k8s.Get(ctx, keyOf(obj), obj)
+		return apierrors.IsNotFound(err) || err == nil && obj.GetUID() != uid
+	}, 30*time.Second).Should(BeTrue())
 }
 
 // deleting waits until the API server shows obj in its deletion.
