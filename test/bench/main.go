@@ -325,35 +325,13 @@ func (b *bench) run(ctx context.Context) (err error) {
 
 	from := 0
 	for i, r := range b.bursts {
-		var prof, aprof chan error
-		if i == 0 && b.pprof && o.profiles != "" {
-			prof = make(chan error, 1)
-			path := filepath.Join(o.profiles, fmt.Sprintf("cpu-burst-%d.pprof", r.n))
-			go func() {
-				prof <- fetch(ctx, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", m.pprofAddr, int(o.cpuProfile.Seconds())), path)
-			}()
-			b.profiles = append(b.profiles, path)
-			// The API server's own profile over the same span: where the
-			// burst's bound lies.
-			apath := filepath.Join(o.profiles, fmt.Sprintf("kube-apiserver-cpu-burst-%d.pprof", r.n))
-			aprof = make(chan error, 1)
-			go func() {
-				aprof <- fetchAPIServer(ctx, c.adminCfg, "/debug/pprof/profile", int(o.cpuProfile.Seconds()), apath)
-			}()
-			b.profiles = append(b.profiles, apath)
+		wait := func() {}
+		if i == 0 {
+			wait = b.cpuProfiles(ctx, c, m, fmt.Sprintf("burst-%d", r.n))
 		}
 		fmt.Fprintf(os.Stderr, "bench: operator: %d incidents by %d writers (%d already in the cluster)\n", r.n, o.writers, r.existing)
 		err := b.burst(ctx, c, tr, m, r, from)
-		if prof != nil {
-			if perr := <-prof; perr != nil {
-				b.note("CPU profile: %v", perr)
-			}
-		}
-		if aprof != nil {
-			if perr := <-aprof; perr != nil {
-				b.note("kube-apiserver CPU profile: %v", perr)
-			}
-		}
+		wait()
 		if err != nil {
 			return err
 		}
@@ -689,7 +667,7 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 
 	if r.n > r.approved {
 		fmt.Fprintf(os.Stderr, "bench: operator: the other %d responses approved\n", r.n-r.approved)
-		wait := b.profileApprovals(ctx, c, m)
+		wait := b.cpuProfiles(ctx, c, m, "approvals")
 		defer wait()
 		start = time.Now()
 		if _, err := approve(ctx, c.approver, tr, benchNS, r.approved, r.n, o.writers); err != nil {
@@ -713,16 +691,16 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	return nil
 }
 
-// profileApprovals takes the manager's and the API server's CPU profiles
-// while the bulk of the responses is approved (the phase's bound, as the
-// burst's); the returned func waits for both.
-func (b *bench) profileApprovals(ctx context.Context, c *cluster, m *manager) func() {
+// cpuProfiles takes the manager's and kube-apiserver's CPU profiles over
+// the same span, from now (cpu-<name>.pprof, kube-apiserver-cpu-<name>.pprof):
+// where a phase's bound lies. The returned func waits for both.
+func (b *bench) cpuProfiles(ctx context.Context, c *cluster, m *manager, name string) func() {
 	if !b.pprof || b.o.profiles == "" {
 		return func() {}
 	}
 	secs := int(b.o.cpuProfile.Seconds())
-	mpath := filepath.Join(b.o.profiles, "cpu-approvals.pprof")
-	apath := filepath.Join(b.o.profiles, "kube-apiserver-cpu-approvals.pprof")
+	mpath := filepath.Join(b.o.profiles, "cpu-"+name+".pprof")
+	apath := filepath.Join(b.o.profiles, "kube-apiserver-cpu-"+name+".pprof")
 	errs := make(chan error, 2)
 	go func() {
 		errs <- fetch(ctx, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", m.pprofAddr, secs), mpath)
@@ -732,7 +710,7 @@ func (b *bench) profileApprovals(ctx context.Context, c *cluster, m *manager) fu
 	return func() {
 		for range 2 {
 			if err := <-errs; err != nil {
-				b.note("CPU profile of the approvals: %v", err)
+				b.note("CPU profile (%s): %v", name, err)
 			}
 		}
 	}
