@@ -285,7 +285,7 @@ func timeOf(t *metav1.Time) *time.Time {
 // start, situation, escalation and end, and the office of the summary
 // reports (§5.3–§6.1), as Notifications (notification_sources.go).
 func (r *EmergencyResponseReconciler) report(ctx context.Context, s *responseScope) error {
-	return reportOwed(ctx, r.Client, s.pass, responseReports)
+	return reportOwed(ctx, r.kit, s.pass, responseReports)
 }
 
 // summarise sets Ready: the record of an ended response, or an active one

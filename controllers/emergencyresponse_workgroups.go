@@ -69,9 +69,18 @@ func (r *EmergencyResponseReconciler) reconcileWorkGroups(ctx context.Context, s
 	for _, name := range names {
 		wg := existing[name]
 		if wg == nil {
+			key := &v1alpha1.WorkGroup{ObjectMeta: metav1.ObjectMeta{Namespace: resp.Namespace, Name: name}}
+			if left, ok := r.written.unseen(key); ok {
+				// Created by an earlier pass; the cache has not seen it
+				// yet. A create now would be refused as existing.
+				s.recheckIn(left)
+				waiting = append(waiting, name)
+				continue
+			}
 			missing = append(missing, name)
 			continue
 		}
+		r.written.behind(wg) // held by the cache: its creation is forgotten
 		if err := r.markEnded(ctx, resp, wg); err != nil {
 			return err
 		}
@@ -196,6 +205,7 @@ func (r *EmergencyResponseReconciler) createWorkGroups(ctx context.Context, s *r
 		switch {
 		case e == nil:
 			created = append(created, missing[i])
+			r.written.noteCreated(wgs[i])
 		case apierrors.IsAlreadyExists(e) && r.heldByAnother(ctx, s.obj, missing[i]):
 			taken = append(taken, missing[i])
 		case apierrors.IsAlreadyExists(e):

@@ -84,15 +84,19 @@ func notificationName(source, key string, uid string) string {
 // deleted gets no new report: the garbage collector is removing its
 // notifications (run leaves such a source alone already; this holds for
 // any caller).
-func ensureNotifications(ctx context.Context, c client.Client, owner client.Object, ns string, reqs ...NotificationRequest) ([]v1alpha1.Notification, []string, error) {
-	ntfs, created, _, err := reportsOf(ctx, c, owner, ns, true, reqs...)
+func ensureNotifications(ctx context.Context, k kit, owner client.Object, ns string, recheck func(time.Duration), reqs ...NotificationRequest) ([]v1alpha1.Notification, []string, error) {
+	ntfs, created, _, err := reportsOf(ctx, k, owner, ns, true, recheck, reqs...)
 	return ntfs, created, err
 }
 
 // reportsOf is ensureNotifications, or, when write is false, its
 // dry run: the reports not written yet are returned as they would be
-// written, and counted in owed, without a write.
-func reportsOf(ctx context.Context, c client.Client, owner client.Object, ns string, write bool, reqs ...NotificationRequest) (out []v1alpha1.Notification, created []string, owed int, err error) {
+// written, and counted in owed, without a write. A report this process
+// created and the cache does not hold yet is taken as it was created
+// (written.unseen; this pass would otherwise create it again), and
+// recheck is told when to look again should it never come.
+func reportsOf(ctx context.Context, k kit, owner client.Object, ns string, write bool, recheck func(time.Duration), reqs ...NotificationRequest) (out []v1alpha1.Notification, created []string, owed int, err error) {
+	c := k.Client
 	out = make([]v1alpha1.Notification, 0, len(reqs))
 	deleting := owner.GetDeletionTimestamp() != nil
 	for _, req := range reqs {
@@ -104,6 +108,7 @@ func reportsOf(ctx context.Context, c client.Client, owner client.Object, ns str
 			if existing.Spec.Source.UID != string(owner.GetUID()) {
 				return out, created, owed, fmt.Errorf("notification %s/%s reports on another %s of the same name", ns, name, sourceKind(owner))
 			}
+			k.written.behind(existing) // the cache has it: forgotten
 			out = append(out, *existing)
 			continue
 		case !apierrors.IsNotFound(err):
@@ -113,6 +118,11 @@ func reportsOf(ctx context.Context, c client.Client, owner client.Object, ns str
 			continue
 		}
 		n := newNotification(owner, ns, name, req)
+		if left, ok := k.written.unseen(n); ok {
+			recheck(left)
+			out = append(out, *n)
+			continue
+		}
 		if !write {
 			owed++
 			out = append(out, *n)
@@ -130,6 +140,7 @@ func reportsOf(ctx context.Context, c client.Client, owner client.Object, ns str
 			// Created by an earlier pass that the cache has not seen yet.
 		} else {
 			created = append(created, name)
+			k.written.noteCreated(n)
 		}
 		out = append(out, *n)
 	}
@@ -205,15 +216,15 @@ func writersOf(o client.Object) []string {
 // a burst every incident is classified before its report's writes compete
 // with the next incident's level for the API server. A crash in between
 // loses nothing: the next pass finds the report owed and writes it.
-func reportUpward[T object](ctx context.Context, c client.Client, p *pass[T], reqs ...NotificationRequest) error {
-	ntfs, _, owed, err := reportsOf(ctx, c, p.obj, p.obj.GetNamespace(), !p.statusChanged(), reqs...)
+func reportUpward[T object](ctx context.Context, k kit, p *pass[T], reqs ...NotificationRequest) error {
+	ntfs, _, owed, err := reportsOf(ctx, k, p.obj, p.obj.GetNamespace(), !p.statusChanged(), p.recheckIn, reqs...)
 	if err != nil {
 		return err
 	}
 	if owed > 0 {
 		p.later = true
 	}
-	channels, err := channelsOf(ctx, c, p.obj.GetNamespace())
+	channels, err := channelsOf(ctx, k, p.obj.GetNamespace())
 	if err != nil {
 		return err
 	}
@@ -252,12 +263,12 @@ func deliveryState(n *v1alpha1.Notification, channels []v1alpha1.NotificationCha
 // reportOwed is the step a source adds to its list: owed lists the reports
 // its status records (incidentReports, responseReports), which reportUpward
 // writes down and sums up.
-func reportOwed[T object](ctx context.Context, c client.Client, p *pass[T], owed func(T) ([]NotificationRequest, error)) error {
+func reportOwed[T object](ctx context.Context, k kit, p *pass[T], owed func(T) ([]NotificationRequest, error)) error {
 	reqs, err := owed(p.obj)
 	if err != nil {
 		return err
 	}
-	return reportUpward(ctx, c, p, reqs...)
+	return reportUpward(ctx, k, p, reqs...)
 }
 
 // upward keeps the notifications for someone other than the public.

@@ -129,6 +129,9 @@ func (p *pass[T]) wakeAt(t time.Time) {
 	}
 }
 
+// recheckIn asks for a pass after d at the latest.
+func (p *pass[T]) recheckIn(d time.Duration) { p.wakeAt(p.now.Add(d)) }
+
 // followUp is how soon a pass that left work for later comes back: at
 // once, but as a wait of its own, not a retry, so the queue's rate limiter
 // keeps no count of it. It is shorter than any deadline's wake-up (a

@@ -269,7 +269,7 @@ func runningBelow(rs []v1alpha1.CoveringResponse, l v1alpha1.IncidentLevel) *v1a
 // report tells the office of the incident, of each change of its level and
 // of each missed deadline (§4.1), as Notifications (notification_sources.go).
 func (r *SecurityIncidentReconciler) report(ctx context.Context, s *incidentScope) error {
-	return reportOwed(ctx, r.Client, s.pass, incidentReports)
+	return reportOwed(ctx, r.kit, s.pass, incidentReports)
 }
 
 // summarise sets Ready: classified, with the full form in hand.

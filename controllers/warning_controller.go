@@ -140,7 +140,7 @@ func (r *WarningReconciler) report(ctx context.Context, s *warningScope) error {
 	if err != nil {
 		return err
 	}
-	ntfs, _, err := ensureNotifications(ctx, r.Client, s.obj, s.obj.Namespace, reqs...)
+	ntfs, _, err := ensureNotifications(ctx, r.kit, s.obj, s.obj.Namespace, s.recheckIn, reqs...)
 	if err != nil {
 		return err
 	}

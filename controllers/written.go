@@ -21,6 +21,12 @@ import (
 // So each status write leaves its resourceVersion here, and a pass that
 // finds its object's copy older than that comes back a moment later, when
 // the cache has caught up, without reading or writing anything.
+//
+// The same holds for the reports a source creates: the source's next pass
+// may come before the cache has its new Notification, and would create it
+// again, which the API server refuses (409, after running its admission
+// policies). A report created is noted here too, and a pass that does not
+// find it in the cache takes it as just created (notification_request.go).
 // (resourceVersions compare as numbers: k8s.io/apimachinery's
 // resourceversion package; one that does not parse is never waited for.)
 
@@ -44,6 +50,8 @@ type written struct {
 type writtenEntry struct {
 	resourceVersion string
 	at              time.Time
+	// created says the write was the object's creation.
+	created bool
 }
 
 func newWritten() *written {
@@ -55,7 +63,13 @@ func writtenKey(o client.Object) string {
 }
 
 // note remembers the resourceVersion a write gave o.
-func (w *written) note(o client.Object) {
+func (w *written) note(o client.Object) { w.remember(o, false) }
+
+// noteCreated remembers o as created by the controllers, with the
+// resourceVersion its creation gave it.
+func (w *written) noteCreated(o client.Object) { w.remember(o, true) }
+
+func (w *written) remember(o client.Object, created bool) {
 	if w == nil || o.GetResourceVersion() == "" {
 		return
 	}
@@ -69,7 +83,32 @@ func (w *written) note(o client.Object) {
 			}
 		}
 	}
-	w.entries[writtenKey(o)] = writtenEntry{resourceVersion: o.GetResourceVersion(), at: now}
+	w.entries[writtenKey(o)] = writtenEntry{resourceVersion: o.GetResourceVersion(), at: now, created: created}
+}
+
+// unseen says whether o, which the cache does not hold, was created by the
+// controllers less than writtenTTL ago, and for how long yet it is taken
+// as created: the cache has not caught up with its creation. Once the
+// cache holds it, behind forgets it; should it have been deleted before the
+// cache saw it, a pass after that time finds it missing and creates it
+// again.
+func (w *written) unseen(o client.Object) (time.Duration, bool) {
+	if w == nil {
+		return 0, false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	key := writtenKey(o)
+	e, ok := w.entries[key]
+	if !ok || !e.created {
+		return 0, false
+	}
+	left := writtenTTL - w.now().Sub(e.at)
+	if left <= 0 {
+		delete(w.entries, key)
+		return 0, false
+	}
+	return left, true
 }
 
 // behind says whether cached, a copy read from the cache, is older than the
