@@ -82,16 +82,21 @@ func startCluster(ctx context.Context, o clusterOptions) (*cluster, error) {
 	return c, nil
 }
 
-func (c *cluster) setUp(ctx context.Context, cfg *rest.Config, o clusterOptions) error {
-	c.scheme = runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(c.scheme); err != nil {
-		return err
+// benchScheme knows Kubernetes' own kinds and the operator's.
+func benchScheme() (*runtime.Scheme, error) {
+	s := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(s); err != nil {
+		return nil, err
 	}
-	if err := v1alpha1.AddToScheme(c.scheme); err != nil {
+	return s, v1alpha1.AddToScheme(s)
+}
+
+func (c *cluster) setUp(ctx context.Context, cfg *rest.Config, o clusterOptions) error {
+	var err error
+	if c.scheme, err = benchScheme(); err != nil {
 		return err
 	}
 	c.adminCfg = unthrottled(cfg)
-	var err error
 	if c.admin, err = client.NewWithWatch(c.adminCfg, client.Options{Scheme: c.scheme}); err != nil {
 		return err
 	}

@@ -23,7 +23,10 @@
 //     until they await approval, has another, entitled user approve -approve
 //     of them at once and times their work groups to Ready; then approves
 //     the rest, so that the cluster holds -responses responses and five work
-//     groups for each; RSS again.
+//     groups for each; RSS again;
+//  5. floor of memory: runs itself as a bare process that caches the same
+//     objects, whole and then as metadata only, and reads its RSS
+//     (holder.go).
 //
 // With pprof on the manager (--pprof-bind-address), the CPU profile of the
 // first burst and heap profiles go to -profiles.
@@ -73,7 +76,12 @@ type options struct {
 	keep                                          bool
 }
 
-func main() { os.Exit(run()) }
+func main() {
+	if len(os.Args) == 4 && os.Args[1] == holdCacheArg {
+		os.Exit(holdCache(os.Args[2], os.Args[3]))
+	}
+	os.Exit(run())
+}
 
 func run() int {
 	var o options
@@ -181,6 +189,7 @@ type responseResult struct {
 	restApproved                   time.Duration
 	idleWrites                     map[string]int
 	mem                            mem
+	floorMem                       []mem // bare caches of the same objects, as cacheFloors
 	load, floorLoad                string
 	cpu                            map[string]float64
 	events, errors                 int
@@ -688,6 +697,14 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	r.mem, _ = memory(m.pid())
 	r.events = countEvents(ctx, c.admin)
 	r.done = true
+	for _, what := range cacheFloors {
+		fmt.Fprintf(os.Stderr, "bench: floor of memory: a bare cache of the same objects, %s\n", what)
+		fm, err := measureCacheFloor(ctx, what, c.managerKubeconfig)
+		if err != nil {
+			return fmt.Errorf("floor of memory (%s): %w", what, err)
+		}
+		r.floorMem = append(r.floorMem, fm)
+	}
 	return nil
 }
 
@@ -906,6 +923,9 @@ func (b *bench) rows() []row {
 				incs += b.bursts[1].n
 			}
 			add(fmt.Sprintf("  manager memory: %d incidents, %d responses, %d work groups", incs, r.n, r.n*5), describeMem(r.mem), fmt.Sprintf("VmRSS ≤ %s", mib(goalRSS)), yes(r.mem.rss <= goalRSS))
+			for i, fm := range r.floorMem {
+				add(fmt.Sprintf("  floor: a bare process caching the same objects, %s", cacheFloorWhat[cacheFloors[i]]), describeMem(fm), "(info)", nil)
+			}
 			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)
 			add("  CPU seconds in the floor (the same work by a bare client)", describeFloorCPU(r.floorCPU), "", nil)
 			add("  machine load (1-min average), phase start → end", r.load, "", nil)
@@ -940,6 +960,10 @@ func (b *bench) print(w *os.File) {
 	for _, r := range rows {
 		if r.measured != "" {
 			width = max(width, len([]rune(r.what)))
+		}
+		// The goals line up after the measures they judge; a longer
+		// measure (a tally, an informational list) is not padded to.
+		if r.verdict != "" {
 			mw = max(mw, len([]rune(r.measured)))
 		}
 	}
@@ -949,7 +973,7 @@ func (b *bench) print(w *os.File) {
 			fmt.Fprintln(w, r.what)
 			continue
 		}
-		fmt.Fprintf(w, "%s  %s  %-12s %s\n", pad(r.what, width), pad(r.measured, mw), r.goal, r.verdict)
+		fmt.Fprintln(w, strings.TrimRight(fmt.Sprintf("%s  %s  %-12s %s", pad(r.what, width), pad(r.measured, mw), r.goal, r.verdict), " "))
 	}
 	fmt.Fprintln(w)
 	for _, n := range b.notes {

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+// The floor of memory: what a bare process pays to hold the same objects in
+// informer caches, in the same cluster, measured right after the operator.
+// The bench runs itself again as that process (holdCacheArg), once with
+// whole objects (managed fields dropped, as any controller-runtime cache
+// may), once with their metadata only (metav1.PartialObjectMetadata, the
+// least a watch-driven controller keeps of an object). Anonymous memory is
+// what compares: the two binaries differ in size.
+
+const holdCacheArg = "hold-cache"
+
+// cacheFloors are the two bare caches, in the order they are measured.
+var cacheFloors = []string{"full", "metadata"}
+
+// cacheFloorWhat says what each bare cache holds, for the bench's output.
+var cacheFloorWhat = map[string]string{
+	"full":     "whole (managed fields dropped)",
+	"metadata": "metadata only",
+}
+
+// heldKinds are the kinds whose objects grow with the cluster.
+func heldKinds() []client.Object {
+	gv := v1alpha1.GroupVersion
+	return []client.Object{
+		&v1alpha1.SecurityIncident{}, &v1alpha1.EmergencyResponse{}, &v1alpha1.WorkGroup{}, &v1alpha1.Notification{},
+		metadataOf(gv.WithKind("SecurityIncident")), metadataOf(gv.WithKind("EmergencyResponse")),
+		metadataOf(gv.WithKind("WorkGroup")), metadataOf(gv.WithKind("Notification")),
+	}
+}
+
+func metadataOf(gvk schema.GroupVersionKind) *metav1.PartialObjectMetadata {
+	m := &metav1.PartialObjectMetadata{}
+	m.SetGroupVersionKind(gvk)
+	return m
+}
+
+// holdCache is the bare process: it fills a cache of what (full or
+// metadata) from the cluster of kubeconfig, says "synced" on stdout, and
+// waits to be stopped.
+func holdCache(what, kubeconfig string) int {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "hold-cache:", err)
+		return 2
+	}
+	scheme, err := benchScheme()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "hold-cache:", err)
+		return 2
+	}
+	c, err := cache.New(cfg, cache.Options{Scheme: scheme, DefaultTransform: cache.TransformStripManagedFields()})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "hold-cache:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	metadata := what == "metadata"
+	for _, o := range heldKinds() {
+		if _, isMeta := o.(*metav1.PartialObjectMetadata); isMeta != metadata {
+			continue
+		}
+		if _, err := c.GetInformer(ctx, o); err != nil {
+			fmt.Fprintln(os.Stderr, "hold-cache:", err)
+			return 2
+		}
+	}
+	go func() { _ = c.Start(ctx) }()
+	if !c.WaitForCacheSync(ctx) {
+		fmt.Fprintln(os.Stderr, "hold-cache: caches did not sync")
+		return 2
+	}
+	runtime.GC()
+	fmt.Println("synced")
+	<-ctx.Done()
+	return 0
+}
+
+// measureCacheFloor runs the bare process for what against kubeconfig and
+// returns its memory once its cache is synced and has settled for a moment.
+func measureCacheFloor(ctx context.Context, what, kubeconfig string) (mem, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return mem{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, self, holdCacheArg, what, kubeconfig)
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return mem{}, err
+	}
+	if err := cmd.Start(); err != nil {
+		return mem{}, err
+	}
+	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if strings.TrimSpace(line) != "synced" {
+		return mem{}, errors.Join(fmt.Errorf("the %s cache holder stopped before its caches synced", what), err)
+	}
+	// Let the informers' first lists be collected, as the manager's were.
+	select {
+	case <-ctx.Done():
+		return mem{}, ctx.Err()
+	case <-time.After(3 * time.Second):
+	}
+	return memory(cmd.Process.Pid)
+}
