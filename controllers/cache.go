@@ -1,6 +1,8 @@
 package controllers
 
 import (
+	"slices"
+	"strings"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -100,9 +102,57 @@ const (
 // met once only (a message naming its object) takes room until the table
 // is full; then it starts afresh, and the objects keep the copies they
 // have.
+//
+// Small maps of labels and annotations are kept once the same way: a map
+// costs about 0.4 KB however few its entries, and most objects carry the
+// same one (who created a report, who last wrote an incident). The cache's
+// objects are never written to (a read from the cache is a deep copy), so
+// they may share a map too.
 type interned struct {
 	mu sync.Mutex
 	m  map[string]string
+	// maps are the label and annotation maps kept, by their entries.
+	maps map[string]map[string]string
+}
+
+// maxInternedEntries bounds the maps interned: a larger one is left as it
+// is.
+const maxInternedEntries = 8
+
+// internMap makes *m the one copy of a map with the same entries.
+func (t *interned) internMap(m *map[string]string) {
+	if len(*m) == 0 || len(*m) > maxInternedEntries {
+		return
+	}
+	keys := make([]string, 0, len(*m))
+	size := 0
+	for k, v := range *m {
+		keys = append(keys, k)
+		size += len(k) + len(v) + 2
+	}
+	if size > maxInternedLen {
+		return
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	b.Grow(size)
+	for _, k := range keys {
+		b.WriteString(k)
+		b.WriteByte(0)
+		b.WriteString((*m)[k])
+		b.WriteByte(0)
+	}
+	key := b.String()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if v, ok := t.maps[key]; ok {
+		*m = v
+		return
+	}
+	if t.maps == nil || len(t.maps) >= maxInterned {
+		t.maps = map[string]map[string]string{}
+	}
+	t.maps[key] = *m
 }
 
 func (t *interned) intern(s *string) {
@@ -121,7 +171,11 @@ func (t *interned) intern(s *string) {
 	t.m[*s] = *s
 }
 
-func (t *interned) meta(m *metav1.ObjectMeta) { t.intern(&m.Namespace) }
+func (t *interned) meta(m *metav1.ObjectMeta) {
+	t.intern(&m.Namespace)
+	t.internMap(&m.Labels)
+	t.internMap(&m.Annotations)
+}
 
 func (t *interned) conditions(cs []metav1.Condition) {
 	for i := range cs {

@@ -3,6 +3,7 @@ package controllers
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"unsafe"
@@ -65,7 +66,8 @@ func TestCacheInternsRepeatedStrings(t *testing.T) {
 	transform := CacheOptions().DefaultTransform
 	decoded := func(name string) *v1alpha1.SecurityIncident {
 		// Each from its own bytes, as two watch events would be.
-		data := []byte(`{"metadata":{"name":"` + name + `","namespace":"ns"},"spec":{"reporter":{"unitName":"Guizhou Example Telecom"}},` +
+		data := []byte(`{"metadata":{"name":"` + name + `","namespace":"ns","annotations":{"emergency.netsec.io/last-written-by":"unit-a"},` +
+			`"labels":{"own":"` + name + `"}},"spec":{"reporter":{"unitName":"Guizhou Example Telecom"}},` +
 			`"status":{"levelReasons":["Level IV"],"conditions":[{"type":"Ready","status":"True","reason":"Ready","message":"Classified as level IV."}]}}`)
 		inc := &v1alpha1.SecurityIncident{}
 		if err := json.Unmarshal(data, inc); err != nil {
@@ -83,6 +85,15 @@ func TestCacheInternsRepeatedStrings(t *testing.T) {
 		!same(a.Namespace, b.Namespace) || !same(a.Spec.Reporter.UnitName, b.Spec.Reporter.UnitName) {
 		t.Error("the second incident's repeated strings are not the first's")
 	}
+	sameMap := func(x, y map[string]string) bool {
+		return reflect.ValueOf(x).UnsafePointer() == reflect.ValueOf(y).UnsafePointer()
+	}
+	if !sameMap(a.Annotations, b.Annotations) {
+		t.Error("the second incident's annotations, the same as the first's, are not the first's map")
+	}
+	if sameMap(a.Labels, b.Labels) || a.Labels["own"] != "a" || b.Labels["own"] != "b" || b.Annotations["emergency.netsec.io/last-written-by"] != "unit-a" {
+		t.Errorf("maps that differ are shared, or changed: %v %v %v", a.Labels, b.Labels, b.Annotations)
+	}
 	if a.Name == b.Name || a.Status.Conditions[0].Message != "Classified as level IV." {
 		t.Errorf("values changed: %q %q %q", a.Name, b.Name, a.Status.Conditions[0].Message)
 	}
@@ -96,6 +107,13 @@ func TestInternedStartsAfreshWhenFull(t *testing.T) {
 	}
 	if n := len(in.m); n != 10 {
 		t.Errorf("%d strings held, want the 10 since it started afresh", n)
+	}
+	for i := range maxInterned + 10 {
+		m := map[string]string{"n": fmt.Sprint(i)}
+		in.internMap(&m)
+	}
+	if n := len(in.maps); n != 10 {
+		t.Errorf("%d maps held, want the 10 since it started afresh", n)
 	}
 	long := strings.Repeat("x", maxInternedLen+1)
 	in.intern(&long)
