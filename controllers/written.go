@@ -45,6 +45,8 @@ type written struct {
 	mu      sync.Mutex
 	entries map[string]writtenEntry
 	now     func() time.Time
+	// nextPrune is when the next sweep of old writes may run.
+	nextPrune time.Time
 }
 
 type writtenEntry struct {
@@ -76,7 +78,12 @@ func (w *written) remember(o client.Object, created bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := w.now()
-	if len(w.entries) >= 1024 {
+	// Past 1,024 objects, the writes whose time is over are forgotten, at
+	// most once a second: a burst keeps thousands of writes younger than
+	// writtenTTL, and a sweep on every write would cost one pass over all
+	// of them each time.
+	if len(w.entries) >= 1024 && !now.Before(w.nextPrune) {
+		w.nextPrune = now.Add(time.Second)
 		for k, e := range w.entries {
 			if now.Sub(e.at) > writtenTTL {
 				delete(w.entries, k)
