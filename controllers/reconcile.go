@@ -51,10 +51,11 @@ type kit struct {
 	client.Client
 	Recorder events.EventRecorder
 	Clock    clock.PassiveClock
-	// written holds the resourceVersions of the status writes made, so
-	// that a pass on a copy older than its object's last write waits for
-	// the cache instead of writing again (written.go). Shared by every
-	// controller; nil remembers nothing.
+	// written holds the resourceVersions of the status writes and creates
+	// made, so that a pass on a copy older than its object's last write
+	// waits for the cache instead of writing again, and a pass does not
+	// create again what the cache has not seen yet (written.go). Shared by
+	// every controller; nil remembers nothing.
 	written *written
 }
 

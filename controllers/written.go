@@ -21,14 +21,15 @@ import (
 // So each status write leaves its resourceVersion here, and a pass that
 // finds its object's copy older than that comes back a moment later, when
 // the cache has caught up, without reading or writing anything.
-//
-// The same holds for the reports a source creates: the source's next pass
-// may come before the cache has its new Notification, and would create it
-// again, which the API server refuses (409, after running its admission
-// policies). A report created is noted here too, and a pass that does not
-// find it in the cache takes it as just created (notification_request.go).
 // (resourceVersions compare as numbers: k8s.io/apimachinery's
 // resourceversion package; one that does not parse is never waited for.)
+//
+// The same holds for what a source creates, its reports and work groups:
+// the source's next pass may come before the cache has the new object, and
+// would create it again, which the API server refuses (409, after running
+// its admission policies). A creation is noted here too, and a pass that
+// does not find the object in the cache takes it as just created
+// (notification_request.go, emergencyresponse_workgroups.go).
 
 // cacheCatchUp is how soon a pass on a stale copy comes back: about the
 // time a watch event takes to reach the cache on a busy API server.
@@ -40,7 +41,7 @@ const cacheCatchUp = 20 * time.Millisecond
 const writtenTTL = 30 * time.Second
 
 // written is what the controllers wrote last, per object: its kind, key and
-// resourceVersion.
+// resourceVersion, and whether the write created it.
 type written struct {
 	mu      sync.Mutex
 	entries map[string]writtenEntry
@@ -105,14 +106,9 @@ func (w *written) unseen(o client.Object) (time.Duration, bool) {
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	key := writtenKey(o)
-	e, ok := w.entries[key]
-	if !ok || !e.created {
-		return 0, false
-	}
+	e, ok := w.lookup(writtenKey(o))
 	left := writtenTTL - w.now().Sub(e.at)
-	if left <= 0 {
-		delete(w.entries, key)
+	if !ok || !e.created || left <= 0 {
 		return 0, false
 	}
 	return left, true
@@ -127,12 +123,8 @@ func (w *written) behind(cached client.Object) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	key := writtenKey(cached)
-	e, ok := w.entries[key]
+	e, ok := w.lookup(key)
 	if !ok {
-		return false
-	}
-	if w.now().Sub(e.at) > writtenTTL {
-		delete(w.entries, key)
 		return false
 	}
 	cmp, err := resourceversion.CompareResourceVersion(cached.GetResourceVersion(), e.resourceVersion)
@@ -141,4 +133,15 @@ func (w *written) behind(cached client.Object) bool {
 		return false
 	}
 	return true
+}
+
+// lookup is the write remembered under key, if its time is not over; one
+// whose time is over is forgotten. w.mu is held.
+func (w *written) lookup(key string) (writtenEntry, bool) {
+	e, ok := w.entries[key]
+	if ok && w.now().Sub(e.at) > writtenTTL {
+		delete(w.entries, key)
+		return writtenEntry{}, false
+	}
+	return e, ok
 }

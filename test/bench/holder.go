@@ -8,13 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"reflect"
 	"runtime"
 	"strings"
 	"syscall"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -32,29 +32,29 @@ import (
 
 const holdCacheArg = "hold-cache"
 
+// cacheFloor is one bare cache: its name on the command line, and what it
+// holds, for the bench's output.
+type cacheFloor struct{ name, what string }
+
 // cacheFloors are the two bare caches, in the order they are measured.
-var cacheFloors = []string{"full", "metadata"}
-
-// cacheFloorWhat says what each bare cache holds, for the bench's output.
-var cacheFloorWhat = map[string]string{
-	"full":     "whole (managed fields dropped)",
-	"metadata": "metadata only",
+var cacheFloors = []cacheFloor{
+	{"full", "whole (managed fields dropped)"},
+	{"metadata", "metadata only"},
 }
 
-// heldKinds are the kinds whose objects grow with the cluster.
-func heldKinds() []client.Object {
-	gv := v1alpha1.GroupVersion
-	return []client.Object{
-		&v1alpha1.SecurityIncident{}, &v1alpha1.EmergencyResponse{}, &v1alpha1.WorkGroup{}, &v1alpha1.Notification{},
-		metadataOf(gv.WithKind("SecurityIncident")), metadataOf(gv.WithKind("EmergencyResponse")),
-		metadataOf(gv.WithKind("WorkGroup")), metadataOf(gv.WithKind("Notification")),
+// heldKinds are the kinds whose objects grow with the cluster, as whole
+// objects or as their metadata.
+func heldKinds(metadata bool) []client.Object {
+	var out []client.Object
+	for _, o := range []client.Object{&v1alpha1.SecurityIncident{}, &v1alpha1.EmergencyResponse{}, &v1alpha1.WorkGroup{}, &v1alpha1.Notification{}} {
+		if metadata {
+			m := &metav1.PartialObjectMetadata{}
+			m.SetGroupVersionKind(v1alpha1.GroupVersion.WithKind(reflect.TypeOf(o).Elem().Name()))
+			o = m
+		}
+		out = append(out, o)
 	}
-}
-
-func metadataOf(gvk schema.GroupVersionKind) *metav1.PartialObjectMetadata {
-	m := &metav1.PartialObjectMetadata{}
-	m.SetGroupVersionKind(gvk)
-	return m
+	return out
 }
 
 // holdCache is the bare process: it fills a cache of what (full or
@@ -78,11 +78,7 @@ func holdCache(what, kubeconfig string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	metadata := what == "metadata"
-	for _, o := range heldKinds() {
-		if _, isMeta := o.(*metav1.PartialObjectMetadata); isMeta != metadata {
-			continue
-		}
+	for _, o := range heldKinds(what == "metadata") {
 		if _, err := c.GetInformer(ctx, o); err != nil {
 			fmt.Fprintln(os.Stderr, "hold-cache:", err)
 			return 2

@@ -697,11 +697,11 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	r.mem, _ = memory(m.pid())
 	r.events = countEvents(ctx, c.admin)
 	r.done = true
-	for _, what := range cacheFloors {
-		fmt.Fprintf(os.Stderr, "bench: floor of memory: a bare cache of the same objects, %s\n", what)
-		fm, err := measureCacheFloor(ctx, what, c.managerKubeconfig)
+	for _, f := range cacheFloors {
+		fmt.Fprintf(os.Stderr, "bench: floor of memory: a bare cache of the same objects, %s\n", f.what)
+		fm, err := measureCacheFloor(ctx, f.name, c.managerKubeconfig)
 		if err != nil {
-			return fmt.Errorf("floor of memory (%s): %w", what, err)
+			return fmt.Errorf("floor of memory (%s): %w", f.name, err)
 		}
 		r.floorMem = append(r.floorMem, fm)
 	}
@@ -924,7 +924,7 @@ func (b *bench) rows() []row {
 			}
 			add(fmt.Sprintf("  manager memory: %d incidents, %d responses, %d work groups", incs, r.n, r.n*5), describeMem(r.mem), fmt.Sprintf("VmRSS ≤ %s", mib(goalRSS)), yes(r.mem.rss <= goalRSS))
 			for i, fm := range r.floorMem {
-				add(fmt.Sprintf("  floor: a bare process caching the same objects, %s", cacheFloorWhat[cacheFloors[i]]), describeMem(fm), "(info)", nil)
+				add(fmt.Sprintf("  floor: a bare process caching the same objects, %s", cacheFloors[i].what), describeMem(fm), "(info)", nil)
 			}
 			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)
 			add("  CPU seconds in the floor (the same work by a bare client)", describeFloorCPU(r.floorCPU), "", nil)
