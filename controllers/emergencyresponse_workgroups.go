@@ -70,7 +70,7 @@ func (r *EmergencyResponseReconciler) reconcileWorkGroups(ctx context.Context, s
 		wg := existing[name]
 		if wg == nil {
 			key := &v1alpha1.WorkGroup{ObjectMeta: metav1.ObjectMeta{Namespace: resp.Namespace, Name: name}}
-			if left, ok := r.written.unseen(key); ok {
+			if left, ok := r.written.unseen(key, resp.UID); ok {
 				// Created by an earlier pass; the cache has not seen it
 				// yet. A create now would be refused as existing.
 				s.recheckIn(left)
@@ -205,7 +205,7 @@ func (r *EmergencyResponseReconciler) createWorkGroups(ctx context.Context, s *r
 		switch {
 		case e == nil:
 			created = append(created, missing[i])
-			r.written.noteCreated(wgs[i])
+			r.written.noteCreated(wgs[i], s.obj.UID)
 		case apierrors.IsAlreadyExists(e) && r.heldByAnother(ctx, s.obj, missing[i]):
 			taken = append(taken, missing[i])
 		case apierrors.IsAlreadyExists(e):

@@ -118,7 +118,7 @@ func reportsOf(ctx context.Context, k kit, owner client.Object, ns string, write
 			continue
 		}
 		n := newNotification(owner, ns, name, req)
-		if left, ok := k.written.unseen(n); ok {
+		if left, ok := k.written.unseen(n, owner.GetUID()); ok {
 			recheck(left)
 			out = append(out, *n)
 			continue
@@ -140,7 +140,7 @@ func reportsOf(ctx context.Context, k kit, owner client.Object, ns string, write
 			// Created by an earlier pass that the cache has not seen yet.
 		} else {
 			created = append(created, name)
-			k.written.noteCreated(n)
+			k.written.noteCreated(n, owner.GetUID())
 		}
 		out = append(out, *n)
 	}

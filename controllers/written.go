@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/resourceversion"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -53,8 +54,11 @@ type written struct {
 type writtenEntry struct {
 	resourceVersion string
 	at              time.Time
-	// created says the write was the object's creation.
+	// created says the write was the object's creation, and owner for
+	// which object it was created: a source or response recreated under
+	// the same name does not take its predecessor's creation as its own.
 	created bool
+	owner   types.UID
 }
 
 func newWritten() *written {
@@ -66,13 +70,14 @@ func writtenKey(o client.Object) string {
 }
 
 // note remembers the resourceVersion a write gave o.
-func (w *written) note(o client.Object) { w.remember(o, false) }
+func (w *written) note(o client.Object) { w.remember(o, false, "") }
 
-// noteCreated remembers o as created by the controllers, with the
+// noteCreated remembers o as created by the controllers for owner (the
+// source of a report, the response of a work group), with the
 // resourceVersion its creation gave it.
-func (w *written) noteCreated(o client.Object) { w.remember(o, true) }
+func (w *written) noteCreated(o client.Object, owner types.UID) { w.remember(o, true, owner) }
 
-func (w *written) remember(o client.Object, created bool) {
+func (w *written) remember(o client.Object, created bool, owner types.UID) {
 	if w == nil || o.GetResourceVersion() == "" {
 		return
 	}
@@ -91,16 +96,17 @@ func (w *written) remember(o client.Object, created bool) {
 			}
 		}
 	}
-	w.entries[writtenKey(o)] = writtenEntry{resourceVersion: o.GetResourceVersion(), at: now, created: created}
+	w.entries[writtenKey(o)] = writtenEntry{resourceVersion: o.GetResourceVersion(), at: now, created: created, owner: owner}
 }
 
 // unseen says whether o, which the cache does not hold, was created by the
-// controllers less than writtenTTL ago, and for how long yet it is taken
-// as created: the cache has not caught up with its creation. Once the
-// cache holds it, behind forgets it; should it have been deleted before the
-// cache saw it, a pass after that time finds it missing and creates it
-// again.
-func (w *written) unseen(o client.Object) (time.Duration, bool) {
+// controllers for owner less than writtenTTL ago, and for how long yet it
+// is taken as created: the cache has not caught up with its creation. Once
+// the cache holds it, behind forgets it; should it have been deleted before
+// the cache saw it, a pass after that time finds it missing and creates it
+// again. One created for another owner of the same name (deleted and
+// recreated since) is not taken as this owner's.
+func (w *written) unseen(o client.Object, owner types.UID) (time.Duration, bool) {
 	if w == nil {
 		return 0, false
 	}
@@ -108,7 +114,7 @@ func (w *written) unseen(o client.Object) (time.Duration, bool) {
 	defer w.mu.Unlock()
 	e, ok := w.lookup(writtenKey(o))
 	left := writtenTTL - w.now().Sub(e.at)
-	if !ok || !e.created || left <= 0 {
+	if !ok || !e.created || e.owner != owner || left <= 0 {
 		return 0, false
 	}
 	return left, true

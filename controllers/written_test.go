@@ -7,7 +7,9 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
@@ -156,18 +158,37 @@ func TestReportsOfTakesAnUnseenReportAsCreated(t *testing.T) {
 	// A status write is no creation: an object missing from the cache after
 	// one (deleted) is created again at once.
 	w.note(&first)
-	if _, ok := w.unseen(&first); ok {
+	if _, ok := w.unseen(&first, inc.UID); ok {
 		t.Errorf("an object the controllers wrote the status of is taken as just created")
 	}
 
 	// The cache held it: the note is gone, and a report found missing
 	// afterwards (a drill's, deleted) is created again.
 	w.now = func() time.Time { return at }
-	w.noteCreated(&first)
+	w.noteCreated(&first, inc.UID)
 	stored := first.DeepCopy()
 	stored.ResourceVersion = "999999"
 	w.behind(stored)
-	if _, ok := w.unseen(&first); ok {
+	if _, ok := w.unseen(&first, inc.UID); ok {
 		t.Errorf("a report the cache has held is still taken as unseen")
+	}
+}
+
+// A work group is named after its response, not the response's uid: a
+// response deleted and recreated under the same name does not take the
+// work group its predecessor just created (and the cache has not shown
+// yet) as its own, which would leave it waiting for writtenTTL.
+func TestUnseenIsTheOwnersOwn(t *testing.T) {
+	at := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
+	w := newWritten()
+	w.now = func() time.Time { return at }
+	wg := &v1alpha1.WorkGroup{ObjectMeta: metav1.ObjectMeta{Namespace: "u", Name: "resp-recovery", ResourceVersion: "7"}}
+	before, after := types.UID("0b1c2d3e-0000-0000-0000-000000000001"), types.UID("0b1c2d3e-0000-0000-0000-000000000002")
+	w.noteCreated(wg, before)
+	if left, ok := w.unseen(wg, before); !ok || left != writtenTTL {
+		t.Errorf("the creating response: unseen %v for %s; want true for %s", ok, left, writtenTTL)
+	}
+	if _, ok := w.unseen(wg, after); ok {
+		t.Errorf("the response recreated under the same name takes its predecessor's work group as created by itself")
 	}
 }
