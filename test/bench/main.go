@@ -66,6 +66,7 @@ const (
 	floorIncNS1   = "bench-floor-1"
 	floorIncNS2   = "bench-floor-2"
 	floorGroupsNS = "bench-floor-wg"
+	floorSameNS   = "bench-floor-same"
 )
 
 type options struct {
@@ -181,9 +182,15 @@ type responseResult struct {
 	floor       time.Duration
 	// floorAfter is the same floor again at the end, the manager stopped,
 	// with the cluster as full as the operator had it: the goal's ratio.
-	floorAfter                     time.Duration
-	floorAfterLoad                 string
-	floorAfterCPU                  map[string]float64
+	floorAfter     time.Duration
+	floorAfterLoad string
+	floorAfterCPU  map[string]float64
+	// same is a bare client making the operator's own writes for each
+	// approved response (same.go), sameWrites of them a response.
+	same                           time.Duration
+	sameWrites                     int
+	sameLoad                       string
+	sameCPU                        map[string]float64
 	createWall, toAwaiting         time.Duration
 	approveWall                    time.Duration
 	allGroupsReady, allRespReady   time.Duration
@@ -377,6 +384,19 @@ func (b *bench) run(ctx context.Context) (err error) {
 			return err
 		}
 		r.floorAfterCPU = cpuDelta(cpu0)
+
+		same, err := takeSameWrites(ctx, c.admin, benchNS)
+		if err != nil {
+			return fmt.Errorf("the operator's writes for one approved response: %w", err)
+		}
+		r.sameWrites = same.writes()
+		fmt.Fprintf(os.Stderr, "bench: floor again, the manager stopped: a bare client makes the operator's %d writes for each of %d responses\n", r.sameWrites, r.approved)
+		r.sameLoad = loadAverage()
+		cpu0 = controlPlaneCPU()
+		if r.same, err = same.replay(ctx, c.writer, c.approver, floorSameNS, r.approved, o.writers); err != nil {
+			return err
+		}
+		r.sameCPU = cpuDelta(cpu0)
 	}
 	if o.keep {
 		b.note("manager log: %s", m.logPath)
@@ -927,6 +947,11 @@ func (b *bench) rows() []row {
 				add("  ratio to that floor (WorkGroupsReady)", fmt.Sprintf("%.2fx", ratio(r.allRespReady, r.floorAfter)), fmt.Sprintf("≤ %.1fx", goalRatio), yes(ratio(r.allRespReady, r.floorAfter) <= goalRatio))
 			} else {
 				add("  ratio to the floor in the same cluster", "not measured", fmt.Sprintf("≤ %.1fx", goalRatio), yes(false))
+			}
+			if r.same > 0 {
+				add(fmt.Sprintf("  a bare client making the operator's %d writes for each response, one after another (manager stopped)", r.sameWrites),
+					secs(r.same)+" (load at start "+r.sameLoad+"; CPU-s "+describeFloorCPU(r.sameCPU)+")", "", nil)
+				add("  ratio to it (WorkGroupsReady): what the operator's scheduling adds to its writes", fmt.Sprintf("%.2fx", ratio(r.allRespReady, r.same)), "(info)", nil)
 			}
 		}
 		if r.approvedDone {
