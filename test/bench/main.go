@@ -172,9 +172,11 @@ type burstResult struct {
 	cpu              map[string]float64
 	statusBytes      int
 	floorStatusBytes int
-	settle           time.Duration
-	errors           int
-	done             bool
+	// reportsBeforeLevels: reports written (ADDED) before the last level.
+	reportsBeforeLevels int
+	settle              time.Duration
+	errors              int
+	done                bool
 }
 
 type responseResult struct {
@@ -590,6 +592,9 @@ func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, 
 	}
 	for _, s := range tr.snapshot(keys) {
 		r.allReported = max(r.allReported, s.reportedAt.Sub(start))
+		if !s.reportAddedAt.IsZero() && s.reportAddedAt.Before(last) {
+			r.reportsBeforeLevels++
+		}
 	}
 	r.done = true
 	if r.idleWrites, r.settle, err = b.idle(ctx, tr); err != nil {
@@ -910,6 +915,7 @@ func (b *bench) rows() []row {
 		add("  status writes per incident until Ready", fmt.Sprintf("mean %.2f, min %d, max %d; %d not exactly 1", r.writesMean, max(r.writesMin, 0), r.writesMax, r.notOne), "exactly 1", yes(r.done && r.notOne == 0))
 		if r.done {
 			add("  operator: all reported to the office (first create → last report's delivery state)", secs(r.allReported), "", nil)
+			add("  reports written before the last level", fmt.Sprintf("%d of %d", r.reportsBeforeLevels, r.n), "(info)", nil)
 			add("  settled (no change for 1 s) after that", secs(r.settle), "", nil)
 			add(fmt.Sprintf("  writes in %s idle", b.o.idle), describeChanges(r.idleWrites), "0", yes(sum(r.idleWrites) == 0))
 			add("  manager reconcile errors (conflicts) in the phase", fmt.Sprint(r.errors), "", nil)

@@ -47,8 +47,9 @@ type objState struct {
 	addedAt time.Time
 	// reportedAt: an incident's report to the office first seen with its
 	// Delivered condition (True, or False when no channel reaches the
-	// office, as in the bench): the report written and looked at.
-	reportedAt time.Time
+	// office, as in the bench): the report written and looked at;
+	// reportAddedAt: the report's ADDED event.
+	reportedAt, reportAddedAt time.Time
 }
 
 // tracker follows every object of the operator's kinds through watches, and
@@ -187,15 +188,18 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 			s.readyAt, s.writesAtReady = now, s.writes
 		}
 	case *v1alpha1.Notification:
-		if o.Spec.Source.Kind != kindIncident || o.Spec.Event != v1alpha1.EventIncidentReported ||
-			meta.FindStatusCondition(o.Status.Conditions, v1alpha1.NotificationDeliveredCondition) == nil {
+		if o.Spec.Source.Kind != kindIncident || o.Spec.Event != v1alpha1.EventIncidentReported {
 			break
 		}
 		ns := o.Namespace
 		if o.Spec.Source.Namespace != "" {
 			ns = o.Spec.Source.Namespace
 		}
-		if src := t.state(objKey(kindIncident, ns, o.Spec.Source.Name)); src.reportedAt.IsZero() {
+		src := t.state(objKey(kindIncident, ns, o.Spec.Source.Name))
+		if src.reportAddedAt.IsZero() {
+			src.reportAddedAt = now
+		}
+		if src.reportedAt.IsZero() && meta.FindStatusCondition(o.Status.Conditions, v1alpha1.NotificationDeliveredCondition) != nil {
 			src.reportedAt = now
 		}
 	}
