@@ -54,9 +54,10 @@ type written struct {
 type writtenEntry struct {
 	resourceVersion string
 	at              time.Time
-	// created says the write was the object's creation, and owner for
-	// which object it was created: a source or response recreated under
-	// the same name does not take its predecessor's creation as its own.
+	// created says the write was the object's creation; owner is the
+	// uid of the source or response it was created for, so that one
+	// recreated under the same name does not take its predecessor's
+	// creation as its own.
 	created bool
 	owner   types.UID
 }

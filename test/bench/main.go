@@ -308,12 +308,11 @@ func (b *bench) run(ctx context.Context) (err error) {
 		if err := ensureNamespace(ctx, c.admin, floorGroupsNS); err != nil {
 			return err
 		}
-		b.resp.floorLoad = loadAverage()
-		cpu0 := controlPlaneCPU()
-		if b.resp.floor, err = floorWorkGroups(ctx, c.writer, floorGroupsNS, o.approve, o.writers); err != nil {
+		if b.resp.floor, b.resp.floorLoad, b.resp.floorCPU, err = timed(func() (time.Duration, error) {
+			return floorWorkGroups(ctx, c.writer, floorGroupsNS, o.approve, o.writers)
+		}); err != nil {
 			return err
 		}
-		b.resp.floorCPU = cpuDelta(cpu0)
 		if err := deleteAll(ctx, c.admin, &v1alpha1.WorkGroupList{}, floorGroupsNS, o.writers); err != nil {
 			return err
 		}
@@ -325,12 +324,11 @@ func (b *bench) run(ctx context.Context) (err error) {
 		if err := ensureNamespace(ctx, c.admin, ns); err != nil {
 			return err
 		}
-		r.floorLoad = loadAverage()
-		cpu0 := controlPlaneCPU()
-		if r.floor, err = floorIncidents(ctx, c.writer, ns, r.n, o.writers); err != nil {
+		if r.floor, r.floorLoad, r.floorCPU, err = timed(func() (time.Duration, error) {
+			return floorIncidents(ctx, c.writer, ns, r.n, o.writers)
+		}); err != nil {
 			return err
 		}
-		r.floorCPU = cpuDelta(cpu0)
 		if err := deleteAll(ctx, c.admin, &v1alpha1.SecurityIncidentList{}, ns, o.writers); err != nil {
 			return err
 		}
@@ -380,12 +378,11 @@ func (b *bench) run(ctx context.Context) (err error) {
 		// leaves the floor's objects alone.
 		m.stop()
 		fmt.Fprintf(os.Stderr, "bench: floor again, the manager stopped: a bare client creates the %d work groups of %d responses\n", r.approved*len(v1alpha1.AllWorkGroupTypes), r.approved)
-		r.floorAfterLoad = loadAverage()
-		cpu0 := controlPlaneCPU()
-		if r.floorAfter, err = floorWorkGroups(ctx, c.writer, floorGroupsNS, r.approved, o.writers); err != nil {
+		if r.floorAfter, r.floorAfterLoad, r.floorAfterCPU, err = timed(func() (time.Duration, error) {
+			return floorWorkGroups(ctx, c.writer, floorGroupsNS, r.approved, o.writers)
+		}); err != nil {
 			return err
 		}
-		r.floorAfterCPU = cpuDelta(cpu0)
 
 		same, err := takeSameWrites(ctx, c.admin, benchNS)
 		if err != nil {
@@ -393,12 +390,11 @@ func (b *bench) run(ctx context.Context) (err error) {
 		}
 		r.sameWrites = same.writes()
 		fmt.Fprintf(os.Stderr, "bench: floor again, the manager stopped: a bare client makes the operator's %d writes for each of %d responses\n", r.sameWrites, r.approved)
-		r.sameLoad = loadAverage()
-		cpu0 = controlPlaneCPU()
-		if r.same, err = same.replay(ctx, c.writer, c.approver, floorSameNS, r.approved, o.writers); err != nil {
+		if r.same, r.sameLoad, r.sameCPU, err = timed(func() (time.Duration, error) {
+			return same.replay(ctx, c.writer, c.approver, floorSameNS, r.approved, o.writers)
+		}); err != nil {
 			return err
 		}
-		r.sameCPU = cpuDelta(cpu0)
 	}
 	if o.keep {
 		b.note("manager log: %s", m.logPath)
@@ -469,6 +465,14 @@ func cpuSince(m *manager, before map[string]float64) map[string]float64 {
 
 // loadAverage is the machine's one-minute load average: other work on the
 // machine slows the floor and the operator alike, but not evenly.
+// timed runs a floor and returns its wall time, the machine's load at its
+// start and the control plane's CPU seconds over it.
+func timed(floor func() (time.Duration, error)) (time.Duration, string, map[string]float64, error) {
+	load, cpu0 := loadAverage(), controlPlaneCPU()
+	took, err := floor()
+	return took, load, cpuDelta(cpu0), err
+}
+
 func loadAverage() string {
 	data, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
