@@ -29,7 +29,8 @@
 //     (holder.go).
 //
 // With pprof on the manager (--pprof-bind-address), the CPU profile of the
-// first burst and heap profiles go to -profiles.
+// first burst and heap profiles go to -profiles. The report printed at the
+// end is also written to -output (bin/bench/output.txt).
 //
 //	go run ./test/bench -incidents 2000 -total 10000
 package main
@@ -39,6 +40,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -70,11 +72,11 @@ const (
 )
 
 type options struct {
-	incidents, total, responses, approve, writers int
-	idle, phaseTimeout, timeout, cpuProfile       time.Duration
-	assets, managerSrc, managerBin, profiles      string
-	identity, managerArgs, writerIdentity         string
-	keep                                          bool
+	incidents, total, responses, approve, writers    int
+	idle, phaseTimeout, timeout, cpuProfile          time.Duration
+	assets, managerSrc, managerBin, profiles, output string
+	identity, managerArgs, writerIdentity            string
+	keep                                             bool
 }
 
 func main() {
@@ -99,6 +101,7 @@ func run() int {
 	flag.StringVar(&o.managerSrc, "manager-src", ".", "Module root to build ./cmd from (e.g. a worktree of another commit).")
 	flag.StringVar(&o.managerBin, "manager-bin", "", "A manager binary to use instead of building one.")
 	flag.StringVar(&o.profiles, "profiles", "bin/bench", "Directory for the manager's pprof profiles; empty: none.")
+	flag.StringVar(&o.output, "output", "bin/bench/output.txt", "File the report printed at the end is also written to; empty: none.")
 	flag.StringVar(&o.managerArgs, "manager-args", "", "More flags for the manager, space-separated, e.g. \"--workers=16\".")
 	flag.StringVar(&o.writerIdentity, "writers-as", "admin",
 		"Whom the bench's writers (floor and load) act as: admin (system:masters, exempt from priority and fairness) or reporter (an ordinary user allowed to create and write status).")
@@ -128,7 +131,14 @@ func run() int {
 
 	b := &bench{o: o, began: time.Now()}
 	err := b.run(ctx)
-	b.print(os.Stdout)
+	var report strings.Builder
+	b.print(&report)
+	fmt.Print(report.String())
+	if o.output != "" {
+		if werr := writeOutput(o.output, report.String()); werr != nil {
+			fmt.Fprintln(os.Stderr, "bench:", werr)
+		}
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 1
@@ -1010,7 +1020,15 @@ func (b *bench) passed() bool {
 	return len(b.bursts) > 0 && b.bursts[0].done
 }
 
-func (b *bench) print(w *os.File) {
+// writeOutput writes the report to a file as well, its directory made.
+func writeOutput(path, report string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(report), 0o644)
+}
+
+func (b *bench) print(w io.Writer) {
 	extra := ""
 	if b.o.managerArgs != "" {
 		extra = " " + b.o.managerArgs
