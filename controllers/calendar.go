@@ -9,7 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/workday"
+	"github.com/netsec-io/incident-operator/internal/plan/workday"
 )
 
 // buildCalendar turns a HolidayCalendar into working-day arithmetic and the

@@ -17,10 +17,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/approval"
-	"github.com/netsec-io/incident-operator/internal/deadline"
-	"github.com/netsec-io/incident-operator/internal/report"
-	"github.com/netsec-io/incident-operator/internal/response"
+	"github.com/netsec-io/incident-operator/internal/plan/approval"
+	"github.com/netsec-io/incident-operator/internal/plan/deadline"
+	"github.com/netsec-io/incident-operator/internal/plan/report"
+	"github.com/netsec-io/incident-operator/internal/plan/response"
 )
 
 // EmergencyResponseReconciler gates responses on their approval, sets up

@@ -18,7 +18,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/deadline"
+	"github.com/netsec-io/incident-operator/internal/plan/deadline"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
 	"github.com/netsec-io/incident-operator/test/builder"
 )
@@ -510,7 +510,7 @@ var _ = Describe("EmergencyResponse end and summary reports", Ordered, func() {
 
 // weekdaysAfter is the end of the n-th weekday after t's day in Shanghai:
 // the deadline for a year with no official schedule. Counted here by hand,
-// independently of internal/workday.
+// independently of internal/plan/workday.
 func weekdaysAfter(t time.Time, n int) time.Time {
 	y, m, d := t.In(shanghai).Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, shanghai)

@@ -8,7 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/approval"
+	"github.com/netsec-io/incident-operator/internal/plan/approval"
 )
 
 // The status of an EmergencyResponse: one setter per condition type.

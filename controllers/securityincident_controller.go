@@ -16,10 +16,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/deadline"
-	"github.com/netsec-io/incident-operator/internal/level"
-	"github.com/netsec-io/incident-operator/internal/report"
-	"github.com/netsec-io/incident-operator/internal/response"
+	"github.com/netsec-io/incident-operator/internal/plan/deadline"
+	"github.com/netsec-io/incident-operator/internal/plan/level"
+	"github.com/netsec-io/incident-operator/internal/plan/report"
+	"github.com/netsec-io/incident-operator/internal/plan/response"
 )
 
 // PlanConfig holds the plan's settings that the operator is started with.

@@ -7,7 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/deadline"
+	"github.com/netsec-io/incident-operator/internal/plan/deadline"
 )
 
 // summarise sets Ready, the summary every kind has: True with reason and

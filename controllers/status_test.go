@@ -8,8 +8,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/approval"
-	"github.com/netsec-io/incident-operator/internal/level"
+	"github.com/netsec-io/incident-operator/internal/plan/approval"
+	"github.com/netsec-io/incident-operator/internal/plan/level"
 	"github.com/netsec-io/incident-operator/test/builder"
 )
 

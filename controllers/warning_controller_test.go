@@ -19,8 +19,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/approval"
-	"github.com/netsec-io/incident-operator/internal/warning"
+	"github.com/netsec-io/incident-operator/internal/plan/approval"
+	"github.com/netsec-io/incident-operator/internal/plan/warning"
 )
 
 // receiver is a webhook endpoint on loopback that records what it gets, and

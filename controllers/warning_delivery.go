@@ -6,7 +6,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
-	"github.com/netsec-io/incident-operator/internal/warning"
+	"github.com/netsec-io/incident-operator/internal/plan/warning"
 )
 
 // What a warning reports, and to whom, for each step in its history:

@@ -7,8 +7,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/approval"
-	"github.com/netsec-io/incident-operator/internal/warning"
+	"github.com/netsec-io/incident-operator/internal/plan/approval"
+	"github.com/netsec-io/incident-operator/internal/plan/warning"
 )
 
 // The status of a Warning: one setter per condition type.

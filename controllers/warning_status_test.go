@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/approval"
+	"github.com/netsec-io/incident-operator/internal/plan/approval"
 )
 
 func newWarningScope(st v1alpha1.WarningStatus, liftRequested bool) *warningScope {

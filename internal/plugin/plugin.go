@@ -8,8 +8,8 @@
 // drill approval over a real incident, an approval for another level than
 // the one the response is at, a colour the province does not approve, a
 // response that already started, an end without a start. It asks the same
-// client-free rules the operator runs (internal/approval,
-// internal/response) and says why, instead of writing an annotation that
+// client-free rules the operator runs (internal/plan/approval,
+// internal/plan/response) and says why, instead of writing an annotation that
 // would sit there doing nothing.
 package plugin
 
@@ -31,9 +31,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/approval"
-	"github.com/netsec-io/incident-operator/internal/response"
-	"github.com/netsec-io/incident-operator/internal/warning"
+	"github.com/netsec-io/incident-operator/internal/plan/approval"
+	"github.com/netsec-io/incident-operator/internal/plan/response"
+	"github.com/netsec-io/incident-operator/internal/plan/warning"
 )
 
 // WhoAmI asks the API server who the caller is (SelfSubjectReview, as

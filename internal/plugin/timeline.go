@@ -15,7 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/warning"
+	"github.com/netsec-io/incident-operator/internal/plan/warning"
 )
 
 // Kind is what a timeline is about.

@@ -17,7 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/approval"
+	"github.com/netsec-io/incident-operator/internal/plan/approval"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
 	"github.com/netsec-io/incident-operator/test/builder"
 )
@@ -204,7 +204,7 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	// States the API server no longer lets anyone reach, built from a real
 	// response by setting what the operator would set.
 	got[key{"EmergencyResponse", respApprovalOtherLevel}] = observed{obj: approvalForAnotherLevel(t, got[key{"EmergencyResponse", respAwaitingApproval}].obj),
-		how: "by hand from the waiting response, since the API server now refuses an approval naming another level (rule level): Approved, Ready and Stalled set from the gate's own verdict (internal/approval.Start)"}
+		how: "by hand from the waiting response, since the API server now refuses an approval naming another level (rule level): Approved, Ready and Stalled set from the gate's own verdict (internal/plan/approval.Start)"}
 	fresh := got[key{"EmergencyResponse", respAwaitingApproval}].obj.DeepCopy()
 	unstructured.RemoveNestedField(fresh.Object, "status")
 	got[key{"EmergencyResponse", respNoStatus}] = observed{obj: fresh,
@@ -256,7 +256,7 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 
 // approvalForAnotherLevel is the waiting response as the operator would
 // leave it with an approval for III while its level is IV: the gate's own
-// verdict (internal/approval) on Approved and Ready, and Stalled with the
+// verdict (internal/plan/approval) on Approved and Ready, and Stalled with the
 // same reason and message, as controllers/health.go sets it.
 func approvalForAnotherLevel(t *testing.T, waiting *unstructured.Unstructured) *unstructured.Unstructured {
 	t.Helper()

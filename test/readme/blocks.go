@@ -1,6 +1,7 @@
-// Package readme keeps the README true: its test runs the blocks a user
-// copies, in order, as one session against the operator on a local control
-// plane (see README.md, "How the README is tested").
+// Package readme keeps the README and the docs true: its test runs the
+// blocks a user copies, page after page in order, as one session against the
+// operator on a local control plane (see docs/contributing.md, "How the
+// README and the docs are tested").
 package readme
 
 import (
@@ -10,7 +11,7 @@ import (
 	"strings"
 )
 
-// Block is one fenced block of the README.
+// Block is one fenced block of a page.
 type Block struct {
 	// Line is the line of its opening fence, from 1.
 	Line int

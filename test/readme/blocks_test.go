@@ -1,6 +1,7 @@
 package readme
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -49,5 +50,22 @@ func TestMatch(t *testing.T) {
 				t.Errorf("Match(%q, %q) = %v", tc.want, tc.out, got)
 			}
 		})
+	}
+}
+
+// TestPages checks, without a cluster, that every docs page is listed and
+// that every block of every page is one TestREADME knows how to treat.
+func TestPages(t *testing.T) {
+	root := filepath.Join("..", "..")
+	pages, err := readPages(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pages {
+		for _, b := range p.blocks {
+			if _, err := treatment(b); err != nil {
+				t.Errorf("%s:%d: %v", p.name, b.Line, err)
+			}
+		}
 	}
 }

@@ -20,8 +20,8 @@ import (
 	"github.com/netsec-io/incident-operator/test/testenv"
 )
 
-// Markers before a block, in the README's own words (README.md, "How the
-// README is tested").
+// Markers before a block, in the pages' own words (docs/contributing.md,
+// "How the README and the docs are tested").
 const (
 	markerNotRun     = "not run"
 	markerPrinted    = "printed by make run"
@@ -38,20 +38,17 @@ const (
 	commandFor = 60 * time.Second
 )
 
-// TestREADME runs README.md's blocks in order, as one user would from
-// another directory, against the operator on its local control plane, with
-// the environment that the operator's start printed.
+// TestREADME runs the blocks of README.md and then of each docs page (Pages,
+// in order) as one user's session, from another directory, against the
+// operator on its local control plane, with the environment that the
+// operator's start printed.
 func TestREADME(t *testing.T) {
 	assets := testenv.Assets(t, "starts a local control plane and the operator")
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	blocks, err := Blocks(string(readme))
+	pages, err := readPages(root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,38 +117,41 @@ func TestREADME(t *testing.T) {
 	session := &session{t: t, work: work, env: baseEnv(home), prelude: strings.Join(exports, "\n") + "\n"}
 	defer session.stopBackground()
 
-	for _, b := range blocks {
-		start := time.Now()
-		what := fmt.Sprintf("README.md:%d (%s)", b.Line, describe(b))
-		switch {
-		case strings.HasPrefix(b.Marker, markerNotRun):
-			t.Logf("%s: %s", what, b.Marker)
-			continue
-		case strings.HasPrefix(b.Marker, markerPrinted):
-			if !Match(pathsMasked(strings.Split(b.Text, "\n")), pathsMasked(printedText(printed.String(), len(strings.Split(b.Text, "\n"))))) {
-				t.Errorf("%s: not what the local manager printed:\n%s\nit printed:\n%s", what, b.Text, printed.String())
+	for _, p := range pages {
+		pageStart := time.Now()
+		for _, b := range p.blocks {
+			start := time.Now()
+			what := fmt.Sprintf("%s:%d (%s)", p.name, b.Line, describe(b))
+			treat, err := treatment(b)
+			switch {
+			case err != nil:
+				t.Errorf("%s: %v", what, err)
+			case treat == notRun:
+				t.Logf("%s: %s", what, b.Marker)
+				continue
+			case treat == printedByRun:
+				if !Match(pathsMasked(strings.Split(b.Text, "\n")), pathsMasked(printedText(printed.String(), len(strings.Split(b.Text, "\n"))))) {
+					t.Errorf("%s: not what the local manager printed:\n%s\nit printed:\n%s", what, b.Text, printed.String())
+				}
+			case treat == inBackground:
+				session.background(what, b.Text)
+			case treat == printedByReceiver:
+				session.receiverPrinted(what, b.Text)
+			case treat == parsesAsYAML:
+				var v any
+				if err := yaml.Unmarshal([]byte(b.Text), &v); err != nil {
+					t.Errorf("%s: not YAML: %v", what, err)
+				}
+			case treat == script:
+				if out, err := session.run(b.Text); err != nil {
+					t.Errorf("%s: %v\n%s", what, err, out)
+				}
+			case treat == transcript:
+				session.transcript(what, Transcript(b.Text))
 			}
-		case strings.HasPrefix(b.Marker, markerBackground):
-			session.background(what, b.Text)
-		case strings.HasPrefix(b.Marker, markerReceiver):
-			session.receiverPrinted(what, b.Text)
-		case b.Marker != "":
-			t.Errorf("%s: unknown marker %q", what, b.Marker)
-		case b.Lang == "yaml":
-			var v any
-			if err := yaml.Unmarshal([]byte(b.Text), &v); err != nil {
-				t.Errorf("%s: not YAML: %v", what, err)
-			}
-		case b.Lang == "sh":
-			if out, err := session.run(b.Text); err != nil {
-				t.Errorf("%s: %v\n%s", what, err, out)
-			}
-		case b.Lang == "" && Transcript(b.Text) != nil:
-			session.transcript(what, Transcript(b.Text))
-		default:
-			t.Errorf("%s: a block the test cannot run, without a marker saying why (<!-- readme: not run (why) -->)", what)
+			t.Logf("%s: %s", what, time.Since(start).Round(time.Millisecond))
 		}
-		t.Logf("%s: %s", what, time.Since(start).Round(time.Millisecond))
+		t.Logf("%s: %d blocks in %s", p.name, len(p.blocks), time.Since(pageStart).Round(time.Millisecond))
 	}
 }
 
@@ -179,7 +179,7 @@ func printedText(printed string, n int) []string {
 
 var absPath = regexp.MustCompile(`/\S*/(bin|config)/`)
 
-// pathsMasked shows absolute paths as the README does: /…/bin/, /…/config/.
+// pathsMasked shows absolute paths as the pages do: /…/bin/, /…/config/.
 func pathsMasked(lines []string) []string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
@@ -226,7 +226,7 @@ func (s *session) transcript(what string, steps []Step) {
 					time.Sleep(250 * time.Millisecond)
 					continue
 				}
-				s.t.Errorf("%s: $ %s\nthe README shows:\n%s\nit printed:\n%s", what, st.Command, strings.Join(st.Output, "\n"), out)
+				s.t.Errorf("%s: $ %s\nthe page shows:\n%s\nit printed:\n%s", what, st.Command, strings.Join(st.Output, "\n"), out)
 			}
 			break
 		}
@@ -245,7 +245,7 @@ func (s *session) background(what, script string) {
 	waitFor(s.t, 30*time.Second, what+" to print", func() bool { return strings.Contains(out.String(), "\n") })
 }
 
-// receiverPrinted checks that every line the README shows the receiver
+// receiverPrinted checks that every line a page shows the receiver
 // print is one it printed (in any order: messages arrive as they are sent).
 func (s *session) receiverPrinted(what, text string) {
 	if s.bgOut == nil {

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/warning"
+	"github.com/netsec-io/incident-operator/internal/plan/warning"
 )
 
 // NeedsApproval says whether publishing or adjusting to a colour waits for

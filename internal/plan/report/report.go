@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/deadline"
-	"github.com/netsec-io/incident-operator/internal/workday"
+	"github.com/netsec-io/incident-operator/internal/plan/deadline"
+	"github.com/netsec-io/incident-operator/internal/plan/workday"
 )
 
 // MissingFields lists, as spec field paths, the boxes of the annex form that

@@ -8,7 +8,7 @@ import (
 	"slices"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/level"
+	"github.com/netsec-io/incident-operator/internal/plan/level"
 )
 
 // LevelInForce is the level a response runs at (§5.3). Before it starts:

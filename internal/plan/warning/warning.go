@@ -1,6 +1,6 @@
 // Package warning holds the plan's rules for what a warning's colour means
 // (§4.5): the measures it requires, and its name in a sentence. Who may
-// publish, adjust or lift a warning is decided in internal/approval. It is
+// publish, adjust or lift a warning is decided in internal/plan/approval. It is
 // pure: a colour in, values out.
 package warning
 
