@@ -1,6 +1,6 @@
 -- Argo CD health of an incident-operator object (group emergency.netsec.io).
 -- Every kind carries the same conditions, so every kind has this same
--- script; README.md, "GitOps health", has the table of states.
+-- script; docs/platform.md, "GitOps health", has the table of states.
 --
 --   being deleted                                 Progressing (Argo CD says so itself before it runs a script)
 --   no conditions yet                             Progressing
