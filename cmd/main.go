@@ -6,7 +6,7 @@ package main
 import (
 	_ "time/tzdata" // the plan's time zone must load in a distroless image
 
-	"github.com/netsec-io/incident-operator/internal/manager"
+	"github.com/netsec-io/incident-operator/manager"
 )
 
 func main() {

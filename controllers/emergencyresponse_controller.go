@@ -14,7 +14,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/approval"
@@ -26,7 +27,7 @@ import (
 // EmergencyResponseReconciler gates responses on their approval, sets up
 // their work groups, ends them, and tracks the summary reports owed.
 type EmergencyResponseReconciler struct {
-	kit
+	reconcile.Kit
 	Plan PlanConfig
 	// HolidayCalendar is the name of the HolidayCalendar to count in.
 	HolidayCalendar string
@@ -36,7 +37,7 @@ type EmergencyResponseReconciler struct {
 }
 
 type responseScope struct {
-	*pass[*v1alpha1.EmergencyResponse]
+	*reconcile.Pass[*v1alpha1.EmergencyResponse]
 	incidents []v1alpha1.SecurityIncident
 }
 
@@ -51,10 +52,10 @@ func (r *EmergencyResponseReconciler) Reconcile(ctx context.Context, req ctrl.Re
 	if err := r.Get(ctx, req.NamespacedName, resp); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	s := &responseScope{pass: begin(r.kit, resp, resp.Spec.Drill)}
-	return run(ctx, r.kit, s.pass, s, []step[*responseScope]{
+	s := &responseScope{Pass: reconcile.Begin(r.Kit, resp, resp.Spec.Drill)}
+	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*responseScope]{
 		r.resolveIncidents, r.gate, r.checkEscalation, r.reconcileWorkGroups, r.checkMeasures, r.end, r.trackReports, r.report,
-	}, r.summarise)
+	}, r.ready)
 }
 
 func started(resp *v1alpha1.EmergencyResponse) bool { return resp.Status.StartedTime != nil }
@@ -62,7 +63,7 @@ func ended(resp *v1alpha1.EmergencyResponse) bool   { return resp.Status.EndedTi
 
 // resolveIncidents reads the incidents and settles the level in force.
 func (r *EmergencyResponseReconciler) resolveIncidents(ctx context.Context, s *responseScope) error {
-	resp := s.obj
+	resp := s.Obj
 	var missing, unclassified []string
 	s.incidents = nil
 	for _, ref := range resp.Spec.IncidentRefs {
@@ -95,12 +96,12 @@ func (r *EmergencyResponseReconciler) resolveIncidents(ctx context.Context, s *r
 
 // gate starts the response once an admitted decision covers its level.
 func (r *EmergencyResponseReconciler) gate(_ context.Context, s *responseScope) error {
-	resp := s.obj
+	resp := s.Obj
 	if resp.Status.Phase == v1alpha1.ResponsePending {
 		return nil
 	}
 	if real := response.RealIncidentsOfDrill(resp.Spec.Drill, s.incidents); len(real) > 0 {
-		s.set(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v1alpha1.ResponseDrillMismatchReason,
+		s.Set(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v1alpha1.ResponseDrillMismatchReason,
 			fmt.Sprintf("This drill response covers the real incident %s; a drill approval cannot start it.", real[0]))
 		if !started(resp) {
 			resp.Status.Phase = v1alpha1.ResponseAwaitingApproval
@@ -116,12 +117,12 @@ func (r *EmergencyResponseReconciler) gate(_ context.Context, s *responseScope) 
 		return nil
 	}
 	if !started(resp) {
-		resp.Status.Approval = &v1alpha1.Approval{ApprovedBy: v.ApprovedBy, Directive: v.Directive, Level: resp.Status.Level, Time: metav1.NewTime(s.now),
+		resp.Status.Approval = &v1alpha1.Approval{ApprovedBy: v.ApprovedBy, Directive: v.Directive, Level: resp.Status.Level, Time: metav1.NewTime(s.Now),
 			Incidents: approvedIncidents(s.incidents)}
-		resp.Status.StartedTime = &metav1.Time{Time: s.now}
-		waited := s.now.Sub(resp.CreationTimestamp.Time).Seconds()
-		s.events.then(func() { approvalSeconds.WithLabelValues("EmergencyResponse").Observe(max(waited, 0)) })
-		s.events.add(normalEvent(v1alpha1.ResponseStartedEvent, "Gate", fmt.Sprintf("Level %s response started. %s", resp.Status.Level, v.Message)))
+		resp.Status.StartedTime = &metav1.Time{Time: s.Now}
+		waited := s.Now.Sub(resp.CreationTimestamp.Time).Seconds()
+		s.Events.Then(func() { approvalSeconds.WithLabelValues("EmergencyResponse").Observe(max(waited, 0)) })
+		s.Events.Add(reconcile.NormalEvent(v1alpha1.ResponseStartedEvent, "Gate", fmt.Sprintf("Level %s response started. %s", resp.Status.Level, v.Message)))
 	}
 	resp.Status.Phase = v1alpha1.ResponseActive
 	return nil
@@ -141,10 +142,10 @@ func approvedIncidents(incidents []v1alpha1.SecurityIncident) []v1alpha1.Approve
 // level its decision covered (§5.3: a response at the new level is owed),
 // and records the response at a higher level that took over.
 func (r *EmergencyResponseReconciler) checkEscalation(ctx context.Context, s *responseScope) error {
-	resp := s.obj
+	resp := s.Obj
 	if !started(resp) {
-		s.remove(v1alpha1.ResponseLevelCoveredCondition)
-		s.remove(v1alpha1.ResponseSupersededCondition)
+		s.Remove(v1alpha1.ResponseLevelCoveredCondition)
+		s.Remove(v1alpha1.ResponseSupersededCondition)
 		return nil
 	}
 	if resp.Status.SupersededBy == "" && !ended(resp) {
@@ -163,7 +164,7 @@ func (r *EmergencyResponseReconciler) checkEscalation(ctx context.Context, s *re
 // supersedingResponse finds a started response at a higher level than this
 // one's decision, started later, over one of the same incidents.
 func (r *EmergencyResponseReconciler) supersedingResponse(ctx context.Context, s *responseScope) (string, error) {
-	resp := s.obj
+	resp := s.Obj
 	for i := range s.incidents {
 		inc := &s.incidents[i]
 		list := &v1alpha1.EmergencyResponseList{}
@@ -187,7 +188,7 @@ func (r *EmergencyResponseReconciler) supersedingResponse(ctx context.Context, s
 // checkMeasures applies §5.5, and keeps the measures in force while the
 // response runs.
 func (r *EmergencyResponseReconciler) checkMeasures(_ context.Context, s *responseScope) error {
-	resp := s.obj
+	resp := s.Obj
 	s.setMeasuresComplete(response.LeaksWithoutUserNotification(resp.Spec.Measures, s.incidents))
 	resp.Status.MeasuresInForce = nil
 	if started(resp) && !ended(resp) {
@@ -198,39 +199,39 @@ func (r *EmergencyResponseReconciler) checkMeasures(_ context.Context, s *respon
 
 // end ends a started response on its end approval or directive.
 func (r *EmergencyResponseReconciler) end(_ context.Context, s *responseScope) error {
-	resp := s.obj
+	resp := s.Obj
 	switch {
 	case !started(resp):
-		s.set(v1alpha1.ResponseEndedCondition, metav1.ConditionFalse, v1alpha1.ResponseNotStartedReason, "The response has not started.")
+		s.Set(v1alpha1.ResponseEndedCondition, metav1.ConditionFalse, v1alpha1.ResponseNotStartedReason, "The response has not started.")
 		return nil
 	case ended(resp):
 		resp.Status.Phase = v1alpha1.ResponseEnded
 		return nil
 	case !resp.Spec.EndRequested:
-		s.set(v1alpha1.ResponseEndedCondition, metav1.ConditionFalse, v1alpha1.ResponseActiveReason, "The response is active.")
+		s.Set(v1alpha1.ResponseEndedCondition, metav1.ConditionFalse, v1alpha1.ResponseActiveReason, "The response is active.")
 		return nil
 	}
 	v := approval.End(resp.Annotations, resp.Status.Approval.Level)
 	if !v.Passed {
-		s.set(v1alpha1.ResponseEndedCondition, metav1.ConditionFalse, v1alpha1.ResponseAwaitingEndApprovalReason, v.Message)
+		s.Set(v1alpha1.ResponseEndedCondition, metav1.ConditionFalse, v1alpha1.ResponseAwaitingEndApprovalReason, v.Message)
 		return nil
 	}
-	resp.Status.EndApproval = &v1alpha1.Approval{ApprovedBy: v.ApprovedBy, Directive: v.Directive, Level: resp.Status.Approval.Level, Time: metav1.NewTime(s.now)}
-	resp.Status.EndedTime = &metav1.Time{Time: s.now}
+	resp.Status.EndApproval = &v1alpha1.Approval{ApprovedBy: v.ApprovedBy, Directive: v.Directive, Level: resp.Status.Approval.Level, Time: metav1.NewTime(s.Now)}
+	resp.Status.EndedTime = &metav1.Time{Time: s.Now}
 	resp.Status.Phase = v1alpha1.ResponseEnded
 	resp.Status.MeasuresInForce = nil
-	s.set(v1alpha1.ResponseEndedCondition, metav1.ConditionTrue, v1alpha1.ResponseEndedReason, "Ended. "+v.Message)
-	s.events.add(normalEvent(v1alpha1.ResponseEndedEvent, "End", "Response ended. "+v.Message))
+	s.Set(v1alpha1.ResponseEndedCondition, metav1.ConditionTrue, v1alpha1.ResponseEndedReason, "Ended. "+v.Message)
+	s.Events.Add(reconcile.NormalEvent(v1alpha1.ResponseEndedEvent, "End", "Response ended. "+v.Message))
 	return nil
 }
 
 // trackReports sets the summary-report deadlines of an ended response (§6.1).
 func (r *EmergencyResponseReconciler) trackReports(ctx context.Context, s *responseScope) error {
-	resp, st := s.obj, &s.obj.Status
+	resp, st := s.Obj, &s.Obj.Status
 	if !ended(resp) {
 		st.Deadlines, st.NextDeadline = nil, nil
-		s.remove(v1alpha1.ResponseDeadlinesMetCondition)
-		s.remove(v1alpha1.ResponseCalendarCoveredCondition)
+		s.Remove(v1alpha1.ResponseDeadlinesMetCondition)
+		s.Remove(v1alpha1.ResponseCalendarCoveredCondition)
 		return nil
 	}
 	cal, problem, err := loadCalendar(ctx, r.Client, r.HolidayCalendar, r.Plan.TimeZone)
@@ -239,14 +240,14 @@ func (r *EmergencyResponseReconciler) trackReports(ctx context.Context, s *respo
 	}
 	received := s.receiveReports()
 	owed, gaps := report.SummaryOwed(cal, st.EndedTime.Time, timeOf(received.UnitTime), timeOf(received.OfficeTime))
-	out := deadline.Track(st.Deadlines, owed, s.now)
-	recordDeadlines(s.pass, out, &st.Deadlines, &st.NextDeadline)
+	out := deadline.Track(st.Deadlines, owed, s.Now)
+	recordDeadlines(s.Pass, out, &st.Deadlines, &st.NextDeadline)
 	for _, d := range out.Decided {
 		due := d.DueTime.In(r.Plan.TimeZone).Format(time.RFC3339)
 		if d.State == v1alpha1.DeadlineMet {
-			s.events.add(normalEvent(v1alpha1.ResponseReportSubmittedEvent, "TrackReports", fmt.Sprintf("%s submitted on time.", d.Name)))
+			s.Events.Add(reconcile.NormalEvent(v1alpha1.ResponseReportSubmittedEvent, "TrackReports", fmt.Sprintf("%s submitted on time.", d.Name)))
 		} else {
-			s.events.add(warningEvent(v1alpha1.ResponseReportMissedEvent, "TrackReports", fmt.Sprintf("%s was due at %s and was not submitted.", d.Name, due)))
+			s.Events.Add(reconcile.WarningEvent(v1alpha1.ResponseReportMissedEvent, "TrackReports", fmt.Sprintf("%s was due at %s and was not submitted.", d.Name, due)))
 		}
 	}
 	s.setReportsOnTime(out.Missed, r.Plan.TimeZone)
@@ -257,16 +258,16 @@ func (r *EmergencyResponseReconciler) trackReports(ctx context.Context, s *respo
 // receiveReports records when the cluster first saw each summary report
 // (§6.1): the deadline counts from then, not from the date typed in it.
 func (s *responseScope) receiveReports() *v1alpha1.ReceivedReports {
-	st, reports := &s.obj.Status, s.obj.Spec.SummaryReports
+	st, reports := &s.Obj.Status, s.Obj.Spec.SummaryReports
 	if st.SummaryReportsReceived == nil {
 		st.SummaryReportsReceived = &v1alpha1.ReceivedReports{}
 	}
 	got := st.SummaryReportsReceived
 	if reports.Unit != nil && got.UnitTime == nil {
-		got.UnitTime = &metav1.Time{Time: s.now}
+		got.UnitTime = &metav1.Time{Time: s.Now}
 	}
 	if reports.Office != nil && got.OfficeTime == nil {
-		got.OfficeTime = &metav1.Time{Time: s.now}
+		got.OfficeTime = &metav1.Time{Time: s.Now}
 	}
 	if got.UnitTime == nil && got.OfficeTime == nil {
 		st.SummaryReportsReceived = nil
@@ -285,24 +286,28 @@ func timeOf(t *metav1.Time) *time.Time {
 // start, situation, escalation and end, and the office of the summary
 // reports (§5.3–§6.1), as Notifications (notification_sources.go).
 func (r *EmergencyResponseReconciler) report(ctx context.Context, s *responseScope) error {
-	return reportOwed(ctx, r.kit, s.pass, responseReports)
+	return reportOwed(ctx, r.Kit, s.Pass, responseReports)
 }
 
-// summarise sets Ready: the record of an ended response, or an active one
+// ready: the record of an ended or superseded response, or an active one
 // approved, with its work groups and the measures the plan requires.
-func (r *EmergencyResponseReconciler) summarise(s *responseScope) {
+func (r *EmergencyResponseReconciler) ready(s *responseScope) reconcile.Ready {
 	switch {
-	case ended(s.obj):
-		s.set(v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ResponseEndedReason, "The response has ended; its record is kept.")
-	case s.obj.Status.SupersededBy != "":
-		s.set(v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ResponseSupersededReason,
-			fmt.Sprintf("Superseded by %s at a higher level; its record is kept.", s.obj.Status.SupersededBy))
-	case started(s.obj):
-		summarise(s.pass, v1alpha1.ResponseReadyReason, fmt.Sprintf("Level %s response active with its work groups set up.", s.obj.Status.Level),
-			v1alpha1.ResponseApprovedCondition, v1alpha1.ResponseLevelCoveredCondition, v1alpha1.ResponseWorkGroupsReadyCondition, v1alpha1.ResponseMeasuresCompleteCondition)
+	case ended(s.Obj):
+		return reconcile.Ready{Reason: v1alpha1.ResponseEndedReason, Message: "The response has ended; its record is kept."}
+	case s.Obj.Status.SupersededBy != "":
+		return reconcile.Ready{Reason: v1alpha1.ResponseSupersededReason,
+			Message: fmt.Sprintf("Superseded by %s at a higher level; its record is kept.", s.Obj.Status.SupersededBy)}
+	case started(s.Obj):
+		return reconcile.Ready{
+			Inputs: []string{v1alpha1.ResponseApprovedCondition, v1alpha1.ResponseLevelCoveredCondition, v1alpha1.ResponseWorkGroupsReadyCondition, v1alpha1.ResponseMeasuresCompleteCondition},
+			Reason: v1alpha1.ResponseReadyReason, Message: fmt.Sprintf("Level %s response active with its work groups set up.", s.Obj.Status.Level),
+		}
 	default:
-		summarise(s.pass, v1alpha1.ResponseReadyReason, "",
-			v1alpha1.ResponseApprovedCondition, v1alpha1.ResponseWorkGroupsReadyCondition, v1alpha1.ResponseMeasuresCompleteCondition)
+		return reconcile.Ready{
+			Inputs: []string{v1alpha1.ResponseApprovedCondition, v1alpha1.ResponseWorkGroupsReadyCondition, v1alpha1.ResponseMeasuresCompleteCondition},
+			Reason: v1alpha1.ResponseReadyReason,
+		}
 	}
 }
 
@@ -320,7 +325,7 @@ func (r *EmergencyResponseReconciler) SetupWithManager(mgr ctrl.Manager, opts co
 		Complete(r)
 }
 
-func (r *EmergencyResponseReconciler) responsesOfIncident(ctx context.Context, o client.Object) []reconcile.Request {
+func (r *EmergencyResponseReconciler) responsesOfIncident(ctx context.Context, o client.Object) []ctrl.Request {
 	list := &v1alpha1.EmergencyResponseList{}
 	if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: o.GetNamespace() + "/" + o.GetName()}, client.UnsafeDisableDeepCopy); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "listing the responses of an incident")
@@ -329,7 +334,7 @@ func (r *EmergencyResponseReconciler) responsesOfIncident(ctx context.Context, o
 	return requestsFor(list.Items)
 }
 
-func (r *EmergencyResponseReconciler) endedResponses(ctx context.Context, o client.Object) []reconcile.Request {
+func (r *EmergencyResponseReconciler) endedResponses(ctx context.Context, o client.Object) []ctrl.Request {
 	if o.GetName() != r.HolidayCalendar {
 		return nil
 	}
@@ -347,10 +352,10 @@ func (r *EmergencyResponseReconciler) endedResponses(ctx context.Context, o clie
 	return requestsFor(out)
 }
 
-func requestsFor(items []v1alpha1.EmergencyResponse) []reconcile.Request {
-	out := make([]reconcile.Request, 0, len(items))
+func requestsFor(items []v1alpha1.EmergencyResponse) []ctrl.Request {
+	out := make([]ctrl.Request, 0, len(items))
 	for _, it := range items {
-		out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&it)})
+		out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&it)})
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/approval"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
 // The status of an EmergencyResponse: one setter per condition type.
@@ -17,7 +18,7 @@ import (
 // give it a level: some are missing, unclassified (when the office set no
 // level), or all are below threshold. It reports whether it held it back.
 func (s *responseScope) setIncidentsPending(missing, unclassified []string) bool {
-	resp := s.obj
+	resp := s.Obj
 	var msg string
 	switch {
 	case len(missing) > 0:
@@ -29,7 +30,7 @@ func (s *responseScope) setIncidentsPending(missing, unclassified []string) bool
 	default:
 		return false
 	}
-	s.set(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v1alpha1.ResponseIncidentsPendingReason, msg)
+	s.Set(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v1alpha1.ResponseIncidentsPendingReason, msg)
 	return true
 }
 
@@ -38,14 +39,14 @@ func (s *responseScope) setIncidentsPending(missing, unclassified []string) bool
 // decision that does not start the response as a Warning.
 func (s *responseScope) setApproved(v approval.Verdict) {
 	if v.Passed {
-		s.set(v1alpha1.ResponseApprovedCondition, metav1.ConditionTrue, v.Reason, v.Message)
+		s.Set(v1alpha1.ResponseApprovedCondition, metav1.ConditionTrue, v.Reason, v.Message)
 		return
 	}
-	e := warningEvent(v1alpha1.ResponseNotStartedEvent, "Gate", v.Message)
+	e := reconcile.WarningEvent(v1alpha1.ResponseNotStartedEvent, "Gate", v.Message)
 	if v.Reason == v1alpha1.ResponseAwaitingApprovalReason {
-		e = normalEvent(v1alpha1.ResponseAwaitingApprovalEvent, "Gate", v.Message)
+		e = reconcile.NormalEvent(v1alpha1.ResponseAwaitingApprovalEvent, "Gate", v.Message)
 	}
-	s.announce(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v.Reason, v.Message, e)
+	s.Announce(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v.Reason, v.Message, e)
 }
 
 // setWorkGroupsReady says whether the work groups are set up. While they are
@@ -54,9 +55,9 @@ func (s *responseScope) setApproved(v approval.Verdict) {
 // as they become Ready one by one, so that the response is written once at
 // its start and once when all are ready, not once for each.
 func (s *responseScope) setWorkGroupsReady(names, waiting, taken []string) {
-	resp := s.obj
+	resp := s.Obj
 	if !started(resp) {
-		s.set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionFalse, v1alpha1.ResponseNotStartedReason,
+		s.Set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionFalse, v1alpha1.ResponseNotStartedReason,
 			"Work groups are set up once the response starts.")
 		return
 	}
@@ -65,15 +66,15 @@ func (s *responseScope) setWorkGroupsReady(names, waiting, taken []string) {
 		if len(taken) > 0 {
 			msg += fmt.Sprintf(" The names %s are taken by objects this response does not own: rename or remove them.", strings.Join(taken, ", "))
 		}
-		s.set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionFalse, v1alpha1.ResponseWorkGroupsPendingReason, msg)
+		s.Set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionFalse, v1alpha1.ResponseWorkGroupsPendingReason, msg)
 		return
 	}
 	if resp.Status.WorkGroupsReadyTime == nil {
-		resp.Status.WorkGroupsReadyTime = &metav1.Time{Time: s.now}
-		took := s.now.Sub(resp.Status.StartedTime.Time).Seconds()
-		s.events.then(func() { workGroupsReadySeconds.Observe(max(took, 0)) })
+		resp.Status.WorkGroupsReadyTime = &metav1.Time{Time: s.Now}
+		took := s.Now.Sub(resp.Status.StartedTime.Time).Seconds()
+		s.Events.Then(func() { workGroupsReadySeconds.Observe(max(took, 0)) })
 	}
-	s.set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionTrue, v1alpha1.ResponseWorkGroupsReadyReason,
+	s.Set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionTrue, v1alpha1.ResponseWorkGroupsReadyReason,
 		fmt.Sprintf("All %d work groups are set up.", len(names)))
 }
 
@@ -81,22 +82,22 @@ func (s *responseScope) setWorkGroupsReady(names, waiting, taken []string) {
 // users' data needs AffectedUserNotification among the measures.
 func (s *responseScope) setMeasuresComplete(leaks []string) {
 	if len(leaks) == 0 {
-		s.set(v1alpha1.ResponseMeasuresCompleteCondition, metav1.ConditionTrue, v1alpha1.ResponseMeasuresCompleteReason,
+		s.Set(v1alpha1.ResponseMeasuresCompleteCondition, metav1.ConditionTrue, v1alpha1.ResponseMeasuresCompleteReason,
 			"The measures include what the plan requires.")
 		return
 	}
 	msg := fmt.Sprintf("The leak of users' data in %s requires AffectedUserNotification among spec.measures (§5.5).", strings.Join(leaks, ", "))
-	wasFalse := s.condition(v1alpha1.ResponseMeasuresCompleteCondition) != nil &&
-		s.condition(v1alpha1.ResponseMeasuresCompleteCondition).Status == metav1.ConditionFalse
-	s.set(v1alpha1.ResponseMeasuresCompleteCondition, metav1.ConditionFalse, v1alpha1.ResponseUserNotificationMissing, msg)
+	wasFalse := s.Condition(v1alpha1.ResponseMeasuresCompleteCondition) != nil &&
+		s.Condition(v1alpha1.ResponseMeasuresCompleteCondition).Status == metav1.ConditionFalse
+	s.Set(v1alpha1.ResponseMeasuresCompleteCondition, metav1.ConditionFalse, v1alpha1.ResponseUserNotificationMissing, msg)
 	if !wasFalse {
-		s.events.add(warningEvent(v1alpha1.ResponseMeasureMissingEvent, "CheckMeasures", msg))
+		s.Events.Add(reconcile.WarningEvent(v1alpha1.ResponseMeasureMissingEvent, "CheckMeasures", msg))
 	}
 }
 
 // setReportsOnTime lists the summary reports whose deadline passed.
 func (s *responseScope) setReportsOnTime(missed []v1alpha1.Deadline, loc *time.Location) {
-	setDeadlinesMet(s.pass, v1alpha1.ResponseDeadlinesMetCondition, missed, loc,
+	setDeadlinesMet(s.Pass, v1alpha1.ResponseDeadlinesMetCondition, missed, loc,
 		v1alpha1.ResponseReportsOnTimeReason, "No report deadline has been missed.", v1alpha1.ResponseReportMissedReason)
 }
 
@@ -106,13 +107,13 @@ func (s *responseScope) setReportsOnTime(missed []v1alpha1.Deadline, loc *time.L
 func (s *responseScope) setCalendarCovered(calendar, problem string, gaps []int) {
 	switch {
 	case problem != "":
-		s.set(v1alpha1.ResponseCalendarCoveredCondition, metav1.ConditionFalse, v1alpha1.ResponseCalendarNotFoundReason,
+		s.Set(v1alpha1.ResponseCalendarCoveredCondition, metav1.ConditionFalse, v1alpha1.ResponseCalendarNotFoundReason,
 			problem+": report deadlines count weekends only.")
 	case len(gaps) > 0:
-		s.set(v1alpha1.ResponseCalendarCoveredCondition, metav1.ConditionFalse, v1alpha1.ResponseCalendarYearMissingReason,
+		s.Set(v1alpha1.ResponseCalendarCoveredCondition, metav1.ConditionFalse, v1alpha1.ResponseCalendarYearMissingReason,
 			fmt.Sprintf("HolidayCalendar %q lacks %s: those days count weekends only. Add the year's official schedule.", calendar, yearsOf(gaps)))
 	default:
-		s.set(v1alpha1.ResponseCalendarCoveredCondition, metav1.ConditionTrue, v1alpha1.ResponseCalendarCoveredReason,
+		s.Set(v1alpha1.ResponseCalendarCoveredCondition, metav1.ConditionTrue, v1alpha1.ResponseCalendarCoveredReason,
 			fmt.Sprintf("Report deadlines count working days of HolidayCalendar %q.", calendar))
 	}
 }
@@ -120,30 +121,30 @@ func (s *responseScope) setCalendarCovered(calendar, problem string, gaps []int)
 // setLevelCovered says whether the decision still covers every incident's
 // level, and announces an escalation: a response at level to is owed.
 func (s *responseScope) setLevelCovered(to v1alpha1.Level, owed bool) {
-	approved := s.obj.Status.Approval.Level
-	if by := s.obj.Status.SupersededBy; by != "" {
-		s.set(v1alpha1.ResponseLevelCoveredCondition, metav1.ConditionTrue, v1alpha1.ResponseSupersededReason,
+	approved := s.Obj.Status.Approval.Level
+	if by := s.Obj.Status.SupersededBy; by != "" {
+		s.Set(v1alpha1.ResponseLevelCoveredCondition, metav1.ConditionTrue, v1alpha1.ResponseSupersededReason,
 			fmt.Sprintf("Response %s covers the incidents at their level now.", by))
 		return
 	}
 	if !owed {
-		s.set(v1alpha1.ResponseLevelCoveredCondition, metav1.ConditionTrue, v1alpha1.ResponseLevelCoveredReason,
+		s.Set(v1alpha1.ResponseLevelCoveredCondition, metav1.ConditionTrue, v1alpha1.ResponseLevelCoveredReason,
 			fmt.Sprintf("The level %s decision covers every incident's level.", approved))
 		return
 	}
 	msg := fmt.Sprintf("An incident rose to level %s, above the level %s this response was started for: a level %s response is owed (§5.3); open one over the same incidents.", to, approved, to)
-	s.announce(v1alpha1.ResponseLevelCoveredCondition, metav1.ConditionFalse, v1alpha1.ResponseIncidentEscalatedReason, msg,
-		warningEvent(v1alpha1.ResponseEscalatedEvent, "CheckEscalation", msg))
+	s.Announce(v1alpha1.ResponseLevelCoveredCondition, metav1.ConditionFalse, v1alpha1.ResponseIncidentEscalatedReason, msg,
+		reconcile.WarningEvent(v1alpha1.ResponseEscalatedEvent, "CheckEscalation", msg))
 }
 
 // setSuperseded records the response at a higher level that took over.
 func (s *responseScope) setSuperseded() {
-	by := s.obj.Status.SupersededBy
+	by := s.Obj.Status.SupersededBy
 	if by == "" {
-		s.set(v1alpha1.ResponseSupersededCondition, metav1.ConditionFalse, v1alpha1.ResponseNotSupersededReason, "No response at a higher level took over.")
+		s.Set(v1alpha1.ResponseSupersededCondition, metav1.ConditionFalse, v1alpha1.ResponseNotSupersededReason, "No response at a higher level took over.")
 		return
 	}
 	msg := fmt.Sprintf("Response %s, at a higher level, took over the same incidents.", by)
-	s.announce(v1alpha1.ResponseSupersededCondition, metav1.ConditionTrue, v1alpha1.ResponseSupersededReason, msg,
-		normalEvent(v1alpha1.ResponseSupersededEvent, "CheckEscalation", msg))
+	s.Announce(v1alpha1.ResponseSupersededCondition, metav1.ConditionTrue, v1alpha1.ResponseSupersededReason, msg,
+		reconcile.NormalEvent(v1alpha1.ResponseSupersededEvent, "CheckEscalation", msg))
 }

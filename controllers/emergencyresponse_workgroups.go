@@ -14,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
 // workGroupName is the work group's deterministic name: the response's name
@@ -43,7 +44,7 @@ func desiredWorkGroups(resp *v1alpha1.EmergencyResponse) []v1alpha1.WorkGroupTyp
 // missing ones at once), brings back deleted ones, removes those no longer
 // asked for, and marks them when the response has ended.
 func (r *EmergencyResponseReconciler) reconcileWorkGroups(ctx context.Context, s *responseScope) error {
-	resp := s.obj
+	resp := s.Obj
 	if !started(resp) {
 		resp.Status.WorkGroups = nil
 		s.setWorkGroupsReady(nil, nil, nil)
@@ -70,17 +71,17 @@ func (r *EmergencyResponseReconciler) reconcileWorkGroups(ctx context.Context, s
 		wg := existing[name]
 		if wg == nil {
 			key := &v1alpha1.WorkGroup{ObjectMeta: metav1.ObjectMeta{Namespace: resp.Namespace, Name: name}}
-			if left, ok := r.written.unseen(key, resp.UID); ok {
+			if left, ok := r.Written.Unseen(key, resp.UID); ok {
 				// Created by an earlier pass; the cache has not seen it
 				// yet. A create now would be refused as existing.
-				s.recheckIn(left)
+				s.RecheckIn(left)
 				waiting = append(waiting, name)
 				continue
 			}
 			missing = append(missing, name)
 			continue
 		}
-		r.written.behind(wg) // held by the cache: its creation is forgotten
+		r.Written.Behind(wg) // held by the cache: its creation is forgotten
 		if err := r.markEnded(ctx, resp, wg); err != nil {
 			return err
 		}
@@ -96,7 +97,7 @@ func (r *EmergencyResponseReconciler) reconcileWorkGroups(ctx context.Context, s
 	// another create failed.
 	waiting = append(append(waiting, created...), inFlight...)
 	if len(created) > 0 {
-		s.events.add(normalEvent(v1alpha1.ResponseWorkGroupCreatedEvent, "SetUpWorkGroups",
+		s.Events.Add(reconcile.NormalEvent(v1alpha1.ResponseWorkGroupCreatedEvent, "SetUpWorkGroups",
 			fmt.Sprintf("Work groups set up: %s.", strings.Join(created, ", "))))
 	}
 	if err != nil {
@@ -130,12 +131,12 @@ func (r *EmergencyResponseReconciler) ownedWorkGroups(ctx context.Context, resp 
 // removeUnwanted deletes the work groups no longer asked for, and announces
 // them in one event.
 func (r *EmergencyResponseReconciler) removeUnwanted(ctx context.Context, s *responseScope, existing map[string]*v1alpha1.WorkGroup, desired map[string]v1alpha1.WorkGroupType) error {
-	resp := s.obj
+	resp := s.Obj
 	var removed []string
 	defer func() {
 		if len(removed) > 0 {
 			slices.Sort(removed)
-			s.events.add(normalEvent(v1alpha1.ResponseWorkGroupRemovedEvent, "SetUpWorkGroups",
+			s.Events.Add(reconcile.NormalEvent(v1alpha1.ResponseWorkGroupRemovedEvent, "SetUpWorkGroups",
 				fmt.Sprintf("Work groups no longer asked for were removed: %s.", strings.Join(removed, ", "))))
 		}
 	}()
@@ -188,7 +189,7 @@ func (r *EmergencyResponseReconciler) createWorkGroups(ctx context.Context, s *r
 	}
 	wgs := make([]*v1alpha1.WorkGroup, len(missing))
 	for i, name := range missing {
-		if wgs[i], err = r.newWorkGroup(s.obj, name, desired[name]); err != nil {
+		if wgs[i], err = r.newWorkGroup(s.Obj, name, desired[name]); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -205,8 +206,8 @@ func (r *EmergencyResponseReconciler) createWorkGroups(ctx context.Context, s *r
 		switch {
 		case e == nil:
 			created = append(created, missing[i])
-			r.written.noteCreated(wgs[i], s.obj.UID)
-		case apierrors.IsAlreadyExists(e) && r.heldByAnother(ctx, s.obj, missing[i]):
+			r.Written.NoteCreated(wgs[i], s.Obj.UID)
+		case apierrors.IsAlreadyExists(e) && r.heldByAnother(ctx, s.Obj, missing[i]):
 			taken = append(taken, missing[i])
 		case apierrors.IsAlreadyExists(e):
 			// Created by an earlier pass that the cache has not seen yet.

@@ -8,7 +8,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 )
@@ -43,12 +42,12 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 // of the manager's allocations under a burst, in the bench's heap profile).
 func controllerOfKind(kind string) handler.MapFunc {
 	apiVersion := v1alpha1.GroupVersion.String()
-	return func(_ context.Context, o client.Object) []reconcile.Request {
+	return func(_ context.Context, o client.Object) []ctrl.Request {
 		ref := metav1.GetControllerOfNoCopy(o)
 		if ref == nil || ref.Kind != kind || ref.APIVersion != apiVersion {
 			return nil
 		}
-		return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: ref.Name}}}
+		return []ctrl.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: ref.Name}}}
 	}
 }
 

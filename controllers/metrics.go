@@ -10,6 +10,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
 // The operator's own metrics, served beside controller-runtime's on the
@@ -103,7 +104,7 @@ func RegisterMetrics(r client.Reader) error {
 
 // countDecided counts a deadline that this reconcile decided, once its
 // status is written.
-func countDecided(l *eventLog, d v1alpha1.Deadline) {
+func countDecided(l *reconcile.EventLog, d v1alpha1.Deadline) {
 	name, state := d.Name, string(d.State)
-	l.then(func() { deadlineOutcomes.WithLabelValues(name, state).Inc() })
+	l.Then(func() { deadlineOutcomes.WithLabelValues(name, state).Inc() })
 }

@@ -15,7 +15,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 )
@@ -25,7 +26,7 @@ import (
 // its outcome after, in the Notification's own status, which nothing but
 // this controller writes.
 type NotificationReconciler struct {
-	kit
+	reconcile.Kit
 	// APIReader reads channel Secrets without caching every Secret, and
 	// the notification afresh once its deliveries are recorded.
 	APIReader client.Reader
@@ -34,7 +35,7 @@ type NotificationReconciler struct {
 }
 
 type notificationScope struct {
-	*pass[*v1alpha1.Notification]
+	*reconcile.Pass[*v1alpha1.Notification]
 	// targets are the channels the message goes to now, by name.
 	targets map[string]*v1alpha1.NotificationChannel
 	// unreached says, per audience with no Ready channel, why.
@@ -58,33 +59,33 @@ func (r *NotificationReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	if err := r.Get(ctx, req.NamespacedName, n); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	s := &notificationScope{pass: begin(r.kit, n, n.Spec.Drill)}
-	return run(ctx, r.kit, s.pass, s, []step[*notificationScope]{
+	s := &notificationScope{Pass: reconcile.Begin(r.Kit, n, n.Spec.Drill)}
+	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*notificationScope]{
 		r.confirm, r.consent, r.target, r.claim, r.deliver,
-	}, r.summarise)
+	}, r.ready)
 }
 
 // confirm records who confirmed receipt (电话确认), once.
 func (r *NotificationReconciler) confirm(_ context.Context, s *notificationScope) error {
-	n, st := s.obj, &s.obj.Status
+	n, st := s.Obj, &s.Obj.Status
 	by := n.Annotations[v1alpha1.AnnotationConfirmedBy]
 	if by == "" || st.ConfirmedBy != "" {
 		return nil
 	}
-	st.ConfirmedBy, st.ConfirmedTime = by, &metav1.Time{Time: s.now}
-	s.events.add(normalEvent(v1alpha1.NotificationConfirmedEvent, "Confirm", fmt.Sprintf("Receipt of %s confirmed by %s.", n.Spec.Event, by)))
+	st.ConfirmedBy, st.ConfirmedTime = by, &metav1.Time{Time: s.Now}
+	s.Events.Add(reconcile.NormalEvent(v1alpha1.NotificationConfirmedEvent, "Confirm", fmt.Sprintf("Receipt of %s confirmed by %s.", n.Spec.Event, by)))
 	return nil
 }
 
 // consent records the office's consent to a release to the public, once.
 func (r *NotificationReconciler) consent(_ context.Context, s *notificationScope) error {
-	n, st := s.obj, &s.obj.Status
+	n, st := s.Obj, &s.Obj.Status
 	by := n.Annotations[v1alpha1.AnnotationReleaseApprovedBy]
 	if !needsConsent(n) || by == "" || st.ReleaseApprovedBy != "" {
 		return nil
 	}
-	st.ReleaseApprovedBy, st.ReleaseApprovedTime = by, &metav1.Time{Time: s.now}
-	s.events.add(normalEvent(v1alpha1.NotificationReleaseApprovedEvent, "Consent", fmt.Sprintf("Release to the public approved by %s.", by)))
+	st.ReleaseApprovedBy, st.ReleaseApprovedTime = by, &metav1.Time{Time: s.Now}
+	s.Events.Add(reconcile.NormalEvent(v1alpha1.NotificationReleaseApprovedEvent, "Consent", fmt.Sprintf("Release to the public approved by %s.", by)))
 	return nil
 }
 
@@ -104,14 +105,14 @@ func needsConsent(n *v1alpha1.Notification) bool {
 
 // held says whether the message to a channel waits for consent.
 func (s *notificationScope) heldFor(ch *v1alpha1.NotificationChannel) bool {
-	return ch.Spec.Audience == v1alpha1.AudiencePublic && needsConsent(s.obj) && s.obj.Status.ReleaseApprovedBy == ""
+	return ch.Spec.Audience == v1alpha1.AudiencePublic && needsConsent(s.Obj) && s.Obj.Status.ReleaseApprovedBy == ""
 }
 
 // target finds the channels of the notification's audiences and adds a
 // delivery for each new one: every channel of an audience that nobody of
 // it has received the message through yet, and every channel named.
 func (r *NotificationReconciler) target(ctx context.Context, s *notificationScope) error {
-	n, st := s.obj, &s.obj.Status
+	n, st := s.Obj, &s.Obj.Status
 	list := &v1alpha1.NotificationChannelList{}
 	if err := r.List(ctx, list, client.InNamespace(n.Namespace)); err != nil {
 		return fmt.Errorf("listing notification channels: %w", err)
@@ -200,7 +201,7 @@ func noChannelMessage(unreached []string) string {
 // message may have left. A delivery is due when it was never tried, or its
 // backoff has passed; a message to the public waits for consent.
 func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope) error {
-	st := &s.obj.Status
+	st := &s.Obj.Status
 	s.held, s.due = 0, nil
 	unclaimed := slices.Clone(st.Deliveries)
 	for i := range st.Deliveries {
@@ -213,20 +214,20 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 			s.held++
 			continue
 		}
-		if next, waiting := nextAttempt(*d, ch); waiting && next.After(s.now) {
-			s.wakeAt(next)
+		if next, waiting := nextAttempt(*d, ch); waiting && next.After(s.Now) {
+			s.WakeAt(next)
 			continue
 		}
 		d.Attempts++
-		d.LastAttemptTime = &metav1.Time{Time: s.now}
+		d.LastAttemptTime = &metav1.Time{Time: s.Now}
 		d.State = v1alpha1.DeliveryPending
 		s.due = append(s.due, i)
 	}
 	if len(s.due) == 0 {
 		return nil
 	}
-	r.summarise(s)
-	if err := s.checkpoint(ctx, r.kit); err != nil {
+	reconcile.SetReady(s.Pass, r.ready(s))
+	if err := s.Checkpoint(ctx, r.Kit); err != nil {
 		// Not written down, so not made: the status written at the end of
 		// the pass must not say otherwise.
 		st.Deliveries, s.due = unclaimed, nil
@@ -235,10 +236,11 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 	return nil
 }
 
-// summarise sets Delivered and Ready.
-func (r *NotificationReconciler) summarise(s *notificationScope) {
+// ready sets Delivered; Ready follows it.
+func (r *NotificationReconciler) ready(s *notificationScope) reconcile.Ready {
 	s.setDelivered()
-	summarise(s.pass, v1alpha1.NotificationDeliveredReason, s.readyMessage(), v1alpha1.NotificationDeliveredCondition)
+	return reconcile.Ready{Inputs: []string{v1alpha1.NotificationDeliveredCondition},
+		Reason: v1alpha1.NotificationDeliveredReason, Message: s.readyMessage()}
 }
 
 // SetupWithManager watches notifications (created, confirmed, consented)
@@ -258,16 +260,16 @@ func (r *NotificationReconciler) SetupWithManager(mgr ctrl.Manager, opts control
 
 // undelivered wakes the notifications of a channel's namespace that some
 // audience still waits for.
-func (r *NotificationReconciler) undelivered(ctx context.Context, o client.Object) []reconcile.Request {
+func (r *NotificationReconciler) undelivered(ctx context.Context, o client.Object) []ctrl.Request {
 	list := &v1alpha1.NotificationList{}
 	if err := r.List(ctx, list, client.InNamespace(o.GetNamespace())); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "listing the notifications of a channel's namespace")
 		return nil
 	}
-	var out []reconcile.Request
+	var out []ctrl.Request
 	for _, n := range list.Items {
 		if !isTrue(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition) {
-			out = append(out, reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&n)})
+			out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&n)})
 		}
 	}
 	return out

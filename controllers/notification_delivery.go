@@ -18,6 +18,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 	"github.com/netsec-io/incident-operator/internal/text"
 )
 
@@ -64,7 +65,7 @@ func (r *NotificationReconciler) deliver(ctx context.Context, s *notificationSco
 	if len(s.due) == 0 {
 		return nil
 	}
-	n := s.obj
+	n := s.Obj
 	msg, err := r.withTexts(ctx, n)
 	if err != nil {
 		return err
@@ -84,7 +85,7 @@ func (r *NotificationReconciler) deliver(ctx context.Context, s *notificationSco
 			err := r.send(ctx, msg, ch, claimed)
 			outcome := claimed
 			if err == nil {
-				outcome.State, outcome.DeliveredTime, outcome.LastError = v1alpha1.DeliveryDelivered, &metav1.Time{Time: s.now}, ""
+				outcome.State, outcome.DeliveredTime, outcome.LastError = v1alpha1.DeliveryDelivered, &metav1.Time{Time: s.Now}, ""
 			} else {
 				outcome.State, outcome.LastError = v1alpha1.DeliveryFailed, text.Truncate(err.Error(), v1alpha1.MaxDeliveryError)
 			}
@@ -99,7 +100,7 @@ func (r *NotificationReconciler) deliver(ctx context.Context, s *notificationSco
 			recorded++
 			n.Status.Deliveries[i] = outcome
 			if outcome.State == v1alpha1.DeliveryFailed {
-				s.wakeAt(s.now.Add(retryDelay(outcome.Attempts)))
+				s.WakeAt(s.Now.Add(retryDelay(outcome.Attempts)))
 			}
 			r.announceOutcome(n, outcome, ch)
 		}()
@@ -137,17 +138,17 @@ func (r *NotificationReconciler) withTexts(ctx context.Context, n *v1alpha1.Noti
 // announceOutcome sends the event and counts the outcome of one attempt,
 // now that it is recorded.
 func (r *NotificationReconciler) announceOutcome(n *v1alpha1.Notification, d v1alpha1.NotificationDelivery, ch *v1alpha1.NotificationChannel) {
-	l := eventLog{drill: n.Spec.Drill}
+	l := reconcile.EventLog{Drill: n.Spec.Drill}
 	if d.State == v1alpha1.DeliveryDelivered {
 		deliveryOutcomes.WithLabelValues(n.Namespace, d.Channel, "Delivered").Inc()
-		l.add(normalEvent(v1alpha1.NotificationDeliveredEvent, "Deliver",
+		l.Add(reconcile.NormalEvent(v1alpha1.NotificationDeliveredEvent, "Deliver",
 			fmt.Sprintf("%s delivered to channel %s (%s, attempt %d, id %s).", n.Spec.Event, d.Channel, ch.Spec.Audience, d.Attempts, d.EventID)))
 	} else {
 		deliveryOutcomes.WithLabelValues(n.Namespace, d.Channel, "Failed").Inc()
-		l.add(warningEvent(v1alpha1.NotificationDeliveryFailedEvent, "Deliver",
+		l.Add(reconcile.WarningEvent(v1alpha1.NotificationDeliveryFailedEvent, "Deliver",
 			fmt.Sprintf("%s to channel %s failed (attempt %d): %s; retrying in %s.", n.Spec.Event, d.Channel, d.Attempts, d.LastError, retryDelay(d.Attempts))))
 	}
-	l.flush(r.Recorder, n)
+	l.Flush(r.Recorder, n)
 }
 
 // record writes the outcome of one attempt into the delivery it claimed,
@@ -175,12 +176,12 @@ func (r *NotificationReconciler) record(ctx context.Context, n *v1alpha1.Notific
 // resourceVersion.
 func (r *NotificationReconciler) refresh(ctx context.Context, s *notificationScope) error {
 	fresh := &v1alpha1.Notification{}
-	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(s.obj), fresh); err != nil {
-		return fmt.Errorf("reading notification %s/%s: %w", s.obj.Namespace, s.obj.Name, err)
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(s.Obj), fresh); err != nil {
+		return fmt.Errorf("reading notification %s/%s: %w", s.Obj.Namespace, s.Obj.Name, err)
 	}
-	s.obj.ObjectMeta = *fresh.ObjectMeta.DeepCopy()
-	s.obj.Status.Deliveries = fresh.Status.Deliveries
-	s.before = fresh
+	s.Obj.ObjectMeta = *fresh.ObjectMeta.DeepCopy()
+	s.Obj.Status.Deliveries = fresh.Status.Deliveries
+	s.Before = fresh
 	return nil
 }
 

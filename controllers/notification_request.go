@@ -15,6 +15,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 	"github.com/netsec-io/incident-operator/internal/text"
 )
 
@@ -84,7 +85,7 @@ func notificationName(source, key string, uid string) string {
 // deleted gets no new report: the garbage collector is removing its
 // notifications (run leaves such a source alone already; this holds for
 // any caller).
-func ensureNotifications(ctx context.Context, k kit, owner client.Object, ns string, recheck func(time.Duration), reqs ...NotificationRequest) ([]v1alpha1.Notification, []string, error) {
+func ensureNotifications(ctx context.Context, k reconcile.Kit, owner client.Object, ns string, recheck func(time.Duration), reqs ...NotificationRequest) ([]v1alpha1.Notification, []string, error) {
 	ntfs, created, _, err := reportsOf(ctx, k, owner, ns, true, recheck, reqs...)
 	return ntfs, created, err
 }
@@ -95,7 +96,7 @@ func ensureNotifications(ctx context.Context, k kit, owner client.Object, ns str
 // created and the cache does not hold yet is taken as it was created
 // (written.unseen; this pass would otherwise create it again), and
 // recheck is told when to look again should it never come.
-func reportsOf(ctx context.Context, k kit, owner client.Object, ns string, write bool, recheck func(time.Duration), reqs ...NotificationRequest) (out []v1alpha1.Notification, created []string, owed int, err error) {
+func reportsOf(ctx context.Context, k reconcile.Kit, owner client.Object, ns string, write bool, recheck func(time.Duration), reqs ...NotificationRequest) (out []v1alpha1.Notification, created []string, owed int, err error) {
 	c := k.Client
 	out = make([]v1alpha1.Notification, 0, len(reqs))
 	deleting := owner.GetDeletionTimestamp() != nil
@@ -108,7 +109,7 @@ func reportsOf(ctx context.Context, k kit, owner client.Object, ns string, write
 			if existing.Spec.Source.UID != string(owner.GetUID()) {
 				return out, created, owed, fmt.Errorf("notification %s/%s reports on another %s of the same name", ns, name, sourceKind(owner))
 			}
-			k.written.behind(existing) // the cache has it: forgotten
+			k.Written.Behind(existing) // the cache has it: forgotten
 			out = append(out, *existing)
 			continue
 		case !apierrors.IsNotFound(err):
@@ -118,7 +119,7 @@ func reportsOf(ctx context.Context, k kit, owner client.Object, ns string, write
 			continue
 		}
 		n := newNotification(owner, ns, name, req)
-		if left, ok := k.written.unseen(n, owner.GetUID()); ok {
+		if left, ok := k.Written.Unseen(n, owner.GetUID()); ok {
 			recheck(left)
 			out = append(out, *n)
 			continue
@@ -140,7 +141,7 @@ func reportsOf(ctx context.Context, k kit, owner client.Object, ns string, write
 			// Created by an earlier pass that the cache has not seen yet.
 		} else {
 			created = append(created, name)
-			k.written.noteCreated(n, owner.GetUID())
+			k.Written.NoteCreated(n, owner.GetUID())
 		}
 		out = append(out, *n)
 	}
@@ -216,15 +217,15 @@ func writersOf(o client.Object) []string {
 // a burst every incident is classified before its report's writes compete
 // with the next incident's level for the API server. A crash in between
 // loses nothing: the next pass finds the report owed and writes it.
-func reportUpward[T object](ctx context.Context, k kit, p *pass[T], reqs ...NotificationRequest) error {
-	ntfs, _, owed, err := reportsOf(ctx, k, p.obj, p.obj.GetNamespace(), !p.statusChanged(), p.recheckIn, reqs...)
+func reportUpward[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *reconcile.Pass[T], reqs ...NotificationRequest) error {
+	ntfs, _, owed, err := reportsOf(ctx, k, p.Obj, p.Obj.GetNamespace(), !p.StatusChanged(), p.RecheckIn, reqs...)
 	if err != nil {
 		return err
 	}
 	if owed > 0 {
-		p.later = true
+		p.Later = true
 	}
-	channels, err := channelsOf(ctx, k, p.obj.GetNamespace())
+	channels, err := channelsOf(ctx, k, p.Obj.GetNamespace())
 	if err != nil {
 		return err
 	}
@@ -263,8 +264,8 @@ func deliveryState(n *v1alpha1.Notification, channels []v1alpha1.NotificationCha
 // reportOwed is the step a source adds to its list: owed lists the reports
 // its status records (incidentReports, responseReports), which reportUpward
 // writes down and sums up.
-func reportOwed[T object](ctx context.Context, k kit, p *pass[T], owed func(T) ([]NotificationRequest, error)) error {
-	reqs, err := owed(p.obj)
+func reportOwed[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *reconcile.Pass[T], owed func(T) ([]NotificationRequest, error)) error {
+	reqs, err := owed(p.Obj)
 	if err != nil {
 		return err
 	}
@@ -285,10 +286,10 @@ func upward(ntfs []v1alpha1.Notification) []v1alpha1.Notification {
 // setReportedUpward says whether the source's reports reached the offices:
 // False with NoChannel when an audience has no Ready channel (never a
 // silent skip), DeliveryPending while one is on its way.
-func setReportedUpward[T object](p *pass[T], ntfs []v1alpha1.Notification, channels []v1alpha1.NotificationChannel) {
+func setReportedUpward[T reconcile.Object](p *reconcile.Pass[T], ntfs []v1alpha1.Notification, channels []v1alpha1.NotificationChannel) {
 	typ, reason, status := v1alpha1.ConditionReportedUpward, v1alpha1.ReportedUpwardReason, metav1.ConditionTrue
 	if len(ntfs) == 0 {
-		p.set(typ, status, v1alpha1.NothingToReportReason, "No report is owed yet.")
+		p.Set(typ, status, v1alpha1.NothingToReportReason, "No report is owed yet.")
 		return
 	}
 	var noChannel, pending, done []string
@@ -306,11 +307,11 @@ func setReportedUpward[T object](p *pass[T], ntfs []v1alpha1.Notification, chann
 	}
 	switch {
 	case len(noChannel) > 0:
-		p.set(typ, metav1.ConditionFalse, v1alpha1.NotificationNoChannelReason, strings.Join(append(noChannel, pending...), " "))
+		p.Set(typ, metav1.ConditionFalse, v1alpha1.NotificationNoChannelReason, strings.Join(append(noChannel, pending...), " "))
 	case len(pending) > 0:
-		p.set(typ, metav1.ConditionFalse, v1alpha1.NotificationDeliveryPendingReason, strings.Join(pending, " "))
+		p.Set(typ, metav1.ConditionFalse, v1alpha1.NotificationDeliveryPendingReason, strings.Join(pending, " "))
 	default:
-		p.set(typ, status, reason, fmt.Sprintf("All %d reports delivered: %s.", len(done), strings.Join(done, ", ")))
+		p.Set(typ, status, reason, fmt.Sprintf("All %d reports delivered: %s.", len(done), strings.Join(done, ", ")))
 	}
 }
 

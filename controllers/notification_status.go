@@ -1,7 +1,6 @@
 package controllers
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -9,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
 // The status of a Notification and of a NotificationChannel: one setter per
@@ -19,7 +19,7 @@ import (
 // waits for the office, DeliveryPending while a channel does not have it
 // yet (with the last error of each), Delivered once all do.
 func (s *notificationScope) setDelivered() {
-	st := &s.obj.Status
+	st := &s.Obj.Status
 	total, pending := 0, 0
 	var failing, done []string
 	for _, d := range st.Deliveries {
@@ -47,49 +47,29 @@ func (s *notificationScope) setDelivered() {
 	typ := v1alpha1.NotificationDeliveredCondition
 	switch {
 	case len(s.unreached) > 0:
-		s.set(typ, metav1.ConditionFalse, v1alpha1.NotificationNoChannelReason, noChannelMessage(s.unreached)+progress)
+		s.Set(typ, metav1.ConditionFalse, v1alpha1.NotificationNoChannelReason, noChannelMessage(s.unreached)+progress)
 	case s.held > 0:
-		s.announce(typ, metav1.ConditionFalse, v1alpha1.NotificationAwaitingConsentReason,
+		s.Announce(typ, metav1.ConditionFalse, v1alpha1.NotificationAwaitingConsentReason,
 			fmt.Sprintf("%d message(s) to the public wait for the emergency office's consent (annotation %s).%s", s.held, v1alpha1.AnnotationReleaseApprovedBy, progress),
-			normalEvent(v1alpha1.NotificationAwaitingConsentEvent, "Consent", "The message to the public waits for the emergency office's consent (§5.5)."))
+			reconcile.NormalEvent(v1alpha1.NotificationAwaitingConsentEvent, "Consent", "The message to the public waits for the emergency office's consent (§5.5)."))
 	case pending > 0 || total == 0:
-		s.set(typ, metav1.ConditionFalse, v1alpha1.NotificationDeliveryPendingReason, "Not delivered yet."+progress)
+		s.Set(typ, metav1.ConditionFalse, v1alpha1.NotificationDeliveryPendingReason, "Not delivered yet."+progress)
 	default:
-		s.set(typ, metav1.ConditionTrue, v1alpha1.NotificationDeliveredReason,
+		s.Set(typ, metav1.ConditionTrue, v1alpha1.NotificationDeliveredReason,
 			fmt.Sprintf("Delivered through %d channel(s): %s.", len(done), strings.Join(done, ", ")))
 		if st.DeliveredTime == nil {
-			st.DeliveredTime = &metav1.Time{Time: s.now}
+			st.DeliveredTime = &metav1.Time{Time: s.Now}
 		}
 	}
 }
 
 // readyMessage is Ready's message once the notification is delivered.
 func (s *notificationScope) readyMessage() string {
-	msg := fmt.Sprintf("%s delivered to %s.", s.obj.Spec.Event, audienceList(s.obj.Spec.Audiences))
-	if by := s.obj.Status.ConfirmedBy; by != "" {
+	msg := fmt.Sprintf("%s delivered to %s.", s.Obj.Spec.Event, audienceList(s.Obj.Spec.Audiences))
+	if by := s.Obj.Status.ConfirmedBy; by != "" {
 		msg += " Receipt confirmed by " + by + "."
 	}
 	return msg
-}
-
-// setChannelReady says whether a channel can be used: its Secret exists and
-// holds an address (and never what it holds).
-func (s *channelScope) setChannelReady(err error) {
-	if err == nil {
-		s.set(v1alpha1.ConditionReady, metav1.ConditionTrue, v1alpha1.ChannelReadyReason,
-			fmt.Sprintf("Secret %q holds the %s address.", s.obj.Spec.SecretRef.Name, s.obj.Spec.Type))
-		return
-	}
-	reason := v1alpha1.ChannelSecretUnreadableReason
-	if se := (*secretError)(nil); errors.As(err, &se) {
-		reason = se.reason
-	}
-	s.set(v1alpha1.ConditionReady, metav1.ConditionFalse, reason, err.Error()+".")
-}
-
-// ready says whether a channel's Ready is True.
-func ready(ch *v1alpha1.NotificationChannel) bool {
-	return isTrue(ch.Status.Conditions, v1alpha1.ConditionReady)
 }
 
 func isTrue(conds []metav1.Condition, typ string) bool {

@@ -10,6 +10,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
 // The setters and rules of notifications, without a cluster.
@@ -53,9 +54,9 @@ func TestNotificationSetDelivered(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			n := &v1alpha1.Notification{Status: v1alpha1.NotificationStatus{Deliveries: tc.deliveries}}
-			s := &notificationScope{pass: begin(testKit(setterNow), n, false), targets: tc.targets, unreached: tc.unreached, held: tc.held}
+			s := &notificationScope{Pass: reconcile.Begin(testKit(setterNow), n, false), targets: tc.targets, unreached: tc.unreached, held: tc.held}
 			s.setDelivered()
-			if diff := cmp.Diff(tc.want, outcome(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition, s.events)); diff != "" {
+			if diff := cmp.Diff(tc.want, outcome(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition, s.Events)); diff != "" {
 				t.Errorf("Delivered (-want +got):\n%s", diff)
 			}
 			if (n.Status.DeliveredTime != nil) != tc.delivered {
@@ -148,9 +149,9 @@ func TestSetReportedUpward(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			p := begin(testKit(setterNow), &v1alpha1.SecurityIncident{}, false)
+			p := reconcile.Begin(testKit(setterNow), &v1alpha1.SecurityIncident{}, false)
 			setReportedUpward(p, tc.ntfs, tc.channels)
-			if diff := cmp.Diff(tc.want, outcome(p.obj.Status.Conditions, v1alpha1.ConditionReportedUpward, p.events)); diff != "" {
+			if diff := cmp.Diff(tc.want, outcome(p.Obj.Status.Conditions, v1alpha1.ConditionReportedUpward, p.Events)); diff != "" {
 				t.Errorf("ReportedUpward (-want +got):\n%s", diff)
 			}
 		})
@@ -205,17 +206,20 @@ func TestWarningReports(t *testing.T) {
 	}
 }
 
-func TestSetChannelReady(t *testing.T) {
+func TestChannelReady(t *testing.T) {
 	ch := &v1alpha1.NotificationChannel{Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelWeCom, SecretRef: v1alpha1.SecretReference{Name: "wecom-endpoint"}}}
-	s := &channelScope{pass: begin(testKit(setterNow), ch, false)}
-	s.setChannelReady(&secretError{reason: v1alpha1.ChannelSecretMissingReason, msg: `Secret "wecom-endpoint" of channel "wecom": notfound`})
+	s := &channelScope{Pass: reconcile.Begin(testKit(setterNow), ch, false)}
+	r := &NotificationChannelReconciler{}
+	s.setSecretRead(&secretError{reason: v1alpha1.ChannelSecretMissingReason, msg: `Secret "wecom-endpoint" of channel "wecom": notfound`})
+	reconcile.SetReady(s.Pass, r.ready(s))
 	if diff := cmp.Diff(got{Status: "False", Reason: "SecretMissing", Message: `Secret "wecom-endpoint" of channel "wecom": notfound.`},
-		outcome(ch.Status.Conditions, v1alpha1.ConditionReady, s.events)); diff != "" {
+		outcome(ch.Status.Conditions, v1alpha1.ConditionReady, s.Events)); diff != "" {
 		t.Errorf("Ready without the Secret (-want +got):\n%s", diff)
 	}
-	s.setChannelReady(nil)
+	s.setSecretRead(nil)
+	reconcile.SetReady(s.Pass, r.ready(s))
 	if diff := cmp.Diff(got{Status: "True", Reason: "SecretFound", Message: `Secret "wecom-endpoint" holds the WeCom address.`},
-		outcome(ch.Status.Conditions, v1alpha1.ConditionReady, s.events)); diff != "" {
+		outcome(ch.Status.Conditions, v1alpha1.ConditionReady, s.Events)); diff != "" {
 		t.Errorf("Ready with the Secret (-want +got):\n%s", diff)
 	}
 }

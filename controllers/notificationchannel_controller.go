@@ -2,9 +2,11 @@ package controllers
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -12,6 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
 // Channels are checked again on a timer rather than on a watch of Secrets:
@@ -37,13 +40,15 @@ const (
 
 // NotificationChannelReconciler says whether each channel can be used.
 type NotificationChannelReconciler struct {
-	kit
+	reconcile.Kit
 	// APIReader reads the channel's Secret without caching Secrets.
 	APIReader client.Reader
 }
 
 type channelScope struct {
-	*pass[*v1alpha1.NotificationChannel]
+	*reconcile.Pass[*v1alpha1.NotificationChannel]
+	// unusable says why the channel cannot be used, if it cannot.
+	unusable reconcile.Cause
 }
 
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=notificationchannels,verbs=get;list;watch
@@ -56,20 +61,31 @@ func (r *NotificationChannelReconciler) Reconcile(ctx context.Context, req ctrl.
 	if err := r.Get(ctx, req.NamespacedName, ch); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	s := &channelScope{pass: begin(r.kit, ch, false)}
-	return run(ctx, r.kit, s.pass, s, []step[*channelScope]{r.checkSecret}, func(*channelScope) {})
+	s := &channelScope{Pass: reconcile.Begin(r.Kit, ch, false)}
+	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*channelScope]{r.checkSecret}, r.ready)
 }
 
 // checkSecret sets Ready from the Secret, and comes back to look again.
 func (r *NotificationChannelReconciler) checkSecret(ctx context.Context, s *channelScope) error {
-	_, err := readEndpoint(ctx, r.APIReader, s.obj)
-	s.setChannelReady(err)
+	_, err := readEndpoint(ctx, r.APIReader, s.Obj)
+	s.setSecretRead(err)
 	if err != nil {
-		s.wakeAt(s.now.Add(notReadyRecheck(s.obj, s.now)))
+		wait := channelRecheckSoon // Ready turns False in this pass
+		if c := meta.FindStatusCondition(s.Obj.Status.Conditions, v1alpha1.ConditionReady); c != nil && c.Status == metav1.ConditionFalse {
+			wait = notReadyRecheck(s.Obj, s.Now)
+		}
+		s.WakeAt(s.Now.Add(wait))
 	} else {
-		s.wakeAt(s.now.Add(channelRecheck))
+		s.WakeAt(s.Now.Add(channelRecheck))
 	}
 	return nil
+}
+
+// ready: a channel is ready when its Secret exists and holds an address.
+func (r *NotificationChannelReconciler) ready(s *channelScope) reconcile.Ready {
+	return reconcile.Ready{Reason: v1alpha1.ChannelReadyReason,
+		Message: fmt.Sprintf("Secret %q holds the %s address.", s.Obj.Spec.SecretRef.Name, s.Obj.Spec.Type),
+		Failed:  s.unusable}
 }
 
 // SetupWithManager watches channels (spec changes); the timer does the

@@ -13,7 +13,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/deadline"
@@ -34,13 +35,13 @@ type PlanConfig struct {
 // SecurityIncidentReconciler classifies incidents and tracks their
 // reporting deadlines.
 type SecurityIncidentReconciler struct {
-	kit
+	reconcile.Kit
 	Plan PlanConfig
 }
 
 // incidentScope is what the steps of one reconcile share.
 type incidentScope struct {
-	*pass[*v1alpha1.SecurityIncident]
+	*reconcile.Pass[*v1alpha1.SecurityIncident]
 	// formCompleteAt is now when the full form is in, else nil.
 	formCompleteAt *time.Time
 }
@@ -57,15 +58,15 @@ func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	if err := r.Get(ctx, req.NamespacedName, incident); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	s := &incidentScope{pass: begin(r.kit, incident, incident.Spec.Drill)}
-	return run(ctx, r.kit, s.pass, s, []step[*incidentScope]{
+	s := &incidentScope{Pass: reconcile.Begin(r.Kit, incident, incident.Spec.Drill)}
+	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*incidentScope]{
 		r.classify, r.recordCorrections, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.linkResponse, r.report,
-	}, r.summarise)
+	}, r.ready)
 }
 
 // classify applies §3 and records every change of level.
 func (r *SecurityIncidentReconciler) classify(_ context.Context, s *incidentScope) error {
-	inc, st := s.obj, &s.obj.Status
+	inc, st := s.Obj, &s.Obj.Status
 	got := level.Classify(&inc.Spec)
 	if got.Level != st.Level {
 		s.recordLevelChange(got)
@@ -73,7 +74,7 @@ func (r *SecurityIncidentReconciler) classify(_ context.Context, s *incidentScop
 	st.Level = got.Level
 	st.LevelReasons = got.Reasons
 	if st.ClassifiedTime == nil {
-		st.ClassifiedTime = &metav1.Time{Time: s.now}
+		st.ClassifiedTime = &metav1.Time{Time: s.Now}
 	}
 	s.setClassified(got)
 	return nil
@@ -81,17 +82,17 @@ func (r *SecurityIncidentReconciler) classify(_ context.Context, s *incidentScop
 
 // checkSuggestion flags a reporter's suggested level that differs.
 func (r *SecurityIncidentReconciler) checkSuggestion(_ context.Context, s *incidentScope) error {
-	s.setSuggestionMatched(s.obj.Spec.SuggestedLevel, s.obj.Status.Level)
+	s.setSuggestionMatched(s.Obj.Spec.SuggestedLevel, s.Obj.Status.Level)
 	return nil
 }
 
 // checkForm says whether the annex form is complete, and by when a quick
 // notice owes it.
 func (r *SecurityIncidentReconciler) checkForm(_ context.Context, s *incidentScope) error {
-	inc := s.obj
+	inc := s.Obj
 	missing := report.MissingFields(&inc.Spec)
 	if len(missing) == 0 {
-		s.formCompleteAt = &s.now
+		s.formCompleteAt = &s.Now
 	}
 	var due *time.Time
 	if inc.Spec.ReportChannel == v1alpha1.ReportQuickNotice {
@@ -104,13 +105,13 @@ func (r *SecurityIncidentReconciler) checkForm(_ context.Context, s *incidentSco
 
 // trackDeadlines decides the reporting deadlines and announces misses.
 func (r *SecurityIncidentReconciler) trackDeadlines(_ context.Context, s *incidentScope) error {
-	inc, st := s.obj, &s.obj.Status
+	inc, st := s.Obj, &s.Obj.Status
 	owed := report.Owed(&inc.Spec, inc.CreationTimestamp.Time, s.formCompleteAt, r.Plan.ReportGrace, r.Plan.TimeZone)
-	out := deadline.Track(st.Deadlines, owed, s.now)
-	recordDeadlines(s.pass, out, &st.Deadlines, &st.NextDeadline)
+	out := deadline.Track(st.Deadlines, owed, s.Now)
+	recordDeadlines(s.Pass, out, &st.Deadlines, &st.NextDeadline)
 	for _, d := range out.Decided {
 		if d.State == v1alpha1.DeadlineMissed {
-			s.events.add(r.missedEvent(inc, d))
+			s.Events.Add(r.missedEvent(inc, d))
 		}
 	}
 	s.setDeadlinesMet(out.Missed, r.Plan.TimeZone)
@@ -118,21 +119,21 @@ func (r *SecurityIncidentReconciler) trackDeadlines(_ context.Context, s *incide
 }
 
 // missedEvent tells a missed deadline: a late first report says by how much.
-func (r *SecurityIncidentReconciler) missedEvent(inc *v1alpha1.SecurityIncident, d v1alpha1.Deadline) event {
+func (r *SecurityIncidentReconciler) missedEvent(inc *v1alpha1.SecurityIncident, d v1alpha1.Deadline) reconcile.Event {
 	if d.Name == v1alpha1.DeadlineInitialReport {
 		late := inc.CreationTimestamp.Sub(inc.Spec.DiscoveredAt.Time)
-		return warningEvent(v1alpha1.IncidentReportedLateEvent, "TrackDeadlines", fmt.Sprintf(
+		return reconcile.WarningEvent(v1alpha1.IncidentReportedLateEvent, "TrackDeadlines", fmt.Sprintf(
 			"Reported %s after discovery; the plan asks for an immediate report (allowed: %s).",
 			duration.HumanDuration(late), duration.ShortHumanDuration(r.Plan.ReportGrace)))
 	}
-	return warningEvent(v1alpha1.IncidentDeadlineMissedEvent, "TrackDeadlines", fmt.Sprintf(
+	return reconcile.WarningEvent(v1alpha1.IncidentDeadlineMissedEvent, "TrackDeadlines", fmt.Sprintf(
 		"%s was due at %s and was not met.", d.Name, d.DueTime.In(r.Plan.TimeZone).Format(time.RFC3339)))
 }
 
 // recordCorrections keeps every change of the reported facts after the
 // first report, with the writer the API server recorded.
 func (r *SecurityIncidentReconciler) recordCorrections(_ context.Context, s *incidentScope) error {
-	inc, st := s.obj, &s.obj.Status
+	inc, st := s.Obj, &s.Obj.Status
 	last := st.ObservedGeneration
 	if n := len(st.Corrections); n > 0 {
 		last = max(last, st.Corrections[n-1].Generation)
@@ -142,12 +143,12 @@ func (r *SecurityIncidentReconciler) recordCorrections(_ context.Context, s *inc
 	}
 	writer := inc.Annotations[v1alpha1.AnnotationLastWrittenBy]
 	st.Corrections = append(st.Corrections, v1alpha1.Correction{
-		Time: metav1.NewTime(s.now), Generation: inc.Generation, Writer: writer, Level: st.Level,
+		Time: metav1.NewTime(s.Now), Generation: inc.Generation, Writer: writer, Level: st.Level,
 	})
 	if n := len(st.Corrections); n > v1alpha1.MaxCorrections {
 		st.Corrections = st.Corrections[n-v1alpha1.MaxCorrections:]
 	}
-	s.events.add(normalEvent(v1alpha1.IncidentCorrectedEvent, "RecordCorrections",
+	s.Events.Add(reconcile.NormalEvent(v1alpha1.IncidentCorrectedEvent, "RecordCorrections",
 		fmt.Sprintf("The reported facts were corrected by %s (generation %d).", writer, inc.Generation)))
 	return nil
 }
@@ -156,7 +157,7 @@ func (r *SecurityIncidentReconciler) recordCorrections(_ context.Context, s *inc
 // the one that covers it now with the incident's timeline, and says when a
 // response at a higher level is owed.
 func (r *SecurityIncidentReconciler) linkResponse(ctx context.Context, s *incidentScope) error {
-	inc, st := s.obj, &s.obj.Status
+	inc, st := s.Obj, &s.Obj.Status
 	// The responses are the cache's own objects, read and never changed:
 	// no copy of each on every reconcile.
 	list := &v1alpha1.EmergencyResponseList{}
@@ -269,22 +270,23 @@ func runningBelow(rs []v1alpha1.CoveringResponse, l v1alpha1.IncidentLevel) *v1a
 // report tells the office of the incident, of each change of its level and
 // of each missed deadline (§4.1), as Notifications (notification_sources.go).
 func (r *SecurityIncidentReconciler) report(ctx context.Context, s *incidentScope) error {
-	return reportOwed(ctx, r.kit, s.pass, incidentReports)
+	return reportOwed(ctx, r.Kit, s.Pass, incidentReports)
 }
 
-// summarise sets Ready: classified, with the full form in hand.
-func (r *SecurityIncidentReconciler) summarise(s *incidentScope) {
-	summarise(s.pass, v1alpha1.IncidentReadyReason,
-		fmt.Sprintf("Classified as %s with the full report form.", levelWords(s.obj.Status.Level)),
-		v1alpha1.IncidentClassifiedCondition, v1alpha1.IncidentFormCompleteCondition)
+// ready: an incident is classified, with the full form in hand.
+func (r *SecurityIncidentReconciler) ready(s *incidentScope) reconcile.Ready {
+	return reconcile.Ready{
+		Inputs: []string{v1alpha1.IncidentClassifiedCondition, v1alpha1.IncidentFormCompleteCondition},
+		Reason: v1alpha1.IncidentReadyReason, Message: fmt.Sprintf("Classified as %s with the full report form.", levelWords(s.Obj.Status.Level)),
+	}
 }
 
 // incidentsOfResponse wakes the incidents a response covers.
-func incidentsOfResponse(_ context.Context, o client.Object) []reconcile.Request {
+func incidentsOfResponse(_ context.Context, o client.Object) []ctrl.Request {
 	resp := o.(*v1alpha1.EmergencyResponse)
-	out := make([]reconcile.Request, 0, len(resp.Spec.IncidentRefs))
+	out := make([]ctrl.Request, 0, len(resp.Spec.IncidentRefs))
 	for _, ref := range resp.Spec.IncidentRefs {
-		out = append(out, reconcile.Request{NamespacedName: client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}})
+		out = append(out, ctrl.Request{NamespacedName: client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}})
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/level"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 	"github.com/netsec-io/incident-operator/internal/text"
 )
 
@@ -21,13 +22,13 @@ import (
 // the history, the Classified condition and the report to the office say
 // why the level was set.
 func (s *incidentScope) recordLevelChange(got level.Result) {
-	inc, st := s.obj, &s.obj.Status
+	inc, st := s.Obj, &s.Obj.Status
 	cause := "no criterion of §3 is reached"
 	if len(got.Reasons) > 0 {
 		cause = strings.Join(got.Reasons, "; ")
 	}
 	st.LevelHistory = append(st.LevelHistory, v1alpha1.LevelChange{
-		Time: metav1.NewTime(s.now), From: st.Level, To: got.Level,
+		Time: metav1.NewTime(s.Now), From: st.Level, To: got.Level,
 		Generation: inc.Generation, Cause: text.Truncate(cause, v1alpha1.MaxLevelCause),
 	})
 	if n := len(st.LevelHistory); n > v1alpha1.MaxLevelHistory {
@@ -35,13 +36,13 @@ func (s *incidentScope) recordLevelChange(got level.Result) {
 	}
 	switch {
 	case st.Level == "":
-		took := s.now.Sub(inc.CreationTimestamp.Time).Seconds()
-		s.events.then(func() { classificationSeconds.Observe(max(took, 0)) })
+		took := s.Now.Sub(inc.CreationTimestamp.Time).Seconds()
+		s.Events.Then(func() { classificationSeconds.Observe(max(took, 0)) })
 	case level.Rank(got.Level) > level.Rank(st.Level):
-		s.events.add(normalEvent(v1alpha1.IncidentLevelRaisedEvent, "Classify",
+		s.Events.Add(reconcile.NormalEvent(v1alpha1.IncidentLevelRaisedEvent, "Classify",
 			fmt.Sprintf("Level raised from %s to %s: %s", levelWords(st.Level), levelWords(got.Level), cause)))
 	default:
-		s.events.add(warningEvent(v1alpha1.IncidentLevelLoweredEvent, "Classify",
+		s.Events.Add(reconcile.WarningEvent(v1alpha1.IncidentLevelLoweredEvent, "Classify",
 			fmt.Sprintf("Level lowered from %s to %s after the facts were corrected: %s", levelWords(st.Level), levelWords(got.Level), cause)))
 	}
 }
@@ -53,10 +54,10 @@ func (s *incidentScope) setClassified(got level.Result) {
 		if len(got.Below) > 0 {
 			msg += ": " + strings.Join(got.Below, "; ")
 		}
-		s.set(v1alpha1.IncidentClassifiedCondition, metav1.ConditionTrue, v1alpha1.IncidentBelowThresholdReason, msg+".")
+		s.Set(v1alpha1.IncidentClassifiedCondition, metav1.ConditionTrue, v1alpha1.IncidentBelowThresholdReason, msg+".")
 		return
 	}
-	s.set(v1alpha1.IncidentClassifiedCondition, metav1.ConditionTrue, v1alpha1.IncidentLevelComputedReason,
+	s.Set(v1alpha1.IncidentClassifiedCondition, metav1.ConditionTrue, v1alpha1.IncidentLevelComputedReason,
 		strings.Join(got.Reasons, "; ")+".")
 }
 
@@ -65,15 +66,15 @@ func (s *incidentScope) setClassified(got level.Result) {
 func (s *incidentScope) setSuggestionMatched(suggested v1alpha1.Level, got v1alpha1.IncidentLevel) {
 	switch {
 	case suggested == "":
-		s.set(v1alpha1.IncidentSuggestionMatchedCondition, metav1.ConditionTrue, v1alpha1.IncidentSuggestionMatchesReason,
+		s.Set(v1alpha1.IncidentSuggestionMatchedCondition, metav1.ConditionTrue, v1alpha1.IncidentSuggestionMatchesReason,
 			"No level was suggested.")
 	case v1alpha1.IncidentLevel(suggested) == got:
-		s.set(v1alpha1.IncidentSuggestionMatchedCondition, metav1.ConditionTrue, v1alpha1.IncidentSuggestionMatchesReason,
+		s.Set(v1alpha1.IncidentSuggestionMatchedCondition, metav1.ConditionTrue, v1alpha1.IncidentSuggestionMatchesReason,
 			fmt.Sprintf("The reporter suggested level %s, as the criteria give.", suggested))
 	default:
 		msg := fmt.Sprintf("The reporter suggested level %s; the criteria of §3 give %s.", suggested, levelWords(got))
-		s.announce(v1alpha1.IncidentSuggestionMatchedCondition, metav1.ConditionFalse, v1alpha1.IncidentSuggestionDiffersReason, msg,
-			warningEvent(v1alpha1.IncidentSuggestionDiffersEvent, "Classify", msg))
+		s.Announce(v1alpha1.IncidentSuggestionMatchedCondition, metav1.ConditionFalse, v1alpha1.IncidentSuggestionDiffersReason, msg,
+			reconcile.WarningEvent(v1alpha1.IncidentSuggestionDiffersEvent, "Classify", msg))
 	}
 }
 
@@ -82,12 +83,12 @@ func (s *incidentScope) setSuggestionMatched(suggested v1alpha1.Level, got v1alp
 // announces the form coming in after it was found incomplete.
 func (s *incidentScope) setFormComplete(missing []string, due *time.Time) {
 	if len(missing) == 0 {
-		wasIncomplete := s.condition(v1alpha1.IncidentFormCompleteCondition) != nil &&
-			s.condition(v1alpha1.IncidentFormCompleteCondition).Status == metav1.ConditionFalse
-		s.set(v1alpha1.IncidentFormCompleteCondition, metav1.ConditionTrue, v1alpha1.IncidentFormCompleteReason,
+		wasIncomplete := s.Condition(v1alpha1.IncidentFormCompleteCondition) != nil &&
+			s.Condition(v1alpha1.IncidentFormCompleteCondition).Status == metav1.ConditionFalse
+		s.Set(v1alpha1.IncidentFormCompleteCondition, metav1.ConditionTrue, v1alpha1.IncidentFormCompleteReason,
 			"Every box of the report form is filled in.")
 		if wasIncomplete {
-			s.events.add(normalEvent(v1alpha1.IncidentFormCompletedEvent, "CheckForm", "The full report form is in."))
+			s.Events.Add(reconcile.NormalEvent(v1alpha1.IncidentFormCompletedEvent, "CheckForm", "The full report form is in."))
 		}
 		return
 	}
@@ -95,16 +96,16 @@ func (s *incidentScope) setFormComplete(missing []string, due *time.Time) {
 	reason, msg := v1alpha1.IncidentFormIncompleteReason, "The report form lacks "+list+"."
 	if due != nil {
 		reason, msg = v1alpha1.IncidentFormPendingReason, fmt.Sprintf("The full form is owed by %s and still lacks %s.", due.Format(time.RFC3339), list)
-		if !s.now.Before(*due) {
+		if !s.Now.Before(*due) {
 			reason, msg = v1alpha1.IncidentFormOverdueReason, fmt.Sprintf("The full form was due by %s and still lacks %s.", due.Format(time.RFC3339), list)
 		}
 	}
-	s.set(v1alpha1.IncidentFormCompleteCondition, metav1.ConditionFalse, reason, msg)
+	s.Set(v1alpha1.IncidentFormCompleteCondition, metav1.ConditionFalse, reason, msg)
 }
 
 // setDeadlinesMet lists the missed reporting deadlines.
 func (s *incidentScope) setDeadlinesMet(missed []v1alpha1.Deadline, loc *time.Location) {
-	setDeadlinesMet(s.pass, v1alpha1.IncidentDeadlinesMetCondition, missed, loc,
+	setDeadlinesMet(s.Pass, v1alpha1.IncidentDeadlinesMetCondition, missed, loc,
 		v1alpha1.IncidentDeadlinesOnTimeReason, "No deadline has been missed.", v1alpha1.IncidentDeadlineMissedReason)
 }
 
@@ -121,11 +122,11 @@ func missedList(missed []v1alpha1.Deadline, loc *time.Location) string {
 // is owed because the running one was approved below it (§5.3).
 func (s *incidentScope) setResponseLevelCovered(below *v1alpha1.CoveringResponse) {
 	if below == nil {
-		s.set(v1alpha1.IncidentResponseLevelCoveredCondition, metav1.ConditionTrue, v1alpha1.IncidentResponseCoversReason,
+		s.Set(v1alpha1.IncidentResponseLevelCoveredCondition, metav1.ConditionTrue, v1alpha1.IncidentResponseCoversReason,
 			"No running response is below the incident's level.")
 		return
 	}
-	msg := fmt.Sprintf("A %s response is owed: %s/%s runs at level %s.", levelWords(s.obj.Status.Level), below.Namespace, below.Name, below.Level)
-	s.announce(v1alpha1.IncidentResponseLevelCoveredCondition, metav1.ConditionFalse, v1alpha1.IncidentResponseOwedReason, msg,
-		warningEvent(v1alpha1.IncidentResponseOwedEvent, "LinkResponse", msg))
+	msg := fmt.Sprintf("A %s response is owed: %s/%s runs at level %s.", levelWords(s.Obj.Status.Level), below.Namespace, below.Name, below.Level)
+	s.Announce(v1alpha1.IncidentResponseLevelCoveredCondition, metav1.ConditionFalse, v1alpha1.IncidentResponseOwedReason, msg,
+		reconcile.WarningEvent(v1alpha1.IncidentResponseOwedEvent, "LinkResponse", msg))
 }

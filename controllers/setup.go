@@ -10,6 +10,8 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
 // Config is what the controllers are started with.
@@ -44,15 +46,15 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	type setup interface {
 		SetupWithManager(ctrl.Manager, controller.Options) error
 	}
-	k := kit{Client: c, Recorder: recorder, Clock: cfg.Clock, written: newWritten()}
+	k := reconcile.Kit{Client: c, Recorder: recorder, Clock: cfg.Clock, Written: reconcile.NewWritten(nil)}
 	for name, r := range map[string]setup{
-		"SecurityIncident":    &SecurityIncidentReconciler{kit: k, Plan: cfg.Plan},
-		"EmergencyResponse":   &EmergencyResponseReconciler{kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar, APIReader: mgr.GetAPIReader()},
-		"WorkGroup":           &WorkGroupReconciler{kit: k},
-		"HolidayCalendar":     &HolidayCalendarReconciler{kit: k},
-		"Warning":             &WarningReconciler{kit: k},
-		"Notification":        &NotificationReconciler{kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}},
-		"NotificationChannel": &NotificationChannelReconciler{kit: k, APIReader: mgr.GetAPIReader()},
+		"SecurityIncident":    &SecurityIncidentReconciler{Kit: k, Plan: cfg.Plan},
+		"EmergencyResponse":   &EmergencyResponseReconciler{Kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar, APIReader: mgr.GetAPIReader()},
+		"WorkGroup":           &WorkGroupReconciler{Kit: k},
+		"HolidayCalendar":     &HolidayCalendarReconciler{Kit: k},
+		"Warning":             &WarningReconciler{Kit: k},
+		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}},
+		"NotificationChannel": &NotificationChannelReconciler{Kit: k, APIReader: mgr.GetAPIReader()},
 	} {
 		if err := r.SetupWithManager(mgr, cfg.Controller); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", name, err)

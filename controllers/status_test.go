@@ -10,6 +10,7 @@ import (
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/approval"
 	"github.com/netsec-io/incident-operator/internal/plan/level"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 	"github.com/netsec-io/incident-operator/test/builder"
 )
 
@@ -26,84 +27,9 @@ type got struct {
 	Events  []string
 }
 
-func outcome(conds []metav1.Condition, typ string, l eventLog) got {
+func outcome(conds []metav1.Condition, typ string, l reconcile.EventLog) got {
 	c := conditionOf(conds, typ)
-	g := got{Status: c.Status, Reason: c.Reason, Message: c.Message}
-	for _, e := range l.events {
-		g.Events = append(g.Events, e.eventType+"/"+e.reason)
-	}
-	return g
-}
-
-func TestPassSetAndAnnounce(t *testing.T) {
-	inc := builder.Incident("a", "u").Obj()
-	inc.Generation = 3
-	p := begin(testKit(setterNow), inc, false)
-	if !p.set("X", metav1.ConditionTrue, "Why", "Said.") {
-		t.Fatal("a new condition was not reported as a change")
-	}
-	if p.set("X", metav1.ConditionTrue, "Why", "Said.") {
-		t.Error("the same condition again was reported as a change")
-	}
-	c := conditionOf(inc.Status.Conditions, "X")
-	if c.ObservedGeneration != 3 || !c.LastTransitionTime.Time.Equal(setterNow) {
-		t.Errorf("condition stamped generation %d at %s, want 3 at %s", c.ObservedGeneration, c.LastTransitionTime, setterNow)
-	}
-	p.announce("X", metav1.ConditionTrue, "Why", "Said.", normalEvent("E", "A", "n"))
-	p.announce("X", metav1.ConditionFalse, "Other", "Changed.", normalEvent("E", "A", "n"))
-	if len(p.events.events) != 1 {
-		t.Errorf("announce sent %d events, want 1 (only for the change)", len(p.events.events))
-	}
-	long := string(make([]byte, maxConditionMessage+10))
-	p.set("Y", metav1.ConditionTrue, "Why", long)
-	if n := len(conditionOf(inc.Status.Conditions, "Y").Message); n > maxConditionMessage {
-		t.Errorf("a message of %d bytes was kept, the limit is %d", n, maxConditionMessage)
-	}
-}
-
-func TestPassWakeAt(t *testing.T) {
-	p := begin(testKit(setterNow), builder.Incident("a", "u").Obj(), false)
-	if r := p.result(); r.RequeueAfter != 0 {
-		t.Errorf("nothing asked for, RequeueAfter %s", r.RequeueAfter)
-	}
-	p.wakeAt(setterNow.Add(time.Hour))
-	p.wakeAt(setterNow.Add(time.Minute))
-	p.wakeAt(setterNow.Add(2 * time.Hour))
-	if r := p.result(); r.RequeueAfter != time.Minute {
-		t.Errorf("RequeueAfter %s, want the earliest, 1m", r.RequeueAfter)
-	}
-	p.wakeAt(setterNow.Add(-time.Hour))
-	if r := p.result(); r.RequeueAfter != time.Second {
-		t.Errorf("a time already due: RequeueAfter %s, want 1s", r.RequeueAfter)
-	}
-}
-
-func TestSummarise(t *testing.T) {
-	cases := map[string]struct {
-		conds []metav1.Condition
-		want  got
-	}{
-		"every dependency True": {
-			conds: []metav1.Condition{{Type: "A", Status: "True"}, {Type: "B", Status: "True"}},
-			want:  got{Status: "True", Reason: "AllGood", Message: "All good."}},
-		"the first not True gives its reason": {
-			conds: []metav1.Condition{{Type: "A", Status: "True"}, {Type: "B", Status: "False", Reason: "Waiting", Message: "B waits."}},
-			want:  got{Status: "False", Reason: "Waiting", Message: "B waits."}},
-		"a dependency not yet known": {
-			conds: []metav1.Condition{{Type: "A", Status: "True"}},
-			want:  got{Status: "False", Reason: v1alpha1.ResponseNotReadyReason, Message: "B is not yet known."}},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			inc := builder.Incident("a", "u").Obj()
-			inc.Status.Conditions = tc.conds
-			p := begin(testKit(setterNow), inc, false)
-			summarise(p, "AllGood", "All good.", "A", "B")
-			if diff := cmp.Diff(tc.want, outcome(inc.Status.Conditions, v1alpha1.ConditionReady, p.events)); diff != "" {
-				t.Errorf("Ready (-want +got):\n%s", diff)
-			}
-		})
-	}
+	return got{Status: c.Status, Reason: c.Reason, Message: c.Message, Events: l.Reasons()}
 }
 
 func TestSetClassified(t *testing.T) {
@@ -118,9 +44,9 @@ func TestSetClassified(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s := &incidentScope{pass: begin(testKit(setterNow), builder.Incident("a", "u").Obj(), false)}
+			s := &incidentScope{Pass: reconcile.Begin(testKit(setterNow), builder.Incident("a", "u").Obj(), false)}
 			s.setClassified(tc.result)
-			if diff := cmp.Diff(tc.want, outcome(s.obj.Status.Conditions, v1alpha1.IncidentClassifiedCondition, s.events)); diff != "" {
+			if diff := cmp.Diff(tc.want, outcome(s.Obj.Status.Conditions, v1alpha1.IncidentClassifiedCondition, s.Events)); diff != "" {
 				t.Errorf("Classified (-want +got):\n%s", diff)
 			}
 		})
@@ -145,13 +71,13 @@ func TestRecordLevelChange(t *testing.T) {
 			for i := 0; i < v1alpha1.MaxLevelHistory; i++ {
 				inc.Status.LevelHistory = append(inc.Status.LevelHistory, v1alpha1.LevelChange{To: "IV"})
 			}
-			s := &incidentScope{pass: begin(testKit(setterNow), inc, false)}
+			s := &incidentScope{Pass: reconcile.Begin(testKit(setterNow), inc, false)}
 			s.recordLevelChange(level.Result{Level: tc.to, Reasons: []string{"why"}})
 			h := inc.Status.LevelHistory
 			if len(h) != v1alpha1.MaxLevelHistory || h[len(h)-1].From != tc.from || h[len(h)-1].To != tc.to {
 				t.Errorf("history of %d, last %+v", len(h), h[len(h)-1])
 			}
-			if diff := cmp.Diff(tc.events, outcome(nil, "", s.events).Events); diff != "" {
+			if diff := cmp.Diff(tc.events, outcome(nil, "", s.Events).Events); diff != "" {
 				t.Errorf("events (-want +got):\n%s", diff)
 			}
 		})
@@ -183,9 +109,9 @@ func TestSetSuggestionMatched(t *testing.T) {
 			if tc.before != nil {
 				inc.Status.Conditions = []metav1.Condition{*tc.before}
 			}
-			s := &incidentScope{pass: begin(testKit(setterNow), inc, false)}
+			s := &incidentScope{Pass: reconcile.Begin(testKit(setterNow), inc, false)}
 			s.setSuggestionMatched(tc.suggested, tc.level)
-			if diff := cmp.Diff(tc.want, outcome(inc.Status.Conditions, v1alpha1.IncidentSuggestionMatchedCondition, s.events)); diff != "" {
+			if diff := cmp.Diff(tc.want, outcome(inc.Status.Conditions, v1alpha1.IncidentSuggestionMatchedCondition, s.Events)); diff != "" {
 				t.Errorf("SuggestionMatched (-want +got):\n%s", diff)
 			}
 		})
@@ -219,9 +145,9 @@ func TestSetFormComplete(t *testing.T) {
 			if tc.before != nil {
 				inc.Status.Conditions = []metav1.Condition{*tc.before}
 			}
-			s := &incidentScope{pass: begin(testKit(setterNow), inc, false)}
+			s := &incidentScope{Pass: reconcile.Begin(testKit(setterNow), inc, false)}
 			s.setFormComplete(tc.missing, tc.due)
-			if diff := cmp.Diff(tc.want, outcome(inc.Status.Conditions, v1alpha1.IncidentFormCompleteCondition, s.events)); diff != "" {
+			if diff := cmp.Diff(tc.want, outcome(inc.Status.Conditions, v1alpha1.IncidentFormCompleteCondition, s.Events)); diff != "" {
 				t.Errorf("FormComplete (-want +got):\n%s", diff)
 			}
 		})
@@ -241,9 +167,9 @@ func TestSetDeadlinesMet(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s := &incidentScope{pass: begin(testKit(setterNow), builder.Incident("a", "u").Obj(), false)}
+			s := &incidentScope{Pass: reconcile.Begin(testKit(setterNow), builder.Incident("a", "u").Obj(), false)}
 			s.setDeadlinesMet(tc.missed, shanghai)
-			if diff := cmp.Diff(tc.want, outcome(s.obj.Status.Conditions, v1alpha1.IncidentDeadlinesMetCondition, s.events)); diff != "" {
+			if diff := cmp.Diff(tc.want, outcome(s.Obj.Status.Conditions, v1alpha1.IncidentDeadlinesMetCondition, s.Events)); diff != "" {
 				t.Errorf("DeadlinesMet (-want +got):\n%s", diff)
 			}
 		})
@@ -267,7 +193,7 @@ func TestSetIncidentsPending(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			resp := builder.Response("r", "office").Obj()
 			resp.Spec.Level, resp.Status.Level = tc.spec, tc.inForce
-			s := &responseScope{pass: begin(testKit(setterNow), resp, false)}
+			s := &responseScope{Pass: reconcile.Begin(testKit(setterNow), resp, false)}
 			if held := s.setIncidentsPending(tc.missing, tc.unclassified); held != tc.held {
 				t.Fatalf("held back = %v, want %v", held, tc.held)
 			}
@@ -294,9 +220,9 @@ func TestSetApproved(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s := &responseScope{pass: begin(testKit(setterNow), builder.Response("r", "office").Obj(), false)}
+			s := &responseScope{Pass: reconcile.Begin(testKit(setterNow), builder.Response("r", "office").Obj(), false)}
 			s.setApproved(tc.verdict)
-			if diff := cmp.Diff(tc.want, outcome(s.obj.Status.Conditions, v1alpha1.ResponseApprovedCondition, s.events)); diff != "" {
+			if diff := cmp.Diff(tc.want, outcome(s.Obj.Status.Conditions, v1alpha1.ResponseApprovedCondition, s.Events)); diff != "" {
 				t.Errorf("Approved (-want +got):\n%s", diff)
 			}
 		})
@@ -330,9 +256,9 @@ func TestSetWorkGroupsReady(t *testing.T) {
 			if tc.started {
 				resp.Status.StartedTime = &startedAt
 			}
-			s := &responseScope{pass: begin(testKit(setterNow), resp, false)}
+			s := &responseScope{Pass: reconcile.Begin(testKit(setterNow), resp, false)}
 			s.setWorkGroupsReady(tc.names, tc.waiting, tc.taken)
-			if diff := cmp.Diff(tc.want, outcome(resp.Status.Conditions, v1alpha1.ResponseWorkGroupsReadyCondition, s.events)); diff != "" {
+			if diff := cmp.Diff(tc.want, outcome(resp.Status.Conditions, v1alpha1.ResponseWorkGroupsReadyCondition, s.Events)); diff != "" {
 				t.Errorf("WorkGroupsReady (-want +got):\n%s", diff)
 			}
 			if (resp.Status.WorkGroupsReadyTime != nil) != tc.readyTime {
@@ -362,9 +288,9 @@ func TestSetMeasuresComplete(t *testing.T) {
 			if tc.before != nil {
 				resp.Status.Conditions = []metav1.Condition{*tc.before}
 			}
-			s := &responseScope{pass: begin(testKit(setterNow), resp, false)}
+			s := &responseScope{Pass: reconcile.Begin(testKit(setterNow), resp, false)}
 			s.setMeasuresComplete(tc.leaks)
-			if diff := cmp.Diff(tc.want, outcome(resp.Status.Conditions, v1alpha1.ResponseMeasuresCompleteCondition, s.events)); diff != "" {
+			if diff := cmp.Diff(tc.want, outcome(resp.Status.Conditions, v1alpha1.ResponseMeasuresCompleteCondition, s.Events)); diff != "" {
 				t.Errorf("MeasuresComplete (-want +got):\n%s", diff)
 			}
 		})
@@ -372,10 +298,10 @@ func TestSetMeasuresComplete(t *testing.T) {
 }
 
 func TestSetReportsOnTimeAndCalendarCovered(t *testing.T) {
-	s := &responseScope{pass: begin(testKit(setterNow), builder.Response("r", "office").Obj(), false)}
+	s := &responseScope{Pass: reconcile.Begin(testKit(setterNow), builder.Response("r", "office").Obj(), false)}
 	s.setReportsOnTime([]v1alpha1.Deadline{{Name: "UnitSummaryReport", DueTime: metav1.NewTime(setterNow)}}, time.UTC)
 	if diff := cmp.Diff(got{Status: "False", Reason: v1alpha1.ResponseReportMissedReason, Message: "Missed: UnitSummaryReport (due 2026-03-02T10:00:00Z)."},
-		outcome(s.obj.Status.Conditions, v1alpha1.ResponseDeadlinesMetCondition, s.events)); diff != "" {
+		outcome(s.Obj.Status.Conditions, v1alpha1.ResponseDeadlinesMetCondition, s.Events)); diff != "" {
 		t.Errorf("DeadlinesMet (-want +got):\n%s", diff)
 	}
 	cases := map[string]struct {
@@ -393,7 +319,7 @@ func TestSetReportsOnTimeAndCalendarCovered(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			s.setCalendarCovered("default", tc.problem, tc.gaps)
-			if diff := cmp.Diff(tc.want, outcome(s.obj.Status.Conditions, v1alpha1.ResponseCalendarCoveredCondition, eventLog{})); diff != "" {
+			if diff := cmp.Diff(tc.want, outcome(s.Obj.Status.Conditions, v1alpha1.ResponseCalendarCoveredCondition, reconcile.EventLog{})); diff != "" {
 				t.Errorf("CalendarCovered (-want +got):\n%s", diff)
 			}
 		})

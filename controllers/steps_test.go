@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	clocktesting "k8s.io/utils/clock/testing"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 	"github.com/netsec-io/incident-operator/test/builder"
 )
 
@@ -77,7 +79,7 @@ func TestGateAndMeasures(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := &EmergencyResponseReconciler{}
 			tc.resp.Status.Level, tc.resp.Status.Phase = v1alpha1.LevelIII, v1alpha1.ResponseAwaitingApproval
-			s := &responseScope{pass: begin(testKit(now), tc.resp, tc.resp.Spec.Drill), incidents: tc.incidents}
+			s := &responseScope{Pass: reconcile.Begin(testKit(now), tc.resp, tc.resp.Spec.Drill), incidents: tc.incidents}
 			if err := r.gate(t.Context(), s); err != nil {
 				t.Fatal(err)
 			}
@@ -85,8 +87,8 @@ func TestGateAndMeasures(t *testing.T) {
 				t.Fatal(err)
 			}
 			var reasons []string
-			for _, e := range s.events.events {
-				reasons = append(reasons, e.reason)
+			for _, e := range s.Events.Reasons() {
+				reasons = append(reasons, e[strings.Index(e, "/")+1:])
 			}
 			got := want{
 				Phase:     tc.resp.Status.Phase,
@@ -120,13 +122,13 @@ func TestIncidentSummarise(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			r := &SecurityIncidentReconciler{Plan: PlanConfig{TimeZone: loc, ReportGrace: time.Hour}}
-			s := &incidentScope{pass: begin(testKit(now), tc.inc, false)}
-			for _, step := range []step[*incidentScope]{r.classify, r.checkForm} {
+			s := &incidentScope{Pass: reconcile.Begin(testKit(now), tc.inc, false)}
+			for _, step := range []reconcile.Step[*incidentScope]{r.classify, r.checkForm} {
 				if err := step(t.Context(), s); err != nil {
 					t.Fatal(err)
 				}
 			}
-			r.summarise(s)
+			reconcile.SetReady(s.Pass, r.ready(s))
 			got := [2]string{string(conditionOf(tc.inc.Status.Conditions, v1alpha1.ConditionReady).Status),
 				conditionReason(tc.inc.Status.Conditions, v1alpha1.IncidentFormCompleteCondition)}
 			if diff := cmp.Diff([2]string{tc.ready, tc.form}, got); diff != "" {
@@ -142,7 +144,9 @@ func TestIncidentSummarise(t *testing.T) {
 }
 
 // testKit is a kit with only a clock, for steps that need no cluster.
-func testKit(now time.Time) kit { return kit{Clock: clocktesting.NewFakePassiveClock(now)} }
+func testKit(now time.Time) reconcile.Kit {
+	return reconcile.Kit{Clock: clocktesting.NewFakePassiveClock(now)}
+}
 
 func conditionReason(conds []metav1.Condition, typ string) string {
 	return conditionOf(conds, typ).Reason

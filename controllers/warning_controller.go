@@ -15,17 +15,18 @@ import (
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/approval"
 	"github.com/netsec-io/incident-operator/internal/plan/warning"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
 // WarningReconciler publishes, adjusts and lifts warnings on the decisions
 // the API server admitted, and writes down each step's reports as
 // Notifications, which the Notification controller delivers.
 type WarningReconciler struct {
-	kit
+	reconcile.Kit
 }
 
 type warningScope struct {
-	*pass[*v1alpha1.Warning]
+	*reconcile.Pass[*v1alpha1.Warning]
 	// stepped says whether this pass took a step.
 	stepped bool
 }
@@ -43,10 +44,10 @@ func (r *WarningReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	if err := r.Get(ctx, req.NamespacedName, w); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	s := &warningScope{pass: begin(r.kit, w, w.Spec.Drill)}
-	return run(ctx, r.kit, s.pass, s, []step[*warningScope]{
+	s := &warningScope{Pass: reconcile.Begin(r.Kit, w, w.Spec.Drill)}
+	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*warningScope]{
 		r.advance, r.writeAhead, r.report,
-	}, r.summarise)
+	}, r.ready)
 }
 
 // maxStepsPerPass bounds the steps of one pass: publication, an
@@ -67,7 +68,7 @@ func (r *WarningReconciler) advance(_ context.Context, s *warningScope) error {
 // takeStep publishes, adjusts or lifts the warning when its decision is
 // in, and says whether it did.
 func (s *warningScope) takeStep() bool {
-	w, st := s.obj, &s.obj.Status
+	w, st := s.Obj, &s.Obj.Status
 	level := w.Spec.Level
 	switch {
 	case st.Phase == v1alpha1.WarningLifted:
@@ -79,12 +80,12 @@ func (s *warningScope) takeStep() bool {
 			st.Phase = v1alpha1.WarningAwaitingApproval
 			return false
 		}
-		st.Phase, st.PublishedLevel, st.PublishedTime = v1alpha1.WarningPublished, level, &metav1.Time{Time: s.now}
-		waited := s.now.Sub(w.CreationTimestamp.Time).Seconds()
-		s.events.then(func() { approvalSeconds.WithLabelValues("Warning").Observe(max(waited, 0)) })
+		st.Phase, st.PublishedLevel, st.PublishedTime = v1alpha1.WarningPublished, level, &metav1.Time{Time: s.Now}
+		waited := s.Now.Sub(w.CreationTimestamp.Time).Seconds()
+		s.Events.Then(func() { approvalSeconds.WithLabelValues("Warning").Observe(max(waited, 0)) })
 		st.Measures = warning.Measures(level)
 		s.recordStep(v1alpha1.WarningActionPublished, level, v)
-		s.events.add(normalEvent(v1alpha1.WarningPublishedEvent, "Publish", fmt.Sprintf("%s published%s.", warning.Name(level), byWhom(v.By()))))
+		s.Events.Add(reconcile.NormalEvent(v1alpha1.WarningPublishedEvent, "Publish", fmt.Sprintf("%s published%s.", warning.Name(level), byWhom(v.By()))))
 	case level != st.PublishedLevel:
 		v := approval.Adjust(w.Annotations, level, w.Spec.Source)
 		s.setApproved(v)
@@ -92,19 +93,19 @@ func (s *warningScope) takeStep() bool {
 			return false
 		}
 		previous := st.PublishedLevel
-		st.PublishedLevel, st.AdjustedTime = level, &metav1.Time{Time: s.now}
+		st.PublishedLevel, st.AdjustedTime = level, &metav1.Time{Time: s.Now}
 		st.Measures = warning.Measures(level)
 		s.recordStep(v1alpha1.WarningActionAdjusted, level, v)
-		s.events.add(normalEvent(v1alpha1.WarningAdjustedEvent, "Adjust", fmt.Sprintf("Adjusted from %s to %s%s.", warning.Name(previous), warning.Name(level), byWhom(v.By()))))
+		s.Events.Add(reconcile.NormalEvent(v1alpha1.WarningAdjustedEvent, "Adjust", fmt.Sprintf("Adjusted from %s to %s%s.", warning.Name(previous), warning.Name(level), byWhom(v.By()))))
 	case w.Spec.LiftRequested:
 		v := approval.Lift(w.Annotations, st.PublishedLevel)
 		if !v.Passed {
 			s.setLiftWaiting(v)
 			return false
 		}
-		st.Phase, st.LiftedTime, st.Measures = v1alpha1.WarningLifted, &metav1.Time{Time: s.now}, nil
+		st.Phase, st.LiftedTime, st.Measures = v1alpha1.WarningLifted, &metav1.Time{Time: s.Now}, nil
 		s.recordStep(v1alpha1.WarningActionLifted, st.PublishedLevel, v)
-		s.events.add(normalEvent(v1alpha1.WarningLiftedEvent, "Lift", fmt.Sprintf("%s lifted%s; its measures end.", warning.Name(st.PublishedLevel), byWhom(v.By()))))
+		s.Events.Add(reconcile.NormalEvent(v1alpha1.WarningLiftedEvent, "Lift", fmt.Sprintf("%s lifted%s; its measures end.", warning.Name(st.PublishedLevel), byWhom(v.By()))))
 	default:
 		return false
 	}
@@ -114,8 +115,8 @@ func (s *warningScope) takeStep() bool {
 // recordStep appends a step to the history (the latest MaxWarningHistory
 // kept).
 func (s *warningScope) recordStep(action v1alpha1.WarningAction, level v1alpha1.WarningLevel, v approval.Verdict) {
-	st := &s.obj.Status
-	st.History = append(st.History, v1alpha1.WarningStep{Action: action, Level: level, ApprovedBy: v.ApprovedBy, Directive: v.Directive, Time: metav1.NewTime(s.now)})
+	st := &s.Obj.Status
+	st.History = append(st.History, v1alpha1.WarningStep{Action: action, Level: level, ApprovedBy: v.ApprovedBy, Directive: v.Directive, Time: metav1.NewTime(s.Now)})
 	if n := len(st.History); n > v1alpha1.MaxWarningHistory {
 		st.History = st.History[n-v1alpha1.MaxWarningHistory:]
 	}
@@ -129,22 +130,22 @@ func (r *WarningReconciler) writeAhead(ctx context.Context, s *warningScope) err
 	}
 	s.setPublished()
 	s.setLifted()
-	return s.checkpoint(ctx, r.kit)
+	return s.Checkpoint(ctx, r.Kit)
 }
 
 // report writes down the reports of every step in the history, and says
 // where they stand: Delivered for the units and the public, ReportedUpward
 // for the offices.
 func (r *WarningReconciler) report(ctx context.Context, s *warningScope) error {
-	reqs, err := warningReports(s.obj)
+	reqs, err := warningReports(s.Obj)
 	if err != nil {
 		return err
 	}
-	ntfs, _, err := ensureNotifications(ctx, r.kit, s.obj, s.obj.Namespace, s.recheckIn, reqs...)
+	ntfs, _, err := ensureNotifications(ctx, r.Kit, s.Obj, s.Obj.Namespace, s.RecheckIn, reqs...)
 	if err != nil {
 		return err
 	}
-	st := &s.obj.Status
+	st := &s.Obj.Status
 	st.Notifications = nil
 	var public, up []v1alpha1.Notification
 	for _, n := range ntfs {
@@ -157,22 +158,24 @@ func (r *WarningReconciler) report(ctx context.Context, s *warningScope) error {
 			public = append(public, n)
 		}
 	}
-	channels, err := channelsOf(ctx, r.Client, s.obj.Namespace)
+	channels, err := channelsOf(ctx, r.Client, s.Obj.Namespace)
 	if err != nil {
 		return err
 	}
 	s.setDelivered(public, channels)
-	setReportedUpward(s.pass, up, channels)
+	setReportedUpward(s.Pass, up, channels)
 	return nil
 }
 
-// summarise sets Published, Lifted and Ready: published (or lifted), its
+// ready sets Published and Lifted; Ready is published (or lifted), its
 // messages delivered to the units and the public, and reported upward.
-func (r *WarningReconciler) summarise(s *warningScope) {
+func (r *WarningReconciler) ready(s *warningScope) reconcile.Ready {
 	s.setPublished()
 	s.setLifted()
-	summarise(s.pass, v1alpha1.WarningReadyReason, s.readyMessage(),
-		v1alpha1.WarningPublishedCondition, v1alpha1.WarningDeliveredCondition, v1alpha1.ConditionReportedUpward)
+	return reconcile.Ready{
+		Inputs: []string{v1alpha1.WarningPublishedCondition, v1alpha1.WarningDeliveredCondition, v1alpha1.ConditionReportedUpward},
+		Reason: v1alpha1.WarningReadyReason, Message: s.readyMessage(),
+	}
 }
 
 func byWhom(by string) string {

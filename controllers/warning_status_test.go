@@ -10,11 +10,12 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/approval"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
 func newWarningScope(st v1alpha1.WarningStatus, liftRequested bool) *warningScope {
 	w := &v1alpha1.Warning{Spec: v1alpha1.WarningSpec{Level: v1alpha1.WarningYellow, LiftRequested: liftRequested}, Status: st}
-	return &warningScope{pass: begin(testKit(setterNow), w, false)}
+	return &warningScope{Pass: reconcile.Begin(testKit(setterNow), w, false)}
 }
 
 func TestWarningSetApproved(t *testing.T) {
@@ -22,11 +23,11 @@ func TestWarningSetApproved(t *testing.T) {
 	s.setApproved(approval.Verdict{Reason: v1alpha1.WarningAwaitingApprovalReason, Message: "Waits."})
 	s.setApproved(approval.Verdict{Reason: v1alpha1.WarningAwaitingApprovalReason, Message: "Waits."})
 	if diff := cmp.Diff(got{Status: "False", Reason: "AwaitingApproval", Message: "Waits.", Events: []string{"Normal/AwaitingApproval"}},
-		outcome(s.obj.Status.Conditions, v1alpha1.WarningApprovedCondition, s.events)); diff != "" {
+		outcome(s.Obj.Status.Conditions, v1alpha1.WarningApprovedCondition, s.Events)); diff != "" {
 		t.Errorf("Approved while waiting, set twice (-want +got):\n%s", diff)
 	}
 	s.setApproved(approval.Verdict{Passed: true, Reason: v1alpha1.WarningApprovedReason, Message: "Approved by li for yellow warning."})
-	if c := conditionOf(s.obj.Status.Conditions, v1alpha1.WarningApprovedCondition); c.Status != "True" || c.Reason != "Approved" {
+	if c := conditionOf(s.Obj.Status.Conditions, v1alpha1.WarningApprovedCondition); c.Status != "True" || c.Reason != "Approved" {
 		t.Errorf("Approved after the approval: %+v", c)
 	}
 }
@@ -58,13 +59,13 @@ func TestWarningSetPublishedAndLifted(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			s := newWarningScope(tc.st, tc.liftRequested)
-			s.obj.Status.Conditions = tc.before
+			s.Obj.Status.Conditions = tc.before
 			s.setPublished()
 			s.setLifted()
-			if diff := cmp.Diff(tc.published, outcome(s.obj.Status.Conditions, v1alpha1.WarningPublishedCondition, s.events)); diff != "" {
+			if diff := cmp.Diff(tc.published, outcome(s.Obj.Status.Conditions, v1alpha1.WarningPublishedCondition, s.Events)); diff != "" {
 				t.Errorf("Published (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tc.lifted, outcome(s.obj.Status.Conditions, v1alpha1.WarningLiftedCondition, s.events)); diff != "" {
+			if diff := cmp.Diff(tc.lifted, outcome(s.Obj.Status.Conditions, v1alpha1.WarningLiftedCondition, s.Events)); diff != "" {
 				t.Errorf("Lifted (-want +got):\n%s", diff)
 			}
 		})
@@ -107,7 +108,7 @@ func TestWarningSetDelivered(t *testing.T) {
 			}
 			s := newWarningScope(st, false)
 			s.setDelivered(tc.ntfs, nil)
-			if diff := cmp.Diff(tc.want, outcome(s.obj.Status.Conditions, v1alpha1.WarningDeliveredCondition, s.events)); diff != "" {
+			if diff := cmp.Diff(tc.want, outcome(s.Obj.Status.Conditions, v1alpha1.WarningDeliveredCondition, s.Events)); diff != "" {
 				t.Errorf("Delivered (-want +got):\n%s", diff)
 			}
 		})
@@ -125,28 +126,31 @@ func TestWorkGroupSetStaffed(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			s := &workGroupScope{pass: begin(testKit(setterNow), &v1alpha1.WorkGroup{}, false)}
+			s := &workGroupScope{Pass: reconcile.Begin(testKit(setterNow), &v1alpha1.WorkGroup{}, false)}
 			s.setStaffed(tc.lead, tc.members)
-			if diff := cmp.Diff(tc.want, outcome(s.obj.Status.Conditions, v1alpha1.WorkGroupStaffedCondition, s.events)); diff != "" {
+			if diff := cmp.Diff(tc.want, outcome(s.Obj.Status.Conditions, v1alpha1.WorkGroupStaffedCondition, s.Events)); diff != "" {
 				t.Errorf("Staffed (-want +got):\n%s", diff)
 			}
 		})
 	}
 }
 
-func TestCalendarSetValid(t *testing.T) {
-	s := &calendarScope{pass: begin(testKit(setterNow), &v1alpha1.HolidayCalendar{}, false)}
+func TestCalendarReady(t *testing.T) {
+	s := &calendarScope{Pass: reconcile.Begin(testKit(setterNow), &v1alpha1.HolidayCalendar{}, false)}
+	r := &HolidayCalendarReconciler{}
 	s.setValid([]int{2025, 2026}, nil)
+	reconcile.SetReady(s.Pass, r.ready(s))
 	if diff := cmp.Diff(got{Status: "True", Reason: v1alpha1.CalendarValidReason, Message: "Covers 2 year(s); other years count weekends only."},
-		outcome(s.obj.Status.Conditions, v1alpha1.ConditionReady, s.events)); diff != "" {
+		outcome(s.Obj.Status.Conditions, v1alpha1.ConditionReady, s.Events)); diff != "" {
 		t.Errorf("Ready of a valid calendar (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]int32{2025, 2026}, s.obj.Status.Years); diff != "" {
+	if diff := cmp.Diff([]int32{2025, 2026}, s.Obj.Status.Years); diff != "" {
 		t.Errorf("years (-want +got):\n%s", diff)
 	}
 	s.setValid(nil, errBadDate)
-	if c := conditionOf(s.obj.Status.Conditions, v1alpha1.ConditionReady); c.Status != "False" || c.Reason != v1alpha1.CalendarInvalidReason || c.Message != errBadDate.Error() || s.obj.Status.Years != nil {
-		t.Errorf("Ready of an invalid calendar: %+v, years %v", c, s.obj.Status.Years)
+	reconcile.SetReady(s.Pass, r.ready(s))
+	if c := conditionOf(s.Obj.Status.Conditions, v1alpha1.ConditionReady); c.Status != "False" || c.Reason != v1alpha1.CalendarInvalidReason || c.Message != errBadDate.Error() || s.Obj.Status.Years != nil {
+		t.Errorf("Ready of an invalid calendar: %+v, years %v", c, s.Obj.Status.Years)
 	}
 }
 
@@ -168,13 +172,13 @@ func TestCalendarSetComingYearCovered(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			hc := &v1alpha1.HolidayCalendar{Spec: v1alpha1.HolidayCalendarSpec{TimeZone: "Asia/Shanghai"}}
-			s := &calendarScope{pass: begin(testKit(tc.now), hc, false)}
+			s := &calendarScope{Pass: reconcile.Begin(testKit(tc.now), hc, false)}
 			s.setComingYearCovered(tc.years)
 			if c := conditionOf(hc.Status.Conditions, v1alpha1.CalendarComingYearCoveredCondition); c.Reason != tc.reason {
 				t.Errorf("ComingYearCovered %s (%s), want %s", c.Reason, c.Message, tc.reason)
 			}
-			if !s.wake.Equal(tc.wake) {
-				t.Errorf("wakes at %s, want %s", s.wake, tc.wake)
+			if !s.WakeTime().Equal(tc.wake) {
+				t.Errorf("wakes at %s, want %s", s.WakeTime(), tc.wake)
 			}
 		})
 	}

@@ -12,16 +12,17 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
 // WorkGroupReconciler summarises a work group: whether it is staffed, and
 // its progress reports.
 type WorkGroupReconciler struct {
-	kit
+	reconcile.Kit
 }
 
 type workGroupScope struct {
-	*pass[*v1alpha1.WorkGroup]
+	*reconcile.Pass[*v1alpha1.WorkGroup]
 }
 
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=workgroups/status,verbs=get;update;patch
@@ -32,13 +33,13 @@ func (r *WorkGroupReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	if err := r.Get(ctx, req.NamespacedName, wg); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
-	s := &workGroupScope{pass: begin(r.kit, wg, false)}
-	return run(ctx, r.kit, s.pass, s, []step[*workGroupScope]{r.countReports, r.checkStaffed}, r.summarise)
+	s := &workGroupScope{Pass: reconcile.Begin(r.Kit, wg, false)}
+	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*workGroupScope]{r.countReports, r.checkStaffed}, r.ready)
 }
 
 // countReports counts the progress reports and finds the latest.
 func (r *WorkGroupReconciler) countReports(_ context.Context, s *workGroupScope) error {
-	wg, st := s.obj, &s.obj.Status
+	wg, st := s.Obj, &s.Obj.Status
 	st.ReportCount = int32(len(wg.Spec.Reports))
 	st.LastReportTime = nil
 	for _, rep := range wg.Spec.Reports {
@@ -52,24 +53,24 @@ func (r *WorkGroupReconciler) countReports(_ context.Context, s *workGroupScope)
 
 // checkStaffed says whether the work group has a lead.
 func (r *WorkGroupReconciler) checkStaffed(_ context.Context, s *workGroupScope) error {
-	s.setStaffed(s.obj.Spec.Lead, len(s.obj.Spec.Members))
+	s.setStaffed(s.Obj.Spec.Lead, len(s.Obj.Spec.Members))
 	return nil
 }
 
-// summarise sets Ready: a work group is ready once it exists; Staffed says
-// whether it is led.
-func (r *WorkGroupReconciler) summarise(s *workGroupScope) {
-	summarise(s.pass, v1alpha1.WorkGroupSetUpReason,
-		fmt.Sprintf("%s work group set up; %d progress reports.", s.obj.Spec.Type, s.obj.Status.ReportCount))
+// ready: a work group is ready once it exists; Staffed says whether it is
+// led.
+func (r *WorkGroupReconciler) ready(s *workGroupScope) reconcile.Ready {
+	return reconcile.Ready{Reason: v1alpha1.WorkGroupSetUpReason,
+		Message: fmt.Sprintf("%s work group set up; %d progress reports.", s.Obj.Spec.Type, s.Obj.Status.ReportCount)}
 }
 
 // setStaffed names the lead, or asks for one.
 func (s *workGroupScope) setStaffed(lead string, members int) {
 	if lead == "" {
-		s.set(v1alpha1.WorkGroupStaffedCondition, metav1.ConditionFalse, v1alpha1.WorkGroupNoLeadReason, "No lead yet: set spec.lead.")
+		s.Set(v1alpha1.WorkGroupStaffedCondition, metav1.ConditionFalse, v1alpha1.WorkGroupNoLeadReason, "No lead yet: set spec.lead.")
 		return
 	}
-	s.set(v1alpha1.WorkGroupStaffedCondition, metav1.ConditionTrue, v1alpha1.WorkGroupLeadAssignedReason,
+	s.Set(v1alpha1.WorkGroupStaffedCondition, metav1.ConditionTrue, v1alpha1.WorkGroupLeadAssignedReason,
 		fmt.Sprintf("Led by %s with %d members.", lead, members))
 }
 

@@ -28,6 +28,10 @@ const (
 // that `kubectl wait --for=condition=Ready` and GitOps health checks work.
 const ConditionReady = "Ready"
 
+// InputNotYetKnownReason: a condition that Ready summarises has not been
+// set yet, so Ready cannot say more.
+const InputNotYetKnownReason = "NotYetKnown"
+
 // Health conditions of every kind, in the sense of kstatus
 // (sigs.k8s.io/cli-utils): Stalled=True (kstatus Failed) when only a person
 // can clear what holds the object back, Reconciling=True (InProgress) while

@@ -116,8 +116,6 @@ const (
 	ResponseNotSupersededReason = "NotSuperseded"
 	// ResponseReadyReason: active, approved, staffed with its work groups.
 	ResponseReadyReason = "Ready"
-	// ResponseNotReadyReason: a condition that Ready summarises is not yet known.
-	ResponseNotReadyReason = "NotReady"
 )
 
 // Event reasons of an EmergencyResponse.

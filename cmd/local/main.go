@@ -19,7 +19,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/netsec-io/incident-operator/internal/localcluster"
-	"github.com/netsec-io/incident-operator/internal/manager"
+	"github.com/netsec-io/incident-operator/manager"
 )
 
 func main() {

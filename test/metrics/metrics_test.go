@@ -60,7 +60,7 @@ func TestMetricsEndpointNeedsAnAuthorisedToken(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	_ = l.Close()
-	mgr, err := ctrl.NewManager(cfg, ctrl.Options{Scheme: scheme, Metrics: controllers.MetricsServerOptions(addr), HealthProbeBindAddress: "0"})
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{Scheme: scheme, Metrics: manager.MetricsServerOptions(addr), HealthProbeBindAddress: "0"})
 	if err != nil {
 		t.Fatal(err)
 	}

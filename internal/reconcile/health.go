@@ -1,4 +1,4 @@
-package controllers
+package reconcile
 
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,9 +31,9 @@ var progressingReasons = map[string]bool{
 // setHealth sets Stalled and Reconciling from the object's other
 // conditions, after its Ready summary: every kind reports health the same
 // way, so kstatus, Flux and the Argo CD checks in config/health read it.
-func setHealth[T object](p *pass[T]) {
+func setHealth[T Object](p *Pass[T]) {
 	var stalled, progressing *metav1.Condition
-	for _, c := range p.obj.GetConditions() {
+	for _, c := range p.Obj.GetConditions() {
 		if c.Type == v1alpha1.ConditionStalled || c.Type == v1alpha1.ConditionReconciling || c.Status == metav1.ConditionTrue {
 			continue
 		}
@@ -45,13 +45,13 @@ func setHealth[T object](p *pass[T]) {
 		}
 	}
 	if stalled != nil {
-		p.set(v1alpha1.ConditionStalled, metav1.ConditionTrue, stalled.Reason, stalled.Message)
+		p.Set(v1alpha1.ConditionStalled, metav1.ConditionTrue, stalled.Reason, stalled.Message)
 	} else {
-		p.set(v1alpha1.ConditionStalled, metav1.ConditionFalse, v1alpha1.HealthyReason, "Nothing waits for a person to put it right.")
+		p.Set(v1alpha1.ConditionStalled, metav1.ConditionFalse, v1alpha1.HealthyReason, "Nothing waits for a person to put it right.")
 	}
 	if progressing != nil && stalled == nil {
-		p.set(v1alpha1.ConditionReconciling, metav1.ConditionTrue, progressing.Reason, progressing.Message)
+		p.Set(v1alpha1.ConditionReconciling, metav1.ConditionTrue, progressing.Reason, progressing.Message)
 	} else {
-		p.set(v1alpha1.ConditionReconciling, metav1.ConditionFalse, v1alpha1.SettledReason, "The operator has nothing left to do by itself.")
+		p.Set(v1alpha1.ConditionReconciling, metav1.ConditionFalse, v1alpha1.SettledReason, "The operator has nothing left to do by itself.")
 	}
 }

@@ -1,7 +1,6 @@
-package controllers
+package reconcile
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -57,7 +56,7 @@ func TestStatusPatch(t *testing.T) {
 }
 
 // The status patch against the merge patch of whole objects it replaced:
-// go test ./controllers -run '^$' -bench StatusPatch -benchmem
+// go test ./internal/reconcile -run '^$' -bench StatusPatch -benchmem
 func BenchmarkStatusPatch(b *testing.B) {
 	before := benchIncidentWithStatus()
 	after := before.DeepCopy()
@@ -75,14 +74,23 @@ func BenchmarkStatusPatch(b *testing.B) {
 	})
 }
 
+// benchIncidentWithStatus is an incident with a status the size of a
+// classified one's: its level and reasons, deadlines and conditions.
 func benchIncidentWithStatus() *v1alpha1.SecurityIncident {
 	inc := builder.Incident("a", "u").Obj()
 	inc.ResourceVersion = "42"
-	s := &incidentScope{pass: begin(testKit(setterNow), inc, false)}
-	r := &SecurityIncidentReconciler{kit: testKit(setterNow), Plan: PlanConfig{TimeZone: time.UTC, ReportGrace: time.Hour}}
-	for _, st := range []step[*incidentScope]{r.classify, r.checkSuggestion, r.checkForm, r.trackDeadlines} {
-		_ = st(context.Background(), s)
+	p := Begin(testKit(setterNow), inc, false)
+	inc.Status.Level = "III"
+	inc.Status.LevelReasons = []string{"spec.impact.affectedUsers: 1,000,000 user records leaked (§3, level III)."}
+	due := metav1.NewTime(setterNow.Add(time.Hour))
+	inc.Status.Deadlines = []v1alpha1.Deadline{
+		{Name: v1alpha1.DeadlineInitialReport, DueTime: due, State: v1alpha1.DeadlinePending},
+		{Name: v1alpha1.DeadlineFullForm, DueTime: due, State: v1alpha1.DeadlinePending},
 	}
-	r.summarise(s)
+	for _, typ := range []string{"Classified", "SuggestionMatched", "FormComplete", "DeadlinesMet", "ReportedUpward"} {
+		p.Set(typ, metav1.ConditionTrue, "Fine", typ+" holds, as the duty officer would read it in a sentence.")
+	}
+	SetReady(p, Ready{Inputs: []string{"Classified", "FormComplete"}, Reason: "Classified", Message: "Classified as III with the full report form."})
+	setHealth(p)
 	return inc
 }

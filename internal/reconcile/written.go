@@ -1,4 +1,4 @@
-package controllers
+package reconcile
 
 import (
 	"fmt"
@@ -30,20 +30,20 @@ import (
 // would create it again, which the API server refuses (409, after running
 // its admission policies). A creation is noted here too, and a pass that
 // does not find the object in the cache takes it as just created
-// (notification_request.go, emergencyresponse_workgroups.go).
+// (controllers/reports.go, controllers/emergencyresponse_workgroups.go).
 
-// cacheCatchUp is how soon a pass on a stale copy comes back: about the
+// CacheCatchUp is how soon a pass on a stale copy comes back: about the
 // time a watch event takes to reach the cache on a busy API server.
-const cacheCatchUp = 20 * time.Millisecond
+const CacheCatchUp = 20 * time.Millisecond
 
-// writtenTTL bounds how long a write is remembered: an object deleted
+// WrittenTTL bounds how long a write is remembered: an object deleted
 // right after its write is never seen again, and a copy that has not
 // caught up by then is read as it is (the optimistic lock still holds).
-const writtenTTL = 30 * time.Second
+const WrittenTTL = 30 * time.Second
 
-// written is what the controllers wrote last, per object: its kind, key and
+// Written is what the controllers wrote last, per object: its kind, key and
 // resourceVersion, and whether the write created it.
-type written struct {
+type Written struct {
 	mu      sync.Mutex
 	entries map[string]writtenEntry
 	now     func() time.Time
@@ -62,23 +62,29 @@ type writtenEntry struct {
 	owner   types.UID
 }
 
-func newWritten() *written {
-	return &written{entries: map[string]writtenEntry{}, now: time.Now}
+// NewWritten makes an empty record of writes, timed by now (time.Now when
+// nil: the cache catches up in real time, whatever clock the deadlines
+// are on).
+func NewWritten(now func() time.Time) *Written {
+	if now == nil {
+		now = time.Now
+	}
+	return &Written{entries: map[string]writtenEntry{}, now: now}
 }
 
 func writtenKey(o client.Object) string {
 	return fmt.Sprintf("%T/%s/%s", o, o.GetNamespace(), o.GetName())
 }
 
-// note remembers the resourceVersion a write gave o.
-func (w *written) note(o client.Object) { w.remember(o, false, "") }
+// Note remembers the resourceVersion a write gave o.
+func (w *Written) Note(o client.Object) { w.remember(o, false, "") }
 
-// noteCreated remembers o as created by the controllers for owner (the
+// NoteCreated remembers o as created by the controllers for owner (the
 // source of a report, the response of a work group), with the
 // resourceVersion its creation gave it.
-func (w *written) noteCreated(o client.Object, owner types.UID) { w.remember(o, true, owner) }
+func (w *Written) NoteCreated(o client.Object, owner types.UID) { w.remember(o, true, owner) }
 
-func (w *written) remember(o client.Object, created bool, owner types.UID) {
+func (w *Written) remember(o client.Object, created bool, owner types.UID) {
 	if w == nil || o.GetResourceVersion() == "" {
 		return
 	}
@@ -87,12 +93,12 @@ func (w *written) remember(o client.Object, created bool, owner types.UID) {
 	now := w.now()
 	// Past 1,024 objects, the writes whose time is over are forgotten, at
 	// most once a second: a burst keeps thousands of writes younger than
-	// writtenTTL, and a sweep on every write would cost one pass over all
+	// WrittenTTL, and a sweep on every write would cost one pass over all
 	// of them each time.
 	if len(w.entries) >= 1024 && !now.Before(w.nextPrune) {
 		w.nextPrune = now.Add(time.Second)
 		for k, e := range w.entries {
-			if now.Sub(e.at) > writtenTTL {
+			if now.Sub(e.at) > WrittenTTL {
 				delete(w.entries, k)
 			}
 		}
@@ -100,30 +106,30 @@ func (w *written) remember(o client.Object, created bool, owner types.UID) {
 	w.entries[writtenKey(o)] = writtenEntry{resourceVersion: o.GetResourceVersion(), at: now, created: created, owner: owner}
 }
 
-// unseen says whether o, which the cache does not hold, was created by the
-// controllers for owner less than writtenTTL ago, and for how long yet it
+// Unseen says whether o, which the cache does not hold, was created by the
+// controllers for owner less than WrittenTTL ago, and for how long yet it
 // is taken as created: the cache has not caught up with its creation. Once
 // the cache holds it, behind forgets it; should it have been deleted before
 // the cache saw it, a pass after that time finds it missing and creates it
 // again. One created for another owner of the same name (deleted and
 // recreated since) is not taken as this owner's.
-func (w *written) unseen(o client.Object, owner types.UID) (time.Duration, bool) {
+func (w *Written) Unseen(o client.Object, owner types.UID) (time.Duration, bool) {
 	if w == nil {
 		return 0, false
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	e, ok := w.lookup(writtenKey(o))
-	left := writtenTTL - w.now().Sub(e.at)
+	left := WrittenTTL - w.now().Sub(e.at)
 	if !ok || !e.created || e.owner != owner || left <= 0 {
 		return 0, false
 	}
 	return left, true
 }
 
-// behind says whether cached, a copy read from the cache, is older than the
+// Behind says whether cached, a copy read from the cache, is older than the
 // last write made to it; once it is not, the write is forgotten.
-func (w *written) behind(cached client.Object) bool {
+func (w *Written) Behind(cached client.Object) bool {
 	if w == nil {
 		return false
 	}
@@ -144,9 +150,9 @@ func (w *written) behind(cached client.Object) bool {
 
 // lookup is the write remembered under key, if its time is not over; one
 // whose time is over is forgotten. w.mu is held.
-func (w *written) lookup(key string) (writtenEntry, bool) {
+func (w *Written) lookup(key string) (writtenEntry, bool) {
 	e, ok := w.entries[key]
-	if ok && w.now().Sub(e.at) > writtenTTL {
+	if ok && w.now().Sub(e.at) > WrittenTTL {
 		delete(w.entries, key)
 		return writtenEntry{}, false
 	}

@@ -1,4 +1,4 @@
-package controllers
+package reconcile
 
 import (
 	"context"
@@ -25,70 +25,62 @@ import (
 	"github.com/netsec-io/incident-operator/internal/text"
 )
 
-// Every controller of this operator has the same shape:
-//
-//	Get → a scope holding a pass → ordered steps of one signature →
-//	summarise → write the status once, if it changed → announce the events
-//	→ come back at the next deadline.
-//
-// The pieces of that shape live here; each kind's file only lists its steps.
-
-// object is a kind the skeleton reconciles: its status has conditions and
+// Object is a kind the skeleton reconciles: its status has conditions and
 // an observed generation (api/v1alpha1/status_accessors.go).
-type object interface {
+type Object interface {
 	client.Object
 	GetConditions() []metav1.Condition
 	SetConditions([]metav1.Condition)
 	SetObservedGeneration(int64)
 }
 
-// step is one stage of a reconcile. It reads the scope and writes the
+// Step is one stage of a reconcile. It reads the scope and writes the
 // object's status in memory; an error stops the steps after it.
-type step[S any] func(ctx context.Context, s S) error
+type Step[S any] func(ctx context.Context, s S) error
 
-// kit is what every reconciler is made of.
-type kit struct {
+// Kit is what every reconciler is made of.
+type Kit struct {
 	client.Client
 	Recorder events.EventRecorder
 	Clock    clock.PassiveClock
-	// written holds the resourceVersions of the status writes and creates
+	// Written holds the resourceVersions of the status writes and creates
 	// made, so that a pass on a copy older than its object's last write
 	// waits for the cache instead of writing again, and a pass does not
 	// create again what the cache has not seen yet (written.go). Shared by
 	// every controller; nil remembers nothing.
-	written *written
+	Written *Written
 }
 
-// pass is what the steps of one reconcile share, whatever the kind: the
+// Pass is what the steps of one reconcile share, whatever the kind: the
 // object, its copy as read (the base of the status patch), the time, the
 // events decided, and when to come back.
-type pass[T object] struct {
-	obj    T
-	before T
-	now    time.Time
-	events eventLog
+type Pass[T Object] struct {
+	Obj    T
+	Before T
+	Now    time.Time
+	Events EventLog
 	wake   time.Time
-	// later asks for another pass once the status is written, after the
+	// Later asks for another pass once the status is written, after the
 	// queue's other work: a step left an action outside the object (a
 	// report to write) until its status is on record.
-	later bool
+	Later bool
 }
 
-// begin starts a pass over obj, read at the kit's clock.
-func begin[T object](k kit, obj T, drill bool) *pass[T] {
-	return &pass[T]{
-		obj:    obj,
-		before: obj.DeepCopyObject().(T),
-		now:    k.Clock.Now().Truncate(time.Second),
-		events: eventLog{drill: drill},
+// Begin starts a pass over obj, read at the kit's clock.
+func Begin[T Object](k Kit, obj T, drill bool) *Pass[T] {
+	return &Pass[T]{
+		Obj:    obj,
+		Before: obj.DeepCopyObject().(T),
+		Now:    k.Clock.Now().Truncate(time.Second),
+		Events: EventLog{Drill: drill},
 	}
 }
 
-// set sets one condition, stamping the generation it describes and, when
+// Set sets one condition, stamping the generation it describes and, when
 // the status moves, the time. It reports whether the status, reason or
 // message changed.
-func (p *pass[T]) set(typ string, status metav1.ConditionStatus, reason, message string) bool {
-	conds := p.obj.GetConditions()
+func (p *Pass[T]) Set(typ string, status metav1.ConditionStatus, reason, message string) bool {
+	conds := p.Obj.GetConditions()
 	old := meta.FindStatusCondition(conds, typ)
 	changed := old == nil || old.Status != status || old.Reason != reason || old.Message != message
 	meta.SetStatusCondition(&conds, metav1.Condition{
@@ -96,92 +88,97 @@ func (p *pass[T]) set(typ string, status metav1.ConditionStatus, reason, message
 		Status:             status,
 		Reason:             reason,
 		Message:            text.Truncate(message, maxConditionMessage),
-		ObservedGeneration: p.obj.GetGeneration(),
-		LastTransitionTime: metav1.NewTime(p.now),
+		ObservedGeneration: p.Obj.GetGeneration(),
+		LastTransitionTime: metav1.NewTime(p.Now),
 	})
-	p.obj.SetConditions(conds)
+	p.Obj.SetConditions(conds)
 	return changed
 }
 
-// announce sets a condition and, when it changed, records the event.
-func (p *pass[T]) announce(typ string, status metav1.ConditionStatus, reason, message string, e event) {
-	if p.set(typ, status, reason, message) {
-		p.events.add(e)
+// Announce sets a condition and, when it changed, records the event.
+func (p *Pass[T]) Announce(typ string, status metav1.ConditionStatus, reason, message string, e Event) {
+	if p.Set(typ, status, reason, message) {
+		p.Events.Add(e)
 	}
 }
 
-// remove drops a condition that no longer applies.
-func (p *pass[T]) remove(typ string) {
-	conds := p.obj.GetConditions()
+// Remove drops a condition that no longer applies.
+func (p *Pass[T]) Remove(typ string) {
+	conds := p.Obj.GetConditions()
 	meta.RemoveStatusCondition(&conds, typ)
-	p.obj.SetConditions(conds)
+	p.Obj.SetConditions(conds)
 }
 
-// condition returns a condition as it stands in this pass, or nil.
-func (p *pass[T]) condition(typ string) *metav1.Condition {
-	return meta.FindStatusCondition(p.obj.GetConditions(), typ)
+// Condition returns a condition as it stands in this pass, or nil.
+func (p *Pass[T]) Condition(typ string) *metav1.Condition {
+	return meta.FindStatusCondition(p.Obj.GetConditions(), typ)
 }
 
-// wakeAt asks to be reconciled again at t; the earliest wins. A time that
+// WakeAt asks to be reconciled again at t; the earliest wins. A time that
 // is due already comes back in a second.
-func (p *pass[T]) wakeAt(t time.Time) {
+func (p *Pass[T]) WakeAt(t time.Time) {
 	if p.wake.IsZero() || t.Before(p.wake) {
 		p.wake = t
 	}
 }
 
-// recheckIn asks for a pass after d at the latest.
-func (p *pass[T]) recheckIn(d time.Duration) { p.wakeAt(p.now.Add(d)) }
+// WakeTime is when the pass has asked to come back, or zero.
+func (p *Pass[T]) WakeTime() time.Time { return p.wake }
 
-// followUp is how soon a pass that left work for later comes back: at
+// RecheckIn asks for a pass after d at the latest.
+func (p *Pass[T]) RecheckIn(d time.Duration) { p.WakeAt(p.Now.Add(d)) }
+
+// FollowUp is how soon a pass that left work for later comes back: at
 // once, but as a wait of its own, not a retry, so the queue's rate limiter
 // keeps no count of it. It is shorter than any deadline's wake-up (a
 // second at least), which is how a test's stepped clock tells them apart
 // (test/fakeclock).
-const followUp = time.Millisecond
+const FollowUp = time.Millisecond
 
-// statusChanged says whether this pass has changed the status so far.
-func (p *pass[T]) statusChanged() bool {
-	return !equality.Semantic.DeepEqual(statusOf(p.before), statusOf(p.obj))
+// StatusChanged says whether this pass has changed the status so far.
+func (p *Pass[T]) StatusChanged() bool {
+	return !equality.Semantic.DeepEqual(statusOf(p.Before), statusOf(p.Obj))
 }
 
 // result turns the wake-up time into a RequeueAfter, or, when a step left
 // work for later, a pass right away at low priority: items of higher
 // priority (new objects, changes) go first.
-func (p *pass[T]) result() ctrl.Result {
-	if p.later {
-		return ctrl.Result{RequeueAfter: followUp, Priority: ptr.To(handler.LowPriority)}
+func (p *Pass[T]) result() ctrl.Result {
+	if p.Later {
+		return ctrl.Result{RequeueAfter: FollowUp, Priority: ptr.To(handler.LowPriority)}
 	}
 	if p.wake.IsZero() {
 		return ctrl.Result{}
 	}
-	return ctrl.Result{RequeueAfter: max(p.wake.Sub(p.now), time.Second)}
+	return ctrl.Result{RequeueAfter: max(p.wake.Sub(p.Now), time.Second)}
 }
 
-// checkpoint writes the status computed so far and announces its events,
+// Checkpoint writes the status computed so far and announces its events,
 // before the reconcile goes on. Only a step that must record something
 // before acting outside the cluster (a message it is about to send) uses it.
-func (p *pass[T]) checkpoint(ctx context.Context, k kit) error {
-	if err := patchStatus(ctx, k, p.before, p.obj); err != nil {
+func (p *Pass[T]) Checkpoint(ctx context.Context, k Kit) error {
+	if err := PatchStatus(ctx, k, p.Before, p.Obj); err != nil {
 		return err
 	}
-	p.events.flush(k.Recorder, p.obj)
-	p.before = p.obj.DeepCopyObject().(T)
+	p.Events.Flush(k.Recorder, p.Obj)
+	p.Before = p.Obj.DeepCopyObject().(T)
 	return nil
 }
 
-// run is the skeleton's body: the steps in order, then the summary and the
-// health conditions (Stalled, Reconciling), one
+// Run is the skeleton's body: the steps in order, then Ready from what the
+// kind's ready declares (ready may first set the kind's other summary
+// conditions from the steps' results) and the health conditions (Stalled,
+// Reconciling), one
 // status write if anything changed, the events once that write succeeded,
 // and the next wake-up. The observed generation moves only when every step
 // ran. An object being deleted is left alone.
-func run[T object, S any](ctx context.Context, k kit, p *pass[T], s S, steps []step[S], summarise func(S)) (ctrl.Result, error) {
-	if p.obj.GetDeletionTimestamp() != nil {
+func Run[T Object, S any](ctx context.Context, k Kit, p *Pass[T], s S, steps []Step[S], ready func(S) Ready) (ctrl.Result, error) {
+	if p.Obj.GetDeletionTimestamp() != nil {
 		return ctrl.Result{}, nil
 	}
-	if k.written.behind(p.obj) {
+	if k.Written.Behind(p.Obj) {
 		// The cache has not caught up with this controller's last write.
-		return ctrl.Result{RequeueAfter: cacheCatchUp}, nil
+		return ctrl.Result{RequeueAfter: CacheCatchUp}, nil
 	}
 	var err error
 	for _, st := range steps {
@@ -190,14 +187,14 @@ func run[T object, S any](ctx context.Context, k kit, p *pass[T], s S, steps []s
 		}
 	}
 	if err == nil {
-		p.obj.SetObservedGeneration(p.obj.GetGeneration())
+		p.Obj.SetObservedGeneration(p.Obj.GetGeneration())
 	}
-	summarise(s)
+	SetReady(p, ready(s))
 	setHealth(p)
-	if perr := patchStatus(ctx, k, p.before, p.obj); perr != nil {
+	if perr := PatchStatus(ctx, k, p.Before, p.Obj); perr != nil {
 		err = errors.Join(err, perr)
 	} else {
-		p.events.flush(k.Recorder, p.obj)
+		p.Events.Flush(k.Recorder, p.Obj)
 	}
 	switch {
 	case err == nil:
@@ -212,14 +209,14 @@ func run[T object, S any](ctx context.Context, k kit, p *pass[T], s S, steps []s
 	}
 }
 
-// patchStatus writes an object's status with one merge patch, and only when
+// PatchStatus writes an object's status with one merge patch, and only when
 // it changed: an idle cluster's resourceVersions stay still. The patch is
 // the difference of the two statuses alone (the spec and metadata, which a
 // status write cannot change, are neither compared nor encoded), and it
 // carries the resourceVersion it was computed from, so a reconcile that read
 // a stale copy from the cache fails with a conflict and runs again on fresh
 // data, instead of taking a step (and announcing it) a second time.
-func patchStatus[T client.Object](ctx context.Context, k kit, before, after T) error {
+func PatchStatus[T client.Object](ctx context.Context, k Kit, before, after T) error {
 	was, is := statusOf(before), statusOf(after)
 	if equality.Semantic.DeepEqual(was, is) {
 		return nil
@@ -233,7 +230,7 @@ func patchStatus[T client.Object](ctx context.Context, k kit, before, after T) e
 		return fmt.Errorf("writing the status of %T %s/%s: %w", after, after.GetNamespace(), after.GetName(), err)
 	}
 	if err == nil {
-		k.written.note(after)
+		k.Written.Note(after)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package controllers
+package reconcile
 
 import (
 	"testing"
@@ -47,12 +47,12 @@ func TestSetHealth(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			inc := builder.Incident("a", "u").Obj()
 			inc.Status.Conditions = tc.conds
-			p := begin(testKit(setterNow), inc, false)
+			p := Begin(testKit(setterNow), inc, false)
 			setHealth(p)
-			if diff := cmp.Diff(tc.stalled, outcome(inc.Status.Conditions, v1alpha1.ConditionStalled, eventLog{})); diff != "" {
+			if diff := cmp.Diff(tc.stalled, outcome(inc.Status.Conditions, v1alpha1.ConditionStalled, EventLog{})); diff != "" {
 				t.Errorf("Stalled (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tc.reconciling, outcome(inc.Status.Conditions, v1alpha1.ConditionReconciling, eventLog{})); diff != "" {
+			if diff := cmp.Diff(tc.reconciling, outcome(inc.Status.Conditions, v1alpha1.ConditionReconciling, EventLog{})); diff != "" {
 				t.Errorf("Reconciling (-want +got):\n%s", diff)
 			}
 		})

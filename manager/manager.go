@@ -159,7 +159,7 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                        scheme,
-		Metrics:                       controllers.MetricsServerOptions(o.MetricsAddr),
+		Metrics:                       MetricsServerOptions(o.MetricsAddr),
 		HealthProbeBindAddress:        o.ProbeAddr,
 		LeaderElection:                o.LeaderElect,
 		LeaderElectionID:              LeaderElectionID,
