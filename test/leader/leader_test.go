@@ -23,7 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/manager"
+	"github.com/netsec-io/incident-operator/manager"
 	"github.com/netsec-io/incident-operator/test/builder"
 	"github.com/netsec-io/incident-operator/test/testenv"
 )
