@@ -14,7 +14,7 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// fluxFile is the example Kustomization whose healthCheckExprs the README
+// fluxFile is the example Kustomization whose healthCheckExprs docs/platform.md
 // recommends.
 var fluxFile = filepath.Join(root, "config", "health", "flux", "flux-kustomization.yaml")
 

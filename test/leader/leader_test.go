@@ -3,7 +3,7 @@
 // between them: a replica stopped gracefully releases it, so the standby
 // takes over within its retry period instead of waiting out the lease; one
 // that is killed holds it until the lease expires. The takeover times are
-// logged (go test -v), for the README; they are not asserted.
+// logged (go test -v), for docs/platform.md; they are not asserted.
 package leader
 
 import (
