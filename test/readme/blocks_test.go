@@ -69,3 +69,13 @@ func TestPages(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutLogLines(t *testing.T) {
+	in := []string{
+		`I1204 07:57:41.596812   13337 reflector.go:664] "Warning: watch ended with error" reflector="k8s.io/client-go@v0.37.2/tools/cache/reflector.go:343"`,
+		"emergencyresponse.emergency.netsec.io/drill-virus-response condition met",
+	}
+	if d := cmp.Diff(in[1:], withoutLogLines(in)); d != "" {
+		t.Errorf("-want +got:\n%s", d)
+	}
+}

@@ -20,6 +20,7 @@ var Pages = []string{
 	"docs/platform.md",
 	"docs/benchmark.md",
 	"docs/contributing.md",
+	"docs/architecture.md",
 }
 
 // page is one page's blocks.

@@ -217,7 +217,7 @@ func (s *session) transcript(what string, steps []Step) {
 			out, err := s.run(st.Command)
 			// A command shown with no output must succeed; one shown with
 			// output is judged by it (an error is shown as such).
-			lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+			lines := withoutLogLines(strings.Split(strings.TrimRight(out, "\n"), "\n"))
 			switch {
 			case err != nil && len(trim(st.Output)) == 0:
 				s.t.Errorf("%s: $ %s: %v\n%s", what, st.Command, err, out)
@@ -231,6 +231,22 @@ func (s *session) transcript(what string, steps []Step) {
 			break
 		}
 	}
+}
+
+// klogLine is a line client-go logs on stderr (klog's header: severity,
+// date, time, thread, file:line), such as the warning kubectl wait may print
+// when its watch is closed as it exits. It is no output a page shows.
+var klogLine = regexp.MustCompile(`^[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d{6}\s+\d+ \S+:\d+\] `)
+
+// withoutLogLines is a command's output without client-go's log lines.
+func withoutLogLines(lines []string) []string {
+	out := lines[:0:0]
+	for _, l := range lines {
+		if !klogLine.MatchString(l) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // background starts a block that runs until stopped (the receiver), and
