@@ -22,6 +22,7 @@ import (
 	"github.com/netsec-io/incident-operator/internal/plan/deadline"
 	"github.com/netsec-io/incident-operator/internal/plan/report"
 	"github.com/netsec-io/incident-operator/internal/plan/response"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
 )
 
 // EmergencyResponseReconciler gates responses on their approval, sets up
@@ -286,7 +287,7 @@ func timeOf(t *metav1.Time) *time.Time {
 // start, situation, escalation and end, and the office of the summary
 // reports (§5.3–§6.1), as Notifications (notification_sources.go).
 func (r *EmergencyResponseReconciler) report(ctx context.Context, s *responseScope) error {
-	return reportOwed(ctx, r.Kit, s.Pass, responseReports)
+	return reportOwed(ctx, r.Kit, s.Pass, routing.Response{EmergencyResponse: s.Obj})
 }
 
 // ready: the record of an ended or superseded response, or an active one

@@ -6,8 +6,8 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strings"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -19,6 +19,7 @@ import (
 	"github.com/netsec-io/incident-operator/internal/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
 )
 
 // NotificationReconciler delivers each Notification to every channel of
@@ -32,6 +33,8 @@ type NotificationReconciler struct {
 	APIReader client.Reader
 	// HTTP sends; each attempt is bounded by the channel's timeout.
 	HTTP *http.Client
+	// Mapper names a source's resource for the CloudEvents source.
+	Mapper meta.RESTMapper
 }
 
 type notificationScope struct {
@@ -81,7 +84,7 @@ func (r *NotificationReconciler) confirm(_ context.Context, s *notificationScope
 func (r *NotificationReconciler) consent(_ context.Context, s *notificationScope) error {
 	n, st := s.Obj, &s.Obj.Status
 	by := n.Annotations[v1alpha1.AnnotationReleaseApprovedBy]
-	if !needsConsent(n) || by == "" || st.ReleaseApprovedBy != "" {
+	if !routing.NeedsConsent(n) || by == "" || st.ReleaseApprovedBy != "" {
 		return nil
 	}
 	st.ReleaseApprovedBy, st.ReleaseApprovedTime = by, &metav1.Time{Time: s.Now}
@@ -89,23 +92,9 @@ func (r *NotificationReconciler) consent(_ context.Context, s *notificationScope
 	return nil
 }
 
-// needsConsent: a message for the public leaves only with the office's
-// consent (§5.5), except a warning's own publication, adjustment and
-// lifting, each of which is itself approved.
-func needsConsent(n *v1alpha1.Notification) bool {
-	if !slices.Contains(n.Spec.Audiences, v1alpha1.AudiencePublic) {
-		return false
-	}
-	switch n.Spec.Event {
-	case v1alpha1.EventWarningPublished, v1alpha1.EventWarningAdjusted, v1alpha1.EventWarningLifted:
-		return false
-	}
-	return true
-}
-
 // held says whether the message to a channel waits for consent.
 func (s *notificationScope) heldFor(ch *v1alpha1.NotificationChannel) bool {
-	return ch.Spec.Audience == v1alpha1.AudiencePublic && needsConsent(s.Obj) && s.Obj.Status.ReleaseApprovedBy == ""
+	return ch.Spec.Audience == v1alpha1.AudiencePublic && routing.NeedsConsent(s.Obj) && s.Obj.Status.ReleaseApprovedBy == ""
 }
 
 // target finds the channels of the notification's audiences and adds a
@@ -118,16 +107,8 @@ func (r *NotificationReconciler) target(ctx context.Context, s *notificationScop
 		return fmt.Errorf("listing notification channels: %w", err)
 	}
 	named := len(n.Spec.Channels) > 0
-	s.targets = map[string]*v1alpha1.NotificationChannel{}
-	for i := range list.Items {
-		ch := &list.Items[i]
-		a := ch.Spec.Audience
-		if (named && slices.Contains(n.Spec.Channels, ch.Name)) ||
-			(slices.Contains(n.Spec.Audiences, a) && (!named || !throughNamed(a))) {
-			s.targets[ch.Name] = ch
-		}
-	}
-	s.unreached = unreached(&n.Spec, list.Items)
+	s.targets = routing.Targets(&n.Spec, list.Items)
+	s.unreached = routing.Unreached(&n.Spec, list.Items)
 
 	reached := map[v1alpha1.Audience]bool{}
 	for _, d := range st.Deliveries {
@@ -151,49 +132,6 @@ func (r *NotificationReconciler) target(ctx context.Context, s *notificationScop
 		})
 	}
 	return nil
-}
-
-// throughNamed: the audiences a warning reaches through the channels it
-// names.
-func throughNamed(a v1alpha1.Audience) bool {
-	return a == v1alpha1.AudienceUnits || a == v1alpha1.AudiencePublic
-}
-
-// unreached says, for each audience of a report that no Ready channel of
-// the namespace reaches, why: the Notification's NoChannel, and its
-// source's before the Notification has said so itself.
-func unreached(spec *v1alpha1.NotificationSpec, channels []v1alpha1.NotificationChannel) []string {
-	named := len(spec.Channels) > 0
-	var out []string
-	for _, a := range spec.Audiences {
-		if named && throughNamed(a) {
-			continue
-		}
-		if !slices.ContainsFunc(channels, func(ch v1alpha1.NotificationChannel) bool { return ch.Spec.Audience == a && ready(&ch) }) {
-			out = append(out, fmt.Sprintf("no Ready channel for %s", a))
-		}
-	}
-	if !named || !slices.ContainsFunc(spec.Audiences, throughNamed) {
-		return out
-	}
-	var missing []string
-	for _, name := range spec.Channels {
-		i := slices.IndexFunc(channels, func(ch v1alpha1.NotificationChannel) bool { return ch.Name == name })
-		switch {
-		case i < 0:
-			missing = append(missing, name+" does not exist")
-		case !ready(&channels[i]):
-			missing = append(missing, name+" is not Ready")
-		default:
-			return out
-		}
-	}
-	return append(out, "no Ready channel of those named for the units and the public: "+strings.Join(missing, ", "))
-}
-
-// noChannelMessage is the NoChannel message of a report.
-func noChannelMessage(unreached []string) string {
-	return "Cannot reach every audience: " + strings.Join(unreached, "; ") + "."
 }
 
 // claim writes down, before anything is sent, each attempt about to be
@@ -268,7 +206,7 @@ func (r *NotificationReconciler) undelivered(ctx context.Context, o client.Objec
 	}
 	var out []ctrl.Request
 	for _, n := range list.Items {
-		if !isTrue(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition) {
+		if !meta.IsStatusConditionTrue(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition) {
 			out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&n)})
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
 	"github.com/netsec-io/incident-operator/internal/reconcile"
 	"github.com/netsec-io/incident-operator/test/builder"
 )
@@ -157,8 +158,8 @@ var _ = Describe("Notification", func() {
 		Expect(k8s.Get(ctx, client.ObjectKeyFromObject(resp), resp)).To(Succeed())
 		r, err := notify.PublicNotice(ns+"/leak-response", notify.Texts{ZH: "部分用户信息泄露，请修改密码。", EN: "Some user records leaked; change your password."}, "12321", false)
 		Expect(err).NotTo(HaveOccurred())
-		ntfs, created, err := ensureNotifications(ctx, reconcile.Kit{Client: k8s}, resp, ns, func(time.Duration) {}, NotificationRequest{
-			Event: v1alpha1.EventPublicNotice, Key: "publicnotice-1", Audiences: []v1alpha1.Audience{v1alpha1.AudiencePublic}, Time: time.Now(), Report: r,
+		ntfs, created, err := ensureNotifications(ctx, reconcile.Kit{Client: k8s}, resp, routing.Response{EmergencyResponse: resp}, ns, func(time.Duration) {}, routing.Report{
+			Event: v1alpha1.EventPublicNotice, Key: "publicnotice-1", Audiences: []v1alpha1.Audience{v1alpha1.AudiencePublic}, Time: time.Now(), Content: r,
 		})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(created).To(HaveLen(1))
@@ -166,8 +167,8 @@ var _ = Describe("Notification", func() {
 		Expect(n.Spec.Source.WrittenBy).To(ContainElement(dutyOfficer))
 
 		By("written twice, it is one report")
-		_, created, err = ensureNotifications(ctx, reconcile.Kit{Client: k8s}, resp, ns, func(time.Duration) {}, NotificationRequest{
-			Event: v1alpha1.EventPublicNotice, Key: "publicnotice-1", Audiences: []v1alpha1.Audience{v1alpha1.AudiencePublic}, Time: time.Now(), Report: r,
+		_, created, err = ensureNotifications(ctx, reconcile.Kit{Client: k8s}, resp, routing.Response{EmergencyResponse: resp}, ns, func(time.Duration) {}, routing.Report{
+			Event: v1alpha1.EventPublicNotice, Key: "publicnotice-1", Audiences: []v1alpha1.Audience{v1alpha1.AudiencePublic}, Time: time.Now(), Content: r,
 		})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(created).To(BeEmpty())

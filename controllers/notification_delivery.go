@@ -12,6 +12,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -195,11 +196,12 @@ func (r *NotificationReconciler) send(ctx context.Context, n *v1alpha1.Notificat
 	sendCtx, cancel := context.WithTimeout(ctx, channelTimeout(ch))
 	defer cancel()
 	ctrl.LoggerFrom(ctx).V(1).Info("delivering", "channel", ch.Name, "endpoint", endpoint, "id", d.EventID, "attempt", d.Attempts)
-	return notify.Send(sendCtx, r.HTTP, endpoint, messageOf(n, d), r.Clock.Now())
+	return notify.Send(sendCtx, r.HTTP, endpoint, messageOf(n, d, r.resourceOf(n.Spec.Source.Kind)), r.Clock.Now())
 }
 
-// messageOf is the message of a notification on one attempt.
-func messageOf(n *v1alpha1.Notification, d v1alpha1.NotificationDelivery) notify.Message {
+// messageOf is the message of a notification on one attempt; resource is
+// the plural of its source's kind.
+func messageOf(n *v1alpha1.Notification, d v1alpha1.NotificationDelivery, resource string) notify.Message {
 	src := n.Spec.Source
 	ns := src.Namespace
 	if ns == "" {
@@ -208,7 +210,7 @@ func messageOf(n *v1alpha1.Notification, d v1alpha1.NotificationDelivery) notify
 	return notify.Message{
 		ID:      d.EventID,
 		Type:    notify.EventType(src.Kind, string(n.Spec.Event)),
-		Source:  fmt.Sprintf("/apis/%s/namespaces/%s/%s/%s", v1alpha1.GroupVersion.String(), ns, resourceOf(src.Kind), src.Name),
+		Source:  fmt.Sprintf("/apis/%s/namespaces/%s/%s/%s", v1alpha1.GroupVersion.String(), ns, resource, src.Name),
 		Subject: ns + "/" + src.Name,
 		Time:    n.Spec.Time.Time,
 		Drill:   n.Spec.Drill,
@@ -218,14 +220,14 @@ func messageOf(n *v1alpha1.Notification, d v1alpha1.NotificationDelivery) notify
 	}
 }
 
-func resourceOf(kind string) string {
-	switch kind {
-	case "SecurityIncident":
-		return "securityincidents"
-	case "EmergencyResponse":
-		return "emergencyresponses"
-	case "Warning":
-		return "warnings"
+// resourceOf is the plural of a source's kind in the API group, as the
+// API server serves it: any kind that reports, without a list of them.
+func (r *NotificationReconciler) resourceOf(kind string) string {
+	gk := schema.GroupKind{Group: v1alpha1.GroupVersion.Group, Kind: kind}
+	if r.Mapper != nil {
+		if m, err := r.Mapper.RESTMapping(gk, v1alpha1.GroupVersion.Version); err == nil {
+			return m.Resource.Resource
+		}
 	}
 	return strings.ToLower(kind) + "s"
 }

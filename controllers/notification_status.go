@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"strings"
 
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
 	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
@@ -47,7 +47,7 @@ func (s *notificationScope) setDelivered() {
 	typ := v1alpha1.NotificationDeliveredCondition
 	switch {
 	case len(s.unreached) > 0:
-		s.Set(typ, metav1.ConditionFalse, v1alpha1.NotificationNoChannelReason, noChannelMessage(s.unreached)+progress)
+		s.Set(typ, metav1.ConditionFalse, v1alpha1.NotificationNoChannelReason, routing.NoChannelMessage(s.unreached)+progress)
 	case s.held > 0:
 		s.Announce(typ, metav1.ConditionFalse, v1alpha1.NotificationAwaitingConsentReason,
 			fmt.Sprintf("%d message(s) to the public wait for the emergency office's consent (annotation %s).%s", s.held, v1alpha1.AnnotationReleaseApprovedBy, progress),
@@ -65,13 +65,9 @@ func (s *notificationScope) setDelivered() {
 
 // readyMessage is Ready's message once the notification is delivered.
 func (s *notificationScope) readyMessage() string {
-	msg := fmt.Sprintf("%s delivered to %s.", s.Obj.Spec.Event, audienceList(s.Obj.Spec.Audiences))
+	msg := fmt.Sprintf("%s delivered to %s.", s.Obj.Spec.Event, routing.AudienceList(s.Obj.Spec.Audiences))
 	if by := s.Obj.Status.ConfirmedBy; by != "" {
 		msg += " Receipt confirmed by " + by + "."
 	}
 	return msg
-}
-
-func isTrue(conds []metav1.Condition, typ string) bool {
-	return meta.IsStatusConditionTrue(conds, typ)
 }

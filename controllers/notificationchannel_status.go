@@ -20,8 +20,3 @@ func (s *channelScope) setSecretRead(err error) {
 	}
 	s.unusable = reconcile.Cause{Reason: reason, Message: err.Error() + "."}
 }
-
-// ready says whether a channel's Ready is True.
-func ready(ch *v1alpha1.NotificationChannel) bool {
-	return isTrue(ch.Status.Conditions, v1alpha1.ConditionReady)
-}

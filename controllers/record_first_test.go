@@ -12,6 +12,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
 	"github.com/netsec-io/incident-operator/test/builder"
 )
 
@@ -51,7 +52,7 @@ var _ = Describe("The record before the report", func() {
 		up := conditionOf(levelled.Status.Conditions, v1alpha1.ConditionReportedUpward)
 		Expect(up.Status).To(Equal(metav1.ConditionFalse))
 		Expect(up.Reason).To(Equal(v1alpha1.NotificationNoChannelReason), "no channel reaches the office in this namespace")
-		Expect(up.Message).To(ContainSubstring(notificationName(inc.Name, "reported", string(inc.UID))))
+		Expect(up.Message).To(ContainSubstring(routing.NotificationName(inc.Name, "reported", string(inc.UID))))
 
 		By("the report is written after it, once")
 		var report *v1alpha1.Notification

@@ -21,6 +21,7 @@ import (
 	"github.com/netsec-io/incident-operator/internal/plan/level"
 	"github.com/netsec-io/incident-operator/internal/plan/report"
 	"github.com/netsec-io/incident-operator/internal/plan/response"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
 )
 
 // PlanConfig holds the plan's settings that the operator is started with.
@@ -270,7 +271,7 @@ func runningBelow(rs []v1alpha1.CoveringResponse, l v1alpha1.IncidentLevel) *v1a
 // report tells the office of the incident, of each change of its level and
 // of each missed deadline (§4.1), as Notifications (notification_sources.go).
 func (r *SecurityIncidentReconciler) report(ctx context.Context, s *incidentScope) error {
-	return reportOwed(ctx, r.Kit, s.Pass, incidentReports)
+	return reportOwed(ctx, r.Kit, s.Pass, routing.Incident{SecurityIncident: s.Obj})
 }
 
 // ready: an incident is classified, with the full form in hand.

@@ -53,7 +53,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 		"WorkGroup":           &WorkGroupReconciler{Kit: k},
 		"HolidayCalendar":     &HolidayCalendarReconciler{Kit: k},
 		"Warning":             &WarningReconciler{Kit: k},
-		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}},
+		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper()},
 		"NotificationChannel": &NotificationChannelReconciler{Kit: k, APIReader: mgr.GetAPIReader()},
 	} {
 		if err := r.SetupWithManager(mgr, cfg.Controller); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/approval"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
 	"github.com/netsec-io/incident-operator/internal/plan/warning"
 	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
@@ -137,11 +138,12 @@ func (r *WarningReconciler) writeAhead(ctx context.Context, s *warningScope) err
 // where they stand: Delivered for the units and the public, ReportedUpward
 // for the offices.
 func (r *WarningReconciler) report(ctx context.Context, s *warningScope) error {
-	reqs, err := warningReports(s.Obj)
+	src := routing.Warning{Warning: s.Obj}
+	reports, err := src.Owed()
 	if err != nil {
 		return err
 	}
-	ntfs, _, err := ensureNotifications(ctx, r.Kit, s.Obj, s.Obj.Namespace, s.RecheckIn, reqs...)
+	ntfs, _, err := ensureNotifications(ctx, r.Kit, s.Obj, src, s.Obj.Namespace, s.RecheckIn, reports...)
 	if err != nil {
 		return err
 	}
@@ -152,7 +154,7 @@ func (r *WarningReconciler) report(ctx context.Context, s *warningScope) error {
 		st.Notifications = append(st.Notifications, v1alpha1.WarningNotification{
 			Name: n.Name, Event: n.Spec.Event, Audiences: n.Spec.Audiences, DeliveredTime: n.Status.DeliveredTime,
 		})
-		if isUpward(n) {
+		if routing.IsUpward(n) {
 			up = append(up, n)
 		} else {
 			public = append(public, n)

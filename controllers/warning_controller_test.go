@@ -20,6 +20,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/approval"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
 	"github.com/netsec-io/incident-operator/internal/plan/warning"
 )
 
@@ -88,7 +89,7 @@ func newChannel(ns, name string, typ v1alpha1.ChannelType, audience v1alpha1.Aud
 // "reportedupward", "adjusted-1", …).
 func reportOf(g Gomega, src client.Object, key string) *v1alpha1.Notification {
 	n := &v1alpha1.Notification{}
-	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: src.GetNamespace(), Name: notificationName(src.GetName(), key, string(src.GetUID()))}, n)).To(Succeed())
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: src.GetNamespace(), Name: routing.NotificationName(src.GetName(), key, string(src.GetUID()))}, n)).To(Succeed())
 	return n
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/approval"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
 	"github.com/netsec-io/incident-operator/internal/plan/warning"
 	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
@@ -70,7 +71,7 @@ func (s *warningScope) setDelivered(ntfs []v1alpha1.Notification, channels []v1a
 	}
 	var noChannel, pending []string
 	for i := range ntfs {
-		switch reason, msg := deliveryState(&ntfs[i], channels); reason {
+		switch reason, msg := routing.DeliveryState(&ntfs[i], channels); reason {
 		case v1alpha1.NotificationDeliveredReason:
 		case v1alpha1.NotificationNoChannelReason:
 			noChannel = append(noChannel, ntfs[i].Name+": "+msg)

@@ -36,7 +36,7 @@ type IncidentFacts struct {
 }
 
 // IncidentReported is the report of a new incident to the office (§4.1).
-func IncidentReported(f IncidentFacts, drill bool) (Report, error) {
+func IncidentReported(f IncidentFacts, drill bool) (Content, error) {
 	l := newLines(drill, "【网络安全突发事件报告】"+f.Unit, "[Cybersecurity incident report] "+f.Unit)
 	incidentLines(l, f)
 	return l.report("Reported", drill, incidentData(f))
@@ -44,7 +44,7 @@ func IncidentReported(f IncidentFacts, drill bool) (Report, error) {
 
 // IncidentLevelChanged reports a change of an incident's level to the
 // office, with its cause.
-func IncidentLevelChanged(f IncidentFacts, from, to, cause string, drill bool) (Report, error) {
+func IncidentLevelChanged(f IncidentFacts, from, to, cause string, drill bool) (Content, error) {
 	zhFrom, enFrom := LevelName(from)
 	zhTo, enTo := LevelName(to)
 	l := newLines(drill, "【事件级别变化】"+f.Namespace+"/"+f.Name+"："+zhFrom+" → "+zhTo,
@@ -73,7 +73,7 @@ type DeadlineFacts struct {
 }
 
 // DeadlineMissed reports a missed reporting deadline to the office.
-func DeadlineMissed(d DeadlineFacts, drill bool) (Report, error) {
+func DeadlineMissed(d DeadlineFacts, drill bool) (Content, error) {
 	zhWhat, enWhat := deadlineName(d.Deadline)
 	l := newLines(drill, "【报送超时】"+d.Namespace+"/"+d.Name+"："+zhWhat+"未按时完成",
 		"[Deadline missed] "+d.Namespace+"/"+d.Name+": "+enWhat+" was not done in time")

@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// Report is what one event of a source says, composed once when the event
+// Content is what one report of a source says, composed once when the event
 // happens: the message in both languages, and the facts for machines.
-type Report struct {
+type Content struct {
 	Texts
 	// Data is the CloudEvents data: a JSON object.
 	Data []byte
@@ -110,25 +110,25 @@ func (l *lines) texts() Texts { return Texts{ZH: l.zh.String(), EN: l.en.String(
 // report finishes a report: its texts, and data made of the facts with the
 // event's kind, the drill flag and a one-line summary in both languages.
 // Facts is a struct whose JSON field names are the wire contract.
-func (l *lines) report(kind string, drill bool, facts any) (Report, error) {
+func (l *lines) report(kind string, drill bool, facts any) (Content, error) {
 	t := l.texts()
 	m := map[string]any{}
 	if facts != nil {
 		b, err := json.Marshal(facts)
 		if err != nil {
-			return Report{}, fmt.Errorf("notify: encode facts: %w", err)
+			return Content{}, fmt.Errorf("notify: encode facts: %w", err)
 		}
 		if err := json.Unmarshal(b, &m); err != nil {
-			return Report{}, fmt.Errorf("notify: facts are not a JSON object: %w", err)
+			return Content{}, fmt.Errorf("notify: facts are not a JSON object: %w", err)
 		}
 	}
 	m["kind"], m["drill"], m["summary"] = kind, drill, summary(t)
 	m["text"] = map[string]string{"zh": t.ZH, "en": t.EN}
 	data, err := json.Marshal(m)
 	if err != nil {
-		return Report{}, fmt.Errorf("notify: encode data: %w", err)
+		return Content{}, fmt.Errorf("notify: encode data: %w", err)
 	}
-	return Report{Texts: t, Data: data}, nil
+	return Content{Texts: t, Data: data}, nil
 }
 
 // summary is the first line of each text.

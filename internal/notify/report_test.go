@@ -106,8 +106,8 @@ func TestIncidentAndResponseReports(t *testing.T) {
 	resp := ResponseFacts{Namespace: "office", Name: "r1", Level: "III", Incidents: []string{"unit-a/leak"}, ApprovedBy: "li",
 		StartedAt: time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC), EndedAt: time.Date(2026, 3, 4, 3, 0, 0, 0, time.UTC),
 		EndApprovedBy: "li", SupersededBy: "r2", WorkGroups: []string{"r1-recovery"}}
-	build := func(f func(drill bool) (Report, error)) func(bool) Report {
-		return func(drill bool) Report {
+	build := func(f func(drill bool) (Content, error)) func(bool) Content {
+		return func(drill bool) Content {
 			r, err := f(drill)
 			if err != nil {
 				t.Fatal(err)
@@ -116,36 +116,36 @@ func TestIncidentAndResponseReports(t *testing.T) {
 		}
 	}
 	cases := map[string]struct {
-		report func(drill bool) Report
+		report func(drill bool) Content
 		zh, en []string
 	}{
-		"incident reported": {report: build(func(d bool) (Report, error) { return IncidentReported(inc, d) }),
+		"incident reported": {report: build(func(d bool) (Content, error) { return IncidentReported(inc, d) }),
 			zh: []string{"【网络安全突发事件报告】Guizhou Telecom", "事件级别：较大（III级）", "事件类型：互联网用户信息泄露", "发现时间：2026-03-02 10:00（北京时间）", "报送表应在事发当日补报", "联系人：Wang 0851-1"},
 			en: []string{"[Cybersecurity incident report] Guizhou Telecom", "Level: large (level III)", "Criteria:\n1. 1,000,000 or more user records leaked"}},
-		"level changed": {report: build(func(d bool) (Report, error) { return IncidentLevelChanged(inc, "IV", "III", "more records", d) }),
+		"level changed": {report: build(func(d bool) (Content, error) { return IncidentLevelChanged(inc, "IV", "III", "more records", d) }),
 			zh: []string{"【事件级别变化】unit-a/leak：一般（IV级） → 较大（III级）", "原因：more records"},
 			en: []string{"[Incident level changed] unit-a/leak: general (level IV) → large (level III)"}},
-		"deadline missed": {report: build(func(d bool) (Report, error) {
+		"deadline missed": {report: build(func(d bool) (Content, error) {
 			return DeadlineMissed(DeadlineFacts{Kind: "SecurityIncident", Namespace: "unit-a", Name: "leak", Deadline: "FullForm", Due: time.Date(2026, 3, 2, 16, 0, 0, 0, time.UTC)}, d)
 		}),
 			zh: []string{"【报送超时】unit-a/leak：报送表补报（事发当日）未按时完成", "截止时间：2026-03-03 00:00（北京时间）"},
 			en: []string{"the full report form (due the same day) was not done in time"}},
-		"response started": {report: build(func(d bool) (Report, error) { return ResponseStarted(resp, d) }),
+		"response started": {report: build(func(d bool) (Content, error) { return ResponseStarted(resp, d) }),
 			zh: []string{"【应急响应启动】较大（III级）事件应急响应已启动", "批准启动：li", "工作组：\n1. r1-recovery"},
 			en: []string{"[Emergency response started] large (level III) response started", "Incidents:\n1. unit-a/leak"}},
-		"response escalated": {report: build(func(d bool) (Report, error) { return ResponseEscalated(resp, "II", d) }),
+		"response escalated": {report: build(func(d bool) (Content, error) { return ResponseEscalated(resp, "II", d) }),
 			zh: []string{"【应急响应升级】office/r1：事件升至重大（II级）", "接替响应：r2"}, en: []string{"an incident rose to major (level II)", "Taken over by: r2"}},
-		"response ended": {report: build(func(d bool) (Report, error) { return ResponseEnded(resp, d) }),
+		"response ended": {report: build(func(d bool) (Content, error) { return ResponseEnded(resp, d) }),
 			zh: []string{"【应急响应结束】", "批准结束：li"}, en: []string{"[Emergency response ended]", "End approved by: li"}},
-		"office summary": {report: build(func(d bool) (Report, error) {
+		"office summary": {report: build(func(d bool) (Content, error) {
 			return SummaryReport(resp, "office", "GZCA-2026-7", resp.EndedAt, d)
 		}),
 			zh: []string{"局网安应急办总结报告已提交", "报告：GZCA-2026-7"}, en: []string{"the office's summary report handed in"}},
-		"situation": {report: build(func(d bool) (Report, error) {
+		"situation": {report: build(func(d bool) (Content, error) {
 			return ResponseSituation(resp, Texts{ZH: "全省 3 个地市受影响", EN: "3 cities affected"}, d)
 		}),
 			zh: []string{"【事态报告】", "情况：全省 3 个地市受影响"}, en: []string{"Situation: 3 cities affected"}},
-		"public notice": {report: build(func(d bool) (Report, error) {
+		"public notice": {report: build(func(d bool) (Content, error) {
 			return PublicNotice("office/r1", Texts{ZH: "请用户修改密码", EN: "Please change your password"}, "12321", d)
 		}),
 			zh: []string{"【网络安全突发事件通告】\n请用户修改密码", "咨询电话：12321"}, en: []string{"Please change your password"}},

@@ -31,7 +31,7 @@ type ResponseFacts struct {
 
 // ResponseStarted reports a response's start to the ministry office and
 // the leading group (§5.3).
-func ResponseStarted(f ResponseFacts, drill bool) (Report, error) {
+func ResponseStarted(f ResponseFacts, drill bool) (Content, error) {
 	zh, en := LevelName(f.Level)
 	l := newLines(drill, "【应急响应启动】"+zh+"事件应急响应已启动", "[Emergency response started] "+en+" response started")
 	responseLines(l, f)
@@ -42,7 +42,7 @@ func ResponseStarted(f ResponseFacts, drill bool) (Report, error) {
 // level to, above the level the response was started for (§5.3: a response
 // at that level is owed), and the response that took over, once there is
 // one.
-func ResponseEscalated(f ResponseFacts, to string, drill bool) (Report, error) {
+func ResponseEscalated(f ResponseFacts, to string, drill bool) (Content, error) {
 	zhTo, enTo := LevelName(to)
 	l := newLines(drill, "【应急响应升级】"+f.Namespace+"/"+f.Name+"：事件升至"+zhTo+"，应启动相应级别响应",
 		"[Emergency response escalated] "+f.Namespace+"/"+f.Name+": an incident rose to "+enTo+"; a response at that level is owed")
@@ -57,7 +57,7 @@ func ResponseEscalated(f ResponseFacts, to string, drill bool) (Report, error) {
 
 // ResponseSituation reports how the province is affected (§5.4): the
 // situation as the office wrote it.
-func ResponseSituation(f ResponseFacts, situation Texts, drill bool) (Report, error) {
+func ResponseSituation(f ResponseFacts, situation Texts, drill bool) (Content, error) {
 	l := newLines(drill, "【事态报告】"+f.Namespace+"/"+f.Name, "[Situation report] "+f.Namespace+"/"+f.Name)
 	l.add2("情况", situation.ZH, "Situation", situation.EN)
 	responseLines(l, f)
@@ -69,7 +69,7 @@ func ResponseSituation(f ResponseFacts, situation Texts, drill bool) (Report, er
 }
 
 // ResponseEnded reports a response's end (§5.6).
-func ResponseEnded(f ResponseFacts, drill bool) (Report, error) {
+func ResponseEnded(f ResponseFacts, drill bool) (Content, error) {
 	zh, en := LevelName(f.Level)
 	l := newLines(drill, "【应急响应结束】"+zh+"事件应急响应已结束", "[Emergency response ended] "+en+" response ended")
 	l.time("结束时间", "Ended", f.EndedAt)
@@ -82,7 +82,7 @@ func ResponseEnded(f ResponseFacts, drill bool) (Report, error) {
 // SummaryReport reports a summary report handed in (§6.1): by "unit" (to
 // the office) or by "office" (to the ministry office and the leading
 // group).
-func SummaryReport(f ResponseFacts, by, document string, at time.Time, drill bool) (Report, error) {
+func SummaryReport(f ResponseFacts, by, document string, at time.Time, drill bool) (Content, error) {
 	zhBy, enBy := "事发单位", "the unit's"
 	if by == "office" {
 		zhBy, enBy = "局网安应急办", "the office's"
@@ -102,7 +102,7 @@ func SummaryReport(f ResponseFacts, by, document string, at time.Time, drill boo
 }
 
 // DrillReported reports how a drill response went to the office (§7.2).
-func DrillReported(f ResponseFacts) (Report, error) {
+func DrillReported(f ResponseFacts) (Content, error) {
 	l := newLines(true, "【演练情况报告】"+f.Namespace+"/"+f.Name+" 演练已结束", "[Drill report] "+f.Namespace+"/"+f.Name+" drill ended")
 	l.time("结束时间", "Ended", f.EndedAt)
 	responseLines(l, f)
@@ -111,7 +111,7 @@ func DrillReported(f ResponseFacts) (Report, error) {
 
 // PublicNotice is information on an incident for the public (§5.5), in the
 // office's words; it leaves only with the office's consent.
-func PublicNotice(subject string, notice Texts, hotline string, drill bool) (Report, error) {
+func PublicNotice(subject string, notice Texts, hotline string, drill bool) (Content, error) {
 	l := newLines(drill, "【网络安全突发事件通告】", "[Cybersecurity incident notice]")
 	l.zh.WriteString("\n" + notice.ZH)
 	l.en.WriteString("\n" + notice.EN)

@@ -58,7 +58,7 @@ type warningData struct {
 // step to those offices (§4.4, §4.6; data kind ReportedUpward); the report
 // of a red or orange warning's publication tells of its relay in the
 // province.
-func Warning(step string, upward []string, f WarningFacts, drill bool) (Report, error) {
+func Warning(step string, upward []string, f WarningFacts, drill bool) (Content, error) {
 	zhLevel, enLevel := warningLevelName(f.Level)
 	relay := step == "Published" && len(upward) > 0 && (f.Level == "Red" || f.Level == "Orange")
 	zhStep, enStep := warningStepName(step, relay)

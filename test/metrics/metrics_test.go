@@ -28,6 +28,7 @@ import (
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/controllers"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
+	"github.com/netsec-io/incident-operator/manager"
 	"github.com/netsec-io/incident-operator/test/testenv"
 )
 

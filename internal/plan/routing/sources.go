@@ -1,4 +1,4 @@
-package controllers
+package routing
 
 import (
 	"fmt"
@@ -28,21 +28,22 @@ import (
 //	           unit's summary missed     → Office                                             key deadlinemissed-unitsummaryreport
 //	           office's summary missed   → MinistryOffice, LeadingGroup                       key deadlinemissed-officesummaryreport
 
-var (
-	toOffice          = []v1alpha1.Audience{v1alpha1.AudienceOffice}
-	toMinistryAndLead = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup}
-	toEnd             = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup, v1alpha1.AudienceEmergencyManagement}
-)
+// Incident is a SecurityIncident as a source of reports.
+type Incident struct{ *v1alpha1.SecurityIncident }
 
-// incidentReports are the reports an incident owes the office.
-func incidentReports(inc *v1alpha1.SecurityIncident) ([]NotificationRequest, error) {
-	var out []NotificationRequest
+// SourceKind implements Source.
+func (Incident) SourceKind() string { return "SecurityIncident" }
+
+// Owed are the reports an incident owes the office.
+func (i Incident) Owed() ([]Report, error) {
+	inc := i.SecurityIncident
+	var out []Report
 	f := incidentFacts(inc)
-	add := func(event v1alpha1.NotificationEvent, key string, to []v1alpha1.Audience, at metav1.Time, r notify.Report, err error) error {
+	add := func(event v1alpha1.NotificationEvent, key string, to []v1alpha1.Audience, at metav1.Time, c notify.Content, err error) error {
 		if err != nil {
 			return err
 		}
-		out = append(out, NotificationRequest{Event: event, Key: key, Audiences: to, Drill: inc.Spec.Drill, Time: at.Time, Report: r})
+		out = append(out, Report{Event: event, Key: key, Audiences: to, Drill: inc.Spec.Drill, Time: at.Time, Content: c})
 		return nil
 	}
 	r, err := notify.IncidentReported(f, inc.Spec.Drill)
@@ -91,16 +92,23 @@ func incidentFacts(inc *v1alpha1.SecurityIncident) notify.IncidentFacts {
 	return f
 }
 
-// responseReports are the reports a response owes.
-func responseReports(resp *v1alpha1.EmergencyResponse) ([]NotificationRequest, error) {
-	var out []NotificationRequest
+// Response is an EmergencyResponse as a source of reports.
+type Response struct{ *v1alpha1.EmergencyResponse }
+
+// SourceKind implements Source.
+func (Response) SourceKind() string { return "EmergencyResponse" }
+
+// Owed are the reports a response owes.
+func (x Response) Owed() ([]Report, error) {
+	resp := x.EmergencyResponse
+	var out []Report
 	st, drill := &resp.Status, resp.Spec.Drill
 	f := responseFacts(resp)
-	add := func(event v1alpha1.NotificationEvent, key string, to []v1alpha1.Audience, at metav1.Time, r notify.Report, err error) error {
+	add := func(event v1alpha1.NotificationEvent, key string, to []v1alpha1.Audience, at metav1.Time, c notify.Content, err error) error {
 		if err != nil {
 			return err
 		}
-		out = append(out, NotificationRequest{Event: event, Key: key, Audiences: to, Drill: drill, Time: at.Time, Report: r})
+		out = append(out, Report{Event: event, Key: key, Audiences: to, Drill: drill, Time: at.Time, Content: c})
 		return nil
 	}
 	if st.StartedTime != nil {

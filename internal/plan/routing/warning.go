@@ -1,4 +1,4 @@
-package controllers
+package routing
 
 import (
 	"fmt"
@@ -36,9 +36,16 @@ func upwardAudiences(w *v1alpha1.Warning, l v1alpha1.WarningLevel) []v1alpha1.Au
 	return nil
 }
 
-// warningReports are the reports the warning's history owes.
-func warningReports(w *v1alpha1.Warning) ([]NotificationRequest, error) {
-	var out []NotificationRequest
+// Warning is a Warning as a source of reports.
+type Warning struct{ *v1alpha1.Warning }
+
+// SourceKind implements Source.
+func (Warning) SourceKind() string { return "Warning" }
+
+// Owed are the reports the warning's history owes.
+func (x Warning) Owed() ([]Report, error) {
+	w := x.Warning
+	var out []Report
 	adjustments := 0
 	for i, h := range w.Status.History {
 		var event v1alpha1.NotificationEvent
@@ -62,9 +69,9 @@ func warningReports(w *v1alpha1.Warning) ([]NotificationRequest, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, NotificationRequest{
+		out = append(out, Report{
 			Event: event, Key: key, Audiences: publicAudiences, Channels: w.Spec.Channels,
-			Drill: w.Spec.Drill, Time: h.Time.Time, Report: public,
+			Drill: w.Spec.Drill, Time: h.Time.Time, Content: public,
 		})
 		to := upwardAudiences(w, h.Level)
 		if len(to) == 0 {
@@ -81,8 +88,8 @@ func warningReports(w *v1alpha1.Warning) ([]NotificationRequest, error) {
 				upEvent = v1alpha1.EventWarningRelayed
 			}
 		}
-		out = append(out, NotificationRequest{
-			Event: upEvent, Key: upKey, Audiences: to, Drill: w.Spec.Drill, Time: h.Time.Time, Report: up,
+		out = append(out, Report{
+			Event: upEvent, Key: upKey, Audiences: to, Drill: w.Spec.Drill, Time: h.Time.Time, Content: up,
 		})
 	}
 	return out, nil
@@ -104,16 +111,8 @@ func warningFacts(w *v1alpha1.Warning, h v1alpha1.WarningStep) notify.WarningFac
 	return f
 }
 
-// isUpward says whether a warning's notification is a report to the
+// IsUpward says whether a warning's notification is a report to the
 // offices rather than the message to the units and the public.
-func isUpward(n v1alpha1.Notification) bool {
+func IsUpward(n v1alpha1.Notification) bool {
 	return !slices.ContainsFunc(n.Spec.Audiences, func(a v1alpha1.Audience) bool { return slices.Contains(publicAudiences, a) })
-}
-
-func audienceStrings(as []v1alpha1.Audience) []string {
-	out := make([]string, len(as))
-	for i, a := range as {
-		out[i] = string(a)
-	}
-	return out
 }

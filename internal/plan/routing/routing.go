@@ -1,0 +1,150 @@
+// Package routing is the plan's rules for reports between its bodies: which
+// event of a source is reported to which audience (§4.1, §4.4, §4.6,
+// §5.3–§5.6, §6.1, §7.2), which report waits for the office's consent
+// before it reaches the public (§5.5), whether a namespace's channels reach
+// every audience of a report, and what a source says of its reports'
+// delivery.
+//
+// Every kind that reports implements Source: its reports, derived from
+// what its status records, so that asking for all of them on every pass
+// makes each once. A new reporting kind adds its Source here and calls the
+// controllers' one report step; nothing of the delivery changes.
+//
+// The package is pure: API objects and times in, values out, no client.
+package routing
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/notify"
+	"github.com/netsec-io/incident-operator/internal/text"
+)
+
+// Source is a kind whose events the plan reports.
+type Source interface {
+	metav1.Object
+	// SourceKind is the kind's name, as its Notifications record it.
+	SourceKind() string
+	// Owed lists every report the source owes, from what its status
+	// records: the same status gives the same reports, with the same keys.
+	Owed() ([]Report, error)
+}
+
+// Report is one report a source owes.
+type Report struct {
+	// Event is what the report tells.
+	Event v1alpha1.NotificationEvent
+	// Key tells this report from the source's others: lower-case letters,
+	// digits and dashes, e.g. "reported", "levelchanged-2",
+	// "deadlinemissed-fullform". With the source's uid it makes the event
+	// id, with the source's name the Notification's name: the same key is
+	// the same report.
+	Key string
+	// Audiences are who must receive it.
+	Audiences []v1alpha1.Audience
+	// Channels, when given, are the only channels for the Units and the
+	// Public.
+	Channels []string
+	// Drill marks an exercise.
+	Drill bool
+	// Time is when the reported event happened.
+	Time time.Time
+	// Content is what the report says (internal/notify composes it).
+	Content notify.Content
+}
+
+// Audiences of the plan's reports.
+var (
+	toOffice          = []v1alpha1.Audience{v1alpha1.AudienceOffice}
+	toMinistryAndLead = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup}
+	toEnd             = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup, v1alpha1.AudienceEmergencyManagement}
+)
+
+// NotificationName is the name of a source's report: the source's name, the
+// report's key and the start of the source's uid (a drill recreated under
+// the same name makes new reports), cut to fit a name.
+func NotificationName(source, key string, uid string) string {
+	tail := "-" + key
+	if u := strings.ReplaceAll(uid, "-", ""); u != "" {
+		tail += "-" + u[:min(8, len(u))]
+	}
+	head := source
+	if n := 253 - len(tail); len(head) > n {
+		head = strings.TrimRight(head[:n], ".-")
+	}
+	return head + tail
+}
+
+// NewNotification is the Notification that records report r of src, in
+// namespace ns.
+func NewNotification(src Source, ns string, r Report) *v1alpha1.Notification {
+	n := &v1alpha1.Notification{
+		ObjectMeta: metav1.ObjectMeta{
+			Name: NotificationName(src.GetName(), r.Key, string(src.GetUID())), Namespace: ns,
+			Labels: map[string]string{v1alpha1.LabelSourceUID: string(src.GetUID())},
+		},
+		Spec: v1alpha1.NotificationSpec{
+			Source: v1alpha1.NotificationSource{
+				Kind: src.SourceKind(), Name: src.GetName(), UID: string(src.GetUID()),
+				WrittenBy: Writers(src),
+			},
+			Event:     r.Event,
+			Audiences: r.Audiences,
+			Channels:  r.Channels,
+			Drill:     r.Drill,
+			EventID:   string(src.GetUID()) + "-" + r.Key,
+			Time:      metav1.NewTime(r.Time),
+			Message: v1alpha1.NotificationMessage{
+				ZH: text.Truncate(r.Content.ZH, v1alpha1.MaxNotificationText),
+				EN: text.Truncate(r.Content.EN, v1alpha1.MaxNotificationText),
+			},
+		},
+	}
+	if len(r.Content.Data) <= v1alpha1.MaxNotificationData {
+		n.Spec.Data = string(r.Content.Data)
+	}
+	if ns != src.GetNamespace() {
+		n.Spec.Source.Namespace = src.GetNamespace()
+	}
+	if r.Drill {
+		n.Labels[v1alpha1.LabelDrill] = "true"
+	}
+	return n
+}
+
+// Writers are the users the API server recorded as having written the
+// source: its creator, every writer of its approvable content, and the last
+// writer of an incident's facts.
+func Writers(o metav1.Object) []string {
+	ann := o.GetAnnotations()
+	var out []string
+	add := func(v string) {
+		for _, u := range strings.Split(v, ",") {
+			if u = strings.TrimSpace(u); u != "" && !slices.Contains(out, u) {
+				out = append(out, u)
+			}
+		}
+	}
+	add(ann[v1alpha1.AnnotationCreatedBy])
+	add(ann[v1alpha1.AnnotationWrittenBy])
+	add(ann[v1alpha1.AnnotationLastWrittenBy])
+	return out
+}
+
+// AudienceList names audiences in a sentence.
+func AudienceList(as []v1alpha1.Audience) string {
+	return strings.Join(audienceStrings(as), ", ")
+}
+
+func audienceStrings(as []v1alpha1.Audience) []string {
+	out := make([]string, len(as))
+	for i, a := range as {
+		out[i] = string(a)
+	}
+	return out
+}
