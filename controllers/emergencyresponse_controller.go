@@ -102,8 +102,7 @@ func (r *EmergencyResponseReconciler) gate(_ context.Context, s *responseScope) 
 		return nil
 	}
 	if real := response.RealIncidentsOfDrill(resp.Spec.Drill, s.incidents); len(real) > 0 {
-		s.Set(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v1alpha1.ResponseDrillMismatchReason,
-			fmt.Sprintf("This drill response covers the real incident %s; a drill approval cannot start it.", real[0]))
+		s.setDrillOverReal(real[0])
 		if !started(resp) {
 			resp.Status.Phase = v1alpha1.ResponseAwaitingApproval
 			return nil
@@ -203,25 +202,25 @@ func (r *EmergencyResponseReconciler) end(_ context.Context, s *responseScope) e
 	resp := s.Obj
 	switch {
 	case !started(resp):
-		s.Set(v1alpha1.ResponseEndedCondition, metav1.ConditionFalse, v1alpha1.ResponseNotStartedReason, "The response has not started.")
+		s.setEnded(v1alpha1.ResponseNotStartedReason, "The response has not started.")
 		return nil
 	case ended(resp):
 		resp.Status.Phase = v1alpha1.ResponseEnded
 		return nil
 	case !resp.Spec.EndRequested:
-		s.Set(v1alpha1.ResponseEndedCondition, metav1.ConditionFalse, v1alpha1.ResponseActiveReason, "The response is active.")
+		s.setEnded(v1alpha1.ResponseActiveReason, "The response is active.")
 		return nil
 	}
 	v := approval.End(resp.Annotations, resp.Status.Approval.Level)
 	if !v.Passed {
-		s.Set(v1alpha1.ResponseEndedCondition, metav1.ConditionFalse, v1alpha1.ResponseAwaitingEndApprovalReason, v.Message)
+		s.setEnded(v1alpha1.ResponseAwaitingEndApprovalReason, v.Message)
 		return nil
 	}
 	resp.Status.EndApproval = &v1alpha1.Approval{ApprovedBy: v.ApprovedBy, Directive: v.Directive, Level: resp.Status.Approval.Level, Time: metav1.NewTime(s.Now)}
 	resp.Status.EndedTime = &metav1.Time{Time: s.Now}
 	resp.Status.Phase = v1alpha1.ResponseEnded
 	resp.Status.MeasuresInForce = nil
-	s.Set(v1alpha1.ResponseEndedCondition, metav1.ConditionTrue, v1alpha1.ResponseEndedReason, "Ended. "+v.Message)
+	s.setEnded(v1alpha1.ResponseEndedReason, "Ended. "+v.Message)
 	s.Events.Add(reconcile.NormalEvent(v1alpha1.ResponseEndedEvent, "End", "Response ended. "+v.Message))
 	return nil
 }

@@ -148,3 +148,20 @@ func (s *responseScope) setSuperseded() {
 	s.Announce(v1alpha1.ResponseSupersededCondition, metav1.ConditionTrue, v1alpha1.ResponseSupersededReason, msg,
 		reconcile.NormalEvent(v1alpha1.ResponseSupersededEvent, "CheckEscalation", msg))
 }
+
+// setDrillOverReal says that a drill approval cannot start this drill
+// response, which covers the real incident real.
+func (s *responseScope) setDrillOverReal(real string) {
+	s.Set(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v1alpha1.ResponseDrillMismatchReason,
+		fmt.Sprintf("This drill response covers the real incident %s; a drill approval cannot start it.", real))
+}
+
+// setEnded says where the response's end stands: not started, active,
+// waiting for the end's approval, or ended (the only True).
+func (s *responseScope) setEnded(reason, message string) {
+	status := metav1.ConditionFalse
+	if reason == v1alpha1.ResponseEndedReason {
+		status = metav1.ConditionTrue
+	}
+	s.Set(v1alpha1.ResponseEndedCondition, status, reason, message)
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -62,16 +61,6 @@ func (r *WorkGroupReconciler) checkStaffed(_ context.Context, s *workGroupScope)
 func (r *WorkGroupReconciler) ready(s *workGroupScope) reconcile.Ready {
 	return reconcile.Ready{Reason: v1alpha1.WorkGroupSetUpReason,
 		Message: fmt.Sprintf("%s work group set up; %d progress reports.", s.Obj.Spec.Type, s.Obj.Status.ReportCount)}
-}
-
-// setStaffed names the lead, or asks for one.
-func (s *workGroupScope) setStaffed(lead string, members int) {
-	if lead == "" {
-		s.Set(v1alpha1.WorkGroupStaffedCondition, metav1.ConditionFalse, v1alpha1.WorkGroupNoLeadReason, "No lead yet: set spec.lead.")
-		return
-	}
-	s.Set(v1alpha1.WorkGroupStaffedCondition, metav1.ConditionTrue, v1alpha1.WorkGroupLeadAssignedReason,
-		fmt.Sprintf("Led by %s with %d members.", lead, members))
 }
 
 // SetupWithManager registers the reconciler.

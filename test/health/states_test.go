@@ -17,8 +17,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/plan/approval"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
+	"github.com/netsec-io/incident-operator/internal/plan/approval"
 	"github.com/netsec-io/incident-operator/test/builder"
 )
 
