@@ -29,7 +29,7 @@
 //     (holder.go).
 //
 // With pprof on the manager (--pprof-bind-address), the CPU profile of the
-// first burst and heap profiles go to -profiles. The report printed at the
+// first burst and heap profiles go to -profiles. The results printed at the
 // end is also written to -output (bin/bench/output.txt).
 //
 //	go run ./test/bench -incidents 2000 -total 10000
@@ -101,7 +101,7 @@ func run() int {
 	flag.StringVar(&o.managerSrc, "manager-src", ".", "Module root to build ./cmd from (e.g. a worktree of another commit).")
 	flag.StringVar(&o.managerBin, "manager-bin", "", "A manager binary to use instead of building one.")
 	flag.StringVar(&o.profiles, "profiles", "bin/bench", "Directory for the manager's pprof profiles; empty: none.")
-	flag.StringVar(&o.output, "output", "bin/bench/output.txt", "File the report printed at the end is also written to; empty: none.")
+	flag.StringVar(&o.output, "output", "bin/bench/output.txt", "File the results printed at the end are also written to; empty: none.")
 	flag.StringVar(&o.managerArgs, "manager-args", "", "More flags for the manager, space-separated, e.g. \"--workers=16\".")
 	flag.StringVar(&o.writerIdentity, "writers-as", "admin",
 		"Whom the bench's writers (floor and load) act as: admin (system:masters, exempt from priority and fairness) or reporter (an ordinary user allowed to create and write status).")
@@ -131,11 +131,11 @@ func run() int {
 
 	b := &bench{o: o, began: time.Now()}
 	err := b.run(ctx)
-	var report strings.Builder
-	b.print(&report)
-	fmt.Print(report.String())
+	var results strings.Builder
+	b.print(&results)
+	fmt.Print(results.String())
 	if o.output != "" {
-		if werr := writeOutput(o.output, report.String()); werr != nil {
+		if werr := writeOutput(o.output, results.String()); werr != nil {
 			fmt.Fprintln(os.Stderr, "bench:", werr)
 		}
 	}
@@ -1020,12 +1020,12 @@ func (b *bench) passed() bool {
 	return len(b.bursts) > 0 && b.bursts[0].done
 }
 
-// writeOutput writes the report to a file as well, its directory made.
-func writeOutput(path, report string) error {
+// writeOutput writes the results to a file as well, its directory made.
+func writeOutput(path, results string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(path, []byte(report), 0o644)
+	return os.WriteFile(path, []byte(results), 0o644)
 }
 
 func (b *bench) print(w io.Writer) {
