@@ -3,6 +3,7 @@ package controllers
 import (
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/internal/reconcile"
@@ -24,4 +25,12 @@ type got struct {
 func outcome(conds []metav1.Condition, typ string, l reconcile.EventLog) got {
 	c := conditionOf(conds, typ)
 	return got{Status: c.Status, Reason: c.Reason, Message: c.Message, Events: l.Reasons()}
+}
+
+// conditionOf returns a condition from a list, or an empty one.
+func conditionOf(conds []metav1.Condition, typ string) metav1.Condition {
+	if c := meta.FindStatusCondition(conds, typ); c != nil {
+		return *c
+	}
+	return metav1.Condition{}
 }

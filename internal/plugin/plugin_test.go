@@ -19,7 +19,7 @@ import (
 
 // The decisions against a fake API server: what the plugin refuses before
 // writing, and what it writes otherwise. Who may decide is the real API
-// server's to say (controllers/plugin_test.go runs these against envtest).
+// server's to say (test/integration/plugin runs these against envtest).
 
 func scheme(t *testing.T) *runtime.Scheme {
 	t.Helper()

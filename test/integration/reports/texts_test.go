@@ -1,4 +1,4 @@
-package controllers
+package reports
 
 import (
 	"time"
@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/test/integration/harness"
 )
 
 // The cache drops the texts of every notification (CacheOptions, which this
@@ -16,10 +17,10 @@ import (
 // as well as one made long after.
 var _ = Describe("A notification's texts", func() {
 	It("still go out in full to a channel named by the warning and made after the delivery", func() {
-		grantNotificationRoles()
-		ns := newNamespace()
-		sms, website := newReceiver(0), newReceiver(0)
-		newChannel(ns, "sms", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, sms.URL, 2)
+		harness.GrantNotificationRoles()
+		ns := harness.NewNamespace()
+		sms, website := harness.NewReceiver(0), harness.NewReceiver(0)
+		harness.NewChannel(ns, "sms", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, sms.URL, 2)
 		w := &v1alpha1.Warning{
 			ObjectMeta: metav1.ObjectMeta{Name: "late-channel", Namespace: ns},
 			Spec: v1alpha1.WarningSpec{
@@ -28,27 +29,24 @@ var _ = Describe("A notification's texts", func() {
 				Issuer: "National office", Hotline: "12321", Channels: []string{"sms", "website"},
 			},
 		}
-		Expect(asUser(dutyOfficer).Create(ctx, w)).To(Succeed())
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
 		Eventually(func(g Gomega) {
-			g.Expect(delivered(reportOf(g, w, "published")).Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(harness.Delivered(harness.ReportOf(g, w, "published")).Status).To(Equal(metav1.ConditionTrue))
 		}).Should(Succeed())
-		Expect(sms.ids()).To(HaveLen(1))
+		Expect(sms.IDs()).To(HaveLen(1))
 
 		By("the website channel is made, and a confirmation wakes the notification")
-		newChannel(ns, "website", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, website.URL, 2)
+		harness.NewChannel(ns, "website", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, website.URL, 2)
 		Eventually(func(g Gomega) {
 			ch := &v1alpha1.NotificationChannel{}
 			g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "website"}, ch)).To(Succeed())
-			g.Expect(conditionOf(ch.Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(harness.ConditionOf(ch.Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
 		}).Should(Succeed())
-		Expect(annotateNotification(asUser(ministryDuty), reportOf(Default, w, "published"),
-			map[string]string{v1alpha1.AnnotationConfirmedBy: ministryDuty})).To(Succeed())
-		Eventually(website.ids).Should(Equal(sms.ids()))
-		website.mu.Lock()
-		defer website.mu.Unlock()
-		sms.mu.Lock()
-		defer sms.mu.Unlock()
-		Expect(website.bodies[0]["data"]).NotTo(BeEmpty())
-		Expect(website.bodies[0]["data"]).To(Equal(sms.bodies[0]["data"]), "the same message, texts and facts")
+		Expect(harness.AnnotateNotification(harness.AsUser(harness.MinistryDuty), harness.ReportOf(Default, w, "published"),
+			map[string]string{v1alpha1.AnnotationConfirmedBy: harness.MinistryDuty})).To(Succeed())
+		Eventually(website.IDs).Should(Equal(sms.IDs()))
+		websiteBodies, smsBodies := website.Bodies(), sms.Bodies()
+		Expect(websiteBodies[0]["data"]).NotTo(BeEmpty())
+		Expect(websiteBodies[0]["data"]).To(Equal(smsBodies[0]["data"]), "the same message, texts and facts")
 	})
 })

@@ -1,4 +1,4 @@
-package controllers
+package plugin
 
 import (
 	"bytes"
@@ -18,22 +18,23 @@ import (
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plugin"
 	"github.com/netsec-io/incident-operator/test/builder"
+	"github.com/netsec-io/incident-operator/test/integration/harness"
 )
 
 // The kubectl incident plugin's commands, as the people who run them. Run
 // them alone with
 //
-//	KUBEBUILDER_ASSETS=$PWD/bin/k8s/1.37.2-linux-amd64 go test ./controllers -run TestControllers -ginkgo.focus='kubectl incident'
+//	KUBEBUILDER_ASSETS=$PWD/bin/k8s/1.37.2-linux-amd64 go test ./test/integration/plugin -count=1
 var _ = Describe("kubectl incident", func() {
 	var unit, office string
 	BeforeEach(func() {
-		grantRoles()
-		unit, office = newNamespace(), newNamespace()
+		harness.GrantRoles()
+		unit, office = harness.NewNamespace(), harness.NewNamespace()
 	})
 	decisionOf := func(user string) plugin.Decision {
 		GinkgoHelper()
-		asUser(user)
-		who, err := plugin.WhoAmI(ctx, userConfigs[user])
+		harness.AsUser(user)
+		who, err := plugin.WhoAmI(ctx, harness.UserConfig(user))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(who).To(Equal(user))
 		return plugin.Decision{User: who}
@@ -70,7 +71,7 @@ var _ = Describe("kubectl incident", func() {
 		GinkgoHelper()
 		var got *v1alpha1.EmergencyResponse
 		Eventually(func(g Gomega) {
-			got = getResponse(g, resp)
+			got = harness.GetResponse(g, resp)
 			g.Expect(got.Status.Level).To(Equal(level))
 			g.Expect(got.Status.ObservedGeneration).To(Equal(got.Generation))
 		}).Should(Succeed())
@@ -81,36 +82,36 @@ var _ = Describe("kubectl incident", func() {
 		inc := builder.Incident("outage", unit).Outage(v1alpha1.ScopeCity).Obj()
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		resp := builder.Response("resp", office, inc).Obj()
-		Expect(asUser(dutyOfficer).Create(ctx, resp)).To(Succeed())
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
 		settled(resp, v1alpha1.LevelIV)
 
-		_, err := plugin.ApproveResponse(ctx, asUser(otherOfficer), office, "resp", decisionOf(otherOfficer))
+		_, err := plugin.ApproveResponse(ctx, harness.AsUser(harness.OtherOfficer), office, "resp", decisionOf(harness.OtherOfficer))
 		Expect(apierrors.IsForbidden(err)).To(BeTrue(), "%v", err)
-		Expect(err.Error()).To(ContainSubstring("rule entitled: " + otherOfficer))
-		_, err = plugin.ApproveResponse(ctx, asUser(dutyOfficer), office, "resp", decisionOf(dutyOfficer))
+		Expect(err.Error()).To(ContainSubstring("rule entitled: " + harness.OtherOfficer))
+		_, err = plugin.ApproveResponse(ctx, harness.AsUser(harness.DutyOfficer), office, "resp", decisionOf(harness.DutyOfficer))
 		Expect(err).To(MatchError(ContainSubstring("rule four-eyes")))
 
-		out, err := plugin.ApproveResponse(ctx, asUser(approverIII), office, "resp", decisionOf(approverIII))
+		out, err := plugin.ApproveResponse(ctx, harness.AsUser(harness.ApproverIII), office, "resp", decisionOf(harness.ApproverIII))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(out).To(ContainSubstring("level IV, approved by " + approverIII))
-		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return getResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
+		Expect(out).To(ContainSubstring("level IV, approved by " + harness.ApproverIII))
+		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
 
 		By("a second approval of a started response is refused")
-		started := getResponse(Default, resp)
-		_, err = plugin.ApproveResponse(ctx, asUser(approverIII), office, "resp", decisionOf(approverIII))
-		refused(started, err, "already started", "for level IV on approval of "+approverIII)
+		started := harness.GetResponse(Default, resp)
+		_, err = plugin.ApproveResponse(ctx, harness.AsUser(harness.ApproverIII), office, "resp", decisionOf(harness.ApproverIII))
+		refused(started, err, "already started", "for level IV on approval of "+harness.ApproverIII)
 
-		_, err = plugin.EndResponse(ctx, asUser(approverIII), office, "resp", decisionOf(approverIII))
+		_, err = plugin.EndResponse(ctx, harness.AsUser(harness.ApproverIII), office, "resp", decisionOf(harness.ApproverIII))
 		Expect(err).NotTo(HaveOccurred())
-		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return getResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseEnded))
-		ended := getResponse(Default, resp)
-		_, err = plugin.EndResponse(ctx, asUser(approverIII), office, "resp", decisionOf(approverIII))
+		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseEnded))
+		ended := harness.GetResponse(Default, resp)
+		_, err = plugin.EndResponse(ctx, harness.AsUser(harness.ApproverIII), office, "resp", decisionOf(harness.ApproverIII))
 		refused(ended, err, "already ended")
 
 		By("the timelines of the response and of its incident, in time order")
 		Eventually(func() []string { return whats(plugin.KindAny, office, "resp") }).Should(ContainElements(
-			"response requested by "+dutyOfficer, "approved for level IV by "+approverIII, "started",
-			ContainSubstring("work group resp-recovery (Recovery) set up"), "end approved by "+approverIII, "ended",
+			"response requested by "+harness.DutyOfficer, "approved for level IV by "+harness.ApproverIII, "started",
+			ContainSubstring("work group resp-recovery (Recovery) set up"), "end approved by "+harness.ApproverIII, "ended",
 			"deadline UnitSummaryReport due", ContainSubstring("event Normal Started")))
 		Eventually(func() []string { return whats(plugin.KindIncident, unit, "outage") }).Should(ContainElements(
 			ContainSubstring("reported by"), ContainSubstring("level — → IV"), "response "+office+"/resp started (level IV)",
@@ -123,92 +124,92 @@ var _ = Describe("kubectl incident", func() {
 		inc := builder.Incident("outage", unit).Outage(v1alpha1.ScopeCity).Obj()
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		resp := builder.Response("resp", office, inc).Obj()
-		Expect(asUser(dutyOfficer).Create(ctx, resp)).To(Succeed())
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
 		at := settled(resp, v1alpha1.LevelIV)
-		leader := decisionOf(approverIII)
+		leader := decisionOf(harness.ApproverIII)
 
 		By("an approval for another level than the response asks for (status.level)")
 		wrong := leader
 		wrong.Level = "III"
-		_, err := plugin.ApproveResponse(ctx, asUser(approverIII), office, "resp", wrong)
+		_, err := plugin.ApproveResponse(ctx, harness.AsUser(harness.ApproverIII), office, "resp", wrong)
 		refused(at, err, `covers level "III"`, "at level IV")
 
 		By("a directive for a level the leading group approves")
 		directed := leader
 		directed.Directive = "MIIT-2026-017"
-		_, err = plugin.ApproveResponse(ctx, asUser(approverIII), office, "resp", directed)
+		_, err = plugin.ApproveResponse(ctx, harness.AsUser(harness.ApproverIII), office, "resp", directed)
 		refused(at, err, "level IV response starts on the provincial leading group's approval, not a directive")
 
 		By("an end without a start")
-		_, err = plugin.EndResponse(ctx, asUser(approverIII), office, "resp", leader)
+		_, err = plugin.EndResponse(ctx, harness.AsUser(harness.ApproverIII), office, "resp", leader)
 		refused(at, err, "has not started", "nothing to end")
 
 		By("a drill response over a real incident, whoever approves it")
 		mixed := builder.Response("mixed", office, inc).Drill().Obj()
-		Expect(asUser(dutyOfficer).Create(ctx, mixed)).To(Succeed())
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, mixed)).To(Succeed())
 		mixedAt := settled(mixed, v1alpha1.LevelIV)
-		_, err = plugin.ApproveResponse(ctx, asUser(drillPipeline), office, "mixed", decisionOf(drillPipeline))
+		_, err = plugin.ApproveResponse(ctx, harness.AsUser(harness.DrillPipeline), office, "mixed", decisionOf(harness.DrillPipeline))
 		refused(mixedAt, err, "drill response covers the real incident "+unit+"/outage")
 
 		By("a response whose level the operator has not settled")
 		below := builder.Incident("scan", unit).Obj() // Other, not assessed: below threshold
 		Expect(k8s.Create(ctx, below)).To(Succeed())
 		pending := builder.Response("pending", office, below).Obj()
-		Expect(asUser(dutyOfficer).Create(ctx, pending)).To(Succeed())
-		Eventually(func(g Gomega) int64 { return getResponse(g, pending).Status.ObservedGeneration }).Should(BeNumerically(">", 0))
-		_, err = plugin.ApproveResponse(ctx, asUser(approverIII), office, "pending", leader)
-		refused(getResponse(Default, pending), err, "no level yet")
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, pending)).To(Succeed())
+		Eventually(func(g Gomega) int64 { return harness.GetResponse(g, pending).Status.ObservedGeneration }).Should(BeNumerically(">", 0))
+		_, err = plugin.ApproveResponse(ctx, harness.AsUser(harness.ApproverIII), office, "pending", leader)
+		refused(harness.GetResponse(Default, pending), err, "no level yet")
 
 		By("a red warning: relayed from above, never approved in the province")
 		red := newWarning(office, "red", v1alpha1.WarningRed, v1alpha1.SourceNational)
-		_, err = plugin.ApproveWarning(ctx, asUser(approverIII), office, "red", leader)
+		_, err = plugin.ApproveWarning(ctx, harness.AsUser(harness.ApproverIII), office, "red", leader)
 		refused(red, err, "a red warning is not approved in the province")
 
 		By("a yellow warning approved as another colour, and lifted before it was published")
 		yellow := newWarning(office, "yellow", v1alpha1.WarningYellow, v1alpha1.SourceProvincial)
 		blue := leader
 		blue.Level = "Blue"
-		_, err = plugin.ApproveWarning(ctx, asUser(approverIII), office, "yellow", blue)
+		_, err = plugin.ApproveWarning(ctx, harness.AsUser(harness.ApproverIII), office, "yellow", blue)
 		refused(yellow, err, "it is a yellow warning, not Blue")
-		_, err = plugin.LiftWarning(ctx, asUser(approverIII), office, "yellow", leader)
+		_, err = plugin.LiftWarning(ctx, harness.AsUser(harness.ApproverIII), office, "yellow", leader)
 		refused(yellow, err, "has not been published", "nothing to lift")
 
 		By("and none of it started anything")
-		Expect(getResponse(Default, resp).Status.StartedTime).To(BeNil())
-		Expect(getResponse(Default, mixed).Status.StartedTime).To(BeNil())
+		Expect(harness.GetResponse(Default, resp).Status.StartedTime).To(BeNil())
+		Expect(harness.GetResponse(Default, mixed).Status.StartedTime).To(BeNil())
 	})
 
 	It("approves and lifts a yellow warning, and shows its timeline", func() {
 		w := newWarning(office, "w", v1alpha1.WarningYellow, v1alpha1.SourceProvincial)
-		_, err := plugin.ApproveWarning(ctx, asUser(otherOfficer), office, "w", decisionOf(otherOfficer))
+		_, err := plugin.ApproveWarning(ctx, harness.AsUser(harness.OtherOfficer), office, "w", decisionOf(harness.OtherOfficer))
 		Expect(err).To(MatchError(ContainSubstring("rule entitled")))
-		_, err = plugin.ApproveWarning(ctx, asUser(dutyOfficer), office, "w", decisionOf(dutyOfficer))
+		_, err = plugin.ApproveWarning(ctx, harness.AsUser(harness.DutyOfficer), office, "w", decisionOf(harness.DutyOfficer))
 		Expect(err).To(MatchError(ContainSubstring("rule four-eyes")))
-		_, err = plugin.ApproveWarning(ctx, asUser(approverIII), office, "w", decisionOf(approverIII))
+		_, err = plugin.ApproveWarning(ctx, harness.AsUser(harness.ApproverIII), office, "w", decisionOf(harness.ApproverIII))
 		Expect(err).NotTo(HaveOccurred())
 		phase := func(g Gomega) v1alpha1.WarningPhase {
 			got := &v1alpha1.Warning{}
-			g.Expect(k8s.Get(ctx, keyOf(w), got)).To(Succeed())
+			g.Expect(k8s.Get(ctx, harness.KeyOf(w), got)).To(Succeed())
 			return got.Status.Phase
 		}
 		Eventually(phase).Should(Equal(v1alpha1.WarningPublished))
 		published := &v1alpha1.Warning{}
-		Expect(k8s.Get(ctx, keyOf(w), published)).To(Succeed())
-		_, err = plugin.ApproveWarning(ctx, asUser(approverIII), office, "w", decisionOf(approverIII))
+		Expect(k8s.Get(ctx, harness.KeyOf(w), published)).To(Succeed())
+		_, err = plugin.ApproveWarning(ctx, harness.AsUser(harness.ApproverIII), office, "w", decisionOf(harness.ApproverIII))
 		refused(published, err, "already published as a yellow warning")
 
-		_, err = plugin.LiftWarning(ctx, asUser(approverIII), office, "w", decisionOf(approverIII))
+		_, err = plugin.LiftWarning(ctx, harness.AsUser(harness.ApproverIII), office, "w", decisionOf(harness.ApproverIII))
 		Expect(err).NotTo(HaveOccurred())
 		Eventually(phase).Should(Equal(v1alpha1.WarningLifted))
 		lifted := &v1alpha1.Warning{}
-		Expect(k8s.Get(ctx, keyOf(w), lifted)).To(Succeed())
-		_, err = plugin.LiftWarning(ctx, asUser(approverIII), office, "w", decisionOf(approverIII))
+		Expect(k8s.Get(ctx, harness.KeyOf(w), lifted)).To(Succeed())
+		_, err = plugin.LiftWarning(ctx, harness.AsUser(harness.ApproverIII), office, "w", decisionOf(harness.ApproverIII))
 		refused(lifted, err, "already lifted")
 
 		Eventually(func() []string { return whats(plugin.KindWarning, office, "w") }).Should(ContainElements(
-			"yellow warning issued by the office (source Provincial), written by "+dutyOfficer,
-			"published as yellow warning, approved by "+approverIII,
-			"lifted, approved by "+approverIII+"; its measures end",
+			"yellow warning issued by the office (source Provincial), written by "+harness.DutyOfficer,
+			"published as yellow warning, approved by "+harness.ApproverIII,
+			"lifted, approved by "+harness.ApproverIII+"; its measures end",
 			ContainSubstring("event Normal Published")))
 		Expect(whats(plugin.KindAny, office, "w")).To(ContainElement(ContainSubstring("published as yellow warning")))
 	})
@@ -236,19 +237,19 @@ var _ = Describe("kubectl incident", func() {
 		inc := builder.Incident("outage", unit).Outage(v1alpha1.ScopeCity).Obj()
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		resp := builder.Response("resp", office, inc).Obj()
-		Expect(asUser(dutyOfficer).Create(ctx, resp)).To(Succeed())
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
 		settled(resp, v1alpha1.LevelIV)
 
-		out, err := run("--kubeconfig", kubeconfig(approverIII), "-n", office, "approve", "response/resp")
+		out, err := run("--kubeconfig", kubeconfig(harness.ApproverIII), "-n", office, "approve", "response/resp")
 		Expect(err).NotTo(HaveOccurred(), out)
-		Expect(out).To(Equal("emergencyresponse " + office + "/resp: level IV, approved by " + approverIII + "\n"))
+		Expect(out).To(Equal("emergencyresponse " + office + "/resp: level IV, approved by " + harness.ApproverIII + "\n"))
 
 		By("--as: an administrator acting as the leading group")
 		newWarning(office, "w", v1alpha1.WarningYellow, v1alpha1.SourceProvincial)
 		admin := kubeconfig("plugin-admin", "system:masters")
-		out, err = run("--kubeconfig", admin, "--namespace", office, "--as", approverIII, "approve", "warning", "w")
+		out, err = run("--kubeconfig", admin, "--namespace", office, "--as", harness.ApproverIII, "approve", "warning", "w")
 		Expect(err).NotTo(HaveOccurred(), out)
-		Expect(out).To(ContainSubstring("publication as Yellow approved by " + approverIII))
+		Expect(out).To(ContainSubstring("publication as Yellow approved by " + harness.ApproverIII))
 
 		By("a timeline names its zone, and every time carries the offset")
 		Eventually(func(g Gomega) {
@@ -283,6 +284,6 @@ func newWarning(ns, name string, level v1alpha1.WarningLevel, source v1alpha1.Wa
 	w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Spec: v1alpha1.WarningSpec{
 		Level: level, Source: source, StartTime: metav1.Now(), Scope: "s", Harm: "h",
 		Precautions: []string{"p"}, Issuer: "the office", Hotline: "12321"}}
-	Expect(asUser(dutyOfficer).Create(ctx, w)).To(Succeed())
+	Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
 	return w
 }

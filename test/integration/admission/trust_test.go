@@ -1,4 +1,4 @@
-package controllers
+package admission
 
 import (
 	"encoding/json"
@@ -19,6 +19,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/test/builder"
+	"github.com/netsec-io/incident-operator/test/integration/harness"
 )
 
 // Attempts on the record and the authority chain, made by users bound to
@@ -131,8 +132,8 @@ func getIncident(g Gomega, inc *v1alpha1.SecurityIncident) *v1alpha1.SecurityInc
 var _ = Describe("Trust: attempts by every role", func() {
 	var unit, unitBNs, office string
 	BeforeEach(func() {
-		grantRoles()
-		unit, unitBNs, office = newNamespace(), newNamespace(), newNamespace()
+		harness.GrantRoles()
+		unit, unitBNs, office = harness.NewNamespace(), harness.NewNamespace(), harness.NewNamespace()
 		bindUnit(unitA, unit)
 		bindUnit(unitB, unitBNs)
 	})
@@ -146,15 +147,15 @@ var _ = Describe("Trust: attempts by every role", func() {
 			edit(b)
 		}
 		resp := b.Obj()
-		Expect(asUser(dutyOfficer).Create(ctx, resp)).To(Succeed())
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
 		var l v1alpha1.Level
-		Eventually(func(g Gomega) v1alpha1.Level { l = getResponse(g, resp).Status.Level; return l }).ShouldNot(BeEmpty())
+		Eventually(func(g Gomega) v1alpha1.Level { l = harness.GetResponse(g, resp).Status.Level; return l }).ShouldNot(BeEmpty())
 		if l == v1alpha1.LevelI || l == v1alpha1.LevelII {
-			Expect(annotate(asUser(ministryUser), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-" + name, v1alpha1.AnnotationApprovedLevel: string(l)})).To(Succeed())
+			Expect(harness.Annotate(harness.AsUser(harness.MinistryUser), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-" + name, v1alpha1.AnnotationApprovedLevel: string(l)})).To(Succeed())
 		} else {
-			Expect(approve(asUser(approverIII), resp, approverIII, l)).To(Succeed())
+			Expect(harness.Approve(harness.AsUser(harness.ApproverIII), resp, harness.ApproverIII, l)).To(Succeed())
 		}
-		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return getResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
+		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
 		return resp
 	}
 	levelI := func(name, ns string) *v1alpha1.SecurityIncident {
@@ -167,33 +168,33 @@ var _ = Describe("Trust: attempts by every role", func() {
 	It("start authority follows the incidents, and an approval names the level in force", func() {
 		const class = "start authority"
 		inc := levelI("cn-dns", unit)
-		Expect(asUser(unitA).Create(ctx, inc)).To(Succeed())
+		Expect(harness.AsUser(unitA).Create(ctx, inc)).To(Succeed())
 		resp := builder.Response("low", office, inc).Level(v1alpha1.LevelIII).Obj()
-		Expect(asUser(dutyOfficer).Create(ctx, resp)).To(Succeed())
-		Eventually(func(g Gomega) v1alpha1.Level { return getResponse(g, resp).Status.Level }).Should(Equal(v1alpha1.LevelI))
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.Level { return harness.GetResponse(g, resp).Status.Level }).Should(Equal(v1alpha1.LevelI))
 
-		refused(class, approverIII, "approve III on a response the office set to III over a level I incident",
-			annotate(asUser(approverIII), resp, map[string]any{v1alpha1.AnnotationApprovedBy: approverIII, v1alpha1.AnnotationApprovedLevel: "III"}),
+		refused(class, harness.ApproverIII, "approve III on a response the office set to III over a level I incident",
+			harness.Annotate(harness.AsUser(harness.ApproverIII), resp, map[string]any{v1alpha1.AnnotationApprovedBy: harness.ApproverIII, v1alpha1.AnnotationApprovedLevel: "III"}),
 			"rule level", "approved-level=I")
-		refused(class, approverIII, "approve I with the leading group's approval",
-			annotate(asUser(approverIII), resp, map[string]any{v1alpha1.AnnotationApprovedBy: approverIII, v1alpha1.AnnotationApprovedLevel: "I"}), "rule level")
-		refused(class, approverIII, "write a directive for level I",
-			annotate(asUser(approverIII), resp, map[string]any{v1alpha1.AnnotationDirective: "fake", v1alpha1.AnnotationApprovedLevel: "I"}), "rule entitled", "levels/i")
-		refused(class, drillPipeline, "approve a real response as the drill pipeline",
-			annotate(asUser(drillPipeline), resp, map[string]any{v1alpha1.AnnotationDirective: "drill", v1alpha1.AnnotationApprovedLevel: "I"}), "rule entitled")
+		refused(class, harness.ApproverIII, "approve I with the leading group's approval",
+			harness.Annotate(harness.AsUser(harness.ApproverIII), resp, map[string]any{v1alpha1.AnnotationApprovedBy: harness.ApproverIII, v1alpha1.AnnotationApprovedLevel: "I"}), "rule level")
+		refused(class, harness.ApproverIII, "write a directive for level I",
+			harness.Annotate(harness.AsUser(harness.ApproverIII), resp, map[string]any{v1alpha1.AnnotationDirective: "fake", v1alpha1.AnnotationApprovedLevel: "I"}), "rule entitled", "levels/i")
+		refused(class, harness.DrillPipeline, "approve a real response as the drill pipeline",
+			harness.Annotate(harness.AsUser(harness.DrillPipeline), resp, map[string]any{v1alpha1.AnnotationDirective: "drill", v1alpha1.AnnotationApprovedLevel: "I"}), "rule entitled")
 		refused(class, stranger, "approve with no role at all",
-			annotate(asUser(stranger), resp, map[string]any{v1alpha1.AnnotationDirective: "x", v1alpha1.AnnotationApprovedLevel: "I"}), "forbidden")
+			harness.Annotate(harness.AsUser(stranger), resp, map[string]any{v1alpha1.AnnotationDirective: "x", v1alpha1.AnnotationApprovedLevel: "I"}), "forbidden")
 		refused(class, unitA, "approve a response as a reporting unit",
-			annotate(asUser(unitA), resp, map[string]any{v1alpha1.AnnotationDirective: "x", v1alpha1.AnnotationApprovedLevel: "I"}), "forbidden")
-		refused(class, ministryUser, "a directive naming level II for a level I response",
-			annotate(asUser(ministryUser), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-1", v1alpha1.AnnotationApprovedLevel: "II"}),
+			harness.Annotate(harness.AsUser(unitA), resp, map[string]any{v1alpha1.AnnotationDirective: "x", v1alpha1.AnnotationApprovedLevel: "I"}), "forbidden")
+		refused(class, harness.MinistryUser, "a directive naming level II for a level I response",
+			harness.Annotate(harness.AsUser(harness.MinistryUser), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-1", v1alpha1.AnnotationApprovedLevel: "II"}),
 			"rule level", "approved-level=I")
-		Expect(getResponse(Default, resp).Status.StartedTime).To(BeNil())
+		Expect(harness.GetResponse(Default, resp).Status.StartedTime).To(BeNil())
 
-		allowed(class, ministryUser, "a directive for level I, the level in force",
-			annotate(asUser(ministryUser), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-2026-9", v1alpha1.AnnotationApprovedLevel: "I"}))
+		allowed(class, harness.MinistryUser, "a directive for level I, the level in force",
+			harness.Annotate(harness.AsUser(harness.MinistryUser), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-2026-9", v1alpha1.AnnotationApprovedLevel: "I"}))
 		Eventually(func(g Gomega) {
-			got := getResponse(g, resp)
+			got := harness.GetResponse(g, resp)
 			g.Expect(got.Status.Phase).To(Equal(v1alpha1.ResponseActive))
 			g.Expect(got.Status.Approval.Incidents).To(ConsistOf(v1alpha1.ApprovedIncident{
 				Namespace: unit, Name: "cn-dns", UID: string(getIncident(g, inc).UID), Level: "I"}))
@@ -203,72 +204,72 @@ var _ = Describe("Trust: attempts by every role", func() {
 	It("keeps four eyes: nobody approves what they wrote", func() {
 		const class = "four eyes"
 		inc := builder.Incident("leak", unit).Records(1_500_000).Obj()
-		Expect(asUser(unitA).Create(ctx, inc)).To(Succeed())
+		Expect(harness.AsUser(unitA).Create(ctx, inc)).To(Succeed())
 		resp := builder.Response("r", office, inc).Obj()
-		Expect(asUser(dutyOfficer).Create(ctx, resp)).To(Succeed())
-		Eventually(func(g Gomega) v1alpha1.Level { return getResponse(g, resp).Status.Level }).Should(Equal(v1alpha1.LevelIII))
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.Level { return harness.GetResponse(g, resp).Status.Level }).Should(Equal(v1alpha1.LevelIII))
 
-		Expect(mergePatch(asUser(approverIII), resp, map[string]any{"spec": map[string]any{"level": "IV"}})).To(Succeed())
-		Expect(mergePatch(asUser(approverIII), resp, map[string]any{"spec": map[string]any{"level": nil}})).To(Succeed())
-		Eventually(func(g Gomega) string { return getResponse(g, resp).Annotations[v1alpha1.AnnotationWrittenBy] }).Should(Equal(dutyOfficer + "," + approverIII))
-		refused(class, approverIII, "approve a response after editing its level",
-			approve(asUser(approverIII), resp, approverIII, v1alpha1.LevelIII), "rule four-eyes", "wrote the level or incidents")
-		refused(class, approverIII, "erase written-by, then approve",
+		Expect(mergePatch(harness.AsUser(harness.ApproverIII), resp, map[string]any{"spec": map[string]any{"level": "IV"}})).To(Succeed())
+		Expect(mergePatch(harness.AsUser(harness.ApproverIII), resp, map[string]any{"spec": map[string]any{"level": nil}})).To(Succeed())
+		Eventually(func(g Gomega) string { return harness.GetResponse(g, resp).Annotations[v1alpha1.AnnotationWrittenBy] }).Should(Equal(harness.DutyOfficer + "," + harness.ApproverIII))
+		refused(class, harness.ApproverIII, "approve a response after editing its level",
+			harness.Approve(harness.AsUser(harness.ApproverIII), resp, harness.ApproverIII, v1alpha1.LevelIII), "rule four-eyes", "wrote the level or incidents")
+		refused(class, harness.ApproverIII, "erase written-by, then approve",
 			func() error {
-				_ = mergePatch(asUser(approverIII), resp, map[string]any{"metadata": map[string]any{"annotations": map[string]any{v1alpha1.AnnotationWrittenBy: dutyOfficer}}})
-				return approve(asUser(approverIII), resp, approverIII, v1alpha1.LevelIII)
+				_ = mergePatch(harness.AsUser(harness.ApproverIII), resp, map[string]any{"metadata": map[string]any{"annotations": map[string]any{v1alpha1.AnnotationWrittenBy: harness.DutyOfficer}}})
+				return harness.Approve(harness.AsUser(harness.ApproverIII), resp, harness.ApproverIII, v1alpha1.LevelIII)
 			}(), "rule four-eyes")
-		Expect(getResponse(Default, resp).Annotations[v1alpha1.AnnotationWrittenBy]).To(Equal(dutyOfficer + "," + approverIII))
+		Expect(harness.GetResponse(Default, resp).Annotations[v1alpha1.AnnotationWrittenBy]).To(Equal(harness.DutyOfficer + "," + harness.ApproverIII))
 		own := builder.Response("own", office, inc).Obj()
 		Expect(k8s.Create(ctx, own)).To(Succeed())
 		refused(class, "cluster-admin", "approve a response the administrator created",
-			approve(k8s, own, own.Annotations[v1alpha1.AnnotationCreatedBy], v1alpha1.LevelIII), "rule four-eyes")
+			harness.Approve(k8s, own, own.Annotations[v1alpha1.AnnotationCreatedBy], v1alpha1.LevelIII), "rule four-eyes")
 
 		forged := builder.Response("forged", office, inc).Edit(func(r *v1alpha1.EmergencyResponse) {
 			r.Annotations = map[string]string{v1alpha1.AnnotationWrittenBy: "nobody", v1alpha1.AnnotationCreatedBy: "nobody"}
 		}).Obj()
-		Expect(asUser(approverIII).Create(ctx, forged)).To(Succeed())
-		Expect(forged.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationWrittenBy, approverIII))
-		record(class, approverIII, "forge created-by and written-by on create", "accepted, not acted on: the API server replaced both with "+approverIII)
+		Expect(harness.AsUser(harness.ApproverIII).Create(ctx, forged)).To(Succeed())
+		Expect(forged.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationWrittenBy, harness.ApproverIII))
+		record(class, harness.ApproverIII, "forge created-by and written-by on create", "accepted, not acted on: the API server replaced both with "+harness.ApproverIII)
 
 		w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "y", Namespace: office}, Spec: yellowSpec()}
-		Expect(asUser(dutyOfficer).Create(ctx, w)).To(Succeed())
-		Expect(mergePatch(asUser(approverIII), w, map[string]any{"spec": map[string]any{"harm": "A harm the leading group typed"}})).To(Succeed())
-		refused(class, approverIII, "approve a yellow warning after rewriting its harm",
-			mergePatch(asUser(approverIII), w, map[string]any{"metadata": map[string]any{"annotations": map[string]any{
-				v1alpha1.AnnotationApprovedBy: approverIII, v1alpha1.AnnotationApprovedLevel: "Yellow"}}}), "rule four-eyes", "content of this warning")
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
+		Expect(mergePatch(harness.AsUser(harness.ApproverIII), w, map[string]any{"spec": map[string]any{"harm": "A harm the leading group typed"}})).To(Succeed())
+		refused(class, harness.ApproverIII, "approve a yellow warning after rewriting its harm",
+			mergePatch(harness.AsUser(harness.ApproverIII), w, map[string]any{"metadata": map[string]any{"annotations": map[string]any{
+				v1alpha1.AnnotationApprovedBy: harness.ApproverIII, v1alpha1.AnnotationApprovedLevel: "Yellow"}}}), "rule four-eyes", "content of this warning")
 
-		allowed(class, approverIII, "approve a response someone else wrote",
-			approve(asUser(approverIII), own, approverIII, v1alpha1.LevelIII))
+		allowed(class, harness.ApproverIII, "approve a response someone else wrote",
+			harness.Approve(harness.AsUser(harness.ApproverIII), own, harness.ApproverIII, v1alpha1.LevelIII))
 	})
 
 	It("keeps the reported facts: times never move, corrections are logged with their writer", func() {
 		const class = "record"
 		inc := builder.Incident("late", unit).Discovered(time.Now().Add(-3 * time.Hour)).Records(200_000).Obj()
-		Expect(asUser(unitA).Create(ctx, inc)).To(Succeed())
+		Expect(harness.AsUser(unitA).Create(ctx, inc)).To(Succeed())
 		Eventually(func(g Gomega) v1alpha1.DeadlineState {
-			return deadlineOf(getIncident(g, inc), v1alpha1.DeadlineInitialReport).State
+			return harness.DeadlineOf(getIncident(g, inc), v1alpha1.DeadlineInitialReport).State
 		}).Should(Equal(v1alpha1.DeadlineMissed))
 
 		refused(class, unitA, "move discoveredAt to hide a late report",
-			mergePatch(asUser(unitA), inc, map[string]any{"spec": map[string]any{"discoveredAt": time.Now().UTC().Format(time.RFC3339)}}),
+			mergePatch(harness.AsUser(unitA), inc, map[string]any{"spec": map[string]any{"discoveredAt": time.Now().UTC().Format(time.RFC3339)}}),
 			"discoveredAt is a reported time")
 		refused(class, "cluster-admin", "move discoveredAt",
 			mergePatch(k8s, inc, map[string]any{"spec": map[string]any{"discoveredAt": time.Now().UTC().Format(time.RFC3339)}}),
 			"discoveredAt is a reported time")
 		refused(class, unitA, "move occurredAt",
-			mergePatch(asUser(unitA), inc, map[string]any{"spec": map[string]any{"occurredAt": time.Now().UTC().Format(time.RFC3339)}}),
+			mergePatch(harness.AsUser(unitA), inc, map[string]any{"spec": map[string]any{"occurredAt": time.Now().UTC().Format(time.RFC3339)}}),
 			"occurredAt is a reported time")
 		refused(class, unitB, "edit another unit's incident",
-			mergePatch(asUser(unitB), inc, map[string]any{"spec": map[string]any{"measuresTaken": "nothing"}}), "forbidden")
+			mergePatch(harness.AsUser(unitB), inc, map[string]any{"spec": map[string]any{"measuresTaken": "nothing"}}), "forbidden")
 		refused(class, unitA, "write the incident's status",
-			asUser(unitA).Status().Patch(ctx, &v1alpha1.SecurityIncident{ObjectMeta: metav1.ObjectMeta{Name: inc.Name, Namespace: unit}},
+			harness.AsUser(unitA).Status().Patch(ctx, &v1alpha1.SecurityIncident{ObjectMeta: metav1.ObjectMeta{Name: inc.Name, Namespace: unit}},
 				client.RawPatch(types.MergePatchType, []byte(`{"status":{"deadlines":[]}}`))), "forbidden")
 		refused(class, stranger, "file an incident in a unit's namespace",
-			asUser(stranger).Create(ctx, builder.Incident("fake", unit).Obj()), "forbidden")
+			harness.AsUser(stranger).Create(ctx, builder.Incident("fake", unit).Obj()), "forbidden")
 
 		notActedOn(class, unitA, "correct the leaked records (a legitimate correction), forging last-written-by",
-			mergePatch(asUser(unitA), inc, map[string]any{
+			mergePatch(harness.AsUser(unitA), inc, map[string]any{
 				"metadata": map[string]any{"annotations": map[string]any{v1alpha1.AnnotationLastWrittenBy: "someone-else"}},
 				"spec":     map[string]any{"impact": map[string]any{"dataLeak": map[string]any{"records": 20_000_000}}}}),
 			"the correction is logged under the real writer; the missed deadline stays Missed",
@@ -277,35 +278,35 @@ var _ = Describe("Trust: attempts by every role", func() {
 				g.Expect(got.Status.Corrections).To(HaveLen(1))
 				g.Expect(got.Status.Corrections[0].Writer).To(Equal(unitA))
 				g.Expect(got.Status.Level).To(Equal(v1alpha1.IncidentLevel("II")))
-				g.Expect(deadlineOf(got, v1alpha1.DeadlineInitialReport).State).To(Equal(v1alpha1.DeadlineMissed))
-				g.Expect(condition(got, v1alpha1.IncidentDeadlinesMetCondition).Status).To(Equal(metav1.ConditionFalse))
+				g.Expect(harness.DeadlineOf(got, v1alpha1.DeadlineInitialReport).State).To(Equal(v1alpha1.DeadlineMissed))
+				g.Expect(harness.Condition(got, v1alpha1.IncidentDeadlinesMetCondition).Status).To(Equal(metav1.ConditionFalse))
 			})
 	})
 
 	It("counts summary reports from when the cluster recorded them, after the end only", func() {
 		const class = "record"
 		inc := builder.Incident("outage", unit).Outage(v1alpha1.ScopeCity).Obj()
-		Expect(asUser(unitA).Create(ctx, inc)).To(Succeed())
+		Expect(harness.AsUser(unitA).Create(ctx, inc)).To(Succeed())
 		resp := started("sum", inc, func(b *builder.ResponseBuilder) { b.WorkGroups(v1alpha1.WorkGroupRecovery) })
 		report := func(at time.Time) map[string]any {
 			return map[string]any{"spec": map[string]any{"summaryReports": map[string]any{"unit": map[string]any{
 				"submittedAt": at.UTC().Format(time.RFC3339), "document": "GZ-1"}}}}
 		}
-		refused(class, dutyOfficer, "hand in a summary report before the response ended",
-			mergePatch(asUser(dutyOfficer), resp, report(time.Now())), "rule reports")
+		refused(class, harness.DutyOfficer, "hand in a summary report before the response ended",
+			mergePatch(harness.AsUser(harness.DutyOfficer), resp, report(time.Now())), "rule reports")
 
-		Expect(mergePatch(asUser(dutyOfficer), resp, map[string]any{"spec": map[string]any{"endRequested": true}})).To(Succeed())
-		Expect(annotate(asUser(approverIII), resp, map[string]any{v1alpha1.AnnotationEndApprovedBy: approverIII})).To(Succeed())
-		Eventually(func(g Gomega) *metav1.Time { return getResponse(g, resp).Status.EndedTime }).ShouldNot(BeNil())
+		Expect(mergePatch(harness.AsUser(harness.DutyOfficer), resp, map[string]any{"spec": map[string]any{"endRequested": true}})).To(Succeed())
+		Expect(harness.Annotate(harness.AsUser(harness.ApproverIII), resp, map[string]any{v1alpha1.AnnotationEndApprovedBy: harness.ApproverIII})).To(Succeed())
+		Eventually(func(g Gomega) *metav1.Time { return harness.GetResponse(g, resp).Status.EndedTime }).ShouldNot(BeNil())
 
-		notActedOn(class, dutyOfficer, "a summary report dated in 2020, before the response existed",
-			mergePatch(asUser(dutyOfficer), resp, report(time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC))),
+		notActedOn(class, harness.DutyOfficer, "a summary report dated in 2020, before the response existed",
+			mergePatch(harness.AsUser(harness.DutyOfficer), resp, report(time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC))),
 			"its deadline counts from when the operator recorded it, not from the typed date",
 			func(g Gomega) {
-				got := getResponse(g, resp)
+				got := harness.GetResponse(g, resp)
 				g.Expect(got.Status.SummaryReportsReceived).NotTo(BeNil())
 				g.Expect(got.Status.SummaryReportsReceived.UnitTime).NotTo(BeNil())
-				d := deadline2(got, v1alpha1.DeadlineUnitSummaryReport)
+				d := harness.ResponseDeadline(got, v1alpha1.DeadlineUnitSummaryReport)
 				g.Expect(d.State).To(Equal(v1alpha1.DeadlineMet))
 				g.Expect(d.CompletedTime.Time).To(BeTemporally("==", got.Status.SummaryReportsReceived.UnitTime.Time))
 				g.Expect(d.CompletedTime.Year()).NotTo(Equal(2020))
@@ -315,16 +316,16 @@ var _ = Describe("Trust: attempts by every role", func() {
 	It("refuses to delete what is on record, for every role; drills stay deletable", func() {
 		const class = "deletion"
 		inc := builder.Incident("leak", unit).Records(1_500_000).Obj()
-		Expect(asUser(unitA).Create(ctx, inc)).To(Succeed())
+		Expect(harness.AsUser(unitA).Create(ctx, inc)).To(Succeed())
 		resp := started("live", inc, func(b *builder.ResponseBuilder) { b.WorkGroups(v1alpha1.WorkGroupRecovery) })
 
-		refused(class, unitA, "delete its own real incident while a response covers it", asUser(unitA).Delete(ctx, inc), "rule record")
+		refused(class, unitA, "delete its own real incident while a response covers it", harness.AsUser(unitA).Delete(ctx, inc), "rule record")
 		refused(class, "cluster-admin", "delete a real incident", k8s.Delete(ctx, inc), "rule record")
 		refused(class, unitA, "delete every incident of its namespace at once",
-			asUser(unitA).DeleteAllOf(ctx, &v1alpha1.SecurityIncident{}, client.InNamespace(unit)), "forbidden")
+			harness.AsUser(unitA).DeleteAllOf(ctx, &v1alpha1.SecurityIncident{}, client.InNamespace(unit)), "forbidden")
 		refused(class, "cluster-admin", "delete every incident of a namespace at once",
 			k8s.DeleteAllOf(ctx, &v1alpha1.SecurityIncident{}, client.InNamespace(unit)), "rule record")
-		refused(class, dutyOfficer, "delete a live, approved response", asUser(dutyOfficer).Delete(ctx, resp), "rule record")
+		refused(class, harness.DutyOfficer, "delete a live, approved response", harness.AsUser(harness.DutyOfficer).Delete(ctx, resp), "rule record")
 		refused(class, "cluster-admin", "delete a live, approved response", k8s.Delete(ctx, resp), "rule record")
 
 		wg := &v1alpha1.WorkGroup{}
@@ -335,36 +336,36 @@ var _ = Describe("Trust: attempts by every role", func() {
 			cur := &v1alpha1.WorkGroup{}
 			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(wg), cur)).To(Succeed())
 			cur.Spec.Reports = append(cur.Spec.Reports, v1alpha1.ProgressReport{Time: metav1.NewTime(time.Now().Truncate(time.Second)), Unit: "unit-a", Measures: "isolated the database"})
-			g.Expect(asUser(dutyOfficer).Update(ctx, cur)).To(Succeed())
+			g.Expect(harness.AsUser(harness.DutyOfficer).Update(ctx, cur)).To(Succeed())
 		}).Should(Succeed())
-		refused(class, dutyOfficer, "delete a work group holding a unit's progress reports", asUser(dutyOfficer).Delete(ctx, wg), "rule record")
-		refused(class, dutyOfficer, "label a real work group as a drill's to make it deletable",
-			mergePatch(asUser(dutyOfficer), wg, map[string]any{"metadata": map[string]any{"labels": map[string]any{v1alpha1.LabelDrill: "true"}}}), "rule record")
+		refused(class, harness.DutyOfficer, "delete a work group holding a unit's progress reports", harness.AsUser(harness.DutyOfficer).Delete(ctx, wg), "rule record")
+		refused(class, harness.DutyOfficer, "label a real work group as a drill's to make it deletable",
+			mergePatch(harness.AsUser(harness.DutyOfficer), wg, map[string]any{"metadata": map[string]any{"labels": map[string]any{v1alpha1.LabelDrill: "true"}}}), "rule record")
 
 		w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "red", Namespace: office}, Spec: yellowSpec()}
 		w.Spec.Level, w.Spec.Source = v1alpha1.WarningRed, v1alpha1.SourceNational
-		Expect(asUser(dutyOfficer).Create(ctx, w)).To(Succeed())
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
 		Eventually(func(g Gomega) *metav1.Time { return getWarningOf(g, w).Status.PublishedTime }).ShouldNot(BeNil())
-		refused(class, dutyOfficer, "delete a published warning", asUser(dutyOfficer).Delete(ctx, w), "rule record")
+		refused(class, harness.DutyOfficer, "delete a published warning", harness.AsUser(harness.DutyOfficer).Delete(ctx, w), "rule record")
 		refused(class, "cluster-admin", "delete a published warning", k8s.Delete(ctx, w), "rule record")
-		refused(class, drillPipeline, "delete a real, approved response as the drill pipeline", asUser(drillPipeline).Delete(ctx, resp), "rule record")
-		refused(class, dutyOfficer, "write a response's status",
-			asUser(dutyOfficer).Status().Patch(ctx, &v1alpha1.EmergencyResponse{ObjectMeta: metav1.ObjectMeta{Name: resp.Name, Namespace: office}},
+		refused(class, harness.DrillPipeline, "delete a real, approved response as the drill pipeline", harness.AsUser(harness.DrillPipeline).Delete(ctx, resp), "rule record")
+		refused(class, harness.DutyOfficer, "write a response's status",
+			harness.AsUser(harness.DutyOfficer).Status().Patch(ctx, &v1alpha1.EmergencyResponse{ObjectMeta: metav1.ObjectMeta{Name: resp.Name, Namespace: office}},
 				client.RawPatch(types.MergePatchType, []byte(`{"status":{"endedTime":null}}`))), "forbidden")
-		refused(class, dutyOfficer, "add an incident to an approved response",
-			mergePatch(asUser(dutyOfficer), resp, map[string]any{"spec": map[string]any{"incidentRefs": []map[string]string{
+		refused(class, harness.DutyOfficer, "add an incident to an approved response",
+			mergePatch(harness.AsUser(harness.DutyOfficer), resp, map[string]any{"spec": map[string]any{"incidentRefs": []map[string]string{
 				{"namespace": unit, "name": "leak"}, {"namespace": unit, "name": "another"}}}}), "rule frozen")
 
 		pending := builder.Response("pending", office, inc).Obj()
-		Expect(asUser(dutyOfficer).Create(ctx, pending)).To(Succeed())
-		allowed(class, dutyOfficer, "delete a response that was never approved", asUser(dutyOfficer).Delete(ctx, pending))
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, pending)).To(Succeed())
+		allowed(class, harness.DutyOfficer, "delete a response that was never approved", harness.AsUser(harness.DutyOfficer).Delete(ctx, pending))
 
 		drillInc := builder.Incident("drill", unit).Drill().Records(1_500_000).Obj()
 		Expect(k8s.Create(ctx, drillInc)).To(Succeed())
 		drill := builder.Response("drill", office, drillInc).Drill().WorkGroups(v1alpha1.WorkGroupRecovery).Obj()
-		Expect(asUser(dutyOfficer).Create(ctx, drill)).To(Succeed())
-		Expect(approve(asUser(drillPipeline), drill, drillPipeline, v1alpha1.LevelIII)).To(Succeed())
-		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return getResponse(g, drill).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, drill)).To(Succeed())
+		Expect(harness.Approve(harness.AsUser(harness.DrillPipeline), drill, harness.DrillPipeline, v1alpha1.LevelIII)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, drill).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
 		dwg := &v1alpha1.WorkGroup{}
 		Eventually(func(g Gomega) map[string]string {
 			g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: office, Name: "drill-recovery"}, dwg)).To(Succeed())
@@ -372,24 +373,24 @@ var _ = Describe("Trust: attempts by every role", func() {
 		}).Should(HaveKeyWithValue(v1alpha1.LabelDrill, "true"))
 		// The work group first: once its response is gone, the garbage
 		// collector may delete it before the pipeline does.
-		allowed(class, drillPipeline, "delete a drill's work group", asUser(drillPipeline).Delete(ctx, dwg))
-		allowed(class, drillPipeline, "delete an approved drill response", asUser(drillPipeline).Delete(ctx, drill))
-		allowed(class, unitA, "delete a drill incident", asUser(unitA).Delete(ctx, drillInc))
+		allowed(class, harness.DrillPipeline, "delete a drill's work group", harness.AsUser(harness.DrillPipeline).Delete(ctx, dwg))
+		allowed(class, harness.DrillPipeline, "delete an approved drill response", harness.AsUser(harness.DrillPipeline).Delete(ctx, drill))
+		allowed(class, unitA, "delete a drill incident", harness.AsUser(unitA).Delete(ctx, drillInc))
 	})
 
 	It("binds an approval to the incidents as they were, not to their names", func() {
 		const class = "identity"
 		drillInc := builder.Incident("x", unit).Drill().Records(1_500_000).Obj()
-		Expect(asUser(unitA).Create(ctx, drillInc)).To(Succeed())
+		Expect(harness.AsUser(unitA).Create(ctx, drillInc)).To(Succeed())
 		drill := builder.Response("drill-x", office, drillInc).Drill().Obj()
-		Expect(asUser(dutyOfficer).Create(ctx, drill)).To(Succeed())
-		Expect(approve(asUser(drillPipeline), drill, drillPipeline, v1alpha1.LevelIII)).To(Succeed())
-		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return getResponse(g, drill).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
-		Expect(asUser(unitA).Delete(ctx, drillInc)).To(Succeed())
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, drill)).To(Succeed())
+		Expect(harness.Approve(harness.AsUser(harness.DrillPipeline), drill, harness.DrillPipeline, v1alpha1.LevelIII)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, drill).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
+		Expect(harness.AsUser(unitA).Delete(ctx, drillInc)).To(Succeed())
 
 		real := builder.Incident("x", unit).Records(1_500_000).Obj()
 		notActedOn(class, unitA, "create a real incident under the name of a deleted drill incident",
-			asUser(unitA).Create(ctx, real),
+			harness.AsUser(unitA).Create(ctx, real),
 			"the drill response does not cover it",
 			func(g Gomega) {
 				got := getIncident(g, real)
@@ -401,8 +402,8 @@ var _ = Describe("Trust: attempts by every role", func() {
 
 		first := started("first", real, nil)
 		second := builder.Response("second", office, real).Obj()
-		notActedOn(class, dutyOfficer, "open a second, never-approved response for the incident",
-			asUser(dutyOfficer).Create(ctx, second),
+		notActedOn(class, harness.DutyOfficer, "open a second, never-approved response for the incident",
+			harness.AsUser(harness.DutyOfficer).Create(ctx, second),
 			"the incident keeps the first response's start on record",
 			func(g Gomega) {
 				got := getIncident(g, real)
@@ -416,35 +417,35 @@ var _ = Describe("Trust: attempts by every role", func() {
 	It("keeps an approved warning as approved", func() {
 		const class = "warning"
 		w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "yellow", Namespace: office}, Spec: yellowSpec()}
-		Expect(asUser(dutyOfficer).Create(ctx, w)).To(Succeed())
-		Expect(mergePatch(asUser(approverIII), w, map[string]any{"metadata": map[string]any{"annotations": map[string]any{
-			v1alpha1.AnnotationApprovedBy: approverIII, v1alpha1.AnnotationApprovedLevel: "Yellow"}}})).To(Succeed())
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
+		Expect(mergePatch(harness.AsUser(harness.ApproverIII), w, map[string]any{"metadata": map[string]any{"annotations": map[string]any{
+			v1alpha1.AnnotationApprovedBy: harness.ApproverIII, v1alpha1.AnnotationApprovedLevel: "Yellow"}}})).To(Succeed())
 		Eventually(func(g Gomega) *metav1.Time { return getWarningOf(g, w).Status.PublishedTime }).ShouldNot(BeNil())
 
-		refused(class, dutyOfficer, "rewrite the harm of a published yellow warning",
-			mergePatch(asUser(dutyOfficer), w, map[string]any{"spec": map[string]any{"harm": "Nothing to worry about"}}), "rule frozen")
-		refused(class, approverIII, "rewrite the precautions of a published yellow warning",
-			mergePatch(asUser(approverIII), w, map[string]any{"spec": map[string]any{"precautions": []string{"none"}}}), "rule frozen")
-		refused(class, dutyOfficer, "downgrade a published yellow warning to a risk notice",
-			mergePatch(asUser(dutyOfficer), w, map[string]any{"spec": map[string]any{"level": "RiskNotice"}}), "rule frozen")
-		refused(class, otherOfficer, "lift a yellow warning on the office's own word",
-			mergePatch(asUser(otherOfficer), w, map[string]any{"metadata": map[string]any{"annotations": map[string]any{
-				v1alpha1.AnnotationLiftApprovedBy: otherOfficer}}}), "rule entitled")
+		refused(class, harness.DutyOfficer, "rewrite the harm of a published yellow warning",
+			mergePatch(harness.AsUser(harness.DutyOfficer), w, map[string]any{"spec": map[string]any{"harm": "Nothing to worry about"}}), "rule frozen")
+		refused(class, harness.ApproverIII, "rewrite the precautions of a published yellow warning",
+			mergePatch(harness.AsUser(harness.ApproverIII), w, map[string]any{"spec": map[string]any{"precautions": []string{"none"}}}), "rule frozen")
+		refused(class, harness.DutyOfficer, "downgrade a published yellow warning to a risk notice",
+			mergePatch(harness.AsUser(harness.DutyOfficer), w, map[string]any{"spec": map[string]any{"level": "RiskNotice"}}), "rule frozen")
+		refused(class, harness.OtherOfficer, "lift a yellow warning on the office's own word",
+			mergePatch(harness.AsUser(harness.OtherOfficer), w, map[string]any{"metadata": map[string]any{"annotations": map[string]any{
+				v1alpha1.AnnotationLiftApprovedBy: harness.OtherOfficer}}}), "rule entitled")
 
 		red := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "red", Namespace: office}, Spec: yellowSpec()}
 		red.Spec.Level, red.Spec.Source = v1alpha1.WarningRed, v1alpha1.SourceNational
-		Expect(asUser(dutyOfficer).Create(ctx, red)).To(Succeed())
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, red)).To(Succeed())
 		Eventually(func(g Gomega) *metav1.Time { return getWarningOf(g, red).Status.PublishedTime }).ShouldNot(BeNil())
-		refused(class, dutyOfficer, "change a national red warning to orange with no directive",
-			mergePatch(asUser(dutyOfficer), red, map[string]any{"spec": map[string]any{"level": "Orange"}}), "rule directive")
-		refused(class, otherOfficer, "change it to orange with a directive the office wrote",
-			mergePatch(asUser(otherOfficer), red, map[string]any{"spec": map[string]any{"level": "Orange"},
+		refused(class, harness.DutyOfficer, "change a national red warning to orange with no directive",
+			mergePatch(harness.AsUser(harness.DutyOfficer), red, map[string]any{"spec": map[string]any{"level": "Orange"}}), "rule directive")
+		refused(class, harness.OtherOfficer, "change it to orange with a directive the office wrote",
+			mergePatch(harness.AsUser(harness.OtherOfficer), red, map[string]any{"spec": map[string]any{"level": "Orange"},
 				"metadata": map[string]any{"annotations": map[string]any{"emergency.netsec.io/directive.orange": "fake"}}}), "rule entitled")
-		refused(class, approverIII, "lift a red warning with the leading group's approval",
-			mergePatch(asUser(approverIII), red, map[string]any{"metadata": map[string]any{"annotations": map[string]any{
-				v1alpha1.AnnotationLiftApprovedBy: approverIII}}}), "rule level")
-		allowed(class, ministryUser, "change the red warning to orange on the ministry's directive",
-			mergePatch(asUser(ministryUser), red, map[string]any{"spec": map[string]any{"level": "Orange"},
+		refused(class, harness.ApproverIII, "lift a red warning with the leading group's approval",
+			mergePatch(harness.AsUser(harness.ApproverIII), red, map[string]any{"metadata": map[string]any{"annotations": map[string]any{
+				v1alpha1.AnnotationLiftApprovedBy: harness.ApproverIII}}}), "rule level")
+		allowed(class, harness.MinistryUser, "change the red warning to orange on the ministry's directive",
+			mergePatch(harness.AsUser(harness.MinistryUser), red, map[string]any{"spec": map[string]any{"level": "Orange"},
 				"metadata": map[string]any{"annotations": map[string]any{"emergency.netsec.io/directive.orange": "MIIT-ADJ-1"}}}))
 		Eventually(func(g Gomega) v1alpha1.WarningLevel { return getWarningOf(g, red).Status.PublishedLevel }).Should(Equal(v1alpha1.WarningOrange))
 	})
@@ -452,30 +453,30 @@ var _ = Describe("Trust: attempts by every role", func() {
 	It("says when an incident rises above its running response, and records the response that supersedes it", func() {
 		const class = "escalation"
 		inc := builder.Incident("rising", unit).Records(1_500_000).Obj()
-		Expect(asUser(unitA).Create(ctx, inc)).To(Succeed())
+		Expect(harness.AsUser(unitA).Create(ctx, inc)).To(Succeed())
 		old := started("old", inc, nil)
-		Expect(getResponse(Default, old).Status.Level).To(Equal(v1alpha1.LevelIII))
+		Expect(harness.GetResponse(Default, old).Status.Level).To(Equal(v1alpha1.LevelIII))
 
 		notActedOn(class, unitA, "raise the leaked records to level II under a running level III response",
-			mergePatch(asUser(unitA), inc, map[string]any{"spec": map[string]any{"impact": map[string]any{"dataLeak": map[string]any{"records": 20_000_000}}}}),
+			mergePatch(harness.AsUser(unitA), inc, map[string]any{"spec": map[string]any{"impact": map[string]any{"dataLeak": map[string]any{"records": 20_000_000}}}}),
 			"the III response says a II response is owed and keeps its level",
 			func(g Gomega) {
-				got := getResponse(g, old)
+				got := harness.GetResponse(g, old)
 				g.Expect(got.Status.Level).To(Equal(v1alpha1.LevelIII))
-				g.Expect(responseCondition(got, v1alpha1.ResponseLevelCoveredCondition).Reason).To(Equal(v1alpha1.ResponseIncidentEscalatedReason))
-				g.Expect(condition(getIncident(g, inc), v1alpha1.IncidentResponseLevelCoveredCondition).Reason).To(Equal(v1alpha1.IncidentResponseOwedReason))
+				g.Expect(harness.ResponseCondition(got, v1alpha1.ResponseLevelCoveredCondition).Reason).To(Equal(v1alpha1.ResponseIncidentEscalatedReason))
+				g.Expect(harness.Condition(getIncident(g, inc), v1alpha1.IncidentResponseLevelCoveredCondition).Reason).To(Equal(v1alpha1.IncidentResponseOwedReason))
 			})
-		Eventually(func(g Gomega) []string { return eventReasons(g, old) }).Should(ContainElement("Warning/Escalated"))
+		Eventually(func(g Gomega) []string { return harness.EventReasons(g, old) }).Should(ContainElement("Warning/Escalated"))
 
 		higher := started("higher", inc, nil)
 		Eventually(func(g Gomega) {
-			g.Expect(getResponse(g, higher).Status.Level).To(Equal(v1alpha1.LevelII))
-			g.Expect(getResponse(g, old).Status.SupersededBy).To(Equal(office + "/higher"))
+			g.Expect(harness.GetResponse(g, higher).Status.Level).To(Equal(v1alpha1.LevelII))
+			g.Expect(harness.GetResponse(g, old).Status.SupersededBy).To(Equal(office + "/higher"))
 			got := getIncident(g, inc)
 			g.Expect(got.Status.Responses).To(HaveLen(2))
-			g.Expect(condition(got, v1alpha1.IncidentResponseLevelCoveredCondition).Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(harness.Condition(got, v1alpha1.IncidentResponseLevelCoveredCondition).Status).To(Equal(metav1.ConditionTrue))
 		}).Should(Succeed())
-		record(class, ministryUser, "start a level II response over the risen incident", "allowed (positive control): the III response is superseded, on record")
+		record(class, harness.MinistryUser, "start a level II response over the risen incident", "allowed (positive control): the III response is superseded, on record")
 	})
 })
 

@@ -1,8 +1,7 @@
-package controllers
+package incidents
 
 import (
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -14,37 +13,38 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/test/builder"
+	"github.com/netsec-io/incident-operator/test/integration/harness"
 )
 
 var _ = Describe("SecurityIncident", func() {
 	var ns string
-	BeforeEach(func() { ns = newNamespace() })
+	BeforeEach(func() { ns = harness.NewNamespace() })
 
 	DescribeTable("each sample gets its level, its reasons and its conditions",
 		func(file string, level v1alpha1.IncidentLevel, reasons []string, ready metav1.ConditionStatus, form string) {
 			inc := loadSample(file, ns)
 			Expect(k8s.Create(ctx, inc)).To(Succeed())
 			Eventually(func(g Gomega) {
-				got := get(g, inc)
+				got := harness.Get(g, inc)
 				g.Expect(got.Status.ObservedGeneration).To(Equal(got.Generation))
 				g.Expect(got.Status.Level).To(Equal(level))
 				g.Expect(got.Status.LevelReasons).To(HaveLen(len(reasons)))
 				for i, r := range reasons {
 					g.Expect(got.Status.LevelReasons[i]).To(HavePrefix(r))
 				}
-				g.Expect(condition(got, v1alpha1.IncidentClassifiedCondition).Status).To(Equal(metav1.ConditionTrue))
-				g.Expect(condition(got, v1alpha1.IncidentFormCompleteCondition).Reason).To(Equal(form))
-				g.Expect(condition(got, v1alpha1.ConditionReady).Status).To(Equal(ready))
+				g.Expect(harness.Condition(got, v1alpha1.IncidentClassifiedCondition).Status).To(Equal(metav1.ConditionTrue))
+				g.Expect(harness.Condition(got, v1alpha1.IncidentFormCompleteCondition).Reason).To(Equal(form))
+				g.Expect(harness.Condition(got, v1alpha1.ConditionReady).Status).To(Equal(ready))
 				g.Expect(got.Status.LevelHistory).To(HaveLen(1))
-				g.Expect(deadlineOf(got, v1alpha1.DeadlineInitialReport).State).To(Equal(v1alpha1.DeadlineMet))
+				g.Expect(harness.DeadlineOf(got, v1alpha1.DeadlineInitialReport).State).To(Equal(v1alpha1.DeadlineMet))
 				for _, c := range got.Status.Conditions {
 					g.Expect(c.ObservedGeneration).To(Equal(got.Generation), c.Type)
 				}
 			}).Should(Succeed())
 			// The first level is no event (one per incident, routine): the
 			// Classified condition and the history say why it was set.
-			got := get(Default, inc)
-			msg := condition(got, v1alpha1.IncidentClassifiedCondition).Message
+			got := harness.Get(Default, inc)
+			msg := harness.Condition(got, v1alpha1.IncidentClassifiedCondition).Message
 			Expect(msg).NotTo(BeEmpty())
 			for _, r := range reasons {
 				Expect(msg).To(ContainSubstring(r))
@@ -67,31 +67,31 @@ var _ = Describe("SecurityIncident", func() {
 		inc := builder.Incident("suggests-iv", ns).Records(1_000_000).Suggested(v1alpha1.LevelIV).Obj()
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		Eventually(func(g Gomega) {
-			c := condition(get(g, inc), v1alpha1.IncidentSuggestionMatchedCondition)
+			c := harness.Condition(harness.Get(g, inc), v1alpha1.IncidentSuggestionMatchedCondition)
 			g.Expect(c.Status).To(Equal(metav1.ConditionFalse))
 			g.Expect(c.Reason).To(Equal(v1alpha1.IncidentSuggestionDiffersReason))
 			g.Expect(c.Message).To(Equal("The reporter suggested level IV; the criteria of §3 give level III."))
 		}).Should(Succeed())
-		Eventually(func(g Gomega) []string { return eventReasons(g, inc) }).Should(ContainElement("Warning/SuggestionDiffers"))
+		Eventually(func(g Gomega) []string { return harness.EventReasons(g, inc) }).Should(ContainElement("Warning/SuggestionDiffers"))
 	})
 
 	It("records every change of level, and warns when it falls", func() {
 		inc := builder.Incident("growing-leak", ns).Records(100_000).Suggested("").Obj()
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
-		Eventually(func(g Gomega) v1alpha1.IncidentLevel { return get(g, inc).Status.Level }).Should(Equal(v1alpha1.IncidentLevel("IV")))
+		Eventually(func(g Gomega) v1alpha1.IncidentLevel { return harness.Get(g, inc).Status.Level }).Should(Equal(v1alpha1.IncidentLevel("IV")))
 
 		setRecords := func(n int64) {
 			Eventually(func(g Gomega) {
-				cur := get(g, inc)
+				cur := harness.Get(g, inc)
 				cur.Spec.Impact.DataLeak.Records = n
 				g.Expect(k8s.Update(ctx, cur)).To(Succeed())
 			}).Should(Succeed())
 		}
 		setRecords(1_500_000)
-		Eventually(func(g Gomega) v1alpha1.IncidentLevel { return get(g, inc).Status.Level }).Should(Equal(v1alpha1.IncidentLevel("III")))
+		Eventually(func(g Gomega) v1alpha1.IncidentLevel { return harness.Get(g, inc).Status.Level }).Should(Equal(v1alpha1.IncidentLevel("III")))
 		setRecords(40_000)
 		Eventually(func(g Gomega) {
-			got := get(g, inc)
+			got := harness.Get(g, inc)
 			g.Expect(got.Status.Level).To(Equal(v1alpha1.BelowThreshold))
 			h := got.Status.LevelHistory
 			g.Expect(h).To(HaveLen(3))
@@ -100,9 +100,9 @@ var _ = Describe("SecurityIncident", func() {
 			g.Expect([]int64{h[0].Generation, h[1].Generation, h[2].Generation}).To(Equal([]int64{1, 2, 3}))
 			g.Expect(h[1].Cause).To(ContainSubstring("1,500,000 users' records leaked"))
 			g.Expect(h[2].Cause).To(Equal("no criterion of §3 is reached"))
-			g.Expect(condition(got, v1alpha1.IncidentClassifiedCondition).Message).To(ContainSubstring("40,000 users' records leaked: fewer than 100,000"))
+			g.Expect(harness.Condition(got, v1alpha1.IncidentClassifiedCondition).Message).To(ContainSubstring("40,000 users' records leaked: fewer than 100,000"))
 		}).Should(Succeed())
-		Eventually(func(g Gomega) []string { return eventReasons(g, inc) }).Should(ContainElements(
+		Eventually(func(g Gomega) []string { return harness.EventReasons(g, inc) }).Should(ContainElements(
 			"Normal/LevelRaised", "Warning/LevelLowered"))
 	})
 
@@ -110,13 +110,13 @@ var _ = Describe("SecurityIncident", func() {
 		inc := builder.Incident("late", ns).Discovered(time.Now().Add(-3 * time.Hour)).Obj()
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		Eventually(func(g Gomega) {
-			got := get(g, inc)
-			g.Expect(deadlineOf(got, v1alpha1.DeadlineInitialReport).State).To(Equal(v1alpha1.DeadlineMissed))
-			c := condition(got, v1alpha1.IncidentDeadlinesMetCondition)
+			got := harness.Get(g, inc)
+			g.Expect(harness.DeadlineOf(got, v1alpha1.DeadlineInitialReport).State).To(Equal(v1alpha1.DeadlineMissed))
+			c := harness.Condition(got, v1alpha1.IncidentDeadlinesMetCondition)
 			g.Expect(c.Status).To(Equal(metav1.ConditionFalse))
 			g.Expect(c.Message).To(HavePrefix("Missed: InitialReport"))
 		}).Should(Succeed())
-		Eventually(func(g Gomega) []string { return eventReasons(g, inc) }).Should(ContainElement("Warning/ReportedLate"))
+		Eventually(func(g Gomega) []string { return harness.EventReasons(g, inc) }).Should(ContainElement("Warning/ReportedLate"))
 	})
 
 	It("marks a drill's events as a drill", func() {
@@ -125,7 +125,7 @@ var _ = Describe("SecurityIncident", func() {
 		inc := builder.Incident("drill", ns).Drill().Records(2_000_000).Suggested(v1alpha1.LevelIV).Obj()
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		Eventually(func(g Gomega) {
-			evs := eventsFor(g, inc)
+			evs := harness.EventsFor(g, inc)
 			g.Expect(evs).NotTo(BeEmpty())
 			for _, e := range evs {
 				g.Expect(e.Note).To(HavePrefix("DRILL: "))
@@ -138,17 +138,17 @@ var _ = Describe("SecurityIncident", func() {
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		var rv string
 		Eventually(func(g Gomega) {
-			got := get(g, inc)
-			g.Expect(condition(got, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
+			got := harness.Get(g, inc)
+			g.Expect(harness.Condition(got, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
 			rv = got.ResourceVersion
 		}).Should(Succeed())
-		Consistently(func(g Gomega) string { return get(g, inc).ResourceVersion }, 4*time.Second, 250*time.Millisecond).Should(Equal(rv))
+		Consistently(func(g Gomega) string { return harness.Get(g, inc).ResourceVersion }, 4*time.Second, 250*time.Millisecond).Should(Equal(rv))
 	})
 })
 
 var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, func() {
 	var ns string
-	BeforeAll(func() { ns = newNamespace() })
+	BeforeAll(func() { ns = harness.NewNamespace() })
 
 	// A quick notice discovered now (on the operator's clock) owes the full
 	// form by the next midnight in Asia/Shanghai.
@@ -162,7 +162,7 @@ var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, 
 	completeForm := func(inc *v1alpha1.SecurityIncident) {
 		full := builder.Incident("", "").Obj().Spec
 		Eventually(func(g Gomega) {
-			cur := get(g, inc)
+			cur := harness.Get(g, inc)
 			cur.Spec.Reporter = full.Reporter
 			cur.Spec.NetworkUnit = full.NetworkUnit
 			cur.Spec.MeasuresTaken, cur.Spec.ProposedMeasures, cur.Spec.Support = full.MeasuresTaken, full.ProposedMeasures, full.Support
@@ -176,23 +176,23 @@ var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, 
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		due := midnightAfter(inc.Spec.DiscoveredAt.Time)
 		Eventually(func(g Gomega) {
-			got := get(g, inc)
-			g.Expect(deadlineOf(got, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlinePending))
-			g.Expect(deadlineOf(got, v1alpha1.DeadlineFullForm).DueTime.Time).To(BeTemporally("==", due))
+			got := harness.Get(g, inc)
+			g.Expect(harness.DeadlineOf(got, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlinePending))
+			g.Expect(harness.DeadlineOf(got, v1alpha1.DeadlineFullForm).DueTime.Time).To(BeTemporally("==", due))
 			g.Expect(got.Status.NextDeadline).NotTo(BeNil())
 			g.Expect(got.Status.NextDeadline.Time).To(BeTemporally("==", due))
-			g.Expect(condition(got, v1alpha1.IncidentFormCompleteCondition).Message).To(ContainSubstring("spec.reporter.contact.email"))
+			g.Expect(harness.Condition(got, v1alpha1.IncidentFormCompleteCondition).Message).To(ContainSubstring("spec.reporter.contact.email"))
 		}).Should(Succeed())
 
 		completeForm(inc)
 		Eventually(func(g Gomega) {
-			got := get(g, inc)
-			g.Expect(deadlineOf(got, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlineMet))
-			g.Expect(condition(got, v1alpha1.IncidentFormCompleteCondition).Status).To(Equal(metav1.ConditionTrue))
-			g.Expect(condition(got, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
+			got := harness.Get(g, inc)
+			g.Expect(harness.DeadlineOf(got, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlineMet))
+			g.Expect(harness.Condition(got, v1alpha1.IncidentFormCompleteCondition).Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(harness.Condition(got, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
 			g.Expect(got.Status.NextDeadline).To(BeNil())
 		}).Should(Succeed())
-		Eventually(func(g Gomega) []string { return eventReasons(g, inc) }).Should(ContainElement("Normal/FormCompleted"))
+		Eventually(func(g Gomega) []string { return harness.EventReasons(g, inc) }).Should(ContainElement("Normal/FormCompleted"))
 	})
 
 	It("misses it at midnight, on time and without polling, and keeps it missed", func() {
@@ -200,33 +200,33 @@ var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, 
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		due := midnightAfter(inc.Spec.DiscoveredAt.Time)
 		Eventually(func(g Gomega) v1alpha1.DeadlineState {
-			return deadlineOf(get(g, inc), v1alpha1.DeadlineFullForm).State
+			return harness.DeadlineOf(harness.Get(g, inc), v1alpha1.DeadlineFullForm).State
 		}).Should(Equal(v1alpha1.DeadlinePending))
 
 		// One second before midnight nothing changes.
 		fakeClock.SetTime(due.Add(-time.Second))
 		Consistently(func(g Gomega) v1alpha1.DeadlineState {
-			return deadlineOf(get(g, inc), v1alpha1.DeadlineFullForm).State
+			return harness.DeadlineOf(harness.Get(g, inc), v1alpha1.DeadlineFullForm).State
 		}, 2*time.Second).Should(Equal(v1alpha1.DeadlinePending))
 
 		// At midnight the requeue the operator asked for fires.
 		fakeClock.SetTime(due)
 		Eventually(func(g Gomega) {
-			got := get(g, inc)
-			g.Expect(deadlineOf(got, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlineMissed))
-			g.Expect(condition(got, v1alpha1.IncidentFormCompleteCondition).Reason).To(Equal(v1alpha1.IncidentFormOverdueReason))
-			g.Expect(condition(got, v1alpha1.IncidentDeadlinesMetCondition).Reason).To(Equal(v1alpha1.IncidentDeadlineMissedReason))
+			got := harness.Get(g, inc)
+			g.Expect(harness.DeadlineOf(got, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlineMissed))
+			g.Expect(harness.Condition(got, v1alpha1.IncidentFormCompleteCondition).Reason).To(Equal(v1alpha1.IncidentFormOverdueReason))
+			g.Expect(harness.Condition(got, v1alpha1.IncidentDeadlinesMetCondition).Reason).To(Equal(v1alpha1.IncidentDeadlineMissedReason))
 		}).Should(Succeed())
-		Eventually(func(g Gomega) []string { return eventReasons(g, inc) }).Should(ContainElement("Warning/DeadlineMissed"))
+		Eventually(func(g Gomega) []string { return harness.EventReasons(g, inc) }).Should(ContainElement("Warning/DeadlineMissed"))
 
 		// The form that comes in late completes the report; the miss stays.
 		completeForm(inc)
 		Eventually(func(g Gomega) {
-			got := get(g, inc)
-			d := deadlineOf(got, v1alpha1.DeadlineFullForm)
+			got := harness.Get(g, inc)
+			d := harness.DeadlineOf(got, v1alpha1.DeadlineFullForm)
 			g.Expect(d.State).To(Equal(v1alpha1.DeadlineMissed))
 			g.Expect(d.CompletedTime).NotTo(BeNil())
-			g.Expect(condition(got, v1alpha1.IncidentFormCompleteCondition).Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(harness.Condition(got, v1alpha1.IncidentFormCompleteCondition).Status).To(Equal(metav1.ConditionTrue))
 		}).Should(Succeed())
 	})
 
@@ -235,7 +235,7 @@ var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, 
 		Expect(k8s.List(ctx, got, client.InNamespace(ns))).To(Succeed())
 		for _, inc := range got.Items {
 			if inc.Name == "met" {
-				Expect(deadlineOf(&inc, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlineMet))
+				Expect(harness.DeadlineOf(&inc, v1alpha1.DeadlineFullForm).State).To(Equal(v1alpha1.DeadlineMet))
 			}
 		}
 	})
@@ -246,7 +246,7 @@ var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, 
 // occurrence and discovery), so
 // that the report counts as immediate.
 func loadSample(file, ns string) *v1alpha1.SecurityIncident {
-	data, err := os.ReadFile(filepath.Join("..", "config", "samples", file))
+	data, err := os.ReadFile(harness.Path("config", "samples", file))
 	Expect(err).NotTo(HaveOccurred())
 	inc := &v1alpha1.SecurityIncident{}
 	Expect(yaml.UnmarshalStrict(data, inc)).To(Succeed())

@@ -1,4 +1,4 @@
-package controllers
+package admission
 
 import (
 	"time"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/test/builder"
+	"github.com/netsec-io/incident-operator/test/integration/harness"
 )
 
 // badInput is a change that the API server must refuse, and the words its
@@ -100,7 +101,7 @@ var updateOnly = map[string]badInput{
 
 var _ = Describe("SecurityIncident validation in the API server", func() {
 	var ns string
-	BeforeEach(func() { ns = newNamespace() })
+	BeforeEach(func() { ns = harness.NewNamespace() })
 
 	expectRefused := func(err error, in badInput) {
 		GinkgoHelper()
@@ -132,14 +133,14 @@ var _ = Describe("SecurityIncident validation in the API server", func() {
 		It("refuses to change an incident to "+name+", and the incident stays as recorded", func() {
 			inc := builder.Incident("recorded", ns).Drill().Records(1_000_000).Obj()
 			Expect(k8s.Create(ctx, inc)).To(Succeed())
-			Eventually(func(g Gomega) v1alpha1.IncidentLevel { return get(g, inc).Status.Level }).Should(Equal(v1alpha1.IncidentLevel("III")))
-			before := get(Default, inc)
+			Eventually(func(g Gomega) v1alpha1.IncidentLevel { return harness.Get(g, inc).Status.Level }).Should(Equal(v1alpha1.IncidentLevel("III")))
+			before := harness.Get(Default, inc)
 
 			changed := before.DeepCopy()
 			in.edit(changed)
 			expectRefused(k8s.Update(ctx, changed), in)
 
-			after := get(Default, inc)
+			after := harness.Get(Default, inc)
 			Expect(after.ResourceVersion).To(Equal(before.ResourceVersion))
 			Expect(after.Spec).To(Equal(before.Spec))
 			Expect(after.Status.Level).To(Equal(v1alpha1.IncidentLevel("III")))

@@ -1,4 +1,4 @@
-package controllers
+package deletion
 
 import (
 	"encoding/json"
@@ -16,10 +16,11 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/test/builder"
+	"github.com/netsec-io/incident-operator/test/integration/harness"
 )
 
 // Deletion as a cluster does it: the suite runs kube-controller-manager's
-// garbage collector and namespace controller (suite_test.go), so nothing
+// garbage collector and namespace controller (test/integration/harness), so nothing
 // here deletes an owned object itself.
 
 // hold is a finalizer of the tests' own, which keeps an object in its
@@ -37,7 +38,7 @@ func patchMeta(c client.Client, obj client.Object, meta map[string]any) error {
 func withHold(obj client.Object) {
 	GinkgoHelper()
 	Eventually(func(g Gomega) {
-		g.Expect(k8s.Get(ctx, keyOf(obj), obj)).To(Succeed())
+		g.Expect(k8s.Get(ctx, harness.KeyOf(obj), obj)).To(Succeed())
 		obj.SetFinalizers(append(obj.GetFinalizers(), hold))
 		g.Expect(k8s.Update(ctx, obj)).To(Succeed())
 	}).Should(Succeed())
@@ -50,7 +51,7 @@ func release(obj client.Object) {
 	GinkgoHelper()
 	uid := obj.GetUID()
 	Eventually(func(g Gomega) {
-		err := k8s.Get(ctx, keyOf(obj), obj)
+		err := k8s.Get(ctx, harness.KeyOf(obj), obj)
 		if apierrors.IsNotFound(err) || obj.GetUID() != uid {
 			return
 		}
@@ -59,7 +60,7 @@ func release(obj client.Object) {
 		g.Expect(k8s.Update(ctx, obj)).To(Succeed())
 	}).Should(Succeed())
 	Eventually(func() bool {
-		err := k8s.Get(ctx, keyOf(obj), obj)
+		err := k8s.Get(ctx, harness.KeyOf(obj), obj)
 		return apierrors.IsNotFound(err) || err == nil && obj.GetUID() != uid
 	}, 30*time.Second).Should(BeTrue())
 }
@@ -68,7 +69,7 @@ func release(obj client.Object) {
 func deleting(obj client.Object) {
 	GinkgoHelper()
 	Eventually(func(g Gomega) {
-		g.Expect(k8s.Get(ctx, keyOf(obj), obj)).To(Succeed())
+		g.Expect(k8s.Get(ctx, harness.KeyOf(obj), obj)).To(Succeed())
 		g.Expect(obj.GetDeletionTimestamp()).NotTo(BeNil())
 	}).Should(Succeed())
 }
@@ -95,14 +96,14 @@ func startedDrill(ns, name string) (*v1alpha1.SecurityIncident, *v1alpha1.Emerge
 	inc := builder.Incident(name+"-incident", ns).Drill().Records(1_500_000).Obj()
 	Expect(k8s.Create(ctx, inc)).To(Succeed())
 	resp := builder.Response(name, ns, inc).Drill().Obj()
-	Expect(asUser(dutyOfficer).Create(ctx, resp)).To(Succeed())
-	Expect(approve(asUser(drillPipeline), resp, drillPipeline, v1alpha1.LevelIII)).To(Succeed())
+	Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
+	Expect(harness.Approve(harness.AsUser(harness.DrillPipeline), resp, harness.DrillPipeline, v1alpha1.LevelIII)).To(Succeed())
 	Eventually(func(g Gomega) {
-		g.Expect(k8s.Get(ctx, keyOf(resp), resp)).To(Succeed())
-		g.Expect(responseCondition(resp, v1alpha1.ResponseWorkGroupsReadyCondition).Status).To(Equal(metav1.ConditionTrue))
+		g.Expect(k8s.Get(ctx, harness.KeyOf(resp), resp)).To(Succeed())
+		g.Expect(harness.ResponseCondition(resp, v1alpha1.ResponseWorkGroupsReadyCondition).Status).To(Equal(metav1.ConditionTrue))
 		g.Expect(workGroupsOf(g, resp)).To(HaveLen(5))
 		g.Expect(notificationsOf(g, resp)).NotTo(BeEmpty())
-		g.Expect(k8s.Get(ctx, keyOf(inc), inc)).To(Succeed())
+		g.Expect(k8s.Get(ctx, harness.KeyOf(inc), inc)).To(Succeed())
 		g.Expect(notificationsOf(g, inc)).NotTo(BeEmpty())
 	}).Should(Succeed())
 	return inc, resp
@@ -114,15 +115,15 @@ func drillWarning(ns, name string, level v1alpha1.WarningLevel, source v1alpha1.
 	w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Finalizers: finalizers}, Spec: v1alpha1.WarningSpec{
 		Drill: true, Level: level, Source: source, StartTime: metav1.Now(), Scope: "s", Harm: "h",
 		Precautions: []string{"p"}, Issuer: "the office", Hotline: "12321"}}
-	Expect(asUser(dutyOfficer).Create(ctx, w)).To(Succeed())
+	Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
 	return w
 }
 
 var _ = Describe("Deletion", func() {
 	var ns string
 	BeforeEach(func() {
-		grantRoles()
-		ns = newNamespace()
+		harness.GrantRoles()
+		ns = harness.NewNamespace()
 	})
 
 	It("removes a deleted drill's work groups and notifications through their owner references", func() {
@@ -164,7 +165,7 @@ var _ = Describe("Deletion", func() {
 		Expect(k8s.Delete(ctx, resp, client.PropagationPolicy(metav1.DeletePropagationForeground))).To(Succeed())
 		By("the garbage collector deletes the work groups first, then lets the response go")
 		Eventually(func(g Gomega) {
-			g.Expect(k8s.Get(ctx, keyOf(resp), resp)).To(Succeed())
+			g.Expect(k8s.Get(ctx, harness.KeyOf(resp), resp)).To(Succeed())
 			g.Expect(resp.DeletionTimestamp).NotTo(BeNil())
 			g.Expect(resp.Finalizers).To(Equal([]string{hold}), "foregroundDeletion is done")
 			g.Expect(workGroupsOf(g, resp)).To(BeEmpty())
@@ -185,7 +186,7 @@ var _ = Describe("Deletion", func() {
 		_, resp := startedDrill(ns, "plain")
 		start := time.Now()
 		Expect(k8s.Delete(ctx, resp, client.PropagationPolicy(metav1.DeletePropagationForeground))).To(Succeed())
-		Eventually(func() bool { return apierrors.IsNotFound(k8s.Get(ctx, keyOf(resp), resp)) }, 30*time.Second).Should(BeTrue())
+		Eventually(func() bool { return apierrors.IsNotFound(k8s.Get(ctx, harness.KeyOf(resp), resp)) }, 30*time.Second).Should(BeTrue())
 		GinkgoWriter.Printf("foreground delete, done: %s\n", time.Since(start))
 		Eventually(func(g Gomega) []v1alpha1.WorkGroup { return workGroupsOf(g, resp) }).Should(BeEmpty())
 	})
@@ -194,7 +195,7 @@ var _ = Describe("Deletion", func() {
 		startedDrill(ns, "ns")
 		red := drillWarning(ns, "red", v1alpha1.WarningRed, v1alpha1.SourceNational)
 		Eventually(func(g Gomega) v1alpha1.WarningPhase {
-			g.Expect(k8s.Get(ctx, keyOf(red), red)).To(Succeed())
+			g.Expect(k8s.Get(ctx, harness.KeyOf(red), red)).To(Succeed())
 			return red.Status.Phase
 		}).Should(Equal(v1alpha1.WarningPublished))
 		drillWarning(ns, "yellow", v1alpha1.WarningYellow, v1alpha1.SourceProvincial)
@@ -210,7 +211,7 @@ var _ = Describe("Deletion", func() {
 	It("keeps a namespace that holds a real incident, Terminating, and says why", func() {
 		inc := builder.Incident("real", ns).Records(1_500_000).Obj()
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
-		Eventually(func(g Gomega) v1alpha1.IncidentLevel { return get(g, inc).Status.Level }).Should(Equal(v1alpha1.IncidentLevel("III")))
+		Eventually(func(g Gomega) v1alpha1.IncidentLevel { return harness.Get(g, inc).Status.Level }).Should(Equal(v1alpha1.IncidentLevel("III")))
 
 		Expect(k8s.Delete(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})).To(Succeed())
 		Eventually(func(g Gomega) {
@@ -229,7 +230,7 @@ var _ = Describe("Deletion", func() {
 			GinkgoWriter.Printf("namespace condition %s: %s\n", failure.Reason, failure.Message)
 		}, 60*time.Second, 250*time.Millisecond).Should(Succeed())
 		Consistently(func(g Gomega) {
-			g.Expect(get(g, inc).DeletionTimestamp).To(BeNil())
+			g.Expect(harness.Get(g, inc).DeletionTimestamp).To(BeNil())
 		}, 2*time.Second).Should(Succeed())
 	})
 })
@@ -237,24 +238,24 @@ var _ = Describe("Deletion", func() {
 var _ = Describe("An object being deleted is left alone", func() {
 	var ns string
 	BeforeEach(func() {
-		grantRoles()
-		ns = newNamespace()
+		harness.GrantRoles()
+		ns = harness.NewNamespace()
 	})
 
 	It("an incident: a change of its facts is not classified", func() {
 		inc := builder.Incident("held", ns).Drill().Records(1_500_000).Obj()
 		inc.Finalizers = []string{hold}
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
-		Eventually(func(g Gomega) v1alpha1.IncidentLevel { return get(g, inc).Status.Level }).Should(Equal(v1alpha1.IncidentLevel("III")))
+		Eventually(func(g Gomega) v1alpha1.IncidentLevel { return harness.Get(g, inc).Status.Level }).Should(Equal(v1alpha1.IncidentLevel("III")))
 		Expect(k8s.Delete(ctx, inc)).To(Succeed())
 		deleting(inc)
 		Eventually(func(g Gomega) {
-			cur := get(g, inc)
+			cur := harness.Get(g, inc)
 			cur.Spec.Impact.DataLeak.Records = 20_000_000
 			g.Expect(k8s.Update(ctx, cur)).To(Succeed())
 		}).Should(Succeed())
 		Consistently(func(g Gomega) {
-			got := get(g, inc)
+			got := harness.Get(g, inc)
 			g.Expect(got.Status.Level).To(Equal(v1alpha1.IncidentLevel("III")))
 			g.Expect(got.Status.ObservedGeneration).To(BeNumerically("<", got.Generation))
 		}, 3*time.Second, 200*time.Millisecond).Should(Succeed())
@@ -266,13 +267,13 @@ var _ = Describe("An object being deleted is left alone", func() {
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		resp := builder.Response("held", ns, inc).Drill().Obj()
 		resp.Finalizers = []string{hold}
-		Expect(asUser(dutyOfficer).Create(ctx, resp)).To(Succeed())
-		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return getResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseAwaitingApproval))
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseAwaitingApproval))
 		Expect(k8s.Delete(ctx, resp)).To(Succeed())
 		deleting(resp)
-		Expect(approve(asUser(drillPipeline), resp, drillPipeline, v1alpha1.LevelIII)).To(Succeed())
+		Expect(harness.Approve(harness.AsUser(harness.DrillPipeline), resp, harness.DrillPipeline, v1alpha1.LevelIII)).To(Succeed())
 		Consistently(func(g Gomega) {
-			g.Expect(getResponse(g, resp).Status.Phase).To(Equal(v1alpha1.ResponseAwaitingApproval))
+			g.Expect(harness.GetResponse(g, resp).Status.Phase).To(Equal(v1alpha1.ResponseAwaitingApproval))
 			g.Expect(workGroupsOf(g, resp)).To(BeEmpty())
 		}, 3*time.Second, 200*time.Millisecond).Should(Succeed())
 		release(resp)
@@ -281,15 +282,15 @@ var _ = Describe("An object being deleted is left alone", func() {
 	It("a warning: an approval publishes nothing and reports nothing", func() {
 		w := drillWarning(ns, "held", v1alpha1.WarningYellow, v1alpha1.SourceProvincial, hold)
 		Eventually(func(g Gomega) v1alpha1.WarningPhase {
-			g.Expect(k8s.Get(ctx, keyOf(w), w)).To(Succeed())
+			g.Expect(k8s.Get(ctx, harness.KeyOf(w), w)).To(Succeed())
 			return w.Status.Phase
 		}).Should(Equal(v1alpha1.WarningAwaitingApproval))
 		Expect(k8s.Delete(ctx, w)).To(Succeed())
 		deleting(w)
-		Expect(patchMeta(asUser(drillPipeline), w, map[string]any{"annotations": map[string]any{
-			v1alpha1.AnnotationApprovedBy: drillPipeline, v1alpha1.AnnotationApprovedLevel: "Yellow"}})).To(Succeed())
+		Expect(patchMeta(harness.AsUser(harness.DrillPipeline), w, map[string]any{"annotations": map[string]any{
+			v1alpha1.AnnotationApprovedBy: harness.DrillPipeline, v1alpha1.AnnotationApprovedLevel: "Yellow"}})).To(Succeed())
 		Consistently(func(g Gomega) {
-			g.Expect(k8s.Get(ctx, keyOf(w), w)).To(Succeed())
+			g.Expect(k8s.Get(ctx, harness.KeyOf(w), w)).To(Succeed())
 			g.Expect(w.Status.Phase).To(Equal(v1alpha1.WarningAwaitingApproval))
 			g.Expect(notificationsOf(g, w)).To(BeEmpty())
 		}, 3*time.Second, 200*time.Millisecond).Should(Succeed())
@@ -304,18 +305,18 @@ var _ = Describe("An object being deleted is left alone", func() {
 		Expect(k8s.Delete(ctx, wg)).To(Succeed())
 		deleting(wg)
 		Eventually(func(g Gomega) {
-			g.Expect(k8s.Get(ctx, keyOf(wg), wg)).To(Succeed())
+			g.Expect(k8s.Get(ctx, harness.KeyOf(wg), wg)).To(Succeed())
 			wg.Spec.Reports = []v1alpha1.ProgressReport{{Time: metav1.Now(), Unit: "u", Measures: "m", Effect: "e", NextSteps: "n", Suggestions: "s"}}
-			g.Expect(asUser(dutyOfficer).Update(ctx, wg)).To(Succeed())
+			g.Expect(harness.AsUser(harness.DutyOfficer).Update(ctx, wg)).To(Succeed())
 		}).Should(Succeed())
 		Consistently(func(g Gomega) {
-			g.Expect(k8s.Get(ctx, keyOf(wg), wg)).To(Succeed())
+			g.Expect(k8s.Get(ctx, harness.KeyOf(wg), wg)).To(Succeed())
 			g.Expect(wg.Status.ReportCount).To(BeZero())
 		}, 3*time.Second, 200*time.Millisecond).Should(Succeed())
 		release(wg)
 		By("the response, not being deleted, sets it up again")
 		Eventually(func(g Gomega) {
-			g.Expect(k8s.Get(ctx, keyOf(wg), wg)).To(Succeed())
+			g.Expect(k8s.Get(ctx, harness.KeyOf(wg), wg)).To(Succeed())
 			g.Expect(wg.UID).NotTo(Equal(oldUID))
 			g.Expect(metav1.IsControlledBy(wg, resp)).To(BeTrue())
 		}).Should(Succeed())
@@ -328,8 +329,8 @@ var _ = Describe("An object being deleted is left alone", func() {
 		}
 		Expect(k8s.Create(ctx, ch)).To(Succeed())
 		Eventually(func(g Gomega) metav1.ConditionStatus {
-			g.Expect(k8s.Get(ctx, keyOf(ch), ch)).To(Succeed())
-			return conditionOf(ch.Status.Conditions, v1alpha1.ConditionReady).Status
+			g.Expect(k8s.Get(ctx, harness.KeyOf(ch), ch)).To(Succeed())
+			return harness.ConditionOf(ch.Status.Conditions, v1alpha1.ConditionReady).Status
 		}).Should(Equal(metav1.ConditionFalse))
 		Expect(k8s.Delete(ctx, ch)).To(Succeed())
 		deleting(ch)
@@ -338,8 +339,8 @@ var _ = Describe("An object being deleted is left alone", func() {
 			StringData: map[string]string{"address": "http://127.0.0.1:9/"},
 		})).To(Succeed())
 		Consistently(func(g Gomega) metav1.ConditionStatus {
-			g.Expect(k8s.Get(ctx, keyOf(ch), ch)).To(Succeed())
-			return conditionOf(ch.Status.Conditions, v1alpha1.ConditionReady).Status
+			g.Expect(k8s.Get(ctx, harness.KeyOf(ch), ch)).To(Succeed())
+			return harness.ConditionOf(ch.Status.Conditions, v1alpha1.ConditionReady).Status
 		}, 3*time.Second, 200*time.Millisecond).Should(Equal(metav1.ConditionFalse))
 		release(ch)
 	})

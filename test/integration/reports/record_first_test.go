@@ -1,4 +1,4 @@
-package controllers
+package reports
 
 import (
 	"strconv"
@@ -14,6 +14,7 @@ import (
 	"github.com/netsec-io/incident-operator/internal/notify"
 	"github.com/netsec-io/incident-operator/internal/plan/routing"
 	"github.com/netsec-io/incident-operator/test/builder"
+	"github.com/netsec-io/incident-operator/test/integration/harness"
 )
 
 // revision reads a resourceVersion as the etcd revision it is. Kubernetes
@@ -27,7 +28,7 @@ func revision(g Gomega, o client.Object) int64 {
 
 var _ = Describe("The record before the report", func() {
 	It("writes an incident's level, naming its report as owed, before it writes the report", func() {
-		ns := newNamespace()
+		ns := harness.NewNamespace()
 		watcher, err := client.NewWithWatch(cfg, client.Options{Scheme: k8s.Scheme()})
 		Expect(err).NotTo(HaveOccurred())
 		incidents, err := watcher.Watch(ctx, &v1alpha1.SecurityIncidentList{}, client.InNamespace(ns))
@@ -49,7 +50,7 @@ var _ = Describe("The record before the report", func() {
 			}
 			return levelled != nil
 		})))
-		up := conditionOf(levelled.Status.Conditions, v1alpha1.ConditionReportedUpward)
+		up := harness.ConditionOf(levelled.Status.Conditions, v1alpha1.ConditionReportedUpward)
 		Expect(up.Status).To(Equal(metav1.ConditionFalse))
 		Expect(up.Reason).To(Equal(v1alpha1.NotificationNoChannelReason), "no channel reaches the office in this namespace")
 		Expect(up.Message).To(ContainSubstring(routing.NotificationName(inc.Name, "reported", string(inc.UID))))
@@ -70,10 +71,10 @@ var _ = Describe("The record before the report", func() {
 		By("the report's own state changes nothing on the incident: one status write in all")
 		Eventually(func(g Gomega) string {
 			n := &v1alpha1.Notification{}
-			g.Expect(k8s.Get(ctx, keyOf(report), n)).To(Succeed())
-			return conditionOf(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition).Reason
+			g.Expect(k8s.Get(ctx, harness.KeyOf(report), n)).To(Succeed())
+			return harness.ConditionOf(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition).Reason
 		}).Should(Equal(v1alpha1.NotificationNoChannelReason))
-		Consistently(func(g Gomega) string { return get(g, inc).ResourceVersion }, 2*time.Second).Should(Equal(levelled.ResourceVersion))
+		Consistently(func(g Gomega) string { return harness.Get(g, inc).ResourceVersion }, 2*time.Second).Should(Equal(levelled.ResourceVersion))
 		list := &v1alpha1.NotificationList{}
 		Expect(k8s.List(ctx, list, client.InNamespace(ns))).To(Succeed())
 		Expect(list.Items).To(HaveLen(1))

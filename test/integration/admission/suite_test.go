@@ -1,0 +1,35 @@
+package admission
+
+import (
+	"context"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/test/integration/harness"
+)
+
+// TestAdmission runs, against a real API server (test/integration/harness),
+// the admission policies of config/admission and the shipped RBAC, tried as every role through its own credentials (trust), and the CRDs' validation of an incident.
+func TestAdmission(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs an API server: run make test")
+	}
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Admission Suite")
+}
+
+// The suite's cluster, as harness.Start started it.
+var (
+	ctx context.Context
+	k8s client.Client
+)
+
+var _ = BeforeSuite(func() {
+	c := harness.Start(harness.Options{})
+	ctx, k8s = c.Ctx, c.Client
+})
+
+var _ = AfterSuite(harness.Stop)

@@ -1,0 +1,170 @@
+package harness
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"sync"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
+)
+
+// Receiver is a webhook endpoint on loopback that records what it gets, and
+// fails the first `failures` requests. With AnswerAfter set it takes that
+// long to answer; with Hold set, it keeps what it got and answers once the
+// hold is closed (or the sender gives up).
+type Receiver struct {
+	*httptest.Server
+	mu          sync.Mutex
+	failures    int
+	bodies      []map[string]any
+	hits        int
+	answerAfter time.Duration
+	hold        chan struct{}
+}
+
+// NewReceiver starts a Receiver that fails its first failures requests
+// (503); the spec's cleanup closes it.
+func NewReceiver(failures int) *Receiver {
+	r := &Receiver{failures: failures}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		data, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		r.hits++
+		if r.failures > 0 {
+			r.failures--
+			r.mu.Unlock()
+			http.Error(w, "busy", http.StatusServiceUnavailable)
+			return
+		}
+		body := map[string]any{}
+		_ = json.Unmarshal(data, &body)
+		r.bodies = append(r.bodies, body)
+		wait, hold := r.answerAfter, r.hold
+		r.mu.Unlock()
+		if wait > 0 {
+			time.Sleep(wait)
+		}
+		if hold != nil {
+			select {
+			case <-hold:
+			case <-req.Context().Done():
+			}
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"errcode":0,"errmsg":"ok"}`))
+	}))
+	DeferCleanup(r.Close)
+	return r
+}
+
+// AnswerAfter makes the receiver take d to answer each request.
+func (r *Receiver) AnswerAfter(d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.answerAfter = d
+}
+
+// Hold makes the receiver keep each request it records unanswered until
+// hold is closed.
+func (r *Receiver) Hold(hold chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.hold = hold
+}
+
+// Bodies are the JSON bodies received, in order.
+func (r *Receiver) Bodies() []map[string]any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]map[string]any(nil), r.bodies...)
+}
+
+// IDs are the CloudEvents ids received, in order, duplicates included.
+func (r *Receiver) IDs() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, b := range r.bodies {
+		id, _ := b["id"].(string)
+		out = append(out, id)
+	}
+	return out
+}
+
+// Texts are the robot (WeCom, DingTalk) texts received, in order.
+func (r *Receiver) Texts() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []string
+	for _, b := range r.bodies {
+		if t, ok := b["text"].(map[string]any); ok {
+			out = append(out, t["content"].(string))
+		}
+	}
+	return out
+}
+
+// Attempts counts the requests, failed ones included.
+func (r *Receiver) Attempts() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.hits
+}
+
+var messageID = regexp.MustCompile(`消息编号 / message id: (\S+)`)
+
+// RobotIDs are the message ids of the robot texts received, in order.
+func (r *Receiver) RobotIDs() []string {
+	var out []string
+	for _, t := range r.Texts() {
+		if m := messageID.FindStringSubmatch(t); m != nil {
+			out = append(out, m[1])
+		}
+	}
+	return out
+}
+
+// NewChannel creates a channel and the Secret holding its address.
+func NewChannel(ns, name string, typ v1alpha1.ChannelType, audience v1alpha1.Audience, address string, timeoutSeconds int32) {
+	GinkgoHelper()
+	c := current()
+	Expect(c.Client.Create(c.Ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: name + "-endpoint", Namespace: ns},
+		StringData: map[string]string{"address": address},
+	})).To(Succeed())
+	Expect(c.Client.Create(c.Ctx, &v1alpha1.NotificationChannel{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec: v1alpha1.NotificationChannelSpec{Type: typ, Audience: audience, SecretRef: v1alpha1.SecretReference{Name: name + "-endpoint"},
+			TimeoutSeconds: timeoutSeconds},
+	})).To(Succeed())
+}
+
+// ReportOf reads the notification a source made under a key ("published",
+// "reportedupward", "adjusted-1", …).
+func ReportOf(g Gomega, src client.Object, key string) *v1alpha1.Notification {
+	c := current()
+	n := &v1alpha1.Notification{}
+	g.Expect(c.Client.Get(c.Ctx, client.ObjectKey{Namespace: src.GetNamespace(), Name: routing.NotificationName(src.GetName(), key, string(src.GetUID()))}, n)).To(Succeed())
+	return n
+}
+
+// DeliveryOf is a notification's delivery to one channel, or an empty one.
+func DeliveryOf(n *v1alpha1.Notification, channel string) v1alpha1.NotificationDelivery {
+	for _, d := range n.Status.Deliveries {
+		if d.Channel == channel {
+			return d
+		}
+	}
+	return v1alpha1.NotificationDelivery{}
+}

@@ -1,0 +1,37 @@
+package warnings
+
+import (
+	"context"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	clocktesting "k8s.io/utils/clock/testing"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/test/integration/harness"
+)
+
+// TestWarnings runs, against a real API server (test/integration/harness),
+// the Warning controller: publication, approval, adjustment and lift, and delivery to its channels.
+func TestWarnings(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs an API server: run make test")
+	}
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Warnings Suite")
+}
+
+// The suite's cluster, as harness.Start started it.
+var (
+	ctx       context.Context
+	k8s       client.Client
+	fakeClock *clocktesting.FakeClock
+)
+
+var _ = BeforeSuite(func() {
+	c := harness.Start(harness.Options{})
+	ctx, k8s, fakeClock = c.Ctx, c.Client, c.Clock
+})
+
+var _ = AfterSuite(harness.Stop)
