@@ -12,7 +12,9 @@ import (
 )
 
 // TestAdmission runs, against a real API server (test/integration/harness),
-// the admission policies of config/admission and the shipped RBAC, tried as every role through its own credentials (trust), and the CRDs' validation of an incident.
+// the admission policies of config/admission and the shipped RBAC, tried as
+// every role through its own credentials (trust), and the CRDs' validation
+// of an incident.
 func TestAdmission(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs an API server: run make test")

@@ -13,7 +13,9 @@ import (
 )
 
 // TestDeletion runs, against a real API server (test/integration/harness),
-// deletion as a cluster does it (the garbage collector and the namespace controller of kube-controller-manager), and objects being deleted left alone.
+// deletion as a cluster does it (the garbage collector and the namespace
+// controller of kube-controller-manager), and objects being deleted left
+// alone.
 func TestDeletion(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs an API server: run make test")

@@ -14,7 +14,8 @@ import (
 )
 
 // TestIncidents runs, against a real API server (test/integration/harness),
-// the SecurityIncident controller: classification, level history, deadlines on the operator's clock, events, and the operator's metrics of incidents.
+// the SecurityIncident controller: classification, level history, deadlines
+// on the operator's clock, events, and the operator's metrics of incidents.
 func TestIncidents(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs an API server: run make test")

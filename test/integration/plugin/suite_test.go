@@ -13,8 +13,8 @@ import (
 	"github.com/netsec-io/incident-operator/test/integration/harness"
 )
 
-// TestPlugin runs, against a real API server (test/integration/harness),
-// the kubectl incident plugin's commands, run as the people who use them.
+// TestPlugin runs, against a real API server (test/integration/harness), the
+// kubectl incident plugin's commands, run as the people who use them.
 func TestPlugin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs an API server: run make test")

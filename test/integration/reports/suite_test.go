@@ -15,7 +15,9 @@ import (
 )
 
 // TestReports runs, against a real API server (test/integration/harness),
-// reports and their delivery: notifications, consent and confirmation, the reports of incidents and responses, their texts, the record written before the report, and deliveries across a stop of the operator.
+// reports and their delivery: notifications and their confirmation, the
+// reports of incidents and responses, their texts, the record written before
+// the report, and deliveries across a stop of the operator.
 func TestReports(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs an API server: run make test")

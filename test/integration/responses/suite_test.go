@@ -14,7 +14,8 @@ import (
 )
 
 // TestResponses runs, against a real API server (test/integration/harness),
-// the EmergencyResponse and WorkGroup controllers: approval, work groups, the end and the summary reports.
+// the EmergencyResponse and WorkGroup controllers: approval, work groups,
+// the end and the summary reports.
 func TestResponses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs an API server: run make test")

@@ -13,7 +13,8 @@ import (
 )
 
 // TestWarnings runs, against a real API server (test/integration/harness),
-// the Warning controller: publication, approval, adjustment and lift, and delivery to its channels.
+// the Warning controller: publication, approval, adjustment and lift, and
+// delivery to its channels.
 func TestWarnings(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs an API server: run make test")
