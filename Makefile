@@ -51,8 +51,8 @@ envtest: ## Build kube-apiserver, kube-controller-manager, etcd and kubectl from
 	K8S_VERSION=$(K8S_VERSION) ETCD_VERSION=$(ETCD_VERSION) bash hack/envtest-binaries.sh >/dev/null
 
 .PHONY: test
-test: manifests generate envtest test-deps ## Run every test against a real API server (envtest).
-	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) test ./... -count=1 -timeout 30m
+test: manifests generate envtest test-deps ## Run every test, with the race detector, against a real API server (envtest).
+	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) test -race ./... -count=1 -timeout 30m
 
 .PHONY: test-deps
 test-deps: ## Install what the print checks need (Chromium, a CJK font, poppler) from Debian's packages, once.
