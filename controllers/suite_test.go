@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -18,11 +17,7 @@ import (
 // channel's recheck interval. Every other envtest suite is under
 // test/integration.
 func TestControllers(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs an API server: run make test")
-	}
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Controllers Suite")
+	harness.RunSuite(t, "Controllers Suite")
 }
 
 // The suite's cluster, as harness.Start started it.

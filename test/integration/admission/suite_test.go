@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/test/integration/harness"
@@ -16,11 +15,7 @@ import (
 // every role through its own credentials (trust), and the CRDs' validation
 // of an incident.
 func TestAdmission(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs an API server: run make test")
-	}
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Admission Suite")
+	harness.RunSuite(t, "Admission Suite")
 }
 
 // The suite's cluster, as harness.Start started it.

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -17,11 +16,7 @@ import (
 // controller of kube-controller-manager), and objects being deleted left
 // alone.
 func TestDeletion(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs an API server: run make test")
-	}
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Deletion Suite")
+	harness.RunSuite(t, "Deletion Suite")
 }
 
 // The suite's cluster, as harness.Start started it.

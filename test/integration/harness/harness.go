@@ -23,6 +23,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"testing"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -308,4 +309,15 @@ func (b *LockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// RunSuite runs a package's Ginkgo specs against the cluster its
+// BeforeSuite starts, or skips them under -short: they need an API server.
+func RunSuite(t *testing.T, name string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs an API server: run make test")
+	}
+	RegisterFailHandler(Fail)
+	RunSpecs(t, name)
 }

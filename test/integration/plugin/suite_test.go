@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -16,11 +15,7 @@ import (
 // TestPlugin runs, against a real API server (test/integration/harness), the
 // kubectl incident plugin's commands, run as the people who use them.
 func TestPlugin(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs an API server: run make test")
-	}
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Plugin Suite")
+	harness.RunSuite(t, "Plugin Suite")
 }
 
 // The suite's cluster, as harness.Start started it.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	"k8s.io/client-go/rest"
 	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -19,11 +18,7 @@ import (
 // reports of incidents and responses, their texts, the record written before
 // the report, and deliveries across a stop of the operator.
 func TestReports(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs an API server: run make test")
-	}
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Reports Suite")
+	harness.RunSuite(t, "Reports Suite")
 }
 
 // The suite's cluster, as harness.Start started it.

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -17,11 +16,7 @@ import (
 // the EmergencyResponse and WorkGroup controllers: approval, work groups,
 // the end and the summary reports.
 func TestResponses(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs an API server: run make test")
-	}
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Responses Suite")
+	harness.RunSuite(t, "Responses Suite")
 }
 
 // The suite's cluster, as harness.Start started it.

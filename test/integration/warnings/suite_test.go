@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -16,11 +15,7 @@ import (
 // the Warning controller: publication, approval, adjustment and lift, and
 // delivery to its channels.
 func TestWarnings(t *testing.T) {
-	if testing.Short() {
-		t.Skip("needs an API server: run make test")
-	}
-	RegisterFailHandler(Fail)
-	RunSpecs(t, "Warnings Suite")
+	harness.RunSuite(t, "Warnings Suite")
 }
 
 // The suite's cluster, as harness.Start started it.
