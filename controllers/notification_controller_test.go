@@ -25,38 +25,6 @@ var _ = Describe("Notification", func() {
 		ns = harness.NewNamespace()
 	})
 
-	warningOf := func(name string, level v1alpha1.WarningLevel, source v1alpha1.WarningSource, drill bool, channels ...string) *v1alpha1.Warning {
-		GinkgoHelper()
-		w := &v1alpha1.Warning{
-			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
-			Spec: v1alpha1.WarningSpec{
-				Level: level, Source: source, StartTime: metav1.NewTime(time.Now().Truncate(time.Second)),
-				Scope: "Mail servers of the province", Harm: "Credential theft", Precautions: []string{"Reset administrator passwords"},
-				Issuer: "National office", Hotline: "12321", Channels: channels, Drill: drill,
-			},
-		}
-		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
-		return w
-	}
-	approveYellow := func(w *v1alpha1.Warning) {
-		GinkgoHelper()
-		Eventually(func() error {
-			cur := &v1alpha1.Warning{}
-			if err := k8s.Get(ctx, client.ObjectKeyFromObject(w), cur); err != nil {
-				return err
-			}
-			patch := client.MergeFrom(cur.DeepCopy())
-			cur.Annotations[v1alpha1.AnnotationApprovedBy] = harness.ApproverIII
-			cur.Annotations[v1alpha1.AnnotationApprovedLevel] = "Yellow"
-			return harness.AsUser(harness.ApproverIII).Patch(ctx, cur, patch)
-		}).Should(Succeed())
-	}
-	getW := func(g Gomega, w *v1alpha1.Warning) *v1alpha1.Warning {
-		out := &v1alpha1.Warning{}
-		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(w), out)).To(Succeed())
-		return out
-	}
-
 	It("waits for the office's consent before a message leaves for the public", func() {
 		public := harness.NewReceiver(0)
 		harness.NewChannel(ns, "website", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, public.URL, 2)
@@ -109,7 +77,7 @@ var _ = Describe("Notification", func() {
 		harness.RefusedWith(harness.AnnotateNotification(harness.AsUser(harness.MinistryDuty), n, map[string]string{v1alpha1.AnnotationConfirmedBy: harness.MinistryDuty}), "rule confirm")
 
 		By("a warning's publication is its own approval: it takes no consent")
-		w := warningOf("own-approval", v1alpha1.WarningRed, v1alpha1.SourceNational, false, "website")
+		w := harness.NewWarning(ns, "own-approval", v1alpha1.WarningRed, v1alpha1.SourceNational, false, "website")
 		Eventually(func(g Gomega) {
 			g.Expect(harness.Delivered(harness.ReportOf(g, w, "published")).Status).To(Equal(metav1.ConditionTrue))
 		}).Should(Succeed())
@@ -133,14 +101,14 @@ var _ = Describe("Notification", func() {
 		Eventually(channelReady).Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", v1alpha1.ChannelSecretMissingReason),
 			HaveField("Message", ContainSubstring(`Secret "em-endpoint" of channel "emergency-management": notfound`))))
 
-		w := warningOf("no-secret", v1alpha1.WarningYellow, v1alpha1.SourceProvincial, false)
-		approveYellow(w)
+		w := harness.NewWarning(ns, "no-secret", v1alpha1.WarningYellow, v1alpha1.SourceProvincial, false)
+		harness.ApproveYellow(w)
 		Eventually(func(g Gomega) {
-			c := harness.ConditionOf(getW(g, w).Status.Conditions, v1alpha1.ConditionReportedUpward)
+			c := harness.ConditionOf(harness.GetWarning(g, w).Status.Conditions, v1alpha1.ConditionReportedUpward)
 			g.Expect(c.Status).To(Equal(metav1.ConditionFalse))
 			g.Expect(c.Reason).To(Equal(v1alpha1.NotificationNoChannelReason))
 			g.Expect(c.Message).To(ContainSubstring("no Ready channel for EmergencyManagement"))
-			g.Expect(harness.ConditionOf(getW(g, w).Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionFalse))
+			g.Expect(harness.ConditionOf(harness.GetWarning(g, w).Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionFalse))
 		}).Should(Succeed())
 		Eventually(ministry.IDs).Should(HaveLen(1), "the ministry office is not held up")
 
@@ -160,7 +128,7 @@ var _ = Describe("Notification", func() {
 		Eventually(func(g Gomega) {
 			fakeClock.Step(controllers.ChannelRecheckNotReady)
 			g.Expect(channelReady(g).Status).To(Equal(metav1.ConditionTrue))
-			g.Expect(harness.ConditionOf(getW(g, w).Status.Conditions, v1alpha1.ConditionReportedUpward).Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(harness.ConditionOf(harness.GetWarning(g, w).Status.Conditions, v1alpha1.ConditionReportedUpward).Status).To(Equal(metav1.ConditionTrue))
 		}).Should(Succeed())
 		Expect(em.Texts()).To(HaveLen(1))
 		Expect(ministry.IDs()).To(HaveLen(1))

@@ -3,6 +3,7 @@ package harness
 import (
 	"encoding/json"
 	"os"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -185,4 +186,44 @@ func Gathered(name string, labels map[string]string) *dto.Metric {
 		}
 	}
 	return nil
+}
+
+// NewWarning creates, as the duty officer, a warning of the given colour
+// and source in namespace ns, published through the channels named.
+func NewWarning(ns, name string, level v1alpha1.WarningLevel, source v1alpha1.WarningSource, drill bool, channels ...string) *v1alpha1.Warning {
+	GinkgoHelper()
+	w := &v1alpha1.Warning{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec: v1alpha1.WarningSpec{
+			Level: level, Source: source, StartTime: metav1.NewTime(time.Now().Truncate(time.Second)),
+			Scope: "Mail servers of the province", Harm: "Credential theft", Precautions: []string{"Reset administrator passwords"},
+			Issuer: "National office", Hotline: "12321", Channels: channels, Drill: drill,
+		},
+	}
+	Expect(AsUser(DutyOfficer).Create(current().Ctx, w)).To(Succeed())
+	return w
+}
+
+// ApproveYellow approves w at yellow, as the provincial leading group.
+func ApproveYellow(w *v1alpha1.Warning) {
+	GinkgoHelper()
+	c := current()
+	Eventually(func() error {
+		cur := &v1alpha1.Warning{}
+		if err := c.Client.Get(c.Ctx, client.ObjectKeyFromObject(w), cur); err != nil {
+			return err
+		}
+		patch := client.MergeFrom(cur.DeepCopy())
+		cur.Annotations[v1alpha1.AnnotationApprovedBy] = ApproverIII
+		cur.Annotations[v1alpha1.AnnotationApprovedLevel] = "Yellow"
+		return AsUser(ApproverIII).Patch(c.Ctx, cur, patch)
+	}).Should(Succeed())
+}
+
+// GetWarning reads w afresh.
+func GetWarning(g Gomega, w *v1alpha1.Warning) *v1alpha1.Warning {
+	c := current()
+	out := &v1alpha1.Warning{}
+	g.Expect(c.Client.Get(c.Ctx, client.ObjectKeyFromObject(w), out)).To(Succeed())
+	return out
 }

@@ -20,49 +20,17 @@ var _ = Describe("Notification", func() {
 		ns = harness.NewNamespace()
 	})
 
-	warningOf := func(name string, level v1alpha1.WarningLevel, source v1alpha1.WarningSource, drill bool, channels ...string) *v1alpha1.Warning {
-		GinkgoHelper()
-		w := &v1alpha1.Warning{
-			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
-			Spec: v1alpha1.WarningSpec{
-				Level: level, Source: source, StartTime: metav1.NewTime(time.Now().Truncate(time.Second)),
-				Scope: "Mail servers of the province", Harm: "Credential theft", Precautions: []string{"Reset administrator passwords"},
-				Issuer: "National office", Hotline: "12321", Channels: channels, Drill: drill,
-			},
-		}
-		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
-		return w
-	}
-	approveYellow := func(w *v1alpha1.Warning) {
-		GinkgoHelper()
-		Eventually(func() error {
-			cur := &v1alpha1.Warning{}
-			if err := k8s.Get(ctx, client.ObjectKeyFromObject(w), cur); err != nil {
-				return err
-			}
-			patch := client.MergeFrom(cur.DeepCopy())
-			cur.Annotations[v1alpha1.AnnotationApprovedBy] = harness.ApproverIII
-			cur.Annotations[v1alpha1.AnnotationApprovedLevel] = "Yellow"
-			return harness.AsUser(harness.ApproverIII).Patch(ctx, cur, patch)
-		}).Should(Succeed())
-	}
-	getW := func(g Gomega, w *v1alpha1.Warning) *v1alpha1.Warning {
-		out := &v1alpha1.Warning{}
-		g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(w), out)).To(Succeed())
-		return out
-	}
-
 	It("is sent once while the source and the notification are written during a slow send", func() {
 		slow := harness.NewReceiver(0)
 		slow.AnswerAfter(3 * time.Second)
 		harness.NewChannel(ns, "sms", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, slow.URL, 10)
-		w := warningOf("slow", v1alpha1.WarningRed, v1alpha1.SourceNational, false, "sms")
+		w := harness.NewWarning(ns, "slow", v1alpha1.WarningRed, v1alpha1.SourceNational, false, "sms")
 		Eventually(slow.Attempts).Should(Equal(1))
 
 		By("while the receiver takes its time, the warning and its notification are written")
 		for i := range 3 {
 			Eventually(func() error {
-				cur := getW(Default, w)
+				cur := harness.GetWarning(Default, w)
 				patch := client.MergeFrom(cur.DeepCopy())
 				cur.Annotations["touched"] = strings.Repeat("x", i+1)
 				return k8s.Patch(ctx, cur, patch)
@@ -84,7 +52,7 @@ var _ = Describe("Notification", func() {
 		rcv := harness.NewReceiver(0)
 		harness.NewChannel(ns, "sms", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, rcv.URL, 2)
 		harness.FailDeliveryClaims.Arm(ns, 1)
-		w := warningOf("stops-early", v1alpha1.WarningRed, v1alpha1.SourceNational, false, "sms")
+		w := harness.NewWarning(ns, "stops-early", v1alpha1.WarningRed, v1alpha1.SourceNational, false, "sms")
 		Eventually(func(g Gomega) {
 			g.Expect(harness.Delivered(harness.ReportOf(g, w, "published")).Status).To(Equal(metav1.ConditionTrue))
 		}).Should(Succeed())
@@ -96,8 +64,8 @@ var _ = Describe("Notification", func() {
 		ministry, em := harness.NewReceiver(0), harness.NewReceiver(0)
 		harness.NewChannel(ns, "ministry", v1alpha1.ChannelCloudEvents, v1alpha1.AudienceMinistryOffice, ministry.URL, 2)
 		harness.NewChannel(ns, "emergency-management", v1alpha1.ChannelCloudEvents, v1alpha1.AudienceEmergencyManagement, em.URL, 2)
-		w := warningOf("confirm", v1alpha1.WarningYellow, v1alpha1.SourceProvincial, false)
-		approveYellow(w)
+		w := harness.NewWarning(ns, "confirm", v1alpha1.WarningYellow, v1alpha1.SourceProvincial, false)
+		harness.ApproveYellow(w)
 		var n *v1alpha1.Notification
 		Eventually(func(g Gomega) {
 			n = harness.ReportOf(g, w, "reportedupward")
@@ -134,9 +102,9 @@ var _ = Describe("Notification", func() {
 		harness.NewChannel(ns, "wecom", v1alpha1.ChannelWeCom, v1alpha1.AudienceUnits, wecom.URL+"/cgi-bin/webhook/send?key=k", 2)
 		harness.NewChannel(ns, "website", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, website.URL, 2)
 		harness.NewChannel(ns, "leading-group", v1alpha1.ChannelCloudEvents, v1alpha1.AudienceLeadingGroup, leading.URL, 2)
-		w := warningOf("drill", v1alpha1.WarningRed, v1alpha1.SourceNational, true)
+		w := harness.NewWarning(ns, "drill", v1alpha1.WarningRed, v1alpha1.SourceNational, true)
 		Eventually(func(g Gomega) {
-			g.Expect(harness.ConditionOf(getW(g, w).Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(harness.ConditionOf(harness.GetWarning(g, w).Status.Conditions, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
 		}).Should(Succeed())
 		Expect(wecom.Texts()).To(HaveLen(1))
 		Expect(wecom.Texts()[0]).To(HavePrefix("【演练 DRILL】【红色预警】发布\n"))
