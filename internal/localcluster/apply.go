@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -78,14 +79,22 @@ const schemaSettle = 6 * time.Second
 // WaitForSchemas waits until the API server can admit each of the operator's
 // kinds that a mutating admission policy matches, and will go on doing so.
 // Such a policy types its patch against the group's published OpenAPI
-// schema, which the API server rebuilds a moment after each CRD of the
-// group is created or changes, and fetches again every 5 s; a kind missing
-// from the copy it fetched is answered 503 ("Resource kind … not found"),
-// even for a kind admitted a moment before. So the wait lasts until the
-// group's schema has not changed for schemaSettle and then every kind is
-// admitted in one round. A probe (a dry run) that passes the mutating
-// policies counts, whether the schema or a validating policy then accepts
-// it or not.
+// schema (k8s.io/apiserver, admission/plugin/policy/mutating/patch,
+// typeConverterManager): the API server lists the published schemas every
+// 5 s (its Run), and until that list holds the group, GetTypeConverter finds
+// none and the policy's dispatcher answers 503 ("Resource kind … not found",
+// mutating/dispatcher.go dispatchOne); the group is published a moment after
+// each CRD of it is established or changes (apiextensions' openapiv3
+// controller, then kube-aggregator's merge of its local delegates, every
+// 1 s). The policies themselves take effect up to 1 s after they are
+// written (generic/policy_source.go, policyRefreshInterval). So the wait
+// lasts until the group's schema has not changed for schemaSettle and then
+// every kind is admitted in one round, and it counts only probes that went
+// through the mutating policies: a probe admitted before the policies took
+// effect, or denied by a mutating policy itself, proves nothing. A
+// notification, valid, must come back stamped with its creator (the
+// policies are in effect); the other probes, invalid, must pass the
+// mutating policies, whatever the schema or a validating policy then says.
 func WaitForSchemas(ctx context.Context, cfg *rest.Config, c client.Client, timeout time.Duration) error {
 	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
@@ -104,13 +113,42 @@ func WaitForSchemas(ctx context.Context, cfg *rest.Config, c client.Client, time
 		probe("EmergencyResponse", map[string]any{"incidentRefs": []any{map[string]any{"namespace": "default", "name": "probe"}}}),
 		probe("SecurityIncident", map[string]any{}),
 		probe("Warning", map[string]any{}),
-		probe("Notification", map[string]any{}),
+		// Valid, drill, without decisions: admitted, and stamped by
+		// notification-created-by (config/admission/notifications.yaml).
+		probe("Notification", map[string]any{
+			"drill":     true,
+			"audiences": []any{"Office"},
+			"event":     "DrillReported",
+			"eventID":   "schema-probe",
+			"message":   map[string]any{"en": "schema probe", "zh": "schema probe"},
+			"source":    map[string]any{"kind": "SecurityIncident", "name": "schema-probe", "uid": "schema-probe"},
+			"time":      time.Now().UTC().Format(time.RFC3339),
+		}),
 	}
 	admitted := func() error {
+		mutating := &admissionregistrationv1.MutatingAdmissionPolicyList{}
+		if err := c.List(ctx, mutating); err != nil {
+			return fmt.Errorf("listing the mutating admission policies: %w", err)
+		}
 		for _, p := range probes {
-			err := c.Create(ctx, p.DeepCopy(), client.DryRunAll)
-			if err != nil && !apierrors.IsInvalid(err) && !apierrors.IsForbidden(err) {
+			obj := p.DeepCopy()
+			err := c.Create(ctx, obj, client.DryRunAll)
+			if err == nil {
+				if p.GetKind() == "Notification" && obj.GetAnnotations()["emergency.netsec.io/created-by"] == "" {
+					return fmt.Errorf("the mutating admission policies do not stamp %ss yet", p.GetKind())
+				}
+				continue
+			}
+			if !apierrors.IsInvalid(err) && !apierrors.IsForbidden(err) {
 				return fmt.Errorf("the API server does not admit %ss yet: %w", p.GetKind(), err)
+			}
+			for _, m := range mutating.Items {
+				if strings.Contains(err.Error(), "policy '"+m.Name+"'") {
+					return fmt.Errorf("the mutating admission policy %s does not admit %ss yet: %w", m.Name, p.GetKind(), err)
+				}
+			}
+			if p.GetKind() == "Notification" {
+				return fmt.Errorf("the probe notification was not admitted: %w", err)
 			}
 		}
 		return nil
