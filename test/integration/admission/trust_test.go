@@ -11,6 +11,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	authenticationv1 "k8s.io/api/authentication/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -241,6 +242,58 @@ var _ = Describe("Trust: attempts by every role", func() {
 
 		allowed(class, harness.ApproverIII, "approve a response someone else wrote",
 			harness.Approve(harness.AsUser(harness.ApproverIII), own, harness.ApproverIII, v1alpha1.LevelIII))
+	})
+
+	It("counts no wildcard grant as a decision: an administrator decides nothing", func() {
+		const class = "explicit grant"
+		harness.GrantNotificationRoles()
+		// Three holders of wildcards, none of them the creator of what they
+		// try to decide: cluster-admin's binding, a role with every verb on
+		// levels and audiences, a role with approve and confirm on every
+		// resource of the group; and the test cluster's own administrator
+		// (system:masters, which authorization never refuses).
+		const clusterAdmin, verbStar, resourceStar = "platform-admin", "verb-wildcard", "resource-wildcard"
+		group := v1alpha1.GroupVersion.Group
+		bindRole(clusterAdmin, "cluster-admin")
+		wildcardRole(verbStar, rbacv1.PolicyRule{APIGroups: []string{group}, Resources: []string{"levels", "audiences"}, Verbs: []string{"*"}})
+		wildcardRole(resourceStar, rbacv1.PolicyRule{APIGroups: []string{group}, Resources: []string{"*"}, Verbs: []string{"approve", "confirm", "get", "list", "watch", "patch", "update"}})
+		masters := whoAmI(k8s)
+
+		inc := builder.Incident("leak", unit).Records(1_500_000).Obj()
+		Expect(harness.AsUser(unitA).Create(ctx, inc)).To(Succeed())
+		resp := builder.Response("r", office, inc).Obj()
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.Level { return harness.GetResponse(g, resp).Status.Level }).Should(Equal(v1alpha1.LevelIII))
+		w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "y", Namespace: office}, Spec: yellowSpec()}
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
+
+		for who, c := range map[string]client.Client{
+			clusterAdmin: harness.AsUser(clusterAdmin), verbStar: harness.AsUser(verbStar),
+			resourceStar: harness.AsUser(resourceStar), masters: k8s,
+		} {
+			refused(class, who, "approve a level III response someone else wrote",
+				harness.Approve(c, resp, who, v1alpha1.LevelIII), "rule explicit-grant", "wildcard")
+			refused(class, who, "approve a yellow warning someone else wrote",
+				mergePatch(c, w, map[string]any{"metadata": map[string]any{"annotations": map[string]any{
+					v1alpha1.AnnotationApprovedBy: who, v1alpha1.AnnotationApprovedLevel: "Yellow"}}}), "rule explicit-grant")
+		}
+		Consistently(func(g Gomega) {
+			g.Expect(harness.GetResponse(g, resp).Status.StartedTime).To(BeNil())
+			g.Expect(harness.GetWarning(g, w).Status.PublishedTime).To(BeNil())
+		}, time.Second).Should(Succeed())
+
+		allowed(class, harness.ApproverIII, "approve the same response, granted approve on levels/iii by name",
+			harness.Approve(harness.AsUser(harness.ApproverIII), resp, harness.ApproverIII, v1alpha1.LevelIII))
+		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
+		started := harness.ReportOf(Default, resp, "started")
+		for _, who := range []string{clusterAdmin, verbStar, resourceStar} {
+			refused(class, who, "confirm receipt of a report to the ministry",
+				harness.AnnotateNotification(harness.AsUser(who), started, map[string]string{v1alpha1.AnnotationConfirmedBy: who}), "rule explicit-grant")
+		}
+		refused(class, masters, "confirm receipt of a report to the ministry",
+			harness.AnnotateNotification(k8s, started, map[string]string{v1alpha1.AnnotationConfirmedBy: masters}), "rule explicit-grant")
+		allowed(class, harness.MinistryDuty, "confirm the same report, granted confirm on audiences by name",
+			harness.AnnotateNotification(harness.AsUser(harness.MinistryDuty), started, map[string]string{v1alpha1.AnnotationConfirmedBy: harness.MinistryDuty}))
 	})
 
 	It("keeps the reported facts: times never move, corrections are logged with their writer", func() {
@@ -494,4 +547,37 @@ func getWarningOf(g Gomega, w *v1alpha1.Warning) *v1alpha1.Warning {
 	out := &v1alpha1.Warning{}
 	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(w), out)).To(Succeed())
 	return out
+}
+
+// bindRole binds a ClusterRole to user, cluster-wide.
+func bindRole(user, role string) {
+	GinkgoHelper()
+	Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, &rbacv1.ClusterRoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: user + "-" + role},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, Name: user}},
+	}))).To(Succeed())
+}
+
+// wildcardRole makes a ClusterRole of the wildcard rule and a rule to read
+// and patch notifications, named after user, and binds it to user, together
+// with the emergency office's role (to read and patch what the office
+// writes).
+func wildcardRole(user string, rule rbacv1.PolicyRule) {
+	GinkgoHelper()
+	Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, &rbacv1.ClusterRole{
+		ObjectMeta: metav1.ObjectMeta{Name: user},
+		Rules: []rbacv1.PolicyRule{rule, {APIGroups: []string{v1alpha1.GroupVersion.Group}, Resources: []string{"notifications"},
+			Verbs: []string{"get", "list", "watch", "patch", "update"}}},
+	}))).To(Succeed())
+	bindRole(user, user)
+	bindRole(user, "emergency-office")
+}
+
+// whoAmI is the user name the API server knows c by.
+func whoAmI(c client.Client) string {
+	GinkgoHelper()
+	review := &authenticationv1.SelfSubjectReview{}
+	Expect(c.Create(ctx, review)).To(Succeed())
+	return review.Status.UserInfo.Username
 }
