@@ -79,6 +79,7 @@ The kubeconfig has a context for each user (config/rbac/approval_roles.yaml):
     ministry: the ministry's directives, levels I and II
     drill-pipeline: drills only
     duty-officer: the emergency office
+    recipient: who receives the reports, confirms their receipt
 e.g. kubectl incident --context approver approve response NAME
 
 To see the reports arrive, start a loopback receiver in a third shell, after the export lines:

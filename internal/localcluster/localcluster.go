@@ -43,6 +43,7 @@ var DemoUsers = map[string][]string{
 	"ministry":       {"emergency-office", "emergency-ministry"},
 	"drill-pipeline": {"emergency-office", "emergency-drill-approver"},
 	"duty-officer":   {"emergency-office"},
+	"recipient":      {"emergency-report-recipient"},
 }
 
 // Cluster is a running local control plane.

@@ -23,6 +23,7 @@ type options struct {
 	flags                              *genericclioptions.ConfigFlags
 	streams                            genericiooptions.IOStreams
 	directive, level, output, zoneName string
+	dryRun                             bool
 }
 
 const rootLong = `kubectl incident is the kubectl plugin for the people of the emergency plan:
@@ -107,9 +108,9 @@ published at its colour, or lifted.`,
 			}
 			switch kind {
 			case KindResponse:
-				return o.decide(cmd, name, ApproveResponse)
+				return o.decide(cmd, "approving response", name, ApproveResponse)
 			case KindWarning:
-				return o.decide(cmd, name, ApproveWarning)
+				return o.decide(cmd, "approving warning", name, ApproveWarning)
 			}
 			return fmt.Errorf("approve takes a response or a warning, not %q", args[0])
 		},
@@ -124,7 +125,9 @@ that started it. Refused, with nothing written, for a response that has not
 started or has already ended.`,
 		Example: "  kubectl incident end zunyi-outage-response\n  kubectl incident end platform-leak-response --directive MIIT-NSEO-2026-031",
 		Args:    cobra.ExactArgs(1),
-		RunE:    func(cmd *cobra.Command, args []string) error { return o.decide(cmd, trimKind(args[0]), EndResponse) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.decide(cmd, "ending response", trimKind(args[0]), EndResponse)
+		},
 	}
 	lift := &cobra.Command{
 		Use:   "lift NAME",
@@ -135,10 +138,13 @@ ever was red or orange; a risk notice lifts on the office's word. Refused, with
 nothing written, for a warning not yet published or already lifted.`,
 		Example: "  kubectl incident lift provincial-yellow-cms\n  kubectl incident lift national-red-ransomware --directive MIIT-2026-LIFT-3",
 		Args:    cobra.ExactArgs(1),
-		RunE:    func(cmd *cobra.Command, args []string) error { return o.decide(cmd, trimKind(args[0]), LiftWarning) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.decide(cmd, "lifting warning", trimKind(args[0]), LiftWarning)
+		},
 	}
 	for _, c := range []*cobra.Command{approve, end, lift} {
 		c.Flags().StringVar(&o.directive, "directive", "", "The ministry directive's reference (levels I and II; red and orange warnings)")
+		c.Flags().BoolVar(&o.dryRun, "dry-run", false, "Have the API server check the decision (its admission policies included) without writing it")
 	}
 
 	formCmd := &cobra.Command{
@@ -258,8 +264,11 @@ func (o *options) connect() (client.Client, *rest.Config, string, error) {
 	return c, cfg, ns, err
 }
 
-// decide runs a decision as the caller.
-func (o *options) decide(cmd *cobra.Command, name string, f func(context.Context, client.Client, string, string, Decision) (string, error)) error {
+// decide runs a decision as the caller: it says who the caller is and what
+// they are about to decide before anything is written, and with --dry-run
+// has the API server check the write, admission policies and all, without
+// keeping it.
+func (o *options) decide(cmd *cobra.Command, what, name string, f func(context.Context, client.Client, string, string, Decision) (string, error)) error {
 	zone, err := LoadZone(o.zoneName)
 	if err != nil {
 		return err
@@ -272,9 +281,17 @@ func (o *options) decide(cmd *cobra.Command, name string, f func(context.Context
 	if err != nil {
 		return err
 	}
+	dry := ""
+	if o.dryRun {
+		c, dry = client.NewDryRunClient(c), " (dry run: nothing will be written)"
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "as %s: %s %s/%s%s\n", user, what, ns, name, dry)
 	out, err := f(cmd.Context(), c, ns, name, Decision{User: user, Directive: o.directive, Level: o.level, Zone: zone})
 	if err != nil {
 		return err
+	}
+	if o.dryRun {
+		out += " (dry run: the API server accepted it; nothing was written)"
 	}
 	fmt.Fprintln(cmd.OutOrStdout(), out)
 	return nil

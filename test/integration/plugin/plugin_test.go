@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -240,9 +241,24 @@ var _ = Describe("kubectl incident", func() {
 		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
 		settled(resp, v1alpha1.LevelIV)
 
-		out, err := run("--kubeconfig", kubeconfig(harness.ApproverIII), "-n", office, "approve", "response/resp")
+		By("--dry-run: the API server checks the decision and keeps nothing")
+		approver := kubeconfig(harness.ApproverIII)
+		out, err := run("--kubeconfig", approver, "-n", office, "approve", "response/resp", "--dry-run")
 		Expect(err).NotTo(HaveOccurred(), out)
-		Expect(out).To(Equal("emergencyresponse " + office + "/resp: level IV, approved by " + harness.ApproverIII + "\n"))
+		Expect(out).To(Equal("emergencyresponse " + office + "/resp: level IV, approved by " + harness.ApproverIII +
+			" (dry run: the API server accepted it; nothing was written)\n" +
+			"as " + harness.ApproverIII + ": approving response " + office + "/resp (dry run: nothing will be written)\n"))
+		Consistently(func(g Gomega) map[string]string { return harness.GetResponse(g, resp).Annotations }, time.Second).
+			ShouldNot(HaveKey(v1alpha1.AnnotationApprovedBy))
+		out, err = run("--kubeconfig", admin0(kubeconfig), "-n", office, "approve", "response/resp", "--dry-run")
+		Expect(err).To(HaveOccurred(), out)
+		Expect(out).To(ContainSubstring("rule explicit-grant"))
+
+		By("the decision, said before it is written")
+		out, err = run("--kubeconfig", approver, "-n", office, "approve", "response/resp")
+		Expect(err).NotTo(HaveOccurred(), out)
+		Expect(out).To(Equal("emergencyresponse " + office + "/resp: level IV, approved by " + harness.ApproverIII + "\n" +
+			"as " + harness.ApproverIII + ": approving response " + office + "/resp\n"))
 
 		By("--as: an administrator acting as the leading group")
 		newWarning(office, "w", v1alpha1.WarningYellow, v1alpha1.SourceProvincial)
@@ -286,4 +302,10 @@ func newWarning(ns, name string, level v1alpha1.WarningLevel, source v1alpha1.Wa
 		Precautions: []string{"p"}, Issuer: "the office", Hotline: "12321"}}
 	Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
 	return w
+}
+
+// admin0 is the kubeconfig of a cluster administrator (system:masters) who
+// created nothing: the wildcard alone stands between them and a decision.
+func admin0(kubeconfig func(string, ...string) string) string {
+	return kubeconfig("plugin-admin-0", "system:masters")
 }
