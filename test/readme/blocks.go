@@ -177,3 +177,12 @@ func trim(lines []string) []string {
 	}
 	return append([]string(nil), lines...)
 }
+
+// Markers before a block, in the pages' own words (docs/contributing.md,
+// "How the README and the docs are tested").
+const (
+	markerNotRun     = "not run"
+	markerPrinted    = "printed by make run"
+	markerBackground = "runs in its own shell"
+	markerReceiver   = "printed by incident-receiver"
+)

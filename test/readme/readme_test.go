@@ -20,14 +20,6 @@ import (
 	"github.com/netsec-io/incident-operator/test/testenv"
 )
 
-// Markers before a block, in the pages' own words (docs/contributing.md,
-// "How the README and the docs are tested").
-const (
-	markerNotRun     = "not run"
-	markerPrinted    = "printed by make run"
-	markerBackground = "runs in its own shell"
-	markerReceiver   = "printed by incident-receiver"
-)
 
 // readCommands are commands that only look: their output is compared again
 // until it matches (up to retryFor), as the operator works in the background.
