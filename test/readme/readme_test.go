@@ -20,7 +20,6 @@ import (
 	"github.com/netsec-io/incident-operator/test/testenv"
 )
 
-
 // readCommands are commands that only look: their output is compared again
 // until it matches (up to retryFor), as the operator works in the background.
 var readCommands = regexp.MustCompile(`^kubectl (incident (--\S+ \S+ )*(timeline|form)|get|describe)\b`)
