@@ -296,6 +296,61 @@ var _ = Describe("Trust: attempts by every role", func() {
 			harness.AnnotateNotification(harness.AsUser(harness.MinistryDuty), started, map[string]string{v1alpha1.AnnotationConfirmedBy: harness.MinistryDuty}))
 	})
 
+	It("keeps the links between records: no role cuts a report from its source or a work group from its response", func() {
+		const class = "links"
+		harness.GrantNotificationRoles()
+		inc := builder.Incident("leak", unit).Records(1_500_000).Obj()
+		Expect(harness.AsUser(unitA).Create(ctx, inc)).To(Succeed())
+		resp := started("linked", inc, func(b *builder.ResponseBuilder) { b.WorkGroups(v1alpha1.WorkGroupRecovery) })
+		report := harness.ReportOf(Default, resp, "started")
+		wg := &v1alpha1.WorkGroup{}
+		Eventually(func() error {
+			return k8s.Get(ctx, client.ObjectKey{Namespace: office, Name: "linked-recovery"}, wg)
+		}).Should(Succeed())
+
+		for _, try := range []struct {
+			who  string
+			c    client.Client
+			what string
+			obj  client.Object
+			body map[string]any
+			rule string
+		}{
+			{harness.MinistryDuty, harness.AsUser(harness.MinistryDuty), "remove a report's source-uid label", report,
+				map[string]any{"metadata": map[string]any{"labels": map[string]any{v1alpha1.LabelSourceUID: nil}}}, "rule link"},
+			{harness.MinistryDuty, harness.AsUser(harness.MinistryDuty), "point a report's source-uid label at another source", report,
+				map[string]any{"metadata": map[string]any{"labels": map[string]any{v1alpha1.LabelSourceUID: string(inc.UID)}}}, "rule link"},
+			{harness.MinistryDuty, harness.AsUser(harness.MinistryDuty), "drop a report's owner reference", report,
+				map[string]any{"metadata": map[string]any{"ownerReferences": nil}}, "rule owner"},
+			{harness.DutyOfficer, harness.AsUser(harness.DutyOfficer), "remove a work group's response label", wg,
+				map[string]any{"metadata": map[string]any{"labels": map[string]any{v1alpha1.LabelResponse: nil}}}, "rule link"},
+			{harness.DutyOfficer, harness.AsUser(harness.DutyOfficer), "move a work group to another response by its label", wg,
+				map[string]any{"metadata": map[string]any{"labels": map[string]any{v1alpha1.LabelResponse: "other"}}}, "rule link"},
+			{harness.DutyOfficer, harness.AsUser(harness.DutyOfficer), "drop a work group's owner reference", wg,
+				map[string]any{"metadata": map[string]any{"ownerReferences": nil}}, "rule owner"},
+			{"cluster-admin", k8s, "remove a report's source-uid label", report,
+				map[string]any{"metadata": map[string]any{"labels": map[string]any{v1alpha1.LabelSourceUID: nil}}}, "rule link"},
+			{"cluster-admin", k8s, "drop a work group's owner reference", wg,
+				map[string]any{"metadata": map[string]any{"ownerReferences": nil}}, "rule owner"},
+		} {
+			refused(class, try.who, try.what, mergePatch(try.c, try.obj, try.body), try.rule)
+		}
+		Eventually(func(g Gomega) {
+			got := &v1alpha1.Notification{}
+			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(report), got)).To(Succeed())
+			g.Expect(got.Labels).To(HaveKeyWithValue(v1alpha1.LabelSourceUID, string(resp.UID)))
+			g.Expect(got.OwnerReferences).To(HaveLen(1))
+			gotWG := &v1alpha1.WorkGroup{}
+			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(wg), gotWG)).To(Succeed())
+			g.Expect(gotWG.Labels).To(HaveKeyWithValue(v1alpha1.LabelResponse, "linked"))
+			g.Expect(gotWG.OwnerReferences).To(HaveLen(1))
+		}).Should(Succeed())
+		allowed(class, harness.DutyOfficer, "name the work group's lead, a field of its own",
+			mergePatch(harness.AsUser(harness.DutyOfficer), wg, map[string]any{"spec": map[string]any{"lead": "Wang"}}))
+		allowed(class, harness.MinistryDuty, "confirm the report, leaving its links as they are",
+			harness.AnnotateNotification(harness.AsUser(harness.MinistryDuty), report, map[string]string{v1alpha1.AnnotationConfirmedBy: harness.MinistryDuty}))
+	})
+
 	It("keeps the reported facts: times never move, corrections are logged with their writer", func() {
 		const class = "record"
 		inc := builder.Incident("late", unit).Discovered(time.Now().Add(-3 * time.Hour)).Records(200_000).Obj()
@@ -392,8 +447,11 @@ var _ = Describe("Trust: attempts by every role", func() {
 			g.Expect(harness.AsUser(harness.DutyOfficer).Update(ctx, cur)).To(Succeed())
 		}).Should(Succeed())
 		refused(class, harness.DutyOfficer, "delete a work group holding a unit's progress reports", harness.AsUser(harness.DutyOfficer).Delete(ctx, wg), "rule record")
-		refused(class, harness.DutyOfficer, "label a real work group as a drill's to make it deletable",
-			mergePatch(harness.AsUser(harness.DutyOfficer), wg, map[string]any{"metadata": map[string]any{"labels": map[string]any{v1alpha1.LabelDrill: "true"}}}), "rule record")
+		// Two rules refuse it, each on its own: a drill's label is a link
+		// (links.yaml) and the mark that makes a record deletable (record.yaml).
+		relabel := mergePatch(harness.AsUser(harness.DutyOfficer), wg, map[string]any{"metadata": map[string]any{"labels": map[string]any{v1alpha1.LabelDrill: "true"}}})
+		Expect(relabel).To(MatchError(MatchRegexp(`rule (link|record)`)))
+		refused(class, harness.DutyOfficer, "label a real work group as a drill's to make it deletable", relabel)
 
 		w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "red", Namespace: office}, Spec: yellowSpec()}
 		w.Spec.Level, w.Spec.Source = v1alpha1.WarningRed, v1alpha1.SourceNational
