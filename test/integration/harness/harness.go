@@ -15,7 +15,6 @@
 package harness
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -46,6 +45,7 @@ import (
 	"github.com/netsec-io/incident-operator/controllers"
 	"github.com/netsec-io/incident-operator/internal/localcluster"
 	"github.com/netsec-io/incident-operator/test/fakeclock"
+	"github.com/netsec-io/incident-operator/test/testenv"
 )
 
 // Options are what a suite asks of Start.
@@ -290,26 +290,7 @@ func StartOperator(ns string) (kill func()) {
 
 // OperatorLog keeps everything the operators log, to look for leaked
 // secrets.
-var OperatorLog = &LockedBuffer{}
-
-// LockedBuffer is a bytes.Buffer safe for concurrent writers.
-type LockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *LockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String is what was written so far.
-func (b *LockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+var OperatorLog = &testenv.LockedBuffer{}
 
 // RunSuite runs a package's Ginkgo specs against the cluster its
 // BeforeSuite starts, or skips them under -short: they need an API server.
