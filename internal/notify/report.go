@@ -3,9 +3,12 @@ package notify
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/netsec-io/incident-operator/internal/text"
 )
 
 // Content is what one report of a source says, composed once when the event
@@ -52,9 +55,35 @@ func newLines(drill bool, zh, en string) *lines {
 		l.zh.WriteString(DrillZH)
 		l.en.WriteString(DrillEN)
 	}
-	l.zh.WriteString(zh)
-	l.en.WriteString(en)
+	// The headings are the operator's words around names and levels from
+	// the API (a person's value in them comes through value): Inline keeps
+	// them one line whatever those hold.
+	l.zh.WriteString(text.Inline(zh))
+	l.en.WriteString(text.Inline(en))
 	return l
+}
+
+// drillBanner is a drill marker as a value might copy it: 【演练…】, [DRILL] or
+// ［DRILL］, in any case and spacing.
+var drillBanner = regexp.MustCompile(`(?i)【\s*演练[^】]*】|[\[［]\s*drill\s*[\]］]`)
+
+// value is a value a person typed as a robot's text shows it: text.Inline,
+// so that it never starts a line (the drill marker, the headings and the
+// 消息编号 / message id line are the operator's, at the start of their
+// lines, and a value cannot reach there); and a drill marker inside it
+// loses its banner brackets (【演练 DRILL】 shows as （演练 DRILL）, [DRILL]
+// as (DRILL)), so that a real incident's unit name or description cannot
+// make its report read as a drill, or the reverse, to a person skimming the
+// group. The message id needs no such care: a reader and the receiver take
+// it from the footer, the last paragraph, which no value reaches.
+func value(s string) string {
+	s = text.Inline(s)
+	if !strings.ContainsAny(s, "【[［") {
+		return s
+	}
+	return drillBanner.ReplaceAllStringFunc(s, func(m string) string {
+		return strings.NewReplacer("【", "（", "】", "）", "[", "(", "]", ")", "［", "（", "］", "）").Replace(m)
+	})
 }
 
 // add writes a fact whose value is the same in both texts (as the source
@@ -63,8 +92,10 @@ func (l *lines) add(zhLabel, enLabel, value string) {
 	l.add2(zhLabel, value, enLabel, value)
 }
 
-// add2 writes a fact worded in each language.
+// add2 writes a fact worded in each language. Values go through value:
+// they may be a person's.
 func (l *lines) add2(zhLabel, zhValue, enLabel, enValue string) {
+	zhValue, enValue = value(zhValue), value(enValue)
 	if strings.TrimSpace(zhValue) != "" {
 		l.zh.WriteString("\n" + zhLabel + "：" + zhValue)
 	}
@@ -91,6 +122,7 @@ func (l *lines) list2(zhLabel, enLabel string, zh, en []string) {
 	write := func(b *strings.Builder, label string, sep string, items []string) {
 		n := 0
 		for _, it := range items {
+			it = value(it)
 			if strings.TrimSpace(it) == "" {
 				continue
 			}

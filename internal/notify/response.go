@@ -113,8 +113,8 @@ func DrillReported(f ResponseFacts) (Content, error) {
 // office's words; it leaves only with the office's consent.
 func PublicNotice(subject string, notice Texts, hotline string, drill bool) (Content, error) {
 	l := newLines(drill, "【网络安全突发事件通告】", "[Cybersecurity incident notice]")
-	l.zh.WriteString("\n" + notice.ZH)
-	l.en.WriteString("\n" + notice.EN)
+	l.zh.WriteString("\n" + value(notice.ZH))
+	l.en.WriteString("\n" + value(notice.EN))
 	l.add("咨询电话", "Hotline", hotline)
 	type data struct {
 		Subject string `json:"subject"`
