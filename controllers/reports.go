@@ -20,15 +20,14 @@ import (
 // Creating the same report twice finds the first, so a step can run as
 // often as it likes.
 
-// ensureNotifications writes down the reports owner (read as src by the
-// routing rules) owes, as Notifications
-// in namespace ns (owned by owner when it is in the same namespace: a source
-// elsewhere is not woken by its notifications' progress unless it watches
-// them itself), and
+// ensureNotifications writes down the reports owner owes (src is owner as
+// the routing rules read it), as Notifications in namespace ns, owned by
+// owner when it is in the same namespace (a source elsewhere is not woken
+// by its notifications' progress unless it watches them itself), and
 // returns them as they stand, with the names of those it created. A report
 // already written is left as it is: its spec never changes. A source being
 // deleted gets no new report: the garbage collector is removing its
-// notifications (run leaves such a source alone already; this holds for
+// notifications (Run leaves such a source alone already; this holds for
 // any caller).
 func ensureNotifications(ctx context.Context, k reconcile.Kit, owner client.Object, src routing.Source, ns string, recheck func(time.Duration), reqs ...routing.Report) ([]v1alpha1.Notification, []string, error) {
 	ntfs, created, _, err := reportsOf(ctx, k, owner, src, ns, true, recheck, reqs...)
@@ -39,7 +38,7 @@ func ensureNotifications(ctx context.Context, k reconcile.Kit, owner client.Obje
 // dry run: the reports not written yet are returned as they would be
 // written, and counted in owed, without a write. A report this process
 // created and the cache does not hold yet is taken as it was created
-// (written.unseen; this pass would otherwise create it again), and
+// (Written.Unseen; this pass would otherwise create it again), and
 // recheck is told when to look again should it never come.
 func reportsOf(ctx context.Context, k reconcile.Kit, owner client.Object, src routing.Source, ns string, write bool, recheck func(time.Duration), reqs ...routing.Report) (out []v1alpha1.Notification, created []string, owed int, err error) {
 	c := k.Client
