@@ -23,6 +23,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/text"
 )
 
 // Title is the form's title.
@@ -168,18 +169,28 @@ func stamp(t time.Time) string {
 	return t.In(beijing).Format("2006年01月02日 15时04分")
 }
 
-// fill lays the incident out on the annex.
+// fill lays the incident out on the annex. Every value a person typed (the
+// unit, contact, addresses, description, plan, measures, the filler) goes
+// through esc first: text.Markdown for the Markdown form, text.Inline for
+// the HTML one, where html/template escapes the rest. So a value is one line
+// of text in its cell whatever it holds.
 // On paper (paged), a free text longer than its box is cut there with a
 // pointer to the continuation sheet (续页), which follows the form with
 // every cut text in full: the form itself stays on one page.
-func fill(inc *v1alpha1.SecurityIncident, paged bool) annex {
+func fill(inc *v1alpha1.SecurityIncident, paged bool, esc func(string) string) annex {
 	s := &inc.Spec
 	im := s.Impact
+	u := s.Reporter
+	u.UnitName, u.FilledBy = esc(u.UnitName), esc(u.FilledBy)
+	u.Contact.Name, u.Contact.Phone, u.Contact.Email = esc(u.Contact.Name), esc(u.Contact.Phone), esc(u.Contact.Email)
+	nu := v1alpha1.NetworkUnit{Name: esc(s.NetworkUnit.Name), Address: esc(s.NetworkUnit.Address)}
+	description, planName := esc(s.Description), esc(s.UnitResponse.PlanName)
+	measuresTaken, proposedMeasures := esc(s.MeasuresTaken), esc(s.ProposedMeasures)
 	types := map[string]bool{}
 	for _, t := range s.EventTypes {
 		types[string(t)] = true
 	}
-	a := annex{Title: Title, FilledBy: s.Reporter.FilledBy, Fonts: template.CSS(Fonts)}
+	a := annex{Title: Title, FilledBy: u.FilledBy, Fonts: template.CSS(Fonts)}
 	// fit gives the text a box of budget width units holds (a CJK
 	// character is two, a Latin letter one).
 	fit := func(heading, text string, budget int) string {
@@ -195,7 +206,7 @@ func fill(inc *v1alpha1.SecurityIncident, paged bool) annex {
 	}
 	otherEvent := ""
 	if im.Other != nil {
-		otherEvent = im.Other.Description
+		otherEvent = esc(im.Other.Description)
 	}
 
 	dns, latency := "", ""
@@ -260,20 +271,20 @@ func fill(inc *v1alpha1.SecurityIncident, paged bool) annex {
 		channel = "快速报告（电话、短信等）在先，本报送表应在事发当日补报"
 	}
 	confirmed := "否"
-	if s.Reporter.PhoneConfirmed {
+	if u.PhoneConfirmed {
 		confirmed = "是"
 	}
 	a.Note = "报送方式：" + channel + "；报送结果已电话确认：" + confirmed + "。时间均为北京时间（UTC+8）。"
 
 	a.Rows = [][]cell{
-		{heading("单位基本情况", 3), label("单位名称"), field(5, value(fit("单位名称", s.Reporter.UnitName, 100)))},
-		{label("单位所属类型"), field(5, choice(is(string(s.Reporter.UnitType)), unitTypes, ""))},
-		{label("联系人姓名"), field(1, value(s.Reporter.Contact.Name)), label("电话"), field(1, value(s.Reporter.Contact.Phone)),
-			label("电子邮件"), field(1, value(s.Reporter.Contact.Email))},
+		{heading("单位基本情况", 3), label("单位名称"), field(5, value(fit("单位名称", u.UnitName, 100)))},
+		{label("单位所属类型"), field(5, choice(is(string(u.UnitType)), unitTypes, ""))},
+		{label("联系人姓名"), field(1, value(u.Contact.Name)), label("电话"), field(1, value(u.Contact.Phone)),
+			label("电子邮件"), field(1, value(u.Contact.Email))},
 
-		{heading("安全事件基本情况", 4), label("涉事网络单元名称"), field(5, value(fit("涉事网络单元名称", s.NetworkUnit.Name, 100)))},
-		{label("涉事网络单位地址"), field(5, value(fit("涉事网络单位地址", s.NetworkUnit.Address, 140)))},
-		{label("事件简要描述"), tall(value(fit("事件简要描述", s.Description, freeText)))},
+		{heading("安全事件基本情况", 4), label("涉事网络单元名称"), field(5, value(fit("涉事网络单元名称", nu.Name, 100)))},
+		{label("涉事网络单位地址"), field(5, value(fit("涉事网络单位地址", nu.Address, 140)))},
+		{label("事件简要描述"), tall(value(fit("事件简要描述", description, freeText)))},
 		{label("事件发生时间"), field(1, value(stamp(s.OccurredAt.Time))), label("发现时间"), field(3, value(stamp(s.DiscoveredAt.Time)))},
 
 		{heading("事件情况初判", 7), label("事件类型"), field(5, choice(in(types), eventTypes, fit("事件类型：其它", otherEvent, 40)))},
@@ -287,10 +298,10 @@ func fill(inc *v1alpha1.SecurityIncident, paged bool) annex {
 		{field(5, scope(im.Virus, "网络病毒爆发"))},
 		{label("建议事件级别"), field(5, choice(is(string(s.SuggestedLevel)), levels, ""))},
 
-		{heading("已启用应急措施及有关建议", 4), label("已启动应急预案名称"), field(5, value(fit("已启动应急预案名称", s.UnitResponse.PlanName, 100)))},
+		{heading("已启用应急措施及有关建议", 4), label("已启动应急预案名称"), field(5, value(fit("已启动应急预案名称", planName, 100)))},
 		{label("已启动本单位应急响应级别"), field(5, choice(is(string(s.UnitResponse.Level)), unitLevels, ""))},
-		{label("已采取应急措施"), tall(value(fit("已采取应急措施", s.MeasuresTaken, freeText)))},
-		{label("建议采取工作措施"), tall(value(fit("建议采取工作措施", s.ProposedMeasures, freeText)))},
+		{label("已采取应急措施"), tall(value(fit("已采取应急措施", measuresTaken, freeText)))},
+		{label("建议采取工作措施"), tall(value(fit("建议采取工作措施", proposedMeasures, freeText)))},
 
 		{heading("技术支持", 1), label("是否需要技术支持"), field(5, support)},
 	}
@@ -330,7 +341,7 @@ func plain(c []seg) string {
 // Markdown renders the form as Markdown: the header line, then the table
 // with one line per row of the annex, a section named on its first row.
 func Markdown(inc *v1alpha1.SecurityIncident) string {
-	a := fill(inc, false)
+	a := fill(inc, false, text.Markdown)
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", a.Title)
 	if a.Drill != "" {
@@ -373,9 +384,10 @@ func orBlank(s string) string {
 	return s
 }
 
+// mdCell is a table cell: the values in it come escaped by text.Markdown
+// (a | among them as \|), the rest is the form's own words, one line.
 func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", "\\|")
-	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "<br>")
+	return strings.TrimSpace(s)
 }
 
 // The HTML page: A4 with 10–14 mm margins, 9.5 pt in the table, seven columns as the
@@ -459,6 +471,6 @@ td.tall { height: 15mm; vertical-align: top; white-space: pre-wrap; }
 // HTML renders the form as a page that prints on one A4 sheet.
 func HTML(inc *v1alpha1.SecurityIncident) (string, error) {
 	var b bytes.Buffer
-	err := page.Execute(&b, fill(inc, true))
+	err := page.Execute(&b, fill(inc, true, text.Inline))
 	return b.String(), err
 }

@@ -148,7 +148,7 @@ func TestIncidentAndResponseReports(t *testing.T) {
 		"public notice": {report: build(func(d bool) (Content, error) {
 			return PublicNotice("office/r1", Texts{ZH: "请用户修改密码", EN: "Please change your password"}, "12321", d)
 		}),
-			zh: []string{"【网络安全突发事件通告】\n请用户修改密码", "咨询电话：12321"}, en: []string{"Please change your password"}},
+			zh: []string{"【网络安全突发事件通告】\n通告：请用户修改密码", "咨询电话：12321"}, en: []string{"Please change your password"}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

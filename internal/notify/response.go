@@ -113,8 +113,9 @@ func DrillReported(f ResponseFacts) (Content, error) {
 // office's words; it leaves only with the office's consent.
 func PublicNotice(subject string, notice Texts, hotline string, drill bool) (Content, error) {
 	l := newLines(drill, "【网络安全突发事件通告】", "[Cybersecurity incident notice]")
-	l.zh.WriteString("\n" + value(notice.ZH))
-	l.en.WriteString("\n" + value(notice.EN))
+	// The notice is the office's text: after a label, like every value a
+	// person wrote, so that it cannot begin a line (a heading of its own).
+	l.add2("通告", notice.ZH, "Notice", notice.EN)
 	l.add("咨询电话", "Hotline", hotline)
 	type data struct {
 		Subject string `json:"subject"`

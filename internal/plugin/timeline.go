@@ -16,6 +16,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/warning"
+	"github.com/netsec-io/incident-operator/internal/text"
 )
 
 // Kind is what a timeline is about.
@@ -284,12 +285,15 @@ func (t *timeline) deadlines(ds []v1alpha1.Deadline) {
 }
 
 // PrintTimeline writes a timeline: a header that names the zone, then one
-// entry a line, its time in zone with the offset.
+// entry a line, its time in zone with the offset. An entry's text holds what
+// people typed (unit names, causes, approvers, directives, measures, event
+// notes): it goes through text.Inline, so that it stays on its line and
+// sends the terminal no control sequence.
 func PrintTimeline(w io.Writer, entries []Entry, zone *time.Location) {
 	zone = zoneOr(zone)
 	fmt.Fprintf(w, "# times in %s\n", ZoneName(zone, time.Now()))
 	for _, e := range entries {
-		fmt.Fprintf(w, "%s  %s\n", e.Time.In(zone).Format(TimeLayout), e.What)
+		fmt.Fprintf(w, "%s  %s\n", e.Time.In(zone).Format(TimeLayout), text.Inline(e.What))
 	}
 }
 

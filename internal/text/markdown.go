@@ -9,27 +9,22 @@ import "strings"
 // backslash that escapes them all.
 const markdownSpecial = "\\`*_~[]!<>&#|"
 
-// Markdown shows s literally in Markdown: Inline, then a backslash before
-// every character that could start or end structure, so that `**bold**`,
-// `[link](http://x)`, `<script>`, `# heading`, `> quote`, a code fence and
-// a `|` in a table cell all show as the characters typed. A value that
-// would begin with a list marker or a block quote (-, +, >, 1. or 1)) has
-// that marker escaped too, for a value placed at the start of a line; the
-// renderers of this module never put one there. Text without these
-// characters, Chinese and full-width punctuation included, is unchanged.
+// Markdown shows s literally in Markdown, inside a line: Inline, then a
+// backslash before every character that could start or end structure there,
+// so that **bold**, [link](http://x), <script>, # heading, > quote, a code
+// fence and a | in a table cell all show as the characters typed. Text
+// without these characters, Chinese and full-width punctuation included, is
+// unchanged; so are - + . ( ) and digits, which are structure only at the
+// start of a line (a list item), where a value never is: a renderer writes
+// it after a label or in a table cell, and Inline leaves it no line of its
+// own.
 func Markdown(s string) string {
 	s = Inline(s)
-	if !strings.ContainsAny(s, markdownSpecial) && !startsBlock(s) {
+	if !strings.ContainsAny(s, markdownSpecial) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	if startsBlock(s) {
-		i := strings.IndexAny(s, "-+=.)")
-		b.WriteString(s[:i])
-		b.WriteByte('\\')
-		s = s[i:]
-	}
 	for _, r := range s {
 		if r < 0x80 && strings.ContainsRune(markdownSpecial, r) {
 			b.WriteByte('\\')
@@ -37,21 +32,4 @@ func Markdown(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
-}
-
-// startsBlock says whether s begins as a list item or a setext underline
-// would (a block quote's > is escaped wherever it is).
-func startsBlock(s string) bool {
-	if s == "" {
-		return false
-	}
-	switch s[0] {
-	case '-', '+', '=': // > is in markdownSpecial
-		return true
-	}
-	i := 0
-	for i < len(s) && i < 9 && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	return i > 0 && i < len(s) && (s[i] == '.' || s[i] == ')')
 }
