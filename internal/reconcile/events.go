@@ -52,7 +52,9 @@ func (l *EventLog) Flush(rec events.EventRecorder, obj runtime.Object) {
 		if l.Drill {
 			note = "DRILL: " + note
 		}
-		rec.Eventf(obj, nil, e.eventType, e.reason, e.action, "%s", text.Truncate(note, maxEventNote))
+		// A note names what people typed (a cause, an approver, a
+		// delivery's error): text.Inline keeps it one line of plain text.
+		rec.Eventf(obj, nil, e.eventType, e.reason, e.action, "%s", text.Truncate(text.Inline(note), maxEventNote))
 	}
 	l.events = nil
 	for _, f := range l.after {

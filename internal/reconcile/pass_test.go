@@ -1,11 +1,13 @@
 package reconcile
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/events"
 	clocktesting "k8s.io/utils/clock/testing"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
@@ -119,5 +121,30 @@ func TestSetReady(t *testing.T) {
 				t.Errorf("Ready (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// A condition's message and an event's note that quote what a person typed
+// stay one line of plain text (text.Inline), and the same message set again
+// is no change.
+func TestMessagesAreOneLine(t *testing.T) {
+	inc := builder.Incident("a", "u").Obj()
+	p := Begin(testKit(setterNow), inc, false)
+	typed := "Level raised: cause\r\n【演练 DRILL】forged\u2028\x1b[31mred\u202e"
+	if !p.Set("X", metav1.ConditionTrue, "Why", typed) {
+		t.Fatal("a new condition was not reported as a change")
+	}
+	want := "Level raised: cause ⏎ 【演练 DRILL】forged ⏎ ␛[31mred"
+	if got := conditionOf(inc.Status.Conditions, "X").Message; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+	if p.Set("X", metav1.ConditionTrue, "Why", typed) {
+		t.Error("the same message again was reported as a change")
+	}
+	rec := events.NewFakeRecorder(1)
+	p.Events.Add(WarningEvent("E", "A", typed))
+	p.Events.Flush(rec, inc)
+	if got := <-rec.Events; !strings.HasSuffix(got, want) || strings.ContainsAny(got, "\r\n\x1b\u2028\u202e") {
+		t.Errorf("event %q, want it to end in %q", got, want)
 	}
 }

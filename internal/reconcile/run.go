@@ -80,6 +80,9 @@ func Begin[T Object](k Kit, obj T, drill bool) *Pass[T] {
 // the status moves, the time. It reports whether the status, reason or
 // message changed.
 func (p *Pass[T]) Set(typ string, status metav1.ConditionStatus, reason, message string) bool {
+	// The message may quote what people typed: one line of plain text
+	// (text.Inline), compared as it is stored.
+	message = text.Truncate(text.Inline(message), maxConditionMessage)
 	conds := p.Obj.GetConditions()
 	old := meta.FindStatusCondition(conds, typ)
 	changed := old == nil || old.Status != status || old.Reason != reason || old.Message != message
@@ -87,7 +90,7 @@ func (p *Pass[T]) Set(typ string, status metav1.ConditionStatus, reason, message
 		Type:               typ,
 		Status:             status,
 		Reason:             reason,
-		Message:            text.Truncate(message, maxConditionMessage),
+		Message:            message,
 		ObservedGeneration: p.Obj.GetGeneration(),
 		LastTransitionTime: metav1.NewTime(p.Now),
 	})
