@@ -285,7 +285,8 @@ var _ = Describe("Trust: attempts by every role", func() {
 		allowed(class, harness.ApproverIII, "approve the same response, granted approve on levels/iii by name",
 			harness.Approve(harness.AsUser(harness.ApproverIII), resp, harness.ApproverIII, v1alpha1.LevelIII))
 		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
-		started := harness.ReportOf(Default, resp, "started")
+		var started *v1alpha1.Notification // written once the start is on record
+		Eventually(func(g Gomega) { started = harness.ReportOf(g, resp, "started") }).Should(Succeed())
 		for _, who := range []string{clusterAdmin, verbStar, resourceStar} {
 			refused(class, who, "confirm receipt of a report to the ministry",
 				harness.AnnotateNotification(harness.AsUser(who), started, map[string]string{v1alpha1.AnnotationConfirmedBy: who}), "rule explicit-grant")
@@ -302,7 +303,8 @@ var _ = Describe("Trust: attempts by every role", func() {
 		inc := builder.Incident("leak", unit).Records(1_500_000).Obj()
 		Expect(harness.AsUser(unitA).Create(ctx, inc)).To(Succeed())
 		resp := started("linked", inc, func(b *builder.ResponseBuilder) { b.WorkGroups(v1alpha1.WorkGroupRecovery) })
-		report := harness.ReportOf(Default, resp, "started")
+		var report *v1alpha1.Notification // written once the start is on record
+		Eventually(func(g Gomega) { report = harness.ReportOf(g, resp, "started") }).Should(Succeed())
 		wg := &v1alpha1.WorkGroup{}
 		Eventually(func() error {
 			return k8s.Get(ctx, client.ObjectKey{Namespace: office, Name: "linked-recovery"}, wg)
