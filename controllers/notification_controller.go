@@ -102,13 +102,13 @@ func (s *notificationScope) heldFor(ch *v1alpha1.NotificationChannel) bool {
 // it has received the message through yet, and every channel named.
 func (r *NotificationReconciler) target(ctx context.Context, s *notificationScope) error {
 	n, st := s.Obj, &s.Obj.Status
-	list := &v1alpha1.NotificationChannelList{}
-	if err := r.List(ctx, list, client.InNamespace(n.Namespace)); err != nil {
-		return fmt.Errorf("listing notification channels: %w", err)
+	channels, err := channelsOf(ctx, r.Client, n.Namespace)
+	if err != nil {
+		return err
 	}
 	named := len(n.Spec.Channels) > 0
-	s.targets = routing.Targets(&n.Spec, list.Items)
-	s.unreached = routing.Unreached(&n.Spec, list.Items)
+	s.targets = routing.Targets(&n.Spec, channels)
+	s.unreached = routing.Unreached(&n.Spec, channels)
 
 	reached := map[v1alpha1.Audience]bool{}
 	for _, d := range st.Deliveries {
