@@ -98,8 +98,9 @@ var _ = Describe("Notification", func() {
 			g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "emergency-management"}, ch)).To(Succeed())
 			return harness.ConditionOf(ch.Status.Conditions, v1alpha1.ConditionReady)
 		}
-		Eventually(channelReady).Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", v1alpha1.ChannelSecretMissingReason),
-			HaveField("Message", ContainSubstring(`Secret "em-endpoint" of channel "emergency-management": notfound`))))
+		absent := `Secret "em-endpoint" does not hold a usable DingTalk address`
+		Eventually(channelReady).Should(And(HaveField("Status", metav1.ConditionFalse), HaveField("Reason", v1alpha1.ChannelSecretUnusableReason),
+			HaveField("Message", ContainSubstring(absent))))
 
 		w := harness.NewWarning(ns, "no-secret", v1alpha1.WarningYellow, v1alpha1.SourceProvincial, false)
 		harness.ApproveYellow(w)
@@ -112,13 +113,13 @@ var _ = Describe("Notification", func() {
 		}).Should(Succeed())
 		Eventually(ministry.IDs).Should(HaveLen(1), "the ministry office is not held up")
 
-		By("a Secret without an address is not enough")
+		By("a Secret without an address is not enough, and the channel says no more than when there was none")
 		Expect(k8s.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "em-endpoint", Namespace: ns},
 			StringData: map[string]string{"signingSecret": "SEC-1"}})).To(Succeed())
-		Eventually(func(g Gomega) string {
+		Consistently(func(g Gomega) metav1.Condition {
 			fakeClock.Step(controllers.ChannelRecheckNotReady)
-			return channelReady(g).Reason
-		}).Should(Equal(v1alpha1.ChannelSecretIncompleteReason))
+			return channelReady(g)
+		}).WithTimeout(2 * time.Second).WithPolling(200 * time.Millisecond).Should(And(HaveField("Reason", v1alpha1.ChannelSecretUnusableReason), HaveField("Message", ContainSubstring(absent))))
 
 		By("with its address, the channel is Ready at its next check and the report goes out")
 		secret := &corev1.Secret{}

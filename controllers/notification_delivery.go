@@ -238,31 +238,29 @@ func (r *NotificationReconciler) resourceOf(kind string) string {
 func readEndpoint(ctx context.Context, c client.Reader, ch *v1alpha1.NotificationChannel) (notify.Endpoint, error) {
 	secret := &corev1.Secret{}
 	name := ch.Spec.SecretRef.Name
+	unusable := &secretError{reason: v1alpha1.ChannelSecretUnusableReason, msg: fmt.Sprintf(
+		"Secret %q does not hold a usable %s address (an http or https URL under the key \"address\"); whoever may read the Secret can see what is missing",
+		name, ch.Spec.Type)}
 	if err := c.Get(ctx, client.ObjectKey{Namespace: ch.Namespace, Name: name}, secret); err != nil {
-		return notify.Endpoint{}, &secretError{reason: secretReason(err), msg: fmt.Sprintf("Secret %q of channel %q: %s", name, ch.Name, reasonOf(err))}
+		if apierrors.IsNotFound(err) || apierrors.IsForbidden(err) {
+			return notify.Endpoint{}, unusable
+		}
+		return notify.Endpoint{}, &secretError{reason: v1alpha1.ChannelSecretUnreadableReason, msg: fmt.Sprintf("the API server did not answer reading Secret %q of channel %q: %s", name, ch.Name, reasonOf(err))}
 	}
 	address := strings.TrimSpace(string(secret.Data["address"]))
-	if address == "" {
-		return notify.Endpoint{}, &secretError{reason: v1alpha1.ChannelSecretIncompleteReason, msg: fmt.Sprintf("Secret %q of channel %q has no key \"address\"", name, ch.Name)}
-	}
-	if err := notify.CheckAddress(address); err != nil {
-		return notify.Endpoint{}, &secretError{reason: v1alpha1.ChannelSecretIncompleteReason, msg: fmt.Sprintf("Secret %q of channel %q: %s", name, ch.Name, err)}
+	if address == "" || notify.CheckAddress(address) != nil {
+		return notify.Endpoint{}, unusable
 	}
 	return notify.Endpoint{Type: notify.Type(ch.Spec.Type), Address: address, SigningSecret: string(secret.Data["signingSecret"])}, nil
 }
 
 // secretError is why a channel's Secret cannot be used, with the reason of
-// the channel's Ready condition.
+// the channel's Ready condition. It says the same whether the Secret is
+// absent or lacks its address (ChannelSecretUnusableReason), and never
+// what the Secret holds.
 type secretError struct{ reason, msg string }
 
 func (e *secretError) Error() string { return e.msg }
-
-func secretReason(err error) string {
-	if apierrors.IsNotFound(err) {
-		return v1alpha1.ChannelSecretMissingReason
-	}
-	return v1alpha1.ChannelSecretUnreadableReason
-}
 
 func reasonOf(err error) string {
 	if reason := apierrors.ReasonForError(err); reason != metav1.StatusReasonUnknown {

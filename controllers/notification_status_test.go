@@ -1,11 +1,17 @@
 package controllers
 
 import (
+	"context"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/reconcile"
@@ -92,9 +98,9 @@ func TestChannelReady(t *testing.T) {
 	ch := &v1alpha1.NotificationChannel{Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelWeCom, SecretRef: v1alpha1.SecretReference{Name: "wecom-endpoint"}}}
 	s := &channelScope{Pass: reconcile.Begin(testKit(setterNow), ch, false)}
 	r := &NotificationChannelReconciler{}
-	s.setSecretRead(&secretError{reason: v1alpha1.ChannelSecretMissingReason, msg: `Secret "wecom-endpoint" of channel "wecom": notfound`})
+	s.setSecretRead(&secretError{reason: v1alpha1.ChannelSecretUnusableReason, msg: `Secret "wecom-endpoint" does not hold a usable WeCom address`})
 	reconcile.SetReady(s.Pass, r.ready(s))
-	if diff := cmp.Diff(got{Status: "False", Reason: "SecretMissing", Message: `Secret "wecom-endpoint" of channel "wecom": notfound.`},
+	if diff := cmp.Diff(got{Status: "False", Reason: "SecretUnusable", Message: `Secret "wecom-endpoint" does not hold a usable WeCom address.`},
 		outcome(ch.Status.Conditions, v1alpha1.ConditionReady, s.Events)); diff != "" {
 		t.Errorf("Ready without the Secret (-want +got):\n%s", diff)
 	}
@@ -103,5 +109,47 @@ func TestChannelReady(t *testing.T) {
 	if diff := cmp.Diff(got{Status: "True", Reason: "SecretFound", Message: `Secret "wecom-endpoint" holds the WeCom address.`},
 		outcome(ch.Status.Conditions, v1alpha1.ConditionReady, s.Events)); diff != "" {
 		t.Errorf("Ready with the Secret (-want +got):\n%s", diff)
+	}
+}
+
+// A channel's reader may not be one who may read its Secret: whether the
+// Secret is absent, lacks its address or holds a bad one, the channel says
+// the same.
+func TestChannelSecretNoOracle(t *testing.T) {
+	ch := &v1alpha1.NotificationChannel{ObjectMeta: metav1.ObjectMeta{Name: "wecom", Namespace: "office"},
+		Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelWeCom, SecretRef: v1alpha1.SecretReference{Name: "wecom-endpoint"}}}
+	secret := func(data map[string]string) client.Object {
+		s := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "wecom-endpoint", Namespace: "office"}, Data: map[string][]byte{}}
+		for k, v := range data {
+			s.Data[k] = []byte(v)
+		}
+		return s
+	}
+	var first string
+	for name, objs := range map[string][]client.Object{
+		"absent":        nil,
+		"no address":    {secret(map[string]string{"signingSecret": "SEC"})},
+		"blank address": {secret(map[string]string{"address": "  "})},
+		"not a URL":     {secret(map[string]string{"address": "ftp://relay.example.cn/hook?key=K"})},
+	} {
+		c := fake.NewClientBuilder().WithObjects(objs...).Build()
+		_, err := readEndpoint(context.Background(), c, ch)
+		se := (*secretError)(nil)
+		if !errors.As(err, &se) || se.reason != v1alpha1.ChannelSecretUnusableReason {
+			t.Fatalf("%s: got %v, want reason %s", name, err, v1alpha1.ChannelSecretUnusableReason)
+		}
+		if first == "" {
+			first = se.msg
+		}
+		if se.msg != first {
+			t.Errorf("%s: the channel says %q, for another case %q: a reader could tell them apart", name, se.msg, first)
+		}
+		if strings.Contains(se.msg, "relay.example.cn") || strings.Contains(se.msg, "SEC") {
+			t.Errorf("%s: the message shows what the Secret holds: %q", name, se.msg)
+		}
+	}
+	ok := fake.NewClientBuilder().WithObjects(secret(map[string]string{"address": "https://qyapi.example.cn/send?key=K"})).Build()
+	if _, err := readEndpoint(context.Background(), ok, ch); err != nil {
+		t.Errorf("a Secret with an https address: %v", err)
 	}
 }

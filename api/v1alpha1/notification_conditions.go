@@ -154,12 +154,13 @@ const (
 const (
 	// ChannelReadyReason: the Secret holds what the channel's type needs.
 	ChannelReadyReason = "SecretFound"
-	// ChannelSecretMissingReason: the Secret does not exist.
-	ChannelSecretMissingReason = "SecretMissing"
-	// ChannelSecretIncompleteReason: the Secret lacks the address, or the
-	// address is not an http or https URL.
-	ChannelSecretIncompleteReason = "SecretIncomplete"
-	// ChannelSecretUnreadableReason: the Secret cannot be read (forbidden,
-	// or the API server failed).
+	// ChannelSecretUnusableReason: the Secret does not hold an http or
+	// https address under the key `address`. Whether it is absent or lacks
+	// the key is not said: a reader of the channel may not be one who may
+	// read the Secret, and the condition is no way to learn what a Secret
+	// they cannot see holds, or whether it exists.
+	ChannelSecretUnusableReason = "SecretUnusable"
+	// ChannelSecretUnreadableReason: the API server failed to answer (a
+	// timeout, an internal error): nothing about the Secret itself.
 	ChannelSecretUnreadableReason = "SecretUnreadable"
 )

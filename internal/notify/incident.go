@@ -37,7 +37,7 @@ type IncidentFacts struct {
 
 // IncidentReported is the report of a new incident to the office (§4.1).
 func IncidentReported(f IncidentFacts, drill bool) (Content, error) {
-	l := newLines(drill, "【网络安全突发事件报告】"+value(f.Unit), "[Cybersecurity incident report] "+value(f.Unit))
+	l := newLines(drill, "【网络安全突发事件报告】"+Value(f.Unit), "[Cybersecurity incident report] "+Value(f.Unit))
 	incidentLines(l, f)
 	return l.report("Reported", drill, incidentData(f))
 }

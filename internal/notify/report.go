@@ -67,7 +67,8 @@ func newLines(drill bool, zh, en string) *lines {
 // ［DRILL］, in any case and spacing.
 var drillBanner = regexp.MustCompile(`(?i)【\s*演练[^】]*】|[\[［]\s*drill\s*[\]］]`)
 
-// value is a value a person typed as a robot's text shows it: text.Inline,
+// Value is a value a person typed as a robot's text (and the loopback
+// receiver's line) shows it: text.Inline,
 // so that it never starts a line (the drill marker, the headings and the
 // 消息编号 / message id line are the operator's, at the start of their
 // lines, and a value cannot reach there); and a drill marker inside it
@@ -76,7 +77,7 @@ var drillBanner = regexp.MustCompile(`(?i)【\s*演练[^】]*】|[\[［]\s*drill
 // make its report read as a drill, or the reverse, to a person skimming the
 // group. The message id needs no such care: a reader and the receiver take
 // it from the footer, the last paragraph, which no value reaches.
-func value(s string) string {
+func Value(s string) string {
 	s = text.Inline(s)
 	if !strings.ContainsAny(s, "【[［") {
 		return s
@@ -95,7 +96,7 @@ func (l *lines) add(zhLabel, enLabel, value string) {
 // add2 writes a fact worded in each language. Values go through value:
 // they may be a person's.
 func (l *lines) add2(zhLabel, zhValue, enLabel, enValue string) {
-	zhValue, enValue = value(zhValue), value(enValue)
+	zhValue, enValue = Value(zhValue), Value(enValue)
 	if strings.TrimSpace(zhValue) != "" {
 		l.zh.WriteString("\n" + zhLabel + "：" + zhValue)
 	}
@@ -122,7 +123,7 @@ func (l *lines) list2(zhLabel, enLabel string, zh, en []string) {
 	write := func(b *strings.Builder, label string, sep string, items []string) {
 		n := 0
 		for _, it := range items {
-			it = value(it)
+			it = Value(it)
 			if strings.TrimSpace(it) == "" {
 				continue
 			}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/form"
+	"github.com/netsec-io/incident-operator/internal/text"
 )
 
 // options are the command line: kubectl's own connection flags and the
@@ -285,7 +286,9 @@ func (o *options) decide(cmd *cobra.Command, what, name string, f func(context.C
 	if o.dryRun {
 		c, dry = client.NewDryRunClient(c), " (dry run: nothing will be written)"
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "as %s: %s %s/%s%s\n", user, what, ns, name, dry)
+	// The user name comes from the identity provider, the name and a
+	// directive from the command line: shown as text, one line each.
+	fmt.Fprintf(cmd.ErrOrStderr(), "as %s: %s %s/%s%s\n", text.Inline(user), what, text.Inline(ns), text.Inline(name), dry)
 	out, err := f(cmd.Context(), c, ns, name, Decision{User: user, Directive: o.directive, Level: o.level, Zone: zone})
 	if err != nil {
 		return err
@@ -293,6 +296,6 @@ func (o *options) decide(cmd *cobra.Command, what, name string, f func(context.C
 	if o.dryRun {
 		out += " (dry run: the API server accepted it; nothing was written)"
 	}
-	fmt.Fprintln(cmd.OutOrStdout(), out)
+	fmt.Fprintln(cmd.OutOrStdout(), text.Inline(out))
 	return nil
 }

@@ -124,7 +124,11 @@ func firstLine(s string) string {
 }
 
 // Line is the arrival as one line: time with its zone, path, type, id,
-// drill or not, and the English heading.
+// drill or not, and the English heading. What the sender wrote (path,
+// type, id, heading) is shown as a robot's text shows a value (notify.Value):
+// a line break or a terminal escape in it cannot start a line of its own,
+// and a drill marker in it loses its banner brackets, so that the line's
+// own "real" or "DRILL" is the only one.
 func (a Arrival) Line(loc *time.Location) string {
 	typ := a.Type
 	if typ == "" {
@@ -138,7 +142,13 @@ func (a Arrival) Line(loc *time.Location) string {
 	if a.Attempt > 1 {
 		id += fmt.Sprintf(" (attempt %d)", a.Attempt)
 	}
-	return fmt.Sprintf("%s  %s  %s  %s  %s  %s", a.Time.In(loc).Format("2006-01-02 15:04:05.000 -07:00"), a.Path, typ, id, drill, a.English)
+	// A drill's heading begins with its banner, which the line keeps.
+	heading, banner := a.English, ""
+	if rest, ok := strings.CutPrefix(heading, notify.DrillEN); ok && a.Drill {
+		heading, banner = rest, notify.DrillEN
+	}
+	return fmt.Sprintf("%s  %s  %s  %s  %s  %s", a.Time.In(loc).Format("2006-01-02 15:04:05.000 -07:00"),
+		notify.Value(a.Path), notify.Value(typ), notify.Value(id), drill, banner+notify.Value(heading))
 }
 
 // Handler accepts every well-formed message, answers as the real receiver

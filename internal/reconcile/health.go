@@ -17,8 +17,7 @@ var stalledReasons = map[string]bool{
 	v1alpha1.ResponseIncidentEscalatedReason: true, // a response at the new level is owed
 	v1alpha1.ResponseUserNotificationMissing: true, // add AffectedUserNotification (§5.5)
 	v1alpha1.CalendarInvalidReason:           true, // correct the calendar's dates
-	v1alpha1.ChannelSecretMissingReason:      true, // create the channel's Secret
-	v1alpha1.ChannelSecretIncompleteReason:   true, // put the address in the Secret
+	v1alpha1.ChannelSecretUnusableReason:     true, // create the Secret, or put the address in it
 }
 
 // progressingReasons are the reasons of states the operator works through

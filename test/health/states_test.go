@@ -227,7 +227,7 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	okChannel := &v1alpha1.NotificationChannel{ObjectMeta: metav1.ObjectMeta{Namespace: delivered, Name: "units"}}
 	c.waitFor(t, okChannel, v1alpha1.ConditionReady, "True", "")
 	record(key{"NotificationChannel", chanReady}, okChannel, "")
-	c.waitFor(t, noSecret, v1alpha1.ConditionReady, "False", v1alpha1.ChannelSecretMissingReason)
+	c.waitFor(t, noSecret, v1alpha1.ConditionReady, "False", v1alpha1.ChannelSecretUnusableReason)
 	record(key{"NotificationChannel", chanSecretMissing}, noSecret, "")
 	got[key{"Notification", ntfDelivered}] = observed{obj: c.publication(t, delivered, "True")}
 	got[key{"Notification", ntfDelivering}] = observed{obj: c.publication(t, failing, "False")}

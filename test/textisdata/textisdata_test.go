@@ -25,6 +25,7 @@ import (
 	"github.com/netsec-io/incident-operator/internal/form"
 	"github.com/netsec-io/incident-operator/internal/notify"
 	"github.com/netsec-io/incident-operator/internal/plugin"
+	"github.com/netsec-io/incident-operator/internal/receiver"
 )
 
 // ordinary is the harmless value every hostile one is compared with.
@@ -92,6 +93,7 @@ func TestHostileValuesStayData(t *testing.T) {
 			t.Run("form markdown", func(t *testing.T) { checkMarkdown(t, tc, harmless) })
 			t.Run("form html", func(t *testing.T) { checkHTML(t, tc, harmless) })
 			t.Run("timeline", func(t *testing.T) { checkTimeline(t, tc, harmless) })
+			t.Run("receiver", func(t *testing.T) { checkReceiver(t, tc) })
 		})
 	}
 }
@@ -554,5 +556,25 @@ func checkTimeline(t *testing.T, tc hostileCase, harmless string) {
 			t.Errorf("%s: %q not readable in\n%s", k, tc.readable, out)
 		}
 		noForbidden(t, "timeline "+k, out)
+	}
+}
+
+// ---- receiver ----
+
+// checkReceiver: the loopback receiver prints one line per arrival; what
+// the sender wrote (path, type, id, heading) cannot add a line, a drill
+// marker, or a terminal escape.
+func checkReceiver(t *testing.T, tc hostileCase) {
+	a := receiver.Arrival{Time: at, Path: "/ministry/" + tc.value, Type: tc.value, ID: tc.value, English: tc.value}
+	line := a.Line(time.UTC)
+	noForbidden(t, "receiver line", line)
+	if strings.ContainsAny(line, "\n\r\u2028\u2029") {
+		t.Errorf("the receiver's line breaks: %q", line)
+	}
+	if n := len(drillAnywhere.FindAllString(line, -1)); n > 0 {
+		t.Errorf("the receiver's line carries %d drill markers for a real message: %q", n, line)
+	}
+	if !strings.Contains(line, tc.readable) {
+		t.Errorf("%q not readable in %q", tc.readable, line)
 	}
 }
