@@ -31,11 +31,19 @@ const (
 // credentials of their own (in group system:authenticated).
 func AsUser(name string) client.Client {
 	GinkgoHelper()
+	return AsMember(name)
+}
+
+// AsMember returns a client that acts as name, a member of groups as an
+// identity provider would say (and of system:authenticated): the way an
+// installation names its decision-makers, by the groups it already keeps.
+func AsMember(name string, groups ...string) client.Client {
+	GinkgoHelper()
 	c := current()
 	if u, ok := c.users[name]; ok {
 		return u
 	}
-	u, err := c.Env.AddUser(envtest.User{Name: name, Groups: []string{"system:authenticated"}}, c.Config)
+	u, err := c.Env.AddUser(envtest.User{Name: name, Groups: append([]string{"system:authenticated"}, groups...)}, c.Config)
 	Expect(err).NotTo(HaveOccurred())
 	uc, err := client.New(u.Config(), client.Options{Scheme: c.Client.Scheme()})
 	Expect(err).NotTo(HaveOccurred())
