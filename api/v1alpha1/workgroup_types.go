@@ -36,6 +36,12 @@ type ProgressReport struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=4096
 	Suggestions string `json:"suggestions,omitempty"`
+	// reportedBy is the user who added the report, as the API server
+	// recorded it (config/admission/created_by.yaml): whatever a client
+	// writes there is replaced.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	ReportedBy string `json:"reportedBy,omitempty"`
 }
 
 // WorkGroupSpec is one work group of a response.

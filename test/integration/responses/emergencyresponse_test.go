@@ -158,6 +158,7 @@ var _ = Describe("EmergencyResponse approval", func() {
 			wg := &v1alpha1.WorkGroup{}
 			g.Expect(k8s.Get(ctx, key, wg)).To(Succeed())
 			g.Expect(wg.Status.ReportCount).To(Equal(int32(1)))
+			g.Expect(wg.Spec.Reports[0].ReportedBy).To(Equal(harness.DutyOfficer), "the API server records who added the report")
 			g.Expect(harness.ConditionOf(wg.Status.Conditions, v1alpha1.WorkGroupStaffedCondition).Status).To(Equal(metav1.ConditionTrue))
 		}).Should(Succeed())
 
@@ -165,6 +166,17 @@ var _ = Describe("EmergencyResponse approval", func() {
 		Expect(k8s.Get(ctx, key, wg)).To(Succeed())
 		wg.Spec.Reports[0].Effect = "Rewritten afterwards."
 		harness.RefusedWith(harness.AsUser(harness.DutyOfficer).Update(ctx, wg), "spec.reports", "append-only")
+
+		By("a second report signed with someone else's name is stamped with its writer's")
+		Expect(k8s.Get(ctx, key, wg)).To(Succeed())
+		forged := report
+		forged.Measures, forged.ReportedBy = "Second report.", "another-unit"
+		wg.Spec.Reports = append(wg.Spec.Reports, forged)
+		Expect(harness.AsUser(harness.OtherOfficer).Update(ctx, wg)).To(Succeed())
+		Expect(k8s.Get(ctx, key, wg)).To(Succeed())
+		Expect(wg.Spec.Reports).To(HaveLen(2))
+		Expect(wg.Spec.Reports[0].ReportedBy).To(Equal(harness.DutyOfficer), "the first report keeps its writer")
+		Expect(wg.Spec.Reports[1].ReportedBy).To(Equal(harness.OtherOfficer))
 	})
 
 	It("refuses an approval from a user without the right, naming the rule", func() {
