@@ -113,6 +113,7 @@ func WaitForSchemas(ctx context.Context, cfg *rest.Config, c client.Client, time
 		probe("EmergencyResponse", map[string]any{"incidentRefs": []any{map[string]any{"namespace": "default", "name": "probe"}}}),
 		probe("SecurityIncident", map[string]any{}),
 		probe("Warning", map[string]any{}),
+		probe("WorkGroup", map[string]any{"reports": []any{map[string]any{"measures": "schema probe"}}}),
 		// Valid, drill, without decisions: admitted, and stamped by
 		// notification-created-by (config/admission/notifications.yaml).
 		probe("Notification", map[string]any{
