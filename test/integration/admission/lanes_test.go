@@ -225,7 +225,9 @@ func laneFixtures(ns string) []laneKind {
 			fresh: func(bool) client.Object { return calendar("lanes-new-" + ns) },
 			empty: func() client.Object { return &v1alpha1.HolidayCalendar{} },
 			spec:  map[string]any{"holidays": []map[string]string{{"name": "Lanes day", "start": "2027-01-04"}}}})
-	DeferCleanup(func() { Expect(client.IgnoreNotFound(k8s.Delete(ctx, &v1alpha1.HolidayCalendar{ObjectMeta: metav1.ObjectMeta{Name: "lanes-" + ns}}))).To(Succeed()) })
+	DeferCleanup(func() {
+		Expect(client.IgnoreNotFound(k8s.Delete(ctx, &v1alpha1.HolidayCalendar{ObjectMeta: metav1.ObjectMeta{Name: "lanes-" + ns}}))).To(Succeed())
+	})
 	return kinds
 }
 

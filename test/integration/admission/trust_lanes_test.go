@@ -92,7 +92,9 @@ var _ = Describe("Trust: every role stays in its lane", func() {
 			harness.Annotate(pipeline, drill, map[string]any{v1alpha1.AnnotationEndApprovedBy: harness.DrillPipeline}))
 		Eventually(func(g Gomega) *metav1.Time { return harness.GetResponse(g, drill).Status.EndedTime }).ShouldNot(BeNil())
 		allowed(class, harness.DrillPipeline, "record the summary report of a drill", mergePatch(pipeline, drill, summary))
-		Eventually(func(g Gomega) *v1alpha1.ReceivedReports { return harness.GetResponse(g, drill).Status.SummaryReportsReceived }).ShouldNot(BeNil())
+		Eventually(func(g Gomega) *v1alpha1.ReceivedReports {
+			return harness.GetResponse(g, drill).Status.SummaryReportsReceived
+		}).ShouldNot(BeNil())
 		allowed(class, harness.DrillPipeline, "delete the drill response", pipeline.Delete(ctx, drill))
 		allowed(class, harness.DrillPipeline, "delete the drill incident", pipeline.Delete(ctx, drillInc))
 	})
