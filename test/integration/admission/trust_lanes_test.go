@@ -5,6 +5,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -24,6 +25,11 @@ var _ = Describe("Trust: every role stays in its lane", func() {
 		harness.GrantNotificationRoles()
 		unit, office = harness.NewNamespace(), harness.NewNamespace()
 		bindUnit(unitA, unit)
+		// The authorizer sees a new binding a moment later.
+		Eventually(func() bool {
+			return selfCan(harness.AsUser(unitA), authorizationv1.ResourceAttributes{
+				Group: v1alpha1.GroupVersion.Group, Resource: "securityincidents", Verb: "create", Namespace: unit})
+		}).Should(BeTrue())
 	})
 
 	// ended starts a real level III response as the leading group and ends it.
