@@ -30,6 +30,11 @@ type Config struct {
 	Controller controller.Options
 }
 
+// The operator writes real records (a real response's work groups, a real
+// event's Notifications), which the API server allows only to holders of
+// write on records/real (config/admission/lanes.yaml).
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=records,resourceNames=real,verbs=write
+
 // Setup registers every controller and index with the manager.
 func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	if err := SetupIndexes(ctx, mgr); err != nil {

@@ -41,7 +41,7 @@ type Options struct {
 var DemoUsers = map[string][]string{
 	"approver":       {"emergency-office", "emergency-leading-group"},
 	"ministry":       {"emergency-office", "emergency-ministry"},
-	"drill-pipeline": {"emergency-office", "emergency-drill-approver"},
+	"drill-pipeline": {"emergency-drill-approver"},
 	"duty-officer":   {"emergency-office"},
 	"recipient":      {"emergency-report-recipient"},
 }

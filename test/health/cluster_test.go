@@ -47,7 +47,7 @@ var roles = map[string][]string{
 	dutyOfficer:   {"emergency-office"},
 	leadingGroup:  {"emergency-office", "emergency-leading-group"},
 	ministry:      {"emergency-office", "emergency-ministry"},
-	drillPipeline: {"emergency-office", "emergency-drill-approver"},
+	drillPipeline: {"emergency-drill-approver"},
 }
 
 // cluster is the API server, the operator running against it on a fake

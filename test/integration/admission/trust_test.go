@@ -118,10 +118,10 @@ func bindUnit(user, ns string) {
 	})).To(Succeed())
 }
 
-func mergePatch(c client.Client, obj client.Object, v map[string]any) error {
+func mergePatch(c client.Client, obj client.Object, v map[string]any, opts ...client.PatchOption) error {
 	data, err := json.Marshal(v)
 	Expect(err).NotTo(HaveOccurred())
-	return c.Patch(ctx, obj, client.RawPatch(types.MergePatchType, data))
+	return c.Patch(ctx, obj, client.RawPatch(types.MergePatchType, data), opts...)
 }
 
 func getIncident(g Gomega, inc *v1alpha1.SecurityIncident) *v1alpha1.SecurityIncident {
@@ -181,8 +181,11 @@ var _ = Describe("Trust: attempts by every role", func() {
 			harness.Annotate(harness.AsUser(harness.ApproverIII), resp, map[string]any{v1alpha1.AnnotationApprovedBy: harness.ApproverIII, v1alpha1.AnnotationApprovedLevel: "I"}), "rule level")
 		refused(class, harness.ApproverIII, "write a directive for level I",
 			harness.Annotate(harness.AsUser(harness.ApproverIII), resp, map[string]any{v1alpha1.AnnotationDirective: "fake", v1alpha1.AnnotationApprovedLevel: "I"}), "rule entitled", "levels/i")
-		refused(class, harness.DrillPipeline, "approve a real response as the drill pipeline",
-			harness.Annotate(harness.AsUser(harness.DrillPipeline), resp, map[string]any{v1alpha1.AnnotationDirective: "drill", v1alpha1.AnnotationApprovedLevel: "I"}), "rule entitled")
+		// Refused twice: drills/ does not cover a real response (approvals.yaml),
+		// and the drill pipeline writes no real record (lanes.yaml).
+		drillApproval := harness.Annotate(harness.AsUser(harness.DrillPipeline), resp, map[string]any{v1alpha1.AnnotationDirective: "drill", v1alpha1.AnnotationApprovedLevel: "I"})
+		Expect(drillApproval).To(MatchError(MatchRegexp(`rule (entitled|lane)`)))
+		refused(class, harness.DrillPipeline, "approve a real response as the drill pipeline", drillApproval)
 		refused(class, stranger, "approve with no role at all",
 			harness.Annotate(harness.AsUser(stranger), resp, map[string]any{v1alpha1.AnnotationDirective: "x", v1alpha1.AnnotationApprovedLevel: "I"}), "forbidden")
 		refused(class, unitA, "approve a response as a reporting unit",
@@ -449,10 +452,12 @@ var _ = Describe("Trust: attempts by every role", func() {
 			g.Expect(harness.AsUser(harness.DutyOfficer).Update(ctx, cur)).To(Succeed())
 		}).Should(Succeed())
 		refused(class, harness.DutyOfficer, "delete a work group holding a unit's progress reports", harness.AsUser(harness.DutyOfficer).Delete(ctx, wg), "rule record")
-		// Two rules refuse it, each on its own: a drill's label is a link
-		// (links.yaml) and the mark that makes a record deletable (record.yaml).
+		// Three rules refuse it, each on its own: a drill's label is a link
+		// (links.yaml), the mark that makes a record deletable (record.yaml)
+		// and what makes a record a drill (lanes.yaml); the API server names
+		// the first policy it evaluated.
 		relabel := mergePatch(harness.AsUser(harness.DutyOfficer), wg, map[string]any{"metadata": map[string]any{"labels": map[string]any{v1alpha1.LabelDrill: "true"}}})
-		Expect(relabel).To(MatchError(MatchRegexp(`rule (link|record)`)))
+		Expect(relabel).To(MatchError(MatchRegexp(`rule (link|record|lane)`)))
 		refused(class, harness.DutyOfficer, "label a real work group as a drill's to make it deletable", relabel)
 
 		w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "red", Namespace: office}, Spec: yellowSpec()}
@@ -461,7 +466,10 @@ var _ = Describe("Trust: attempts by every role", func() {
 		Eventually(func(g Gomega) *metav1.Time { return getWarningOf(g, w).Status.PublishedTime }).ShouldNot(BeNil())
 		refused(class, harness.DutyOfficer, "delete a published warning", harness.AsUser(harness.DutyOfficer).Delete(ctx, w), "rule record")
 		refused(class, "cluster-admin", "delete a published warning", k8s.Delete(ctx, w), "rule record")
-		refused(class, harness.DrillPipeline, "delete a real, approved response as the drill pipeline", harness.AsUser(harness.DrillPipeline).Delete(ctx, resp), "rule record")
+		// Refused twice: it is on record (record.yaml) and real (lanes.yaml).
+		deleteReal := harness.AsUser(harness.DrillPipeline).Delete(ctx, resp)
+		Expect(deleteReal).To(MatchError(MatchRegexp(`rule (record|lane)`)))
+		refused(class, harness.DrillPipeline, "delete a real, approved response as the drill pipeline", deleteReal)
 		refused(class, harness.DutyOfficer, "write a response's status",
 			harness.AsUser(harness.DutyOfficer).Status().Patch(ctx, &v1alpha1.EmergencyResponse{ObjectMeta: metav1.ObjectMeta{Name: resp.Name, Namespace: office}},
 				client.RawPatch(types.MergePatchType, []byte(`{"status":{"endedTime":null}}`))), "forbidden")

@@ -94,7 +94,7 @@ func GrantRoles() {
 	}
 	Expect(ApplyRBAC("approval_roles.yaml")).To(Succeed())
 	c.granted["approval_roles.yaml"] = true
-	bindOnce("emergency-office-test", "emergency-office", DutyOfficer, OtherOfficer, ApproverIII, MinistryUser, DrillPipeline)
+	bindOnce("emergency-office-test", "emergency-office", DutyOfficer, OtherOfficer, ApproverIII, MinistryUser)
 	bindOnce("emergency-leading-group-test", "emergency-leading-group", ApproverIII)
 	bindOnce("emergency-ministry-test", "emergency-ministry", MinistryUser)
 	bindOnce("emergency-drill-approver-test", "emergency-drill-approver", DrillPipeline)
