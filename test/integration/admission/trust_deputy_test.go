@@ -21,7 +21,7 @@ import (
 // operator says of them tells apart what exists from what does not.
 
 const (
-	drillOnly    = "drill-only"    // the drill pipeline's role and nothing else
+	editorOnly   = "responses-editor" // a role an installation made: edit responses, read no incidents
 	localOfficer = "local-officer" // the office's role, bound in the office's namespace only
 	secretKeeper = "secret-keeper" // the office's role, and get on one Secret of the office
 )
@@ -123,7 +123,12 @@ var _ = Describe("Trust: no confused deputy, no oracle", func() {
 	})
 
 	It("a response names only incidents its writer may read", func() {
-		bindRole(drillOnly, "emergency-drill-approver")
+		Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, &rbacv1.ClusterRole{
+			ObjectMeta: metav1.ObjectMeta{Name: editorOnly},
+			Rules: []rbacv1.PolicyRule{{APIGroups: []string{v1alpha1.GroupVersion.Group}, Resources: []string{"emergencyresponses"},
+				Verbs: []string{"get", "list", "watch", "update", "patch"}}},
+		}))).To(Succeed())
+		bindRole(editorOnly, editorOnly)
 		bindIn(office, localOfficer, "emergency-office")
 		real := builder.Incident("leak", unit).Records(1_500_000).Obj()
 		Expect(harness.AsUser(unitA).Create(ctx, real)).To(Succeed())
@@ -141,12 +146,12 @@ var _ = Describe("Trust: no confused deputy, no oracle", func() {
 			}
 			return map[string]any{"spec": map[string]any{"incidentRefs": out}}
 		}
-		pipeline := harness.AsUser(drillOnly)
-		named := mergePatch(pipeline, drillResp, refs(drill, real))
-		refused(class, drillOnly, "add a real incident of a unit to a drill response, to read its level from the status", named, "rule incidents")
+		editor := harness.AsUser(editorOnly)
+		named := mergePatch(editor, drillResp, refs(drill, real))
+		refused(class, editorOnly, "add a unit's incident it may not read to a response, to read its level from the status", named, "rule incidents")
 		ghost := &v1alpha1.SecurityIncident{ObjectMeta: metav1.ObjectMeta{Name: "no-such-incident", Namespace: unit}}
-		unnamed := mergePatch(pipeline, drillResp, refs(drill, ghost))
-		refused(class, drillOnly, "add an incident that does not exist, to compare the answers", unnamed, "rule incidents")
+		unnamed := mergePatch(editor, drillResp, refs(drill, ghost))
+		refused(class, editorOnly, "add an incident that does not exist, to compare the answers", unnamed, "rule incidents")
 		Expect(unnamed.Error()).To(Equal(named.Error()), "the refusal tells an existing incident from an absent one")
 		Eventually(func(g Gomega) []v1alpha1.IncidentRef {
 			return harness.GetResponse(g, drillResp).Spec.IncidentRefs
