@@ -19,7 +19,13 @@ func (r *SecurityIncidentReconciler) checkTimes(_ context.Context, s *incidentSc
 	counted := report.CountedFrom(&inc.Spec, inc.Annotations, st.CountedFrom)
 	st.CountedFrom = &counted
 	st.Reported = &v1alpha1.ReportedTimes{OccurredAt: inc.Spec.OccurredAt, DiscoveredAt: inc.Spec.DiscoveredAt}
-	future := report.InFuture(&inc.Spec, s.Now, v1alpha1.FutureSkew)
+	// Now is the operator's clock, or the API server's time of the report
+	// if that is later: a report cannot tell of a time after it was made.
+	now := s.Now
+	if inc.CreationTimestamp.After(now) {
+		now = inc.CreationTimestamp.Time
+	}
+	future := report.InFuture(&inc.Spec, now, v1alpha1.FutureSkew)
 	for _, f := range future {
 		// The time comes: look again then.
 		s.WakeAt(f.At.Add(-v1alpha1.FutureSkew))
