@@ -151,6 +151,14 @@ var _ = Describe("SecurityIncident corrections and withdrawal", func() {
 			g.Expect(got.Status.NextDeadline).To(BeNil())
 		}).Should(Succeed())
 		Eventually(func(g Gomega) []string { return harness.EventReasons(g, inc) }).Should(ContainElement("Normal/Withdrawn"))
+		// Told to whom the first report went, once the withdrawal is on record.
+		Eventually(func(g Gomega) {
+			created := harness.Get(g, inc)
+			first, withdrawal := harness.ReportOf(g, created, "reported"), harness.ReportOf(g, created, "withdrawn")
+			g.Expect(withdrawal.Spec.Event).To(Equal(v1alpha1.EventIncidentWithdrawn))
+			g.Expect(withdrawal.Spec.Audiences).To(Equal(first.Spec.Audiences))
+			g.Expect(withdrawal.Spec.Message.EN).To(ContainSubstring("a false alarm"))
+		}).Should(Succeed())
 
 		// The form's day passes and the operator looks again: nothing is missed.
 		fakeClock.SetTime(due.Add(time.Hour))
