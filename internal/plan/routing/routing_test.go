@@ -163,7 +163,7 @@ func TestIncidentWithdrawnReport(t *testing.T) {
 		t.Errorf("a withdrawn incident: to whom its first report went (-want +got):\n%s", diff)
 	}
 	reqs, _ := Incident{SecurityIncident: inc}.Owed()
-	if text := reqs[1].Content.Texts.EN; !strings.Contains(text, "a duplicate") || !strings.Contains(text, "first") || !strings.Contains(text, "unit-a") {
+	if text := reqs[1].Content.EN; !strings.Contains(text, "a duplicate") || !strings.Contains(text, "first") || !strings.Contains(text, "unit-a") {
 		t.Errorf("the withdrawal's text says why and who: %q", text)
 	}
 }
