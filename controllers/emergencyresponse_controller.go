@@ -39,6 +39,9 @@ type EmergencyResponseReconciler struct {
 
 type responseScope struct {
 	*reconcile.Pass[*v1alpha1.EmergencyResponse]
+	// incidents are the response's incidents, withdrawn ones included;
+	// response.Counted leaves those out of the level, the escalation and
+	// the measures.
 	incidents []v1alpha1.SecurityIncident
 }
 
@@ -77,19 +80,23 @@ func (r *EmergencyResponseReconciler) resolveIncidents(ctx context.Context, s *r
 			return fmt.Errorf("reading incident %s/%s: %w", ref.Namespace, ref.Name, err)
 		}
 		s.incidents = append(s.incidents, inc)
-		if inc.Status.Level == "" {
+		if inc.Status.Level == "" && !withdrawn(&inc) {
 			unclassified = append(unclassified, ref.Namespace+"/"+ref.Name)
 		}
 	}
 	if started(resp) {
 		// The decision bound the response to these very objects.
 		s.incidents = response.Bound(resp.Status.Approval.Incidents, s.incidents)
+	}
+	counted := response.Counted(s.incidents)
+	s.setIncidentsCounted(s.incidents)
+	if started(resp) {
 		resp.Status.Level = response.LevelInForce(resp.Spec.Level, "", true, resp.Status.Approval.Level)
 		return nil
 	}
-	resp.Status.Level = response.LevelInForce(resp.Spec.Level, response.Highest(s.incidents), false, "")
+	resp.Status.Level = response.LevelInForce(resp.Spec.Level, response.Highest(counted), false, "")
 	resp.Status.Phase = v1alpha1.ResponsePending
-	if !s.setIncidentsPending(missing, unclassified) {
+	if !s.setIncidentsPending(missing, unclassified, len(counted) == 0 && len(s.incidents) > 0) {
 		resp.Status.Phase = v1alpha1.ResponseAwaitingApproval
 	}
 	return nil
@@ -155,7 +162,7 @@ func (r *EmergencyResponseReconciler) checkEscalation(ctx context.Context, s *re
 		}
 		resp.Status.SupersededBy = by
 	}
-	to, owed := response.Escalation(resp.Status.Approval.Level, response.Highest(s.incidents))
+	to, owed := response.Escalation(resp.Status.Approval.Level, response.Highest(response.Counted(s.incidents)))
 	s.setLevelCovered(to, owed && resp.Status.SupersededBy == "")
 	s.setSuperseded()
 	return nil
@@ -189,7 +196,7 @@ func (r *EmergencyResponseReconciler) supersedingResponse(ctx context.Context, s
 // response runs.
 func (r *EmergencyResponseReconciler) checkMeasures(_ context.Context, s *responseScope) error {
 	resp := s.Obj
-	s.setMeasuresComplete(response.LeaksWithoutUserNotification(resp.Spec.Measures, s.incidents))
+	s.setMeasuresComplete(response.LeaksWithoutUserNotification(resp.Spec.Measures, response.Counted(s.incidents)))
 	resp.Status.MeasuresInForce = nil
 	if started(resp) && !ended(resp) {
 		resp.Status.MeasuresInForce = resp.Spec.Measures

@@ -16,8 +16,9 @@ import (
 
 // setIncidentsPending holds the response back while its incidents do not
 // give it a level: some are missing, unclassified (when the office set no
-// level), or all are below threshold. It reports whether it held it back.
-func (s *responseScope) setIncidentsPending(missing, unclassified []string) bool {
+// level), all withdrawn, or all below threshold. It reports whether it held
+// it back.
+func (s *responseScope) setIncidentsPending(missing, unclassified []string, allWithdrawn bool) bool {
 	resp := s.Obj
 	var msg string
 	switch {
@@ -25,6 +26,8 @@ func (s *responseScope) setIncidentsPending(missing, unclassified []string) bool
 		msg = "Incidents not found: " + strings.Join(missing, ", ") + "."
 	case resp.Spec.Level == "" && len(unclassified) > 0:
 		msg = "Incidents not yet classified: " + strings.Join(unclassified, ", ") + "."
+	case resp.Status.Level == "" && allWithdrawn:
+		msg = "Every incident was withdrawn by its reporter: set spec.level if the office still decides on a response."
 	case resp.Status.Level == "":
 		msg = "Every incident is below threshold: set spec.level if the office decides on a response."
 	default:
@@ -164,4 +167,22 @@ func (s *responseScope) setEnded(reason, message string) {
 		status = metav1.ConditionTrue
 	}
 	s.Set(v1alpha1.ResponseEndedCondition, status, reason, message)
+}
+
+// setIncidentsCounted names the incidents left out because their reporter
+// withdrew them, with why; it is absent while none is.
+func (s *responseScope) setIncidentsCounted(incidents []v1alpha1.SecurityIncident) {
+	var out []string
+	for i := range incidents {
+		inc := &incidents[i]
+		if w := inc.Spec.Withdrawal; w != nil {
+			out = append(out, fmt.Sprintf("%s/%s (%s)", inc.Namespace, inc.Name, strings.TrimSuffix(withdrawalWords(w, ""), ".")))
+		}
+	}
+	if len(out) == 0 {
+		s.Remove(v1alpha1.ResponseIncidentsCountedCondition)
+		return
+	}
+	s.Set(v1alpha1.ResponseIncidentsCountedCondition, metav1.ConditionFalse, v1alpha1.ResponseIncidentsWithdrawnReason,
+		"Withdrawn by their reporter and not counted for the level, the escalation or the measures: "+strings.Join(out, "; ")+".")
 }

@@ -17,6 +17,7 @@ func TestSetIncidentsPending(t *testing.T) {
 	cases := map[string]struct {
 		spec, inForce         v1alpha1.Level
 		missing, unclassified []string
+		allWithdrawn          bool
 		held                  bool
 		message               string
 	}{
@@ -24,14 +25,17 @@ func TestSetIncidentsPending(t *testing.T) {
 		"unclassified":                     {unclassified: []string{"u/a"}, held: true, message: "Incidents not yet classified: u/a."},
 		"unclassified with office's level": {spec: "III", inForce: "III", unclassified: []string{"u/a"}},
 		"all below threshold":              {held: true, message: "Every incident is below threshold: set spec.level if the office decides on a response."},
-		"a level in force":                 {inForce: "IV"},
+		"all withdrawn": {allWithdrawn: true, held: true,
+			message: "Every incident was withdrawn by its reporter: set spec.level if the office still decides on a response."},
+		"all withdrawn, the office's level": {spec: "IV", inForce: "IV", allWithdrawn: true},
+		"a level in force":                  {inForce: "IV"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			resp := builder.Response("r", "office").Obj()
 			resp.Spec.Level, resp.Status.Level = tc.spec, tc.inForce
 			s := &responseScope{Pass: reconcile.Begin(testKit(setterNow), resp, false)}
-			if held := s.setIncidentsPending(tc.missing, tc.unclassified); held != tc.held {
+			if held := s.setIncidentsPending(tc.missing, tc.unclassified, tc.allWithdrawn); held != tc.held {
 				t.Fatalf("held back = %v, want %v", held, tc.held)
 			}
 			c := conditionOf(resp.Status.Conditions, v1alpha1.ResponseApprovedCondition)

@@ -61,7 +61,7 @@ func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	s := &incidentScope{Pass: reconcile.Begin(r.Kit, incident, incident.Spec.Drill)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*incidentScope]{
-		r.classify, r.recordCorrections, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.linkResponse, r.report,
+		r.classify, r.recordCorrections, r.checkTimes, r.withdraw, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.linkResponse, r.report,
 	}, r.ready)
 }
 
@@ -96,18 +96,26 @@ func (r *SecurityIncidentReconciler) checkForm(_ context.Context, s *incidentSco
 		s.formCompleteAt = &s.Now
 	}
 	var due *time.Time
-	if inc.Spec.ReportChannel == v1alpha1.ReportQuickNotice {
-		t := report.EndOfLocalDay(inc.Spec.DiscoveredAt.Time, r.Plan.TimeZone)
+	if inc.Spec.ReportChannel == v1alpha1.ReportQuickNotice && !withdrawn(inc) {
+		t := report.EndOfLocalDay(countedFrom(inc).DiscoveredAt.Time, r.Plan.TimeZone)
 		due = &t
 	}
 	s.setFormComplete(missing, due)
 	return nil
 }
 
-// trackDeadlines decides the reporting deadlines and announces misses.
+// trackDeadlines decides the reporting deadlines, counted from the earliest
+// reported discovery, and announces misses. A withdrawn incident's pending
+// deadlines stop: they are no longer tracked, and none is missed after.
 func (r *SecurityIncidentReconciler) trackDeadlines(_ context.Context, s *incidentScope) error {
 	inc, st := s.Obj, &s.Obj.Status
-	owed := report.Owed(&inc.Spec, inc.CreationTimestamp.Time, s.formCompleteAt, r.Plan.ReportGrace, r.Plan.TimeZone)
+	if withdrawn(inc) {
+		out := deadline.Withdraw(st.Deadlines)
+		recordDeadlines(s.Pass, out, &st.Deadlines, &st.NextDeadline)
+		s.setDeadlinesMet(out.Missed, r.Plan.TimeZone)
+		return nil
+	}
+	owed := report.Owed(&inc.Spec, countedFrom(inc).DiscoveredAt.Time, inc.CreationTimestamp.Time, s.formCompleteAt, r.Plan.ReportGrace, r.Plan.TimeZone)
 	out := deadline.Track(st.Deadlines, owed, s.Now)
 	recordDeadlines(s.Pass, out, &st.Deadlines, &st.NextDeadline)
 	for _, d := range out.Decided {
@@ -122,7 +130,7 @@ func (r *SecurityIncidentReconciler) trackDeadlines(_ context.Context, s *incide
 // missedEvent tells a missed deadline: a late first report says by how much.
 func (r *SecurityIncidentReconciler) missedEvent(inc *v1alpha1.SecurityIncident, d v1alpha1.Deadline) reconcile.Event {
 	if d.Name == v1alpha1.DeadlineInitialReport {
-		late := inc.CreationTimestamp.Sub(inc.Spec.DiscoveredAt.Time)
+		late := inc.CreationTimestamp.Sub(countedFrom(inc).DiscoveredAt.Time)
 		return reconcile.WarningEvent(v1alpha1.IncidentReportedLateEvent, "TrackDeadlines", fmt.Sprintf(
 			"Reported %s after discovery; the plan asks for an immediate report (allowed: %s).",
 			duration.HumanDuration(late), duration.ShortHumanDuration(r.Plan.ReportGrace)))
@@ -132,7 +140,9 @@ func (r *SecurityIncidentReconciler) missedEvent(inc *v1alpha1.SecurityIncident,
 }
 
 // recordCorrections keeps every change of the reported facts after the
-// first report, with the writer the API server recorded.
+// first report, with the writer the API server recorded and, for a
+// reported time, what it was and what it is now (status.reported holds the
+// times as last seen; checkTimes, after this step, moves it on).
 func (r *SecurityIncidentReconciler) recordCorrections(_ context.Context, s *incidentScope) error {
 	inc, st := s.Obj, &s.Obj.Status
 	last := st.ObservedGeneration
@@ -143,14 +153,18 @@ func (r *SecurityIncidentReconciler) recordCorrections(_ context.Context, s *inc
 		return nil
 	}
 	writer := inc.Annotations[v1alpha1.AnnotationLastWrittenBy]
+	moved := report.TimesMoved(st.Reported, &inc.Spec)
 	st.Corrections = append(st.Corrections, v1alpha1.Correction{
-		Time: metav1.NewTime(s.Now), Generation: inc.Generation, Writer: writer, Level: st.Level,
+		Time: metav1.NewTime(s.Now), Generation: inc.Generation, Writer: writer, Level: st.Level, Times: moved,
 	})
 	if n := len(st.Corrections); n > v1alpha1.MaxCorrections {
 		st.Corrections = st.Corrections[n-v1alpha1.MaxCorrections:]
 	}
-	s.Events.Add(reconcile.NormalEvent(v1alpha1.IncidentCorrectedEvent, "RecordCorrections",
-		fmt.Sprintf("The reported facts were corrected by %s (generation %d).", writer, inc.Generation)))
+	msg := fmt.Sprintf("The reported facts were corrected by %s (generation %d).", writer, inc.Generation)
+	for _, m := range moved {
+		msg += fmt.Sprintf(" %s moved from %s to %s.", m.Field, m.From.In(r.Plan.TimeZone).Format(time.RFC3339), m.To.In(r.Plan.TimeZone).Format(time.RFC3339))
+	}
+	s.Events.Add(reconcile.NormalEvent(v1alpha1.IncidentCorrectedEvent, "RecordCorrections", msg))
 	return nil
 }
 
@@ -189,6 +203,10 @@ func (r *SecurityIncidentReconciler) linkResponse(ctx context.Context, s *incide
 		st.Timeline.StartedTime = first.StartedTime
 		st.Timeline.ApprovedTime = first.StartedTime
 		st.Timeline.EndedTime = lastEnded(st.Responses)
+	}
+	if withdrawn(inc) {
+		s.setResponseLevelCovered(nil) // no response is owed for a withdrawn incident
+		return nil
 	}
 	s.setResponseLevelCovered(runningBelow(st.Responses, st.Level))
 	return nil
@@ -274,10 +292,18 @@ func (r *SecurityIncidentReconciler) report(ctx context.Context, s *incidentScop
 	return reportOwed(ctx, r.Kit, s.Pass, routing.Incident{SecurityIncident: s.Obj})
 }
 
-// ready: an incident is classified, with the full form in hand.
+// ready: an incident is classified, with plausible times and the full form
+// in hand. A withdrawn one is settled: nothing more is owed for it.
 func (r *SecurityIncidentReconciler) ready(s *incidentScope) reconcile.Ready {
+	if w := s.Obj.Spec.Withdrawal; w != nil {
+		by := ""
+		if rec := s.Obj.Status.Withdrawal; rec != nil {
+			by = rec.By
+		}
+		return reconcile.Ready{Reason: v1alpha1.IncidentWithdrawnReason, Message: withdrawalWords(w, by)}
+	}
 	return reconcile.Ready{
-		Inputs: []string{v1alpha1.IncidentClassifiedCondition, v1alpha1.IncidentFormCompleteCondition},
+		Inputs: []string{v1alpha1.IncidentReportedTimesValidCondition, v1alpha1.IncidentClassifiedCondition, v1alpha1.IncidentFormCompleteCondition},
 		Reason: v1alpha1.IncidentReadyReason, Message: fmt.Sprintf("Classified as %s with the full report form.", levelWords(s.Obj.Status.Level)),
 	}
 }

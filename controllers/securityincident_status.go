@@ -9,6 +9,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/level"
+	"github.com/netsec-io/incident-operator/internal/plan/report"
 	"github.com/netsec-io/incident-operator/internal/reconcile"
 	"github.com/netsec-io/incident-operator/internal/text"
 )
@@ -129,4 +130,36 @@ func (s *incidentScope) setResponseLevelCovered(below *v1alpha1.CoveringResponse
 	msg := fmt.Sprintf("A %s response is owed: %s/%s runs at level %s.", levelWords(s.Obj.Status.Level), below.Namespace, below.Name, below.Level)
 	s.Announce(v1alpha1.IncidentResponseLevelCoveredCondition, metav1.ConditionFalse, v1alpha1.IncidentResponseOwedReason, msg,
 		reconcile.WarningEvent(v1alpha1.IncidentResponseOwedEvent, "LinkResponse", msg))
+}
+
+// setReportedTimesValid flags the reported times later than the operator's
+// clock, naming each field, and announces it with a Warning.
+func (s *incidentScope) setReportedTimesValid(future []report.TimeInFuture, loc *time.Location) {
+	if len(future) == 0 {
+		s.Set(v1alpha1.IncidentReportedTimesValidCondition, metav1.ConditionTrue, v1alpha1.IncidentTimesInPastReason,
+			"The reported times are not in the future.")
+		return
+	}
+	parts := make([]string, len(future))
+	for i, f := range future {
+		parts[i] = fmt.Sprintf("%s (%s)", f.Field, f.At.In(loc).Format(time.RFC3339))
+	}
+	msg := fmt.Sprintf("%s is later than now (%s): a time not yet come cannot have been reported; correct it.",
+		strings.Join(parts, " and "), s.Now.In(loc).Format(time.RFC3339))
+	s.Announce(v1alpha1.IncidentReportedTimesValidCondition, metav1.ConditionFalse, v1alpha1.IncidentTimeInFutureReason, msg,
+		reconcile.WarningEvent(v1alpha1.IncidentTimeInFutureEvent, "CheckTimes", msg))
+}
+
+// setWithdrawn says whether the reporter withdrew the incident; the
+// reason is the withdrawal's.
+func (s *incidentScope) setWithdrawn(w *v1alpha1.Withdrawal) {
+	if w == nil {
+		s.Set(v1alpha1.IncidentWithdrawnCondition, metav1.ConditionFalse, v1alpha1.IncidentNotWithdrawnReason, "The incident stands.")
+		return
+	}
+	by := ""
+	if rec := s.Obj.Status.Withdrawal; rec != nil {
+		by = rec.By
+	}
+	s.Set(v1alpha1.IncidentWithdrawnCondition, metav1.ConditionTrue, string(w.Reason), withdrawalWords(w, by))
 }

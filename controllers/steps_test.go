@@ -111,11 +111,14 @@ func TestIncidentSummarise(t *testing.T) {
 	cases := map[string]struct {
 		inc         *v1alpha1.SecurityIncident
 		ready, form string
+		times       string // ReportedTimesValid's reason, when not InPast
 	}{
-		"full form":                {inc: builder.Incident("a", "u").Records(1_000_000).Obj(), ready: "True", form: "Complete"},
+		"full form": {inc: builder.Incident("a", "u").Records(1_000_000).Discovered(now.Add(-time.Hour)).Obj(), ready: "True", form: "Complete"},
+		"full form, discovered in the future": {inc: builder.Incident("f", "u").Records(1_000_000).Discovered(now.Add(10 * 24 * time.Hour)).Obj(),
+			ready: "False", form: "Complete", times: v1alpha1.IncidentTimeInFutureReason},
 		"quick notice, before due": {inc: builder.Incident("b", "u").QuickNotice().Discovered(now.Add(-time.Hour)).Obj(), ready: "False", form: "Pending"},
 		"quick notice, overdue":    {inc: builder.Incident("c", "u").QuickNotice().Discovered(now.Add(-24 * time.Hour)).Obj(), ready: "False", form: "Overdue"},
-		"form with boxes missing": {inc: builder.Incident("d", "u").Edit(func(i *v1alpha1.SecurityIncident) {
+		"form with boxes missing": {inc: builder.Incident("d", "u").Discovered(now.Add(-time.Hour)).Edit(func(i *v1alpha1.SecurityIncident) {
 			i.Spec.MeasuresTaken = ""
 		}).Obj(), ready: "False", form: "Incomplete"},
 	}
@@ -123,7 +126,7 @@ func TestIncidentSummarise(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := &SecurityIncidentReconciler{Plan: PlanConfig{TimeZone: loc, ReportGrace: time.Hour}}
 			s := &incidentScope{Pass: reconcile.Begin(testKit(now), tc.inc, false)}
-			for _, step := range []reconcile.Step[*incidentScope]{r.classify, r.checkForm} {
+			for _, step := range []reconcile.Step[*incidentScope]{r.classify, r.checkTimes, r.checkForm} {
 				if err := step(t.Context(), s); err != nil {
 					t.Fatal(err)
 				}
@@ -133,6 +136,13 @@ func TestIncidentSummarise(t *testing.T) {
 				conditionReason(tc.inc.Status.Conditions, v1alpha1.IncidentFormCompleteCondition)}
 			if diff := cmp.Diff([2]string{tc.ready, tc.form}, got); diff != "" {
 				t.Errorf("Ready, FormComplete reason (-want +got):\n%s", diff)
+			}
+			want := tc.times
+			if want == "" {
+				want = v1alpha1.IncidentTimesInPastReason
+			}
+			if conditionReason(tc.inc.Status.Conditions, v1alpha1.IncidentReportedTimesValidCondition) != want {
+				t.Errorf("ReportedTimesValid %s, want %s", conditionReason(tc.inc.Status.Conditions, v1alpha1.IncidentReportedTimesValidCondition), want)
 			}
 			for _, c := range tc.inc.Status.Conditions {
 				if c.LastTransitionTime.Time != now || c.Message == "" {

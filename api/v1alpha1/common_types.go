@@ -14,7 +14,7 @@ const (
 )
 
 // DeadlineState says whether a deadline is still open, was kept, or passed.
-// +kubebuilder:validation:Enum=Pending;Met;Missed
+// +kubebuilder:validation:Enum=Pending;Met;Missed;Withdrawn
 type DeadlineState string
 
 // Deadline states.
@@ -22,6 +22,9 @@ const (
 	DeadlinePending DeadlineState = "Pending"
 	DeadlineMet     DeadlineState = "Met"
 	DeadlineMissed  DeadlineState = "Missed"
+	// DeadlineWithdrawn: the deadline was still pending when its incident
+	// was withdrawn; it is no longer tracked.
+	DeadlineWithdrawn DeadlineState = "Withdrawn"
 )
 
 // ConditionReady is the summary condition of every kind in this group, so

@@ -63,6 +63,10 @@ const (
 	// ResponseSupersededCondition is True once a response at a higher level
 	// took over the same incidents.
 	ResponseSupersededCondition = "Superseded"
+	// ResponseIncidentsCountedCondition is False while an incident the
+	// response refers to is withdrawn: it is left out of the level, the
+	// escalation and the measures. Absent when none is.
+	ResponseIncidentsCountedCondition = "IncidentsCounted"
 )
 
 // Condition reasons of an EmergencyResponse.
@@ -115,7 +119,10 @@ const (
 	// ResponseNotSupersededReason: no response took over.
 	ResponseNotSupersededReason = "NotSuperseded"
 	// ResponseReadyReason: active, approved, staffed with its work groups.
-	ResponseReadyReason = "Ready"
+	// ResponseIncidentsWithdrawnReason: an incident was withdrawn by its
+	// reporter and does not count.
+	ResponseIncidentsWithdrawnReason = "IncidentsWithdrawn"
+	ResponseReadyReason              = "Ready"
 )
 
 // Event reasons of an EmergencyResponse.

@@ -22,7 +22,7 @@ const (
 
 // NotificationEvent is what a notification reports: one of the reports the
 // plan requires.
-// +kubebuilder:validation:Enum=IncidentReported;IncidentLevelChanged;DeadlineMissed;WarningRelayed;WarningPublished;WarningReportedUpward;WarningAdjusted;WarningLifted;ResponseStarted;ResponseSituation;ResponseEscalated;ResponseEnded;SummaryReportReceived;DrillReported;PublicNotice
+// +kubebuilder:validation:Enum=IncidentReported;IncidentLevelChanged;IncidentWithdrawn;DeadlineMissed;WarningRelayed;WarningPublished;WarningReportedUpward;WarningAdjusted;WarningLifted;ResponseStarted;ResponseSituation;ResponseEscalated;ResponseEnded;SummaryReportReceived;DrillReported;PublicNotice
 type NotificationEvent string
 
 // The reports of the plan, and who receives them.
@@ -31,6 +31,9 @@ const (
 	EventIncidentReported NotificationEvent = "IncidentReported"
 	// EventIncidentLevelChanged: an incident's level changed; to the Office.
 	EventIncidentLevelChanged NotificationEvent = "IncidentLevelChanged"
+	// EventIncidentWithdrawn: the reporter withdrew an incident (a
+	// duplicate, a false alarm); to whom its first report went, the Office.
+	EventIncidentWithdrawn NotificationEvent = "IncidentWithdrawn"
 	// EventDeadlineMissed: a reporting deadline passed; to the Office.
 	EventDeadlineMissed NotificationEvent = "DeadlineMissed"
 	// EventWarningRelayed: a red or orange warning from above was relayed

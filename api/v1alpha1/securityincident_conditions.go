@@ -1,5 +1,7 @@
 package v1alpha1
 
+import "time"
+
 // Condition types of a SecurityIncident.
 const (
 	// IncidentClassifiedCondition is True once the level is computed.
@@ -16,6 +18,12 @@ const (
 	// rose above the level of the response that covers it: a response at
 	// the new level is owed (§5.3).
 	IncidentResponseLevelCoveredCondition = "ResponseLevelCovered"
+	// IncidentReportedTimesValidCondition is False while a reported time
+	// lies in the future of the operator's clock: a typo to correct.
+	IncidentReportedTimesValidCondition = "ReportedTimesValid"
+	// IncidentWithdrawnCondition is True once the reporter withdrew the
+	// incident; its reason is the withdrawal's.
+	IncidentWithdrawnCondition = "Withdrawn"
 )
 
 // Condition reasons of a SecurityIncident. The FormComplete reasons double
@@ -50,6 +58,16 @@ const (
 	IncidentResponseOwedReason = "ResponseOwed"
 	// IncidentResponseCoversReason: no running response is below the level.
 	IncidentResponseCoversReason = "Covered"
+	// IncidentTimesInPastReason: both reported times are in the past.
+	IncidentTimesInPastReason = "InPast"
+	// IncidentTimeInFutureReason: a reported time is later than the
+	// operator's clock (beyond FutureSkew).
+	IncidentTimeInFutureReason = "TimeInFuture"
+	// IncidentNotWithdrawnReason: the incident stands.
+	IncidentNotWithdrawnReason = "NotWithdrawn"
+	// IncidentWithdrawnReason: Ready's reason for a withdrawn incident;
+	// the Withdrawn condition's reason is the withdrawal's own.
+	IncidentWithdrawnReason = "Withdrawn"
 	// IncidentReadyReason: classified, with the full form in hand.
 	IncidentReadyReason = "Ready"
 	// IncidentNotClassifiedReason: the level could not be computed yet.
@@ -74,6 +92,22 @@ const (
 	IncidentCorrectedEvent = "Corrected"
 	// IncidentResponseOwedEvent: a response at a higher level is owed (Warning).
 	IncidentResponseOwedEvent = "ResponseOwed"
+	// IncidentTimeInFutureEvent: a reported time is in the future (Warning).
+	IncidentTimeInFutureEvent = "TimeInFuture"
+	// IncidentWithdrawnEvent: the reporter withdrew the incident.
+	IncidentWithdrawnEvent = "Withdrawn"
+)
+
+// Annotations an incident carries, kept by the API server
+// (config/admission/earliest.yaml): whatever a client writes there is
+// replaced.
+const (
+	// AnnotationEarliestOccurredAt is the earliest spec.occurredAt ever on
+	// record (RFC 3339).
+	AnnotationEarliestOccurredAt = "emergency.netsec.io/earliest-occurred-at"
+	// AnnotationEarliestDiscoveredAt is the earliest spec.discoveredAt ever
+	// on record (RFC 3339).
+	AnnotationEarliestDiscoveredAt = "emergency.netsec.io/earliest-discovered-at"
 )
 
 // Deadline names of a SecurityIncident.
@@ -95,3 +129,7 @@ const (
 	// MaxCorrections is the number of corrections kept (Corrections MaxItems).
 	MaxCorrections = 100
 )
+
+// FutureSkew is how far in the future of the operator's clock a reported
+// time may lie before it is flagged: clocks of units differ a little.
+const FutureSkew = 5 * time.Minute

@@ -287,8 +287,7 @@ type Support struct {
 // +kubebuilder:validation:XValidation:rule="!has(self.impact) || !has(self.impact.virus) || 'VirusOutbreak' in self.eventTypes",message="impact.virus is given, so eventTypes must include VirusOutbreak",fieldPath=".eventTypes"
 // +kubebuilder:validation:XValidation:rule="!has(self.impact) || !has(self.impact.other) || !has(self.impact.other.assessedLevel) || 'Other' in self.eventTypes",message="assessedLevel may be set only when eventTypes includes Other",fieldPath=".impact.other.assessedLevel"
 // +kubebuilder:validation:XValidation:rule="(has(self.drill) && self.drill) == (has(oldSelf.drill) && oldSelf.drill)",message="drill cannot be changed: a drill stays a drill and a real incident stays real",fieldPath=".drill"
-// +kubebuilder:validation:XValidation:rule="self.discoveredAt == oldSelf.discoveredAt",message="discoveredAt is a reported time and cannot be moved after the report; the deadlines count from it",fieldPath=".discoveredAt"
-// +kubebuilder:validation:XValidation:rule="self.occurredAt == oldSelf.occurredAt",message="occurredAt is a reported time and cannot be moved after the report",fieldPath=".occurredAt"
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.withdrawal) || (has(self.withdrawal) && self.withdrawal == oldSelf.withdrawal)",message="withdrawal cannot be changed or removed once given: the incident stays withdrawn, with the reason first given",fieldPath=".withdrawal"
 // +kubebuilder:validation:XValidation:rule="self.reportChannel == oldSelf.reportChannel",message="reportChannel records how the incident was first reported and cannot be changed",fieldPath=".reportChannel"
 type SecurityIncidentSpec struct {
 	// drill marks an exercise (§7.2): handled exactly like a real incident
@@ -317,12 +316,16 @@ type SecurityIncidentSpec struct {
 	// +kubebuilder:validation:MaxLength=4096
 	Description string `json:"description"`
 
-	// occurredAt is when the incident happened (RFC 3339).
+	// occurredAt is when the incident happened (RFC 3339). A reporter may
+	// correct it; the correction is kept in status.corrections, and the
+	// deadlines keep counting from the earliest time ever reported.
 	// +required
 	OccurredAt metav1.Time `json:"occurredAt"`
 
 	// discoveredAt is when the incident was discovered (RFC 3339); not
-	// before occurredAt.
+	// before occurredAt. A reporter may correct it; the correction is kept in
+	// status.corrections, and the deadlines count from the earliest
+	// discoveredAt ever reported, so that moving it later hides no lateness.
 	// +required
 	DiscoveredAt metav1.Time `json:"discoveredAt"`
 
@@ -362,6 +365,49 @@ type SecurityIncidentSpec struct {
 	// Part of the full form.
 	// +optional
 	Support *Support `json:"support,omitempty"`
+
+	// withdrawal withdraws the incident (a duplicate, a false alarm): it
+	// stays on record, its deadlines are no longer tracked and no response
+	// counts it. Once given it cannot be changed or removed.
+	// +optional
+	Withdrawal *Withdrawal `json:"withdrawal,omitempty"`
+}
+
+// WithdrawalReason is why a reporter withdrew an incident.
+// +kubebuilder:validation:Enum=Duplicate;FalseAlarm;Other
+type WithdrawalReason string
+
+// Withdrawal reasons.
+const (
+	// WithdrawalDuplicate: the same incident was reported under another name.
+	WithdrawalDuplicate WithdrawalReason = "Duplicate"
+	// WithdrawalFalseAlarm: there was no incident.
+	WithdrawalFalseAlarm WithdrawalReason = "FalseAlarm"
+	// WithdrawalOther: another reason, said in the note.
+	WithdrawalOther WithdrawalReason = "Other"
+)
+
+// Withdrawal is a reporter's withdrawal of an incident. The record keeps
+// the incident; the withdrawal says why it no longer counts.
+// +kubebuilder:validation:XValidation:rule="self.reason != 'Other' || (has(self.note) && size(self.note) > 0)",message="note is required when reason is Other: say why the incident is withdrawn",fieldPath=".note",reason=FieldValueRequired
+// +kubebuilder:validation:XValidation:rule="self.reason != 'Duplicate' || (has(self.duplicateOf) && size(self.duplicateOf) > 0)",message="duplicateOf is required when reason is Duplicate: name the incident this one duplicates",fieldPath=".duplicateOf",reason=FieldValueRequired
+// +kubebuilder:validation:XValidation:rule="self.reason == 'Duplicate' || !has(self.duplicateOf)",message="duplicateOf is only for reason Duplicate",fieldPath=".duplicateOf"
+type Withdrawal struct {
+	// reason is why the incident is withdrawn.
+	// +required
+	Reason WithdrawalReason `json:"reason"`
+
+	// note says more; required when the reason is Other.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Note string `json:"note,omitempty"`
+
+	// duplicateOf is the name of the incident, in the same namespace, that
+	// this one duplicates; for reason Duplicate.
+	// +optional
+	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$')",message="must be the name of an incident: lower-case letters, digits, '-' and '.'"
+	DuplicateOf string `json:"duplicateOf,omitempty"`
 }
 
 // IncidentLevel is the level an incident has: one of the plan's levels, or
@@ -453,6 +499,51 @@ type CoveringResponse struct {
 	SupersededBy string `json:"supersededBy,omitempty"`
 }
 
+// TimeField names one of an incident's reported times.
+// +kubebuilder:validation:Enum=occurredAt;discoveredAt
+type TimeField string
+
+// The reported times.
+const (
+	FieldOccurredAt   TimeField = "occurredAt"
+	FieldDiscoveredAt TimeField = "discoveredAt"
+)
+
+// TimeCorrection is one reported time moved by a correction.
+type TimeCorrection struct {
+	// field is the time that moved.
+	// +required
+	Field TimeField `json:"field"`
+	// from is the time reported before.
+	// +required
+	From metav1.Time `json:"from"`
+	// to is the time reported now.
+	// +required
+	To metav1.Time `json:"to"`
+}
+
+// ReportedTimes are an incident's two reported times.
+type ReportedTimes struct {
+	// occurredAt is when the incident happened.
+	// +required
+	OccurredAt metav1.Time `json:"occurredAt"`
+	// discoveredAt is when it was discovered.
+	// +required
+	DiscoveredAt metav1.Time `json:"discoveredAt"`
+}
+
+// WithdrawalRecord is who withdrew an incident and when the operator saw it.
+type WithdrawalRecord struct {
+	// by is the user who wrote the withdrawal, as the API server recorded
+	// (annotation emergency.netsec.io/last-written-by).
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	By string `json:"by,omitempty"`
+	// time the operator saw the withdrawal.
+	// +required
+	Time metav1.Time `json:"time"`
+}
+
 // Correction is one change of an incident's reported facts.
 type Correction struct {
 	// time the operator saw the change.
@@ -468,6 +559,11 @@ type Correction struct {
 	// level after the change.
 	// +optional
 	Level IncidentLevel `json:"level,omitempty"`
+	// times are the reported times the change moved, from what to what.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=2
+	Times []TimeCorrection `json:"times,omitempty"`
 }
 
 // Timeline is when each step of an incident's handling happened.
@@ -546,6 +642,23 @@ type SecurityIncidentStatus struct {
 	// +kubebuilder:validation:MaxItems=100
 	Corrections []Correction `json:"corrections,omitempty"`
 
+	// reported are the reported times as the operator last saw them in
+	// spec, so that a correction can name what a time was before.
+	// +optional
+	Reported *ReportedTimes `json:"reported,omitempty"`
+
+	// countedFrom are the times the deadlines count from: the earliest
+	// occurredAt and discoveredAt ever on record (kept by the API server in
+	// the annotations emergency.netsec.io/earliest-occurred-at and
+	// earliest-discovered-at), so that a correction moves a deadline
+	// earlier but never later.
+	// +optional
+	CountedFrom *ReportedTimes `json:"countedFrom,omitempty"`
+
+	// withdrawal records who withdrew the incident, and when.
+	// +optional
+	Withdrawal *WithdrawalRecord `json:"withdrawal,omitempty"`
+
 	// response is the EmergencyResponse that covers the incident: the latest
 	// one still open, else the latest ended.
 	// +optional
@@ -556,8 +669,8 @@ type SecurityIncidentStatus struct {
 	// +optional
 	Timeline Timeline `json:"timeline,omitzero"`
 
-	// conditions: Classified, FormComplete, DeadlinesMet, SuggestionMatched
-	// and Ready.
+	// conditions: Classified, FormComplete, DeadlinesMet, SuggestionMatched,
+	// ReportedTimesValid, Withdrawn and Ready.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -575,11 +688,15 @@ type SecurityIncidentStatus struct {
 // +kubebuilder:printcolumn:name="Drill",type=boolean,JSONPath=`.spec.drill`
 // +kubebuilder:printcolumn:name="Form",type=string,JSONPath=`.status.conditions[?(@.type=="FormComplete")].reason`
 // +kubebuilder:printcolumn:name="Next Deadline",type=string,JSONPath=`.status.nextDeadline`
+// +kubebuilder:printcolumn:name="Times",type=string,JSONPath=`.status.conditions[?(@.type=="ReportedTimesValid")].reason`
+// +kubebuilder:printcolumn:name="Withdrawn",type=string,JSONPath=`.spec.withdrawal.reason`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:printcolumn:name="Response",type=string,JSONPath=`.status.response.name`,priority=1
 // +kubebuilder:printcolumn:name="Unit",type=string,JSONPath=`.spec.reporter.unitName`,priority=1
 // +kubebuilder:printcolumn:name="Types",type=string,JSONPath=`.spec.eventTypes`,priority=1
+// +kubebuilder:printcolumn:name="Discovered",type=string,JSONPath=`.spec.discoveredAt`,priority=1
+// +kubebuilder:printcolumn:name="Counted From",type=string,JSONPath=`.status.countedFrom.discoveredAt`,priority=1
 type SecurityIncident struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

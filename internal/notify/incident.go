@@ -60,6 +60,46 @@ func IncidentLevelChanged(f IncidentFacts, from, to, cause string, drill bool) (
 	return l.report("LevelChanged", drill, change{incidentData(f), from, to, cause})
 }
 
+// WithdrawalFacts say who withdrew an incident and why.
+type WithdrawalFacts struct {
+	// Reason is Duplicate, FalseAlarm or Other.
+	Reason string `json:"reason"`
+	// DuplicateOf names the incident this one duplicates.
+	DuplicateOf string `json:"duplicateOf,omitempty"`
+	Note        string `json:"note,omitempty"`
+	// By is the user who wrote the withdrawal, as the API server recorded.
+	By string `json:"by"`
+}
+
+// IncidentWithdrawn tells those who received an incident's report that its
+// reporter withdrew it: it stays on record, and no longer counts.
+func IncidentWithdrawn(f IncidentFacts, w WithdrawalFacts, drill bool) (Content, error) {
+	zhWhy, enWhy := withdrawalReasonName(w.Reason)
+	l := newLines(drill, "【事件撤回】"+f.Namespace+"/"+f.Name+"："+zhWhy, "[Incident withdrawn] "+f.Namespace+"/"+f.Name+": "+enWhy)
+	l.add("重复于", "Duplicate of", w.DuplicateOf)
+	l.add("说明", "Note", w.Note)
+	l.add("撤回人", "Withdrawn by", w.By)
+	incidentLines(l, f)
+	type withdrawal struct {
+		IncidentFacts
+		Withdrawal WithdrawalFacts `json:"withdrawal"`
+	}
+	return l.report("Withdrawn", drill, withdrawal{incidentData(f), w})
+}
+
+func withdrawalReasonName(r string) (zh, en string) {
+	switch r {
+	case "Duplicate":
+		return "重复报送", "a duplicate"
+	case "FalseAlarm":
+		return "误报", "a false alarm"
+	case "Other":
+		return "其他原因", "another reason"
+	default:
+		return r, r
+	}
+}
+
 // DeadlineFacts name a deadline that passed.
 type DeadlineFacts struct {
 	// Kind of the object that owed it: SecurityIncident or EmergencyResponse.

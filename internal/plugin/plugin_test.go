@@ -278,3 +278,36 @@ func TestHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestIncidentTimelineShowsCorrectionsAndWithdrawal(t *testing.T) {
+	at := func(h int) metav1.Time { return metav1.NewTime(time.Date(2026, 12, 4, h, 0, 0, 0, time.UTC)) }
+	inc := incident("dup", "IV", false)
+	inc.CreationTimestamp = at(3)
+	inc.Spec.DiscoveredAt = at(9)
+	inc.Spec.Withdrawal = &v1alpha1.Withdrawal{Reason: v1alpha1.WithdrawalDuplicate, DuplicateOf: "first"}
+	inc.Status.CountedFrom = &v1alpha1.ReportedTimes{OccurredAt: at(1), DiscoveredAt: at(2)}
+	inc.Status.Corrections = []v1alpha1.Correction{{Time: at(4), Generation: 2, Writer: "unit-a",
+		Times: []v1alpha1.TimeCorrection{{Field: v1alpha1.FieldDiscoveredAt, From: at(2), To: at(9)}}}}
+	inc.Status.Withdrawal = &v1alpha1.WithdrawalRecord{By: "unit-a", Time: at(5)}
+	inc.Status.Deadlines = []v1alpha1.Deadline{{Name: "FullForm", DueTime: at(16), State: v1alpha1.DeadlineWithdrawn}}
+	c := fake.NewClientBuilder().WithScheme(scheme(t)).WithObjects(inc).Build()
+	entries, err := Timeline(t.Context(), c, KindIncident, "unit", "dup", time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, e := range entries {
+		lines = append(lines, e.What)
+	}
+	all := strings.Join(lines, "\n")
+	for _, want := range []string{
+		"corrected by unit-a (generation 2); discoveredAt moved from 2026-12-04 02:00",
+		"deadlines count from the earliest discovery on record, 2026-12-04 02:00",
+		"WITHDRAWN by unit-a as a duplicate of first",
+		"deadline FullForm no longer tracked: the incident was withdrawn",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the timeline lacks %q:\n%s", want, all)
+		}
+	}
+}

@@ -130,7 +130,26 @@ func (t *timeline) incident(ctx context.Context, c client.Client, key client.Obj
 	for _, h := range inc.Status.LevelHistory {
 		t.add(&h.Time, "level %s → %s: %s", orDash(string(h.From)), h.To, h.Cause)
 	}
+	for _, c := range inc.Status.Corrections {
+		what := ""
+		for _, m := range c.Times {
+			what += fmt.Sprintf("; %s moved from %s to %s", m.Field, stamp(&m.From, t.zone), stamp(&m.To, t.zone))
+		}
+		t.add(&c.Time, "corrected by %s (generation %d)%s", orDash(c.Writer), c.Generation, what)
+	}
+	if cf := inc.Status.CountedFrom; cf != nil && !cf.DiscoveredAt.Equal(&inc.Spec.DiscoveredAt) {
+		t.add(&inc.CreationTimestamp, "deadlines count from the earliest discovery on record, %s (reported now: %s)",
+			stamp(&cf.DiscoveredAt, t.zone), stamp(&inc.Spec.DiscoveredAt, t.zone))
+	}
 	t.deadlines(inc.Status.Deadlines)
+	if w, rec := inc.Spec.Withdrawal, inc.Status.Withdrawal; w != nil && rec != nil {
+		why := map[v1alpha1.WithdrawalReason]string{v1alpha1.WithdrawalDuplicate: "as a duplicate of " + w.DuplicateOf,
+			v1alpha1.WithdrawalFalseAlarm: "as a false alarm", v1alpha1.WithdrawalOther: "for another reason"}[w.Reason]
+		if w.Note != "" {
+			why += ": " + w.Note
+		}
+		t.add(&rec.Time, "WITHDRAWN by %s %s; it stays on record, its deadlines are no longer tracked", orDash(rec.By), why)
+	}
 	if r := inc.Status.Response; r != nil {
 		tl := inc.Status.Timeline
 		t.add(tl.ApprovedTime, "response %s/%s approved", r.Namespace, r.Name)
@@ -278,6 +297,8 @@ func (t *timeline) deadlines(ds []v1alpha1.Deadline) {
 			t.add(d.CompletedTime, "deadline %s met (due %s)", d.Name, stamp(&d.DueTime, t.zone))
 		case v1alpha1.DeadlineMissed:
 			t.add(&d.DueTime, "deadline %s missed", d.Name)
+		case v1alpha1.DeadlineWithdrawn:
+			t.add(&d.DueTime, "deadline %s no longer tracked: the incident was withdrawn", d.Name)
 		default:
 			t.add(&d.DueTime, "deadline %s due", d.Name)
 		}

@@ -12,6 +12,7 @@ import (
 var stalledReasons = map[string]bool{
 	v1alpha1.IncidentFormOverdueReason:       true, // fill in the form's missing boxes
 	v1alpha1.IncidentResponseOwedReason:      true, // open a response at the incident's level
+	v1alpha1.IncidentTimeInFutureReason:      true, // correct the reported time
 	v1alpha1.ResponseApprovalLevelMismatch:   true, // the decision covers another level: a new response
 	v1alpha1.ResponseDrillMismatchReason:     true, // a drill response over a real incident
 	v1alpha1.ResponseIncidentEscalatedReason: true, // a response at the new level is owed

@@ -19,6 +19,10 @@ type Due struct {
 	Name   string
 	At     time.Time
 	DoneAt *time.Time
+	// Rejudge: a Met deadline whose due time moved earlier than when the
+	// thing was done turns Missed. For a deadline counted from a reported
+	// time that a correction may move earlier; a Missed one never turns Met.
+	Rejudge bool
 }
 
 // Outcome is the record after a look at the deadlines.
@@ -41,6 +45,9 @@ func Track(record []v1alpha1.Deadline, owed []Due, now time.Time) Outcome {
 	for _, due := range owed {
 		old := Find(record, due.Name)
 		d := Settle(old, due.Name, due.At, due.DoneAt, now)
+		if due.Rejudge {
+			d = rejudge(d, due.At)
+		}
 		out.Deadlines = append(out.Deadlines, d)
 		if d.State != v1alpha1.DeadlinePending && d.State != old.State {
 			out.Decided = append(out.Decided, d)
@@ -75,6 +82,35 @@ func Settle(old v1alpha1.Deadline, name string, due time.Time, doneAt *time.Time
 		}
 	}
 	return d
+}
+
+// rejudge turns a Met deadline Missed when its due time moved earlier than
+// its completion, with the new due time: the report was on time only
+// against a time later corrected.
+func rejudge(d v1alpha1.Deadline, due time.Time) v1alpha1.Deadline {
+	due = due.Truncate(time.Second)
+	if d.State != v1alpha1.DeadlineMet || d.CompletedTime == nil || !due.Before(d.DueTime.Time) || !d.CompletedTime.After(due) {
+		return d
+	}
+	d.State, d.DueTime = v1alpha1.DeadlineMissed, metaTime(due)
+	return d
+}
+
+// Withdraw stops the deadlines of a withdrawn source: the pending ones
+// become Withdrawn and are no longer tracked, the decided ones stay as they
+// are.
+func Withdraw(record []v1alpha1.Deadline) Outcome {
+	var out Outcome
+	for _, d := range record {
+		if d.State == v1alpha1.DeadlinePending {
+			d.State = v1alpha1.DeadlineWithdrawn
+		}
+		out.Deadlines = append(out.Deadlines, d)
+		if d.State == v1alpha1.DeadlineMissed {
+			out.Missed = append(out.Missed, d)
+		}
+	}
+	return out
 }
 
 // Next returns the earliest due time among pending deadlines.

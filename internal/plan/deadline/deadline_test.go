@@ -72,3 +72,72 @@ func TestTrack(t *testing.T) {
 		})
 	}
 }
+
+func TestTrackRejudge(t *testing.T) {
+	typoDue, realDue := at("2026-12-14T03:00:00Z"), at("2026-12-04T03:00:00Z")
+	reported := at("2026-12-04T05:00:00Z")
+	now := at("2026-12-04T06:00:00Z")
+	metOnTypo := v1alpha1.Deadline{Name: "A", DueTime: metav1.NewTime(typoDue), State: v1alpha1.DeadlineMet, CompletedTime: &metav1.Time{Time: reported}}
+	cases := map[string]struct {
+		record  v1alpha1.Deadline
+		due     Due
+		state   v1alpha1.DeadlineState
+		dueTime time.Time
+		decided bool
+	}{
+		"met against a typo, due corrected earlier than the report: missed": {
+			record: metOnTypo, due: Due{Name: "A", At: realDue, DoneAt: &reported, Rejudge: true},
+			state: v1alpha1.DeadlineMissed, dueTime: realDue, decided: true,
+		},
+		"due corrected earlier, still after the report: stays met": {
+			record: metOnTypo, due: Due{Name: "A", At: at("2026-12-04T06:00:00Z"), DoneAt: &reported, Rejudge: true},
+			state: v1alpha1.DeadlineMet, dueTime: typoDue,
+		},
+		"without Rejudge a decided deadline keeps its state": {
+			record: metOnTypo, due: Due{Name: "A", At: realDue, DoneAt: &reported},
+			state: v1alpha1.DeadlineMet, dueTime: typoDue,
+		},
+		"a missed deadline never turns met, whatever the due": {
+			record: v1alpha1.Deadline{Name: "A", DueTime: metav1.NewTime(realDue), State: v1alpha1.DeadlineMissed, CompletedTime: &metav1.Time{Time: reported}},
+			due:    Due{Name: "A", At: typoDue, DoneAt: &reported, Rejudge: true},
+			state:  v1alpha1.DeadlineMissed, dueTime: realDue,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			out := Track([]v1alpha1.Deadline{tc.record}, []Due{tc.due}, now)
+			got := out.Deadlines[0]
+			if got.State != tc.state || !got.DueTime.Time.Equal(tc.dueTime) {
+				t.Errorf("got %s due %s, want %s due %s", got.State, got.DueTime.UTC(), tc.state, tc.dueTime)
+			}
+			if (len(out.Decided) > 0) != tc.decided {
+				t.Errorf("decided at this look: %v, want %v", out.Decided, tc.decided)
+			}
+		})
+	}
+}
+
+func TestWithdraw(t *testing.T) {
+	due := metav1.NewTime(at("2026-03-01T10:00:00Z"))
+	record := []v1alpha1.Deadline{
+		{Name: "A", DueTime: due, State: v1alpha1.DeadlineMissed},
+		{Name: "B", DueTime: due, State: v1alpha1.DeadlinePending},
+		{Name: "C", DueTime: due, State: v1alpha1.DeadlineMet},
+	}
+	out := Withdraw(record)
+	var states []v1alpha1.DeadlineState
+	for _, d := range out.Deadlines {
+		states = append(states, d.State)
+	}
+	if diff := cmp.Diff([]v1alpha1.DeadlineState{v1alpha1.DeadlineMissed, v1alpha1.DeadlineWithdrawn, v1alpha1.DeadlineMet}, states); diff != "" {
+		t.Errorf("Withdraw() states (-want +got):\n%s", diff)
+	}
+	if out.Next != nil || len(out.Decided) != 0 || len(out.Missed) != 1 {
+		t.Errorf("Withdraw() next %v, decided %v, missed %v: want nothing tracked, the missed one kept", out.Next, out.Decided, out.Missed)
+	}
+	// A withdrawn deadline is decided: tracking it again changes nothing.
+	again := Track(out.Deadlines, []Due{{Name: "B", At: at("2026-03-01T10:00:00Z")}}, at("2026-03-02T10:00:00Z"))
+	if again.Deadlines[0].State != v1alpha1.DeadlineWithdrawn || len(again.Decided) != 0 {
+		t.Errorf("a withdrawn deadline tracked again: %+v", again.Deadlines[0])
+	}
+}

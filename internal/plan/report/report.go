@@ -40,18 +40,19 @@ func EndOfLocalDay(t time.Time, loc *time.Location) time.Time {
 	return time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 }
 
-// Owed lists the reporting deadlines an incident owes (§4.1).
+// Owed lists the reporting deadlines an incident owes (§4.1), counted from
+// discovered (the earliest discovery on record, see CountedFrom).
 //
 // InitialReport: the plan asks for a report "immediately" on discovery; a
 // report created more than grace after discovery is late. FullForm, for a
 // QuickNotice only: the form is owed by the end of the local calendar day of
 // discovery, and is done the first time it is found complete
-// (formCompleteAt).
-func Owed(s *v1alpha1.SecurityIncidentSpec, reportedAt time.Time, formCompleteAt *time.Time, grace time.Duration, loc *time.Location) []deadline.Due {
-	discovered := s.DiscoveredAt.Time
-	owed := []deadline.Due{{Name: v1alpha1.DeadlineInitialReport, At: discovered.Add(grace), DoneAt: &reportedAt}}
+// (formCompleteAt). Both are judged again when discovery is corrected to an
+// earlier time: a report on time only against the typo is late.
+func Owed(s *v1alpha1.SecurityIncidentSpec, discovered, reportedAt time.Time, formCompleteAt *time.Time, grace time.Duration, loc *time.Location) []deadline.Due {
+	owed := []deadline.Due{{Name: v1alpha1.DeadlineInitialReport, At: discovered.Add(grace), DoneAt: &reportedAt, Rejudge: true}}
 	if s.ReportChannel == v1alpha1.ReportQuickNotice {
-		owed = append(owed, deadline.Due{Name: v1alpha1.DeadlineFullForm, At: EndOfLocalDay(discovered, loc), DoneAt: formCompleteAt})
+		owed = append(owed, deadline.Due{Name: v1alpha1.DeadlineFullForm, At: EndOfLocalDay(discovered, loc), DoneAt: formCompleteAt, Rejudge: true})
 	}
 	return owed
 }
@@ -61,7 +62,7 @@ func Owed(s *v1alpha1.SecurityIncidentSpec, reportedAt time.Time, formCompleteAt
 // and time, and a form completed after its deadline stays Missed, with the
 // time it came in.
 func Deadlines(s *v1alpha1.SecurityIncidentSpec, reportedAt time.Time, formCompleteAt *time.Time, grace time.Duration, loc *time.Location, now time.Time, previous []v1alpha1.Deadline) []v1alpha1.Deadline {
-	return deadline.Track(previous, Owed(s, reportedAt, formCompleteAt, grace, loc), now).Deadlines
+	return deadline.Track(previous, Owed(s, s.DiscoveredAt.Time, reportedAt, formCompleteAt, grace, loc), now).Deadlines
 }
 
 // Working days after a response ends within which its summary reports are

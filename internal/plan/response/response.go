@@ -74,6 +74,19 @@ func Covers(resp *v1alpha1.EmergencyResponse, inc *v1alpha1.SecurityIncident) bo
 	return false
 }
 
+// Counted are the incidents that count for a response: those their
+// reporter has not withdrawn. A withdrawn incident stays on record and in
+// the response's references, but sets no level and owes no measure.
+func Counted(incidents []v1alpha1.SecurityIncident) []v1alpha1.SecurityIncident {
+	var out []v1alpha1.SecurityIncident
+	for i := range incidents {
+		if incidents[i].Spec.Withdrawal == nil {
+			out = append(out, incidents[i])
+		}
+	}
+	return out
+}
+
 // Highest is the highest level among the incidents: "" when none reaches
 // one (unclassified or below threshold).
 func Highest(incidents []v1alpha1.SecurityIncident) v1alpha1.IncidentLevel {

@@ -158,3 +158,21 @@ func TestLeaksWithoutUserNotification(t *testing.T) {
 		})
 	}
 }
+
+func TestCountedLeavesWithdrawnOut(t *testing.T) {
+	iii := *builder.Incident("a", "u").Obj()
+	iii.Status.Level = "III"
+	i := *builder.Incident("b", "u").Obj()
+	i.Status.Level = "I"
+	i.Spec.Withdrawal = &v1alpha1.Withdrawal{Reason: v1alpha1.WithdrawalFalseAlarm}
+	counted := Counted([]v1alpha1.SecurityIncident{iii, i})
+	if len(counted) != 1 || counted[0].Name != "a" {
+		t.Fatalf("Counted() = %v, want only the incident that stands", counted)
+	}
+	if got := Highest(counted); got != "III" {
+		t.Errorf("a withdrawn level I incident still sets the level: Highest() = %q, want III", got)
+	}
+	if got := Counted([]v1alpha1.SecurityIncident{i}); len(got) != 0 {
+		t.Errorf("Counted() of a withdrawn incident alone = %v, want none", got)
+	}
+}

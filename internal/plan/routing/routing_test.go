@@ -135,3 +135,35 @@ func TestWarningReports(t *testing.T) {
 		})
 	}
 }
+
+func TestIncidentWithdrawnReport(t *testing.T) {
+	inc := &v1alpha1.SecurityIncident{ObjectMeta: metav1.ObjectMeta{Name: "dup", Namespace: "unit", CreationTimestamp: metav1.NewTime(setterNow)},
+		Spec: v1alpha1.SecurityIncidentSpec{Reporter: v1alpha1.Reporter{UnitName: "Unit"}}}
+	keys := func() []string {
+		t.Helper()
+		reqs, err := Incident{SecurityIncident: inc}.Owed()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range reqs {
+			out = append(out, r.Key+" "+string(r.Event)+" "+strings.Join(audienceStrings(r.Audiences), ","))
+		}
+		return out
+	}
+	if diff := cmp.Diff([]string{"reported IncidentReported Office"}, keys()); diff != "" {
+		t.Errorf("an incident that stands (-want +got):\n%s", diff)
+	}
+	inc.Spec.Withdrawal = &v1alpha1.Withdrawal{Reason: v1alpha1.WithdrawalDuplicate, DuplicateOf: "first"}
+	if diff := cmp.Diff([]string{"reported IncidentReported Office"}, keys()); diff != "" {
+		t.Errorf("a withdrawal the operator has not recorded yet is not reported (-want +got):\n%s", diff)
+	}
+	inc.Status.Withdrawal = &v1alpha1.WithdrawalRecord{By: "unit-a", Time: metav1.NewTime(setterNow.Add(time.Hour))}
+	if diff := cmp.Diff([]string{"reported IncidentReported Office", "withdrawn IncidentWithdrawn Office"}, keys()); diff != "" {
+		t.Errorf("a withdrawn incident: to whom its first report went (-want +got):\n%s", diff)
+	}
+	reqs, _ := Incident{SecurityIncident: inc}.Owed()
+	if text := reqs[1].Content.EN; !strings.Contains(text, "a duplicate") || !strings.Contains(text, "first") || !strings.Contains(text, "unit-a") {
+		t.Errorf("the withdrawal's text says why and who: %q", text)
+	}
+}

@@ -16,6 +16,7 @@ import (
 // them on every pass makes each once:
 //
 //	incident   reported                  → Office         key reported
+//	           withdrawn                 → Office         key withdrawn
 //	           its level changed         → Office         key levelchanged-<from>-<to>-<n>
 //	           a deadline missed         → Office         key deadlinemissed-<deadline>
 //	response   started                   → MinistryOffice, LeadingGroup                       key started
@@ -49,6 +50,13 @@ func (i Incident) Owed() ([]Report, error) {
 	r, err := notify.IncidentReported(f, inc.Spec.Drill)
 	if err := add(v1alpha1.EventIncidentReported, "reported", toOffice, inc.CreationTimestamp, r, err); err != nil {
 		return nil, err
+	}
+	if w, rec := inc.Spec.Withdrawal, inc.Status.Withdrawal; w != nil && rec != nil {
+		r, err := notify.IncidentWithdrawn(f, notify.WithdrawalFacts{Reason: string(w.Reason), DuplicateOf: w.DuplicateOf, Note: w.Note, By: rec.By}, inc.Spec.Drill)
+		// To whom the first report went.
+		if err := add(v1alpha1.EventIncidentWithdrawn, "withdrawn", toOffice, rec.Time, r, err); err != nil {
+			return nil, err
+		}
 	}
 	seen := map[string]int{}
 	for _, h := range inc.Status.LevelHistory {
