@@ -47,6 +47,7 @@ func bindIn(ns, user, role string) {
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
 		Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, Name: user}},
 	})).To(Succeed())
+	harness.WaitBound(user, ns, role)
 }
 
 // maskNames replaces the names a refusal quotes, so that two refusals

@@ -116,6 +116,7 @@ func bindUnit(user, ns string) {
 		RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "emergency-reporting-unit"},
 		Subjects:   []rbacv1.Subject{{Kind: "User", Name: user}},
 	})).To(Succeed())
+	harness.WaitBound(user, ns, "emergency-reporting-unit")
 }
 
 func mergePatch(c client.Client, obj client.Object, v map[string]any, opts ...client.PatchOption) error {
@@ -618,6 +619,7 @@ func bindRole(user, role string) {
 		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
 		Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, Name: user}},
 	}))).To(Succeed())
+	harness.WaitBound(user, "", role)
 }
 
 // wildcardRole makes a ClusterRole of the wildcard rule and a rule to read

@@ -3,6 +3,7 @@ package harness
 import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/rest"
@@ -80,6 +81,9 @@ func bindOnce(name, role string, subjects ...string) {
 		crb.Subjects = append(crb.Subjects, rbacv1.Subject{Kind: "User", Name: s})
 	}
 	Expect(c.Client.Create(c.Ctx, crb)).To(Succeed())
+	for _, s := range subjects {
+		WaitBound(s, "", role)
+	}
 	c.granted[name] = true
 }
 
@@ -108,4 +112,31 @@ func GrantNotificationRoles() {
 	GrantRoles()
 	bindOnce("emergency-report-recipient-ntf-test", "emergency-report-recipient", MinistryDuty)
 	bindOnce("emergency-release-approver-ntf-test", "emergency-release-approver", PressOfficer, DutyOfficer)
+}
+
+// WaitBound waits until the API server's authorizer has seen a binding of
+// the ClusterRole role to user, in namespace ns ("" for a ClusterRoleBinding):
+// RBAC takes a moment to see a new binding, and a spec acting at once would
+// be refused by RBAC rather than by the rule it tries.
+func WaitBound(user, ns, role string) {
+	GinkgoHelper()
+	c := current()
+	cr := &rbacv1.ClusterRole{}
+	Expect(c.Client.Get(c.Ctx, client.ObjectKey{Name: role}, cr)).To(Succeed())
+	for _, r := range cr.Rules {
+		if len(r.APIGroups) == 0 || len(r.Resources) == 0 || len(r.Verbs) == 0 {
+			continue
+		}
+		attrs := &authorizationv1.ResourceAttributes{Namespace: ns, Group: r.APIGroups[0], Resource: r.Resources[0], Verb: r.Verbs[0]}
+		if len(r.ResourceNames) > 0 {
+			attrs.Name = r.ResourceNames[0]
+		}
+		Eventually(func(g Gomega) bool {
+			review := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
+				User: user, Groups: []string{"system:authenticated"}, ResourceAttributes: attrs}}
+			g.Expect(c.Client.Create(c.Ctx, review)).To(Succeed())
+			return review.Status.Allowed
+		}).Should(BeTrue(), "%s bound to %s", user, role)
+		return
+	}
 }
