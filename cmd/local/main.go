@@ -29,7 +29,17 @@ func main() {
 			return manager.GivenCluster(ctx)
 		}
 		return startLocal(*localDir)
-	})
+	}, officeNamespace)
+}
+
+// officeNamespace makes the local cluster's office namespace, where the
+// samples put the office's channels, the default of --office-namespace.
+func officeNamespace(fs *flag.FlagSet) {
+	f := fs.Lookup("office-namespace")
+	f.DefValue = localcluster.OfficeNamespace
+	if err := f.Value.Set(localcluster.OfficeNamespace); err != nil {
+		panic(err)
+	}
 }
 
 // clusterGiven tells whether --kubeconfig, $KUBECONFIG or a pod's service

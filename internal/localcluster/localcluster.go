@@ -35,6 +35,12 @@ type Options struct {
 	KubeconfigPath string
 }
 
+// OfficeNamespace is the emergency office's namespace on a local cluster:
+// the samples put the office's records and channels there, and `make run`
+// passes it as --office-namespace, so that the reports of any namespace
+// reach the channels there.
+const OfficeNamespace = "default"
+
 // DemoUsers are the people a local cluster comes with, each bound to the
 // shipped approval roles (config/rbac/approval_roles.yaml), so that approvals
 // can be tried by someone other than the administrator who created a response.

@@ -19,6 +19,7 @@ var stalledReasons = map[string]bool{
 	v1alpha1.CalendarInvalidReason:           true, // correct the calendar's dates
 	v1alpha1.ChannelSecretMissingReason:      true, // create the channel's Secret
 	v1alpha1.ChannelSecretIncompleteReason:   true, // put the address in the Secret
+	v1alpha1.ChannelNoConsentReason:          true, // the audience consents to its channel
 }
 
 // progressingReasons are the reasons of states the operator works through
