@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,6 +52,12 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 		for _, a := range []v1alpha1.Audience{v1alpha1.AudienceUnits, v1alpha1.AudiencePublic, v1alpha1.AudienceLeadingGroup} {
 			c.channel(t, ns, a, url)
 		}
+	}
+	// The incidents' reports reach the office, the responses' the offices
+	// above: a source whose report cannot go out is not Ready.
+	c.channel(t, unit, v1alpha1.AudienceOffice, ok.URL)
+	for _, a := range []v1alpha1.Audience{v1alpha1.AudienceLeadingGroup, v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceEmergencyManagement} {
+		c.channel(t, office, a, ok.URL)
 	}
 	noSecret := &v1alpha1.NotificationChannel{ObjectMeta: metav1.ObjectMeta{Name: "no-secret", Namespace: unreached},
 		Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelCloudEvents, Audience: v1alpha1.AudiencePublic, SecretRef: v1alpha1.SecretReference{Name: "never-created"}}}
@@ -314,13 +321,18 @@ func (c *cluster) create(t *testing.T, as client.Client, o client.Object) {
 	}
 }
 
-// channel sets up a CloudEvents channel to an audience, with its Secret.
+// channel sets up a CloudEvents channel to an audience, with its Secret,
+// and has whoever speaks for the audience consent to it.
 func (c *cluster) channel(t *testing.T, ns string, a v1alpha1.Audience, url string) {
 	t.Helper()
-	name := map[v1alpha1.Audience]string{v1alpha1.AudienceUnits: "units", v1alpha1.AudiencePublic: "public", v1alpha1.AudienceLeadingGroup: "leading-group"}[a]
+	name := strings.ToLower(string(a))
+	by := map[v1alpha1.Audience]string{v1alpha1.AudienceUnits: dutyOfficer, v1alpha1.AudienceOffice: dutyOfficer, v1alpha1.AudiencePublic: pressOfficer,
+		v1alpha1.AudienceLeadingGroup: leadingGroup, v1alpha1.AudienceMinistryOffice: ministry, v1alpha1.AudienceEmergencyManagement: emManagement}[a]
 	c.create(t, c.admin, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name + "-endpoint", Namespace: ns}, StringData: map[string]string{"address": url}})
-	c.create(t, c.admin, &v1alpha1.NotificationChannel{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
-		Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelCloudEvents, Audience: a, SecretRef: v1alpha1.SecretReference{Name: name + "-endpoint"}}})
+	ch := &v1alpha1.NotificationChannel{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelCloudEvents, Audience: a, SecretRef: v1alpha1.SecretReference{Name: name + "-endpoint"}}}
+	c.create(t, c.admin, ch)
+	c.mergePatch(t, c.as[by], ch, map[string]any{"metadata": map[string]any{"annotations": map[string]any{v1alpha1.AnnotationConsentedBy: by}}})
 }
 
 // mergePatch writes a merge patch as a user, the way `kubectl patch` and

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
@@ -233,4 +234,17 @@ func DeliveryOf(n *v1alpha1.Notification, channel string) v1alpha1.NotificationD
 		return *other
 	}
 	return v1alpha1.NotificationDelivery{}
+}
+
+// ReachOffice sets up, for the spec, a consented CloudEvents channel in the
+// office's namespace for each audience, all to one new receiver, which it
+// returns: the reports of every namespace to those audiences reach it, so
+// their sources can be Ready.
+func ReachOffice(audiences ...v1alpha1.Audience) *Receiver {
+	GinkgoHelper()
+	r := NewReceiver(0)
+	for _, a := range audiences {
+		NewChannel(OfficeNamespace, "reach-"+strings.ToLower(string(a)), v1alpha1.ChannelCloudEvents, a, r.URL, 5)
+	}
+	return r
 }
