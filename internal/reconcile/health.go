@@ -25,8 +25,9 @@ var stalledReasons = map[string]bool{
 // progressingReasons are the reasons of states the operator works through
 // by itself: the object shows Reconciling=True (kstatus InProgress).
 var progressingReasons = map[string]bool{
-	v1alpha1.ResponseWorkGroupsPendingReason: true,
-	v1alpha1.WarningDeliveryPendingReason:    true,
+	v1alpha1.ResponseWorkGroupsPendingReason:   true,
+	v1alpha1.WarningDeliveryPendingReason:      true,
+	v1alpha1.NotificationDeliveryFailingReason: true, // retried with backoff
 }
 
 // setHealth sets Stalled and Reconciling from the object's other

@@ -62,6 +62,7 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	noSecret := &v1alpha1.NotificationChannel{ObjectMeta: metav1.ObjectMeta{Name: "no-secret", Namespace: unreached},
 		Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelCloudEvents, Audience: v1alpha1.AudiencePublic, SecretRef: v1alpha1.SecretReference{Name: "never-created"}}}
 	c.create(t, c.admin, noSecret)
+	c.mergePatch(t, c.as[pressOfficer], noSecret, map[string]any{"metadata": map[string]any{"annotations": map[string]any{v1alpha1.AnnotationConsentedBy: pressOfficer}}})
 
 	// Calendars.
 	must(t, localcluster.ApplyFile(c.ctx, c.admin, filepath.Join(root, "config", "samples", "emergency_v1alpha1_holidaycalendar_2025.yaml")))
@@ -140,8 +141,10 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 
 	// SecurityIncident.
 	c.waitFor(t, complete, v1alpha1.ConditionReady, "True", v1alpha1.IncidentReadyReason)
+	c.waitFor(t, complete, v1alpha1.ConditionReportedUpward, "True", "") // its reports delivered: settled
 	record(key{"SecurityIncident", incClassified}, complete, "")
 	c.waitFor(t, quick, v1alpha1.IncidentFormCompleteCondition, "False", v1alpha1.IncidentFormPendingReason)
+	c.waitFor(t, quick, v1alpha1.ConditionReportedUpward, "True", "") // its reports delivered: settled
 	record(key{"SecurityIncident", incFormPending}, quick, "")
 
 	// The operator cannot write the status of "edited-outage" for now, and
@@ -171,6 +174,7 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	record(key{"EmergencyResponse", respWorkGroupsPending}, staffing, "the operator's status writes for its work groups were held by the test")
 	c.hold.release("staffing")
 	c.waitFor(t, active, v1alpha1.ConditionReady, "True", v1alpha1.ResponseReadyReason)
+	c.waitFor(t, active, v1alpha1.ConditionReportedUpward, "True", "") // its reports delivered: settled
 	record(key{"EmergencyResponse", respActive}, active, "")
 	c.waitFor(t, drill, v1alpha1.ResponseApprovedCondition, "False", v1alpha1.ResponseDrillMismatchReason)
 	record(key{"EmergencyResponse", respDrillOverReal}, drill, "")
@@ -184,6 +188,7 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	c.create(t, c.as[dutyOfficer], upper)
 	c.approve(t, upper, leadingGroup)
 	c.waitFor(t, lower, v1alpha1.ResponseSupersededCondition, "True", v1alpha1.ResponseSupersededReason)
+	c.waitFor(t, lower, v1alpha1.ConditionReportedUpward, "True", "") // its reports delivered: settled
 	record(key{"EmergencyResponse", respSupersededByHigher}, lower, "")
 
 	// "rising-leak" grows to level II under its level III response.
@@ -206,6 +211,7 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	c.mergePatch(t, c.as[dutyOfficer], ending, map[string]any{"spec": map[string]any{"endRequested": true}})
 	c.mergePatch(t, c.as[leadingGroup], ending, map[string]any{"metadata": map[string]any{"annotations": map[string]any{v1alpha1.AnnotationEndApprovedBy: leadingGroup}}})
 	c.waitFor(t, ending, v1alpha1.ResponseEndedCondition, "True", v1alpha1.ResponseEndedReason)
+	c.waitFor(t, ending, v1alpha1.ConditionReportedUpward, "True", "") // its reports delivered: settled
 	record(key{"EmergencyResponse", respEnded}, ending, "")
 
 	// States the API server no longer lets anyone reach, built from a real
