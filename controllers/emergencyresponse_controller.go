@@ -35,6 +35,9 @@ type EmergencyResponseReconciler struct {
 	// APIReader reads a response past the cache before a work group it had
 	// is brought back, in case the response is being deleted.
 	APIReader client.Reader
+	// OfficeNamespace holds the channels that reach the offices from every
+	// namespace (Config.OfficeNamespace).
+	OfficeNamespace string
 }
 
 type responseScope struct {
@@ -293,12 +296,20 @@ func timeOf(t *metav1.Time) *time.Time {
 // start, situation, escalation and end, and the office of the summary
 // reports (§5.3–§6.1), as Notifications (notification_sources.go).
 func (r *EmergencyResponseReconciler) report(ctx context.Context, s *responseScope) error {
-	return reportOwed(ctx, r.Kit, s.Pass, routing.Response{EmergencyResponse: s.Obj})
+	return reportOwed(ctx, r.Kit, s.Pass, r.OfficeNamespace, routing.Response{EmergencyResponse: s.Obj})
 }
 
 // ready: the record of an ended or superseded response, or an active one
-// approved, with its work groups and the measures the plan requires.
+// approved, with its work groups and the measures the plan requires; in
+// every phase, no report of it stuck (undeliverable).
 func (r *EmergencyResponseReconciler) ready(s *responseScope) reconcile.Ready {
+	out := r.readyWhen(s)
+	out.Failed = undeliverable(s.Pass)
+	return out
+}
+
+// readyWhen is what Ready depends on in each phase of a response.
+func (r *EmergencyResponseReconciler) readyWhen(s *responseScope) reconcile.Ready {
 	switch {
 	case ended(s.Obj):
 		return reconcile.Ready{Reason: v1alpha1.ResponseEndedReason, Message: "The response has ended; its record is kept."}

@@ -6,10 +6,13 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
 	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
@@ -84,6 +87,45 @@ func (c *incidentCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
+// undeliverableCollector counts, when scraped, the reports that cannot go
+// out as things stand (their Delivered says NoChannel or DeliveryFailing),
+// under each audience they have not reached: the figure an alert watches
+// so that no report stays silently undelivered.
+type undeliverableCollector struct {
+	reader client.Reader
+	desc   *prometheus.Desc
+}
+
+func (c *undeliverableCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *undeliverableCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	list := &v1alpha1.NotificationList{}
+	if err := c.reader.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, err)
+		return
+	}
+	counts := map[v1alpha1.Audience]float64{}
+	for _, a := range []v1alpha1.Audience{v1alpha1.AudienceOffice, v1alpha1.AudienceLeadingGroup, v1alpha1.AudienceMinistryOffice,
+		v1alpha1.AudienceEmergencyManagement, v1alpha1.AudienceUnits, v1alpha1.AudiencePublic} {
+		counts[a] = 0
+	}
+	for i := range list.Items {
+		n := &list.Items[i]
+		d := meta.FindStatusCondition(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition)
+		if d == nil || d.Status == metav1.ConditionTrue || !routing.Undeliverable(d.Reason) {
+			continue
+		}
+		for _, a := range routing.Unserved(&n.Spec, n.Status.Deliveries) {
+			counts[a]++
+		}
+	}
+	for a, n := range counts {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, n, string(a))
+	}
+}
+
 // RegisterMetrics adds the operator's metrics to controller-runtime's
 // registry; the incident gauge reads from r.
 func RegisterMetrics(r client.Reader) error {
@@ -91,6 +133,8 @@ func RegisterMetrics(r client.Reader) error {
 		deadlineOutcomes, classificationSeconds, approvalSeconds, workGroupsReadySeconds, deliveryOutcomes,
 		&incidentCollector{reader: r, desc: prometheus.NewDesc("incident_operator_incidents",
 			"Classified incidents by level and drill.", []string{"level", "drill"}, nil)},
+		&undeliverableCollector{reader: r, desc: prometheus.NewDesc("incident_operator_reports_undeliverable",
+			"Reports that cannot go out now (no consented Ready channel, or every attempt failing), by audience not reached.", []string{"audience"}, nil)},
 	}
 	for _, c := range collectors {
 		if err := metrics.Registry.Register(c); err != nil {

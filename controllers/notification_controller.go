@@ -35,11 +35,15 @@ type NotificationReconciler struct {
 	HTTP *http.Client
 	// Mapper names a source's resource for the CloudEvents source.
 	Mapper meta.RESTMapper
+	// OfficeNamespace holds the channels that serve the notifications of
+	// every namespace (Config.OfficeNamespace).
+	OfficeNamespace string
 }
 
 type notificationScope struct {
 	*reconcile.Pass[*v1alpha1.Notification]
-	// targets are the channels the message goes to now, by name.
+	// targets are the channels the message goes to now, by
+	// routing.ChannelKey.
 	targets map[string]*v1alpha1.NotificationChannel
 	// unreached says, per audience with no Ready channel, why.
 	unreached []string
@@ -97,41 +101,48 @@ func (s *notificationScope) heldFor(ch *v1alpha1.NotificationChannel) bool {
 	return ch.Spec.Audience == v1alpha1.AudiencePublic && routing.NeedsConsent(s.Obj) && s.Obj.Status.ReleaseApprovedBy == ""
 }
 
-// target finds the channels of the notification's audiences and adds a
-// delivery for each new one: every channel of an audience that nobody of
-// it has received the message through yet, and every channel named.
+// target finds the consented channels of the notification's audiences, in
+// its namespace and the office's, and adds a delivery for each new one:
+// every channel of an audience that nobody of it has received the message
+// through yet, and every channel named.
 func (r *NotificationReconciler) target(ctx context.Context, s *notificationScope) error {
 	n, st := s.Obj, &s.Obj.Status
-	channels, err := channelsOf(ctx, r.Client, n.Namespace)
+	channels, err := channelsOf(ctx, r.Client, n.Namespace, r.OfficeNamespace)
 	if err != nil {
 		return err
 	}
-	named := len(n.Spec.Channels) > 0
-	s.targets = routing.Targets(&n.Spec, channels)
-	s.unreached = routing.Unreached(&n.Spec, channels)
+	s.targets = routing.Targets(n.Namespace, &n.Spec, channels)
+	s.unreached = routing.Unreached(n.Namespace, &n.Spec, channels)
 
-	reached := map[v1alpha1.Audience]bool{}
-	for _, d := range st.Deliveries {
-		if d.State == v1alpha1.DeliveryDelivered {
-			reached[d.Audience] = true
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(s.targets)) {
-		ch := s.targets[name]
-		if slices.ContainsFunc(st.Deliveries, func(d v1alpha1.NotificationDelivery) bool { return d.Channel == name }) {
+	for _, key := range slices.Sorted(maps.Keys(s.targets)) {
+		ch := s.targets[key]
+		if slices.ContainsFunc(st.Deliveries, func(d v1alpha1.NotificationDelivery) bool { return routing.DeliveryKey(d, n.Namespace) == key }) {
 			continue
 		}
-		if reached[ch.Spec.Audience] && (!named || !slices.Contains(n.Spec.Channels, name)) {
+		if s.served(ch) {
 			continue // this audience has the message already
 		}
 		if len(st.Deliveries) >= v1alpha1.MaxNotificationDeliveries {
 			break
 		}
 		st.Deliveries = append(st.Deliveries, v1alpha1.NotificationDelivery{
-			Channel: name, Audience: ch.Spec.Audience, EventID: n.Spec.EventID, State: v1alpha1.DeliveryPending,
+			Channel: ch.Name, Namespace: ch.Namespace, Audience: ch.Spec.Audience, EventID: n.Spec.EventID, State: v1alpha1.DeliveryPending,
 		})
 	}
 	return nil
+}
+
+// served says whether the audience of ch has the message through another
+// channel already, so ch need not get it: a channel the notification
+// names gets it whatever.
+func (s *notificationScope) served(ch *v1alpha1.NotificationChannel) bool {
+	n := s.Obj
+	if ch.Namespace == n.Namespace && slices.Contains(n.Spec.Channels, ch.Name) {
+		return false
+	}
+	return slices.ContainsFunc(n.Status.Deliveries, func(d v1alpha1.NotificationDelivery) bool {
+		return d.State == v1alpha1.DeliveryDelivered && d.Audience == ch.Spec.Audience
+	})
 }
 
 // claim writes down, before anything is sent, each attempt about to be
@@ -144,8 +155,8 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 	unclaimed := slices.Clone(st.Deliveries)
 	for i := range st.Deliveries {
 		d := &st.Deliveries[i]
-		ch, ok := s.targets[d.Channel]
-		if d.State == v1alpha1.DeliveryDelivered || !ok {
+		ch, ok := s.targets[routing.DeliveryKey(*d, s.Obj.Namespace)]
+		if d.State == v1alpha1.DeliveryDelivered || !ok || s.served(ch) {
 			continue
 		}
 		if s.heldFor(ch) {
@@ -182,7 +193,8 @@ func (r *NotificationReconciler) ready(s *notificationScope) reconcile.Ready {
 }
 
 // SetupWithManager watches notifications (created, confirmed, consented)
-// and the channels of their namespace. Several notifications are delivered
+// and the channels that serve them: of their namespace, and of the
+// office's for every namespace. Several notifications are delivered
 // at once, so that a slow receiver holds up no other report.
 func (r *NotificationReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	if opts.MaxConcurrentReconciles == 0 {
@@ -196,11 +208,16 @@ func (r *NotificationReconciler) SetupWithManager(mgr ctrl.Manager, opts control
 		Complete(r)
 }
 
-// undelivered wakes the notifications of a channel's namespace that some
-// audience still waits for.
+// undelivered wakes the notifications that some audience still waits for
+// and that the channel o serves: those of its namespace, or, for a channel
+// of the office's namespace, of every namespace.
 func (r *NotificationReconciler) undelivered(ctx context.Context, o client.Object) []ctrl.Request {
 	list := &v1alpha1.NotificationList{}
-	if err := r.List(ctx, list, client.InNamespace(o.GetNamespace())); err != nil {
+	var opts []client.ListOption
+	if o.GetNamespace() != r.OfficeNamespace {
+		opts = append(opts, client.InNamespace(o.GetNamespace()))
+	}
+	if err := r.List(ctx, list, opts...); err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "listing the notifications of a channel's namespace")
 		return nil
 	}

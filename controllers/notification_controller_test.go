@@ -93,6 +93,7 @@ var _ = Describe("Notification", func() {
 			Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelDingTalk, Audience: v1alpha1.AudienceEmergencyManagement,
 				SecretRef: v1alpha1.SecretReference{Name: "em-endpoint"}},
 		})).To(Succeed())
+		Expect(harness.Consent(ns, "emergency-management")).To(Succeed())
 		channelReady := func(g Gomega) metav1.Condition {
 			ch := &v1alpha1.NotificationChannel{}
 			g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "emergency-management"}, ch)).To(Succeed())

@@ -19,6 +19,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
 	"github.com/netsec-io/incident-operator/internal/reconcile"
 	"github.com/netsec-io/incident-operator/internal/text"
 )
@@ -79,12 +80,16 @@ func (r *NotificationReconciler) deliver(ctx context.Context, s *notificationSco
 	)
 	for _, i := range s.due {
 		claimed := n.Status.Deliveries[i]
-		ch := s.targets[claimed.Channel]
+		ch := s.targets[routing.DeliveryKey(claimed, n.Namespace)]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			err := r.send(ctx, msg, ch, claimed)
+			origin, err := r.send(ctx, msg, ch, claimed)
 			outcome := claimed
+			outcome.Namespace = ch.Namespace
+			if origin != "" {
+				outcome.Endpoint = origin
+			}
 			if err == nil {
 				outcome.State, outcome.DeliveredTime, outcome.LastError = v1alpha1.DeliveryDelivered, &metav1.Time{Time: s.Now}, ""
 			} else {
@@ -143,7 +148,7 @@ func (r *NotificationReconciler) announceOutcome(n *v1alpha1.Notification, d v1a
 	if d.State == v1alpha1.DeliveryDelivered {
 		deliveryOutcomes.WithLabelValues(n.Namespace, d.Channel, "Delivered").Inc()
 		l.Add(reconcile.NormalEvent(v1alpha1.NotificationDeliveredEvent, "Deliver",
-			fmt.Sprintf("%s delivered to channel %s (%s, attempt %d, id %s).", n.Spec.Event, d.Channel, ch.Spec.Audience, d.Attempts, d.EventID)))
+			fmt.Sprintf("%s delivered to channel %s (%s, %s, attempt %d, id %s).", n.Spec.Event, routing.DeliveryKey(d, n.Namespace), ch.Spec.Audience, d.Endpoint, d.Attempts, d.EventID)))
 	} else {
 		deliveryOutcomes.WithLabelValues(n.Namespace, d.Channel, "Failed").Inc()
 		l.Add(reconcile.WarningEvent(v1alpha1.NotificationDeliveryFailedEvent, "Deliver",
@@ -186,17 +191,18 @@ func (r *NotificationReconciler) refresh(ctx context.Context, s *notificationSco
 	return nil
 }
 
-// send delivers one message to one channel. Its errors never carry the
-// channel's address or secret.
-func (r *NotificationReconciler) send(ctx context.Context, n *v1alpha1.Notification, ch *v1alpha1.NotificationChannel, d v1alpha1.NotificationDelivery) error {
+// send delivers one message to one channel, and says where it went (the
+// endpoint's origin, for the record: never its path or query). Its errors
+// never carry the channel's address or secret.
+func (r *NotificationReconciler) send(ctx context.Context, n *v1alpha1.Notification, ch *v1alpha1.NotificationChannel, d v1alpha1.NotificationDelivery) (string, error) {
 	endpoint, err := readEndpoint(ctx, r.APIReader, ch)
 	if err != nil {
-		return err
+		return "", err
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, channelTimeout(ch))
 	defer cancel()
-	ctrl.LoggerFrom(ctx).V(1).Info("delivering", "channel", ch.Name, "endpoint", endpoint, "id", d.EventID, "attempt", d.Attempts)
-	return notify.Send(sendCtx, r.HTTP, endpoint, messageOf(n, d, r.resourceOf(n.Spec.Source.Kind)), r.Clock.Now())
+	ctrl.LoggerFrom(ctx).V(1).Info("delivering", "channel", ch.Namespace+"/"+ch.Name, "endpoint", endpoint, "id", d.EventID, "attempt", d.Attempts)
+	return endpoint.Origin(), notify.Send(sendCtx, r.HTTP, endpoint, messageOf(n, d, r.resourceOf(n.Spec.Source.Kind)), r.Clock.Now())
 }
 
 // messageOf is the message of a notification on one attempt; resource is

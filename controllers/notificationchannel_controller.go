@@ -81,18 +81,23 @@ func (r *NotificationChannelReconciler) checkSecret(ctx context.Context, s *chan
 	return nil
 }
 
-// ready: a channel is ready when its Secret exists and holds an address.
+// ready: a channel is ready when the audience it claims consented to it
+// and its Secret exists and holds an address.
 func (r *NotificationChannelReconciler) ready(s *channelScope) reconcile.Ready {
+	failed := s.unusable
+	if by := s.Obj.Annotations[v1alpha1.AnnotationConsentedBy]; by == "" {
+		failed = noConsent(s.Obj)
+	}
 	return reconcile.Ready{Reason: v1alpha1.ChannelReadyReason,
-		Message: fmt.Sprintf("Secret %q holds the %s address.", s.Obj.Spec.SecretRef.Name, s.Obj.Spec.Type),
-		Failed:  s.unusable}
+		Message: fmt.Sprintf("Consented to by %s; Secret %q holds the %s address.", s.Obj.Annotations[v1alpha1.AnnotationConsentedBy], s.Obj.Spec.SecretRef.Name, s.Obj.Spec.Type),
+		Failed:  failed}
 }
 
-// SetupWithManager watches channels (spec changes); the timer does the
-// rest.
+// SetupWithManager watches channels (spec changes, and the consent, an
+// annotation); the timer does the rest.
 func (r *NotificationChannelReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&v1alpha1.NotificationChannel{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		For(&v1alpha1.NotificationChannel{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		WithOptions(opts).
 		Named("notificationchannel").
 		Complete(r)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
@@ -107,7 +109,7 @@ func reportsOf(ctx context.Context, k reconcile.Kit, owner client.Object, src ro
 // a burst every incident is classified before its report's writes compete
 // with the next incident's level for the API server. A crash in between
 // loses nothing: the next pass finds the report owed and writes it.
-func reportUpward[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *reconcile.Pass[T], src routing.Source, reqs ...routing.Report) error {
+func reportUpward[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *reconcile.Pass[T], office string, src routing.Source, reqs ...routing.Report) error {
 	ntfs, _, owed, err := reportsOf(ctx, k, p.Obj, src, p.Obj.GetNamespace(), !p.StatusChanged(), p.RecheckIn, reqs...)
 	if err != nil {
 		return err
@@ -115,11 +117,12 @@ func reportUpward[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *r
 	if owed > 0 {
 		p.Later = true
 	}
-	channels, err := channelsOf(ctx, k, p.Obj.GetNamespace())
+	channels, err := channelsOf(ctx, k, p.Obj.GetNamespace(), office)
 	if err != nil {
 		return err
 	}
 	setReportedUpward(p, routing.Upward(ntfs), channels)
+	announceUndeliverable(p, p.Condition(v1alpha1.ConditionReportedUpward))
 	return nil
 }
 
@@ -130,22 +133,57 @@ func setReportedUpward[T reconcile.Object](p *reconcile.Pass[T], ntfs []v1alpha1
 	p.Set(v1alpha1.ConditionReportedUpward, v.Status, v.Reason, v.Message)
 }
 
-// channelsOf lists the channels of a namespace.
-func channelsOf(ctx context.Context, c client.Client, ns string) ([]v1alpha1.NotificationChannel, error) {
-	list := &v1alpha1.NotificationChannelList{}
-	if err := c.List(ctx, list, client.InNamespace(ns)); err != nil {
-		return nil, fmt.Errorf("listing notification channels: %w", err)
+// channelsOf lists the channels that reach the audiences of a report of
+// namespace ns: those of ns and those of the office's namespace (office,
+// when set), whose channels serve every namespace.
+func channelsOf(ctx context.Context, c client.Client, ns, office string) ([]v1alpha1.NotificationChannel, error) {
+	namespaces := []string{ns}
+	if office != "" && office != ns {
+		namespaces = append(namespaces, office)
 	}
-	return list.Items, nil
+	var out []v1alpha1.NotificationChannel
+	for _, n := range namespaces {
+		list := &v1alpha1.NotificationChannelList{}
+		if err := c.List(ctx, list, client.InNamespace(n)); err != nil {
+			return nil, fmt.Errorf("listing the notification channels of namespace %s: %w", n, err)
+		}
+		out = append(out, list.Items...)
+	}
+	return out, nil
+}
+
+// undeliverable is why a source is not Ready when a report it owes cannot
+// go out (no consented Ready channel for an audience, or every attempt
+// failing): never Ready while the office or an audience waits in vain.
+func undeliverable[T reconcile.Object](p *reconcile.Pass[T]) reconcile.Cause {
+	for _, typ := range []string{v1alpha1.ConditionReportedUpward, v1alpha1.WarningDeliveredCondition} {
+		if c := p.Condition(typ); c != nil && c.Status != metav1.ConditionTrue && routing.Undeliverable(c.Reason) {
+			return reconcile.Cause{Reason: c.Reason, Message: "A report cannot go out: " + c.Message}
+		}
+	}
+	return reconcile.Cause{}
+}
+
+// announceUndeliverable raises a Warning event on a source whose report
+// cannot go out, once per cause: when c says so now and did not say the
+// same when the pass began.
+func announceUndeliverable[T reconcile.Object](p *reconcile.Pass[T], c *metav1.Condition) {
+	if c == nil || c.Status == metav1.ConditionTrue || !routing.Undeliverable(c.Reason) {
+		return
+	}
+	if old := meta.FindStatusCondition(p.Before.GetConditions(), c.Type); old != nil && old.Reason == c.Reason && old.Message == c.Message {
+		return
+	}
+	p.Events.Add(reconcile.WarningEvent(v1alpha1.ReportUndeliverableEvent, "Report", c.Type+": "+c.Message))
 }
 
 // reportOwed is the step a reporting kind adds to its list: src is the
 // pass's object as the routing rules read it; the reports it owes are
 // written down and summed up (reportUpward).
-func reportOwed[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *reconcile.Pass[T], src routing.Source) error {
+func reportOwed[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *reconcile.Pass[T], office string, src routing.Source) error {
 	reports, err := src.Owed()
 	if err != nil {
 		return err
 	}
-	return reportUpward(ctx, k, p, src, reports...)
+	return reportUpward(ctx, k, p, office, src, reports...)
 }

@@ -38,6 +38,9 @@ type PlanConfig struct {
 type SecurityIncidentReconciler struct {
 	reconcile.Kit
 	Plan PlanConfig
+	// OfficeNamespace holds the channels that reach the office from every
+	// namespace (Config.OfficeNamespace).
+	OfficeNamespace string
 }
 
 // incidentScope is what the steps of one reconcile share.
@@ -289,11 +292,12 @@ func runningBelow(rs []v1alpha1.CoveringResponse, l v1alpha1.IncidentLevel) *v1a
 // report tells the office of the incident, of each change of its level and
 // of each missed deadline (§4.1), as Notifications (notification_sources.go).
 func (r *SecurityIncidentReconciler) report(ctx context.Context, s *incidentScope) error {
-	return reportOwed(ctx, r.Kit, s.Pass, routing.Incident{SecurityIncident: s.Obj})
+	return reportOwed(ctx, r.Kit, s.Pass, r.OfficeNamespace, routing.Incident{SecurityIncident: s.Obj})
 }
 
 // ready: an incident is classified, with plausible times and the full form
-// in hand. A withdrawn one is settled: nothing more is owed for it.
+// in hand, and no report of it is stuck (undeliverable). A withdrawn one is
+// settled: nothing more is owed for it.
 func (r *SecurityIncidentReconciler) ready(s *incidentScope) reconcile.Ready {
 	if w := s.Obj.Spec.Withdrawal; w != nil {
 		by := ""
@@ -305,6 +309,7 @@ func (r *SecurityIncidentReconciler) ready(s *incidentScope) reconcile.Ready {
 	return reconcile.Ready{
 		Inputs: []string{v1alpha1.IncidentReportedTimesValidCondition, v1alpha1.IncidentClassifiedCondition, v1alpha1.IncidentFormCompleteCondition},
 		Reason: v1alpha1.IncidentReadyReason, Message: fmt.Sprintf("Classified as %s with the full report form.", levelWords(s.Obj.Status.Level)),
+		Failed: undeliverable(s.Pass),
 	}
 }
 

@@ -28,6 +28,11 @@ type Config struct {
 	// Controller options for every controller (tests set a queue on the
 	// fake clock).
 	Controller controller.Options
+	// OfficeNamespace is the emergency office's namespace: its channels
+	// reach their audiences for the reports of every namespace, so that an
+	// incident a unit files in its own namespace reaches the office. Empty:
+	// each namespace's reports go through its own channels only.
+	OfficeNamespace string
 }
 
 // The operator writes real records (a real response's work groups, a real
@@ -53,12 +58,12 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	}
 	k := reconcile.Kit{Client: c, Recorder: recorder, Clock: cfg.Clock, Written: reconcile.NewWritten(nil)}
 	for name, r := range map[string]setup{
-		"SecurityIncident":    &SecurityIncidentReconciler{Kit: k, Plan: cfg.Plan},
-		"EmergencyResponse":   &EmergencyResponseReconciler{Kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar, APIReader: mgr.GetAPIReader()},
+		"SecurityIncident":    &SecurityIncidentReconciler{Kit: k, Plan: cfg.Plan, OfficeNamespace: cfg.OfficeNamespace},
+		"EmergencyResponse":   &EmergencyResponseReconciler{Kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar, APIReader: mgr.GetAPIReader(), OfficeNamespace: cfg.OfficeNamespace},
 		"WorkGroup":           &WorkGroupReconciler{Kit: k},
 		"HolidayCalendar":     &HolidayCalendarReconciler{Kit: k},
-		"Warning":             &WarningReconciler{Kit: k},
-		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper()},
+		"Warning":             &WarningReconciler{Kit: k, OfficeNamespace: cfg.OfficeNamespace},
+		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper(), OfficeNamespace: cfg.OfficeNamespace},
 		"NotificationChannel": &NotificationChannelReconciler{Kit: k, APIReader: mgr.GetAPIReader()},
 	} {
 		if err := r.SetupWithManager(mgr, cfg.Controller); err != nil {

@@ -24,6 +24,9 @@ import (
 // Notifications, which the Notification controller delivers.
 type WarningReconciler struct {
 	reconcile.Kit
+	// OfficeNamespace holds the channels that reach the offices from every
+	// namespace (Config.OfficeNamespace).
+	OfficeNamespace string
 }
 
 type warningScope struct {
@@ -160,12 +163,13 @@ func (r *WarningReconciler) report(ctx context.Context, s *warningScope) error {
 			public = append(public, n)
 		}
 	}
-	channels, err := channelsOf(ctx, r.Client, s.Obj.Namespace)
+	channels, err := channelsOf(ctx, r.Client, s.Obj.Namespace, r.OfficeNamespace)
 	if err != nil {
 		return err
 	}
 	s.setDelivered(public, channels)
 	setReportedUpward(s.Pass, up, channels)
+	announceUndeliverable(s.Pass, s.Condition(v1alpha1.WarningDeliveredCondition))
 	return nil
 }
 

@@ -44,6 +44,9 @@ type Options struct {
 	TimeZone                string
 	ReportGrace             time.Duration
 	HolidayCalendar         string
+	// OfficeNamespace is the emergency office's namespace, whose channels
+	// serve the reports of every namespace.
+	OfficeNamespace string
 	// QPS and Burst bound the operator's requests to the API server.
 	QPS   float64
 	Burst int
@@ -67,6 +70,8 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.TimeZone, "time-zone", "Asia/Shanghai", "The plan's local time zone: 'the same day' ends at its midnight.")
 	fs.DurationVar(&o.ReportGrace, "report-grace", time.Hour, "How long after discovery a report still counts as immediate (§4.1).")
 	fs.StringVar(&o.HolidayCalendar, "holiday-calendar", "default", "Name of the HolidayCalendar that report deadlines count working days in.")
+	fs.StringVar(&o.OfficeNamespace, "office-namespace", "",
+		"The emergency office's namespace: its NotificationChannels reach their audiences for the reports of every namespace (an incident a unit files in its own namespace reaches the office's channel). Empty: each namespace's reports go through its own channels only.")
 	fs.Float64Var(&o.QPS, "kube-api-qps", -1, "Requests per second the operator may make to the API server; 0 or less turns the client-side limit off and leaves it to the API server's priority and fairness.")
 	fs.IntVar(&o.Burst, "kube-api-burst", 400, "Requests the operator may make at once above --kube-api-qps, when it is on.")
 	fs.IntVar(&o.Workers, "workers", 16, "Objects of each kind reconciled at once; one object is never reconciled twice at the same time.")
@@ -110,9 +115,14 @@ func GivenCluster(context.Context) (*rest.Config, func(), error) {
 
 // Main parses the command line flags registered so far together with the
 // operator's, connects, and runs the operator until SIGINT or SIGTERM.
-func Main(connect Connect) {
+// defaults change the defaults of the operator's flags (cmd/local's office
+// namespace) before the command line is read.
+func Main(connect Connect, defaults ...func(*flag.FlagSet)) {
 	var o Options
 	o.BindFlags(flag.CommandLine)
+	for _, d := range defaults {
+		d(flag.CommandLine)
+	}
 	flag.Parse()
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&o.Zap)))
 	if err := run(o, connect); err != nil {
@@ -182,6 +192,7 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 		Plan:            controllers.PlanConfig{TimeZone: loc, ReportGrace: o.ReportGrace},
 		HolidayCalendar: o.HolidayCalendar,
 		Controller:      controller.Options{MaxConcurrentReconciles: o.Workers},
+		OfficeNamespace: o.OfficeNamespace,
 	}); err != nil {
 		return err
 	}

@@ -120,6 +120,9 @@ const (
 	// NotificationNoChannelReason: an audience has no Ready channel: the
 	// message cannot reach it until one is set up.
 	NotificationNoChannelReason = "NoChannel"
+	// NotificationDeliveryFailingReason: an audience has not received the
+	// message and every attempt through its channels failed so far.
+	NotificationDeliveryFailingReason = "DeliveryFailing"
 	// NotificationAwaitingConsentReason: a message for the Public waits for
 	// the office's consent (§5.5).
 	NotificationAwaitingConsentReason = "AwaitingConsent"
@@ -166,4 +169,25 @@ const (
 	// ChannelSecretUnreadableReason: the API server failed to answer (a
 	// timeout, an internal error): nothing about the Secret itself.
 	ChannelSecretUnreadableReason = "SecretUnreadable"
+	// ChannelNoConsentReason: the audience the channel claims has not
+	// consented to it (no emergency.netsec.io/consented-by): nothing is
+	// delivered through it.
+	ChannelNoConsentReason = "NoConsent"
+)
+
+// AnnotationConsentedBy is an audience's consent to a NotificationChannel
+// that claims it: the user who speaks for that audience and accepts that
+// the channel's address is theirs. The API server admits it only with the
+// writer's own name, from a holder of the verb `consent` on
+// audiences/<audience, lower-case> (config/admission/channels.yaml), and
+// a change of the channel's spec takes it away. The operator delivers
+// through consented channels only.
+const AnnotationConsentedBy = "emergency.netsec.io/consented-by"
+
+// Event reasons of a source whose reports cannot go out.
+const (
+	// ReportUndeliverableEvent: a report the source owes cannot reach an
+	// audience (no consented Ready channel, or its deliveries fail); raised
+	// once per cause (Warning).
+	ReportUndeliverableEvent = "ReportUndeliverable"
 )

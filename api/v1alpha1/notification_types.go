@@ -66,7 +66,8 @@ type NotificationSpec struct {
 	Event NotificationEvent `json:"event"`
 
 	// audiences are who must receive it. Each is reached through every
-	// NotificationChannel of the namespace with that audience (Units and
+	// NotificationChannel with that audience that the audience consented
+	// to, in the notification's namespace and the office's (Units and
 	// Public through spec.channels instead, when given).
 	// +required
 	// +listType=set
@@ -119,6 +120,20 @@ type NotificationDelivery struct {
 	// +required
 	// +kubebuilder:validation:MaxLength=253
 	Channel string `json:"channel"`
+
+	// namespace of the channel: the notification's own, or the office's.
+	// Empty in a record written before channels were looked up in the
+	// office's namespace too: the notification's own.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace,omitempty"`
+
+	// endpoint is where the message went: the scheme, host and port of the
+	// channel's address, never its path or query (a robot's key or token
+	// lives there). Set once an attempt was made.
+	// +optional
+	// +kubebuilder:validation:MaxLength=300
+	Endpoint string `json:"endpoint,omitempty"`
 
 	// audience the channel reaches.
 	// +optional

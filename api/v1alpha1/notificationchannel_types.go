@@ -40,10 +40,12 @@ type NotificationChannelSpec struct {
 	// +required
 	Type ChannelType `json:"type"`
 
-	// audience the channel reaches. Every Notification of the namespace for
-	// this audience is delivered through it; a warning's messages to the
+	// audience the channel claims to reach. Once that audience consented
+	// (annotation emergency.netsec.io/consented-by), every Notification for
+	// it, of this namespace or, for a channel of the office's namespace, of
+	// any namespace, is delivered through it; a warning's messages to the
 	// Units and the Public go through the channels the warning names, when
-	// it names any.
+	// it names any. Changing it takes the consent away.
 	// +optional
 	// +kubebuilder:default=Public
 	Audience Audience `json:"audience,omitempty"`
@@ -72,7 +74,8 @@ type SecretReference struct {
 }
 
 // NotificationChannelStatus says whether the channel can be used: Ready is
-// True when its Secret exists and holds what its type needs. The Secret is
+// True when its audience consented to it and its Secret exists and holds
+// what its type needs. The Secret is
 // read one by one (the operator may only get Secrets, never list or watch
 // them), when the channel changes and again every minute while it is not
 // Ready, every ten minutes while it is.
@@ -97,6 +100,7 @@ type NotificationChannelStatus struct {
 // +kubebuilder:resource:shortName=nch,categories=incident
 // +kubebuilder:printcolumn:name="Type",type=string,JSONPath=`.spec.type`
 // +kubebuilder:printcolumn:name="Audience",type=string,JSONPath=`.spec.audience`
+// +kubebuilder:printcolumn:name="Consented By",type=string,JSONPath=`.metadata.annotations.emergency\.netsec\.io/consented-by`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type NotificationChannel struct {

@@ -29,7 +29,17 @@ func main() {
 			return manager.GivenCluster(ctx)
 		}
 		return startLocal(*localDir)
-	})
+	}, officeNamespace)
+}
+
+// officeNamespace makes the local cluster's office namespace, where the
+// samples put the office's channels, the default of --office-namespace.
+func officeNamespace(fs *flag.FlagSet) {
+	f := fs.Lookup("office-namespace")
+	f.DefValue = localcluster.OfficeNamespace
+	if err := f.Value.Set(localcluster.OfficeNamespace); err != nil {
+		panic(err)
+	}
 }
 
 // clusterGiven tells whether --kubeconfig, $KUBECONFIG or a pod's service
@@ -80,6 +90,8 @@ The kubeconfig has a context for each user (config/rbac/approval_roles.yaml):
     drill-pipeline: drills only
     duty-officer: the emergency office
     recipient: who receives the reports, confirms their receipt
+    press-officer: the office's consent to releases and to the public's channels
+    emergency-management: speaks for the emergency management department
 e.g. kubectl incident --context approver approve response NAME
 
 To see the reports arrive, start a loopback receiver in a third shell, after the export lines:

@@ -35,15 +35,41 @@ type Options struct {
 	KubeconfigPath string
 }
 
+// OfficeNamespace is the emergency office's namespace on a local cluster:
+// the samples put the office's records and channels there, and `make run`
+// passes it as --office-namespace, so that the reports of any namespace
+// reach the channels there.
+const OfficeNamespace = "default"
+
 // DemoUsers are the people a local cluster comes with, each bound to the
 // shipped approval roles (config/rbac/approval_roles.yaml), so that approvals
 // can be tried by someone other than the administrator who created a response.
 var DemoUsers = map[string][]string{
-	"approver":       {"emergency-office", "emergency-leading-group"},
-	"ministry":       {"emergency-office", "emergency-ministry"},
-	"drill-pipeline": {"emergency-drill-approver"},
-	"duty-officer":   {"emergency-office"},
-	"recipient":      {"emergency-report-recipient"},
+	"approver":             {"emergency-office", "emergency-leading-group"},
+	"ministry":             {"emergency-office", "emergency-ministry"},
+	"drill-pipeline":       {"emergency-drill-approver"},
+	"duty-officer":         {"emergency-office"},
+	"recipient":            {"emergency-report-recipient"},
+	"press-officer":        {"emergency-release-approver"},
+	"emergency-management": {emergencyManagementRole},
+}
+
+// emergencyManagementRole is the copy of a role that speaks for the
+// provincial emergency management department, as the comment of
+// config/rbac/approval_roles.yaml says to bind one: consent on
+// audiences/emergencymanagement, and the pen to write it on a channel. The
+// local cluster makes it for its demo user; no role shipped has it.
+const emergencyManagementRole = "emergency-management-consent"
+
+func emergencyManagement() *rbacv1.ClusterRole {
+	return &rbacv1.ClusterRole{
+		ObjectMeta: metav1.ObjectMeta{Name: emergencyManagementRole},
+		Rules: []rbacv1.PolicyRule{
+			{APIGroups: []string{"emergency.netsec.io"}, Resources: []string{"notificationchannels"}, Verbs: []string{"get", "list", "watch", "patch"}},
+			{APIGroups: []string{"emergency.netsec.io"}, Resources: []string{"audiences"}, ResourceNames: []string{"emergencymanagement"}, Verbs: []string{"consent"}},
+			{APIGroups: []string{"emergency.netsec.io"}, Resources: []string{"records"}, ResourceNames: []string{"real"}, Verbs: []string{"write"}},
+		},
+	}
 }
 
 // Cluster is a running local control plane.
@@ -97,6 +123,9 @@ func Start(opts Options) (*Cluster, error) {
 		}
 	}
 	if len(opts.RoleFiles) > 0 {
+		if err := cl.Create(context.Background(), emergencyManagement()); err != nil {
+			return nil, c.stopWith(fmt.Errorf("creating role %s: %w", emergencyManagementRole, err))
+		}
 		for name, roles := range DemoUsers {
 			if _, err := c.AddUser(name); err != nil {
 				return nil, c.stopWith(fmt.Errorf("adding user %s: %w", name, err))

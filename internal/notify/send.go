@@ -155,3 +155,15 @@ func dingTalkSign(secret string, now time.Time) (timestamp, sign string) {
 	mac.Write([]byte(timestamp + "\n" + secret))
 	return timestamp, base64.StdEncoding.EncodeToString(mac.Sum(nil))
 }
+
+// Origin is where an endpoint's messages go, as a delivery records it:
+// the scheme, host and port of its address, never the user, path or query
+// (a WeCom key or a DingTalk token lives there). Empty when the address is
+// not one Send would use.
+func (e Endpoint) Origin() string {
+	u, err := parseAddress(e.Address)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}

@@ -378,3 +378,23 @@ func TestSendNilClient(t *testing.T) {
 	}
 	assertNoSecrets(t, err, "")
 }
+
+func TestOrigin(t *testing.T) {
+	cases := map[string]string{
+		"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRETKEY":       "https://qyapi.weixin.qq.com",
+		"https://oapi.dingtalk.com/robot/send?access_token=SECRETTOKEN":        "https://oapi.dingtalk.com",
+		"http://127.0.0.1:33501/cloudevents/default/ministry-office":           "http://127.0.0.1:33501",
+		"https://user:password@relay.example.cn:8443/events?token=SECRETTOKEN": "https://relay.example.cn:8443",
+		"ftp://files.example.cn/x":                                             "",
+		"":                                                                     "",
+	}
+	for address, want := range cases {
+		got := Endpoint{Type: CloudEvents, Address: address}.Origin()
+		if got != want {
+			t.Errorf("Origin of %q = %q, want %q", address, got, want)
+		}
+		if strings.Contains(got, "SECRET") || strings.Contains(got, "password") {
+			t.Errorf("Origin of %q leaks the key: %q", address, got)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -257,6 +258,9 @@ func (t *timeline) notifications(ctx context.Context, c client.Client, ns string
 		t.add(&n.Spec.Time, "%s for %s (notification %s)", ev, audiences(n.Spec.Audiences), n.Name)
 		for _, d := range n.Status.Deliveries {
 			to := d.Channel
+			if d.Namespace != "" && d.Namespace != n.Namespace {
+				to = d.Namespace + "/" + to // a channel of the office's namespace
+			}
 			if d.Audience != "" {
 				to += " (" + string(d.Audience) + ")"
 			}
@@ -272,6 +276,11 @@ func (t *timeline) notifications(ctx context.Context, c client.Client, ns string
 			default:
 				t.add(d.LastAttemptTime, "%s to %s not yet delivered%s: %s", ev, to, attempts, orDash(d.LastError))
 			}
+		}
+		// A report that cannot go out says so, with why: never silent.
+		if c := meta.FindStatusCondition(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition); c != nil && c.Status == metav1.ConditionFalse &&
+			(c.Reason == v1alpha1.NotificationNoChannelReason || c.Reason == v1alpha1.NotificationDeliveryFailingReason) {
+			t.add(&c.LastTransitionTime, "%s NOT DELIVERED (%s): %s", ev, c.Reason, c.Message)
 		}
 		t.add(n.Status.ReleaseApprovedTime, "%s: release to the public approved by %s", ev, n.Status.ReleaseApprovedBy)
 		t.add(n.Status.ConfirmedTime, "%s: receipt confirmed by %s", ev, n.Status.ConfirmedBy)

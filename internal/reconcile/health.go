@@ -19,13 +19,15 @@ var stalledReasons = map[string]bool{
 	v1alpha1.ResponseUserNotificationMissing: true, // add AffectedUserNotification (§5.5)
 	v1alpha1.CalendarInvalidReason:           true, // correct the calendar's dates
 	v1alpha1.ChannelSecretUnusableReason:     true, // create the Secret, or put the address in it
+	v1alpha1.ChannelNoConsentReason:          true, // the audience consents to its channel
 }
 
 // progressingReasons are the reasons of states the operator works through
 // by itself: the object shows Reconciling=True (kstatus InProgress).
 var progressingReasons = map[string]bool{
-	v1alpha1.ResponseWorkGroupsPendingReason: true,
-	v1alpha1.WarningDeliveryPendingReason:    true,
+	v1alpha1.ResponseWorkGroupsPendingReason:   true,
+	v1alpha1.WarningDeliveryPendingReason:      true,
+	v1alpha1.NotificationDeliveryFailingReason: true, // retried with backoff
 }
 
 // setHealth sets Stalled and Reconciling from the object's other

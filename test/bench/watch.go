@@ -36,8 +36,9 @@ type objState struct {
 	start time.Time
 	// writes counts the changes (resourceVersions) after the creation.
 	writes int
-	// levelAt: an incident's status.level first seen; readyAt: its Ready,
-	// or a work group's, first True; the writes seen by then.
+	// levelAt: an incident's status.level first seen; readyAt: its Ready
+	// first settled (settled), or a work group's first True; the writes
+	// seen by then.
 	levelAt, readyAt             time.Time
 	writesAtLevel, writesAtReady int
 	// A response's phase AwaitingApproval, Active and its WorkGroupsReady
@@ -151,6 +152,15 @@ func isTrue(conds []metav1.Condition, typ string) bool {
 	return meta.IsStatusConditionTrue(conds, typ)
 }
 
+// settled says whether an incident's Ready is as it stays: True, or False
+// because its report cannot reach the office (NoChannel). The bench sets
+// up no channel for the office, so its incidents say NoChannel from their
+// first status write on, and the report written later changes nothing.
+func settled(conds []metav1.Condition) bool {
+	c := meta.FindStatusCondition(conds, v1alpha1.ConditionReady)
+	return c != nil && (c.Status == metav1.ConditionTrue || c.Reason == v1alpha1.NotificationNoChannelReason)
+}
+
 // observe records one watch event.
 func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, now time.Time) {
 	t.mu.Lock()
@@ -169,7 +179,7 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 		if s.levelAt.IsZero() && o.Status.Level != "" {
 			s.levelAt, s.writesAtLevel = now, s.writes
 		}
-		if s.readyAt.IsZero() && isTrue(o.Status.Conditions, v1alpha1.ConditionReady) {
+		if s.readyAt.IsZero() && settled(o.Status.Conditions) {
 			s.readyAt, s.writesAtReady = now, s.writes
 		}
 	case *v1alpha1.EmergencyResponse:

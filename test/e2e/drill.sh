@@ -54,8 +54,11 @@ samples=(config/samples/emergency_v1alpha1_holidaycalendar.yaml
 apply_samples() { for f in "${samples[@]}"; do kubectl apply -f "$f"; done; }
 
 check "kubectl apply the drill" apply_samples
-check "the drill incident is classified III and Ready" \
-  kubectl wait --for=condition=Ready --timeout=30s securityincident/drill-provincial-virus-outbreak
+check "the drill incident is classified III" \
+  kubectl wait --for=jsonpath='{.status.level}'=III --timeout=30s securityincident/drill-provincial-virus-outbreak
+# No channel here: its report cannot reach the office, and it says so.
+check "with no channel for the office, the incident is not Ready (NoChannel)" \
+  kubectl wait --for=jsonpath='{.status.conditions[?(@.type=="Ready")].reason}'=NoChannel --timeout=30s securityincident/drill-provincial-virus-outbreak
 check "its level is III" bash -c '[ "$(kubectl get sinc drill-provincial-virus-outbreak -o jsonpath={.status.level})" = III ]'
 check "the drill warning waits for approval" \
   kubectl wait --for=jsonpath='{.status.phase}'=AwaitingApproval --timeout=30s warn/drill-yellow-ransomware

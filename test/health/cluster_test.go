@@ -41,13 +41,21 @@ const (
 	leadingGroup  = "leading-group"                               // approves III and IV
 	ministry      = "ministry"                                    // directives for I and II
 	drillPipeline = "system:serviceaccount:gitops:drill-pipeline" // approves drills only
+	pressOfficer  = "press-officer"                               // consents for the public
+	emManagement  = "emergency-management"                        // consents for emergency management
 )
+
+// emManagementRole is the copy of a role for the emergency management
+// department that config/rbac/approval_roles.yaml says to bind.
+const emManagementRole = "emergency-management-consent"
 
 var roles = map[string][]string{
 	dutyOfficer:   {"emergency-office"},
 	leadingGroup:  {"emergency-office", "emergency-leading-group"},
 	ministry:      {"emergency-office", "emergency-ministry"},
 	drillPipeline: {"emergency-drill-approver"},
+	pressOfficer:  {"emergency-release-approver"},
+	emManagement:  {emManagementRole},
 }
 
 // cluster is the API server, the operator running against it on a fake
@@ -94,6 +102,11 @@ func startCluster(t *testing.T) *cluster {
 	must(t, localcluster.ApplyManifests(ctx, admin, filepath.Join(root, "config", "admission")))
 	must(t, localcluster.WaitForSchemas(ctx, cfg, admin, time.Minute))
 	must(t, localcluster.ApplyFile(ctx, admin, filepath.Join(root, "config", "rbac", "approval_roles.yaml")))
+	must(t, admin.Create(ctx, &rbacv1.ClusterRole{ObjectMeta: metav1.ObjectMeta{Name: emManagementRole}, Rules: []rbacv1.PolicyRule{
+		{APIGroups: []string{v1alpha1.GroupVersion.Group}, Resources: []string{"notificationchannels"}, Verbs: []string{"get", "patch"}},
+		{APIGroups: []string{v1alpha1.GroupVersion.Group}, Resources: []string{"audiences"}, ResourceNames: []string{"emergencymanagement"}, Verbs: []string{"consent"}},
+		{APIGroups: []string{v1alpha1.GroupVersion.Group}, Resources: []string{"records"}, ResourceNames: []string{"real"}, Verbs: []string{"write"}},
+	}}))
 
 	c := &cluster{ctx: ctx, admin: admin, as: map[string]client.Client{}, hold: &holds{}}
 	for user, rs := range roles {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,9 +53,16 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 			c.channel(t, ns, a, url)
 		}
 	}
+	// The incidents' reports reach the office, the responses' the offices
+	// above: a source whose report cannot go out is not Ready.
+	c.channel(t, unit, v1alpha1.AudienceOffice, ok.URL)
+	for _, a := range []v1alpha1.Audience{v1alpha1.AudienceLeadingGroup, v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceEmergencyManagement} {
+		c.channel(t, office, a, ok.URL)
+	}
 	noSecret := &v1alpha1.NotificationChannel{ObjectMeta: metav1.ObjectMeta{Name: "no-secret", Namespace: unreached},
 		Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelCloudEvents, Audience: v1alpha1.AudiencePublic, SecretRef: v1alpha1.SecretReference{Name: "never-created"}}}
 	c.create(t, c.admin, noSecret)
+	c.mergePatch(t, c.as[pressOfficer], noSecret, map[string]any{"metadata": map[string]any{"annotations": map[string]any{v1alpha1.AnnotationConsentedBy: pressOfficer}}})
 
 	// Calendars.
 	must(t, localcluster.ApplyFile(c.ctx, c.admin, filepath.Join(root, "config", "samples", "emergency_v1alpha1_holidaycalendar_2025.yaml")))
@@ -133,8 +141,10 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 
 	// SecurityIncident.
 	c.waitFor(t, complete, v1alpha1.ConditionReady, "True", v1alpha1.IncidentReadyReason)
+	c.waitFor(t, complete, v1alpha1.ConditionReportedUpward, "True", "") // its reports delivered: settled
 	record(key{"SecurityIncident", incClassified}, complete, "")
 	c.waitFor(t, quick, v1alpha1.IncidentFormCompleteCondition, "False", v1alpha1.IncidentFormPendingReason)
+	c.waitFor(t, quick, v1alpha1.ConditionReportedUpward, "True", "") // its reports delivered: settled
 	record(key{"SecurityIncident", incFormPending}, quick, "")
 
 	// The operator cannot write the status of "edited-outage" for now, and
@@ -164,6 +174,7 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	record(key{"EmergencyResponse", respWorkGroupsPending}, staffing, "the operator's status writes for its work groups were held by the test")
 	c.hold.release("staffing")
 	c.waitFor(t, active, v1alpha1.ConditionReady, "True", v1alpha1.ResponseReadyReason)
+	c.waitFor(t, active, v1alpha1.ConditionReportedUpward, "True", "") // its reports delivered: settled
 	record(key{"EmergencyResponse", respActive}, active, "")
 	c.waitFor(t, drill, v1alpha1.ResponseApprovedCondition, "False", v1alpha1.ResponseDrillMismatchReason)
 	record(key{"EmergencyResponse", respDrillOverReal}, drill, "")
@@ -177,6 +188,7 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	c.create(t, c.as[dutyOfficer], upper)
 	c.approve(t, upper, leadingGroup)
 	c.waitFor(t, lower, v1alpha1.ResponseSupersededCondition, "True", v1alpha1.ResponseSupersededReason)
+	c.waitFor(t, lower, v1alpha1.ConditionReportedUpward, "True", "") // its reports delivered: settled
 	record(key{"EmergencyResponse", respSupersededByHigher}, lower, "")
 
 	// "rising-leak" grows to level II under its level III response.
@@ -199,6 +211,7 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	c.mergePatch(t, c.as[dutyOfficer], ending, map[string]any{"spec": map[string]any{"endRequested": true}})
 	c.mergePatch(t, c.as[leadingGroup], ending, map[string]any{"metadata": map[string]any{"annotations": map[string]any{v1alpha1.AnnotationEndApprovedBy: leadingGroup}}})
 	c.waitFor(t, ending, v1alpha1.ResponseEndedCondition, "True", v1alpha1.ResponseEndedReason)
+	c.waitFor(t, ending, v1alpha1.ConditionReportedUpward, "True", "") // its reports delivered: settled
 	record(key{"EmergencyResponse", respEnded}, ending, "")
 
 	// States the API server no longer lets anyone reach, built from a real
@@ -314,13 +327,18 @@ func (c *cluster) create(t *testing.T, as client.Client, o client.Object) {
 	}
 }
 
-// channel sets up a CloudEvents channel to an audience, with its Secret.
+// channel sets up a CloudEvents channel to an audience, with its Secret,
+// and has whoever speaks for the audience consent to it.
 func (c *cluster) channel(t *testing.T, ns string, a v1alpha1.Audience, url string) {
 	t.Helper()
-	name := map[v1alpha1.Audience]string{v1alpha1.AudienceUnits: "units", v1alpha1.AudiencePublic: "public", v1alpha1.AudienceLeadingGroup: "leading-group"}[a]
+	name := strings.ToLower(string(a))
+	by := map[v1alpha1.Audience]string{v1alpha1.AudienceUnits: dutyOfficer, v1alpha1.AudienceOffice: dutyOfficer, v1alpha1.AudiencePublic: pressOfficer,
+		v1alpha1.AudienceLeadingGroup: leadingGroup, v1alpha1.AudienceMinistryOffice: ministry, v1alpha1.AudienceEmergencyManagement: emManagement}[a]
 	c.create(t, c.admin, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: name + "-endpoint", Namespace: ns}, StringData: map[string]string{"address": url}})
-	c.create(t, c.admin, &v1alpha1.NotificationChannel{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
-		Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelCloudEvents, Audience: a, SecretRef: v1alpha1.SecretReference{Name: name + "-endpoint"}}})
+	ch := &v1alpha1.NotificationChannel{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelCloudEvents, Audience: a, SecretRef: v1alpha1.SecretReference{Name: name + "-endpoint"}}}
+	c.create(t, c.admin, ch)
+	c.mergePatch(t, c.as[by], ch, map[string]any{"metadata": map[string]any{"annotations": map[string]any{v1alpha1.AnnotationConsentedBy: by}}})
 }
 
 // mergePatch writes a merge patch as a user, the way `kubectl patch` and

@@ -2,6 +2,7 @@ package routing
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,10 +15,19 @@ import (
 
 var setterNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
+// channelOf is a channel of namespace "unit" that its audience consented
+// to, Ready or not.
 func channelOf(name string, a v1alpha1.Audience, ready bool) *v1alpha1.NotificationChannel {
-	ch := &v1alpha1.NotificationChannel{ObjectMeta: metav1.ObjectMeta{Name: name}, Spec: v1alpha1.NotificationChannelSpec{Audience: a, TimeoutSeconds: 10}}
+	return channelIn("unit", name, a, ready, true)
+}
+
+func channelIn(ns, name string, a v1alpha1.Audience, ready, consented bool) *v1alpha1.NotificationChannel {
+	ch := &v1alpha1.NotificationChannel{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Spec: v1alpha1.NotificationChannelSpec{Audience: a, TimeoutSeconds: 10}}
 	if ready {
 		ch.Status.Conditions = []metav1.Condition{{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue}}
+	}
+	if consented {
+		ch.Annotations = map[string]string{v1alpha1.AnnotationConsentedBy: "someone"}
 	}
 	return ch
 }
@@ -76,6 +86,8 @@ func TestReportedUpward(t *testing.T) {
 			want: Verdict{Status: "False", Reason: "NoChannel", Message: "a (IncidentReported): Cannot reach every audience: no Ready channel for Office."}},
 		"no channel, never silent": {ntfs: []v1alpha1.Notification{ntf("a", "Delivered", "True", ""), ntf("b", "NoChannel", "False", "Cannot reach every audience: no Ready channel for Office.")},
 			want: Verdict{Status: "False", Reason: "NoChannel", Message: "b (IncidentReported): Cannot reach every audience: no Ready channel for Office."}},
+		"failing, never silent": {ntfs: []v1alpha1.Notification{ntf("a", "DeliveryPending", "False", "Not delivered yet."), ntf("b", "DeliveryFailing", "False", "Every channel of Office failed so far; retrying.")}, channels: office,
+			want: Verdict{Status: "False", Reason: "DeliveryFailing", Message: "b (IncidentReported): Every channel of Office failed so far; retrying. a (IncidentReported): Not delivered yet."}},
 		"all delivered": {ntfs: []v1alpha1.Notification{ntf("a", "Delivered", "True", "")},
 			want: Verdict{Status: "True", Reason: "Reported", Message: "All 1 reports delivered: a."}},
 	}
@@ -133,6 +145,119 @@ func TestWarningReports(t *testing.T) {
 				t.Errorf("reports (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestChannelReady(t *testing.T) {
+	cases := map[string]struct {
+		ch   *v1alpha1.NotificationChannel
+		want bool
+	}{
+		"consented and Ready":                         {ch: channelIn("office", "desk", v1alpha1.AudienceOffice, true, true), want: true},
+		"Ready, without its audience's consent":       {ch: channelIn("office", "desk", v1alpha1.AudienceOffice, true, false)},
+		"consented, its Secret not there (not Ready)": {ch: channelIn("office", "desk", v1alpha1.AudienceOffice, false, true)},
+		"an empty consent is none": {ch: func() *v1alpha1.NotificationChannel {
+			ch := channelIn("office", "desk", v1alpha1.AudienceOffice, true, true)
+			ch.Annotations[v1alpha1.AnnotationConsentedBy] = ""
+			return ch
+		}()},
+	}
+	for name, tc := range cases {
+		if got := ChannelReady(tc.ch); got != tc.want {
+			t.Errorf("%s: ChannelReady = %v, want %v", name, got, tc.want)
+		}
+	}
+}
+
+func TestTargetsAndUnreached(t *testing.T) {
+	office := []v1alpha1.Audience{v1alpha1.AudienceOffice}
+	public := []v1alpha1.Audience{v1alpha1.AudienceUnits, v1alpha1.AudiencePublic}
+	cases := map[string]struct {
+		spec      v1alpha1.NotificationSpec
+		channels  []*v1alpha1.NotificationChannel
+		targets   []string
+		unreached []string
+	}{
+		"the office's channel in the office's namespace serves a unit's report": {spec: v1alpha1.NotificationSpec{Audiences: office},
+			channels: []*v1alpha1.NotificationChannel{channelIn("emergency-office", "desk", v1alpha1.AudienceOffice, true, true)},
+			targets:  []string{"emergency-office/desk"}},
+		"a channel claiming the office without its consent gets nothing": {spec: v1alpha1.NotificationSpec{Audiences: office},
+			channels:  []*v1alpha1.NotificationChannel{channelIn("unit", "mine", v1alpha1.AudienceOffice, true, false)},
+			unreached: []string{"no Ready channel for Office that Office consented to (annotation emergency.netsec.io/consented-by, written by someone who speaks for Office)"}},
+		"the same name in both namespaces is two channels": {spec: v1alpha1.NotificationSpec{Audiences: office},
+			channels: []*v1alpha1.NotificationChannel{channelIn("unit", "desk", v1alpha1.AudienceOffice, true, true), channelIn("emergency-office", "desk", v1alpha1.AudienceOffice, true, true)},
+			targets:  []string{"emergency-office/desk", "unit/desk"}},
+		"another audience's channel is not a target": {spec: v1alpha1.NotificationSpec{Audiences: office},
+			channels:  []*v1alpha1.NotificationChannel{channelIn("unit", "ministry", v1alpha1.AudienceMinistryOffice, true, true)},
+			unreached: []string{"no Ready channel for Office"}},
+		"consented but not Ready: tried, and the audience unreached": {spec: v1alpha1.NotificationSpec{Audiences: office},
+			channels:  []*v1alpha1.NotificationChannel{channelIn("unit", "desk", v1alpha1.AudienceOffice, false, true)},
+			targets:   []string{"unit/desk"},
+			unreached: []string{"no Ready channel for Office"}},
+		"a named channel of the report's namespace for the public": {spec: v1alpha1.NotificationSpec{Audiences: public, Channels: []string{"sms"}},
+			channels: []*v1alpha1.NotificationChannel{channelIn("unit", "sms", v1alpha1.AudiencePublic, true, true), channelIn("unit", "other", v1alpha1.AudiencePublic, true, true)},
+			targets:  []string{"unit/sms"}},
+		"naming the office's channel does not send the public's message there": {spec: v1alpha1.NotificationSpec{Audiences: public, Channels: []string{"desk"}},
+			channels:  []*v1alpha1.NotificationChannel{channelIn("unit", "desk", v1alpha1.AudienceOffice, true, true)},
+			unreached: []string{"no Ready channel of those named for the units and the public: desk reaches Office, not the units or the public"}},
+		"a named channel without consent": {spec: v1alpha1.NotificationSpec{Audiences: public, Channels: []string{"sms"}},
+			channels:  []*v1alpha1.NotificationChannel{channelIn("unit", "sms", v1alpha1.AudiencePublic, true, false)},
+			unreached: []string{"no Ready channel of those named for the units and the public: sms has no consent of Public"}},
+		"a name is looked up in the report's namespace only": {spec: v1alpha1.NotificationSpec{Audiences: public, Channels: []string{"sms"}},
+			channels:  []*v1alpha1.NotificationChannel{channelIn("emergency-office", "sms", v1alpha1.AudiencePublic, true, true)},
+			unreached: []string{"no Ready channel of those named for the units and the public: sms does not exist"}},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			var chs []v1alpha1.NotificationChannel
+			for _, ch := range tc.channels {
+				chs = append(chs, *ch)
+			}
+			var keys []string
+			for k := range Targets("unit", &tc.spec, chs) {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			if diff := cmp.Diff(tc.targets, keys); diff != "" {
+				t.Errorf("Targets (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.unreached, Unreached("unit", &tc.spec, chs)); diff != "" {
+				t.Errorf("Unreached (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestUnserved(t *testing.T) {
+	d := func(a v1alpha1.Audience, state v1alpha1.DeliveryState) v1alpha1.NotificationDelivery {
+		return v1alpha1.NotificationDelivery{Channel: string(a), Audience: a, State: state}
+	}
+	upward := []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceEmergencyManagement}
+	cases := map[string]struct {
+		spec       v1alpha1.NotificationSpec
+		deliveries []v1alpha1.NotificationDelivery
+		want       []v1alpha1.Audience
+	}{
+		"nothing delivered": {spec: v1alpha1.NotificationSpec{Audiences: upward}, want: upward},
+		"one audience has it, the other owed": {spec: v1alpha1.NotificationSpec{Audiences: upward},
+			deliveries: []v1alpha1.NotificationDelivery{d(v1alpha1.AudienceMinistryOffice, v1alpha1.DeliveryDelivered)},
+			want:       []v1alpha1.Audience{v1alpha1.AudienceEmergencyManagement}},
+		"a failed channel of an audience another channel reached": {spec: v1alpha1.NotificationSpec{Audiences: upward},
+			deliveries: []v1alpha1.NotificationDelivery{d(v1alpha1.AudienceMinistryOffice, v1alpha1.DeliveryDelivered), d(v1alpha1.AudienceMinistryOffice, v1alpha1.DeliveryFailed),
+				d(v1alpha1.AudienceEmergencyManagement, v1alpha1.DeliveryDelivered)}},
+		"another audience's delivery does not count": {spec: v1alpha1.NotificationSpec{Audiences: []v1alpha1.Audience{v1alpha1.AudienceOffice}},
+			deliveries: []v1alpha1.NotificationDelivery{d(v1alpha1.AudienceMinistryOffice, v1alpha1.DeliveryDelivered)},
+			want:       []v1alpha1.Audience{v1alpha1.AudienceOffice}},
+		"named channels serve the units and the public together": {spec: v1alpha1.NotificationSpec{Audiences: []v1alpha1.Audience{v1alpha1.AudienceUnits, v1alpha1.AudiencePublic}, Channels: []string{"sms"}},
+			deliveries: []v1alpha1.NotificationDelivery{d(v1alpha1.AudiencePublic, v1alpha1.DeliveryDelivered)}},
+		"without names, each needs its own": {spec: v1alpha1.NotificationSpec{Audiences: []v1alpha1.Audience{v1alpha1.AudienceUnits, v1alpha1.AudiencePublic}},
+			deliveries: []v1alpha1.NotificationDelivery{d(v1alpha1.AudiencePublic, v1alpha1.DeliveryDelivered)},
+			want:       []v1alpha1.Audience{v1alpha1.AudienceUnits}},
+	}
+	for name, tc := range cases {
+		if diff := cmp.Diff(tc.want, Unserved(&tc.spec, tc.deliveries)); diff != "" {
+			t.Errorf("%s: Unserved (-want +got):\n%s", name, diff)
+		}
 	}
 }
 

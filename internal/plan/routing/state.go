@@ -30,7 +30,7 @@ func DeliveryState(n *v1alpha1.Notification, channels []v1alpha1.NotificationCha
 	case c != nil:
 		return c.Reason, c.Message
 	}
-	if u := Unreached(&n.Spec, channels); len(u) > 0 {
+	if u := Unreached(n.Namespace, &n.Spec, channels); len(u) > 0 {
 		return v1alpha1.NotificationNoChannelReason, NoChannelMessage(u)
 	}
 	return v1alpha1.NotificationDeliveryPendingReason, "not yet delivered"
@@ -48,13 +48,14 @@ func Upward(ntfs []v1alpha1.Notification) []v1alpha1.Notification {
 }
 
 // ReportedUpward says whether a source's reports reached the offices:
-// False with NoChannel when an audience has no Ready channel (never a
-// silent skip), DeliveryPending while one is on its way.
+// False with NoChannel when an audience has no consented Ready channel
+// (never a silent skip), DeliveryFailing when every attempt to reach one
+// failed, DeliveryPending while one is on its way.
 func ReportedUpward(ntfs []v1alpha1.Notification, channels []v1alpha1.NotificationChannel) Verdict {
 	if len(ntfs) == 0 {
 		return Verdict{metav1.ConditionTrue, v1alpha1.NothingToReportReason, "No report is owed yet."}
 	}
-	var noChannel, pending, done []string
+	var noChannel, failing, pending, done []string
 	for i := range ntfs {
 		n := &ntfs[i]
 		reason, msg := DeliveryState(n, channels)
@@ -63,13 +64,17 @@ func ReportedUpward(ntfs []v1alpha1.Notification, channels []v1alpha1.Notificati
 			done = append(done, n.Name)
 		case v1alpha1.NotificationNoChannelReason:
 			noChannel = append(noChannel, fmt.Sprintf("%s (%s): %s", n.Name, n.Spec.Event, msg))
+		case v1alpha1.NotificationDeliveryFailingReason:
+			failing = append(failing, fmt.Sprintf("%s (%s): %s", n.Name, n.Spec.Event, msg))
 		default:
 			pending = append(pending, fmt.Sprintf("%s (%s): %s", n.Name, n.Spec.Event, msg))
 		}
 	}
 	switch {
 	case len(noChannel) > 0:
-		return Verdict{metav1.ConditionFalse, v1alpha1.NotificationNoChannelReason, strings.Join(append(noChannel, pending...), " ")}
+		return Verdict{metav1.ConditionFalse, v1alpha1.NotificationNoChannelReason, strings.Join(append(append(noChannel, failing...), pending...), " ")}
+	case len(failing) > 0:
+		return Verdict{metav1.ConditionFalse, v1alpha1.NotificationDeliveryFailingReason, strings.Join(append(failing, pending...), " ")}
 	case len(pending) > 0:
 		return Verdict{metav1.ConditionFalse, v1alpha1.NotificationDeliveryPendingReason, strings.Join(pending, " ")}
 	default:

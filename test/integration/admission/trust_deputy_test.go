@@ -22,8 +22,8 @@ import (
 
 const (
 	editorOnly   = "responses-editor" // a role an installation made: edit responses, read no incidents
-	localOfficer = "local-officer" // the office's role, bound in the office's namespace only
-	secretKeeper = "secret-keeper" // the office's role, and get on one Secret of the office
+	localOfficer = "local-officer"    // the office's role, bound in the office's namespace only
+	secretKeeper = "secret-keeper"    // the office's role, and get on one Secret of the office
 )
 
 func channel(ns, name, secret string) *v1alpha1.NotificationChannel {

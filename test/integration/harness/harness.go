@@ -27,6 +27,8 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
 	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -188,7 +190,8 @@ func Start(opts Options) *Cluster {
 	c.Clock = clocktesting.NewFakeClock(time.Now().Truncate(time.Second))
 	Expect(localcluster.ApplyManifests(c.Ctx, c.Client, Path("config", "admission"))).To(Succeed())
 	Expect(localcluster.WaitForSchemas(c.Ctx, c.Config, c.Client, time.Minute)).To(Succeed())
-	Expect(controllers.Setup(c.Ctx, mgr, c.operatorConfig(mgr, nil))).To(Succeed())
+	Expect(c.Client.Create(c.Ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: OfficeNamespace}})).To(Succeed())
+	Expect(controllers.Setup(c.Ctx, mgr, c.operatorConfig(mgr, nil, OfficeNamespace))).To(Succeed())
 
 	c.mgrDone = make(chan struct{})
 	go func() {
@@ -200,12 +203,21 @@ func Start(opts Options) *Cluster {
 	return c
 }
 
+// OfficeNamespace is the emergency office's namespace in these suites,
+// created by Start and passed to the operator: its channels serve the
+// reports of every namespace. A spec that puts a channel there removes it
+// when done (NewChannel does), so that the other specs of the suite find
+// it as they expect: empty.
+const OfficeNamespace = "emergency-office"
+
 // operatorConfig is the operator's configuration in these suites: the fake
 // clock, the plan in Asia/Shanghai with an hour's grace for a report, the
-// holiday calendar "default", the work queues on the fake clock
-// (test/fakeclock) and status writes that fail when a fault is armed.
-func (c *Cluster) operatorConfig(mgr ctrl.Manager, skipNameValidation *bool) controllers.Config {
+// holiday calendar "default", the office's namespace office, the work
+// queues on the fake clock (test/fakeclock) and status writes that fail
+// when a fault is armed.
+func (c *Cluster) operatorConfig(mgr ctrl.Manager, skipNameValidation *bool, office string) controllers.Config {
 	return controllers.Config{
+		OfficeNamespace: office,
 		Clock:           c.Clock,
 		Plan:            controllers.PlanConfig{TimeZone: c.Shanghai, ReportGrace: time.Hour},
 		HolidayCalendar: "default",
@@ -269,7 +281,8 @@ func StartOperator(ns string) (kill func()) {
 	Expect(err).NotTo(HaveOccurred())
 	mctx, cancel := context.WithCancel(c.Ctx)
 	skip := true
-	Expect(controllers.Setup(mctx, mgr, c.operatorConfig(mgr, &skip))).To(Succeed())
+	// Its cache holds ns only: the office's channels are not its to see.
+	Expect(controllers.Setup(mctx, mgr, c.operatorConfig(mgr, &skip, ""))).To(Succeed())
 	done := make(chan struct{})
 	go func() {
 		defer GinkgoRecover()

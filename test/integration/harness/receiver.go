@@ -6,13 +6,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
@@ -135,19 +138,76 @@ func (r *Receiver) RobotIDs() []string {
 	return out
 }
 
-// NewChannel creates a channel and the Secret holding its address.
+// NewChannel creates a channel and the Secret holding its address, and
+// has its audience consent to it (Consent). A channel of the office's
+// namespace is removed with its Secret when the spec ends.
 func NewChannel(ns, name string, typ v1alpha1.ChannelType, audience v1alpha1.Audience, address string, timeoutSeconds int32) {
 	GinkgoHelper()
+	NewUnconsentedChannel(ns, name, typ, audience, address, timeoutSeconds)
+	Expect(Consent(ns, name)).To(Succeed())
+}
+
+// NewUnconsentedChannel is NewChannel without the consent: a channel the
+// operator delivers nothing through.
+func NewUnconsentedChannel(ns, name string, typ v1alpha1.ChannelType, audience v1alpha1.Audience, address string, timeoutSeconds int32) {
+	GinkgoHelper()
 	c := current()
-	Expect(c.Client.Create(c.Ctx, &corev1.Secret{
+	secret := &corev1.Secret{
 		ObjectMeta: metav1.ObjectMeta{Name: name + "-endpoint", Namespace: ns},
 		StringData: map[string]string{"address": address},
-	})).To(Succeed())
-	Expect(c.Client.Create(c.Ctx, &v1alpha1.NotificationChannel{
+	}
+	Expect(c.Client.Create(c.Ctx, secret)).To(Succeed())
+	ch := &v1alpha1.NotificationChannel{
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
 		Spec: v1alpha1.NotificationChannelSpec{Type: typ, Audience: audience, SecretRef: v1alpha1.SecretReference{Name: name + "-endpoint"},
 			TimeoutSeconds: timeoutSeconds},
-	})).To(Succeed())
+	}
+	Expect(c.Client.Create(c.Ctx, ch)).To(Succeed())
+	if ns == OfficeNamespace {
+		DeferCleanup(func() {
+			Expect(client.IgnoreNotFound(c.Client.Delete(c.Ctx, ch))).To(Succeed())
+			Expect(client.IgnoreNotFound(c.Client.Delete(c.Ctx, secret))).To(Succeed())
+		})
+	}
+}
+
+// ChannelKeeper speaks for every audience in these suites: it consents to
+// the channels NewChannel makes (a test role, ChannelKeeperRole, not one
+// of the shipped ones, which each speak for their own audiences).
+const ChannelKeeper = "channel-keeper"
+
+// ChannelKeeperRole grants ChannelKeeper consent for every audience, and
+// patch on channels, which are real records (records/real).
+const ChannelKeeperRole = "test-channel-keeper"
+
+// Consent has ChannelKeeper consent, with its own name, to the channel
+// ns/name, through its own credentials.
+func Consent(ns, name string) error {
+	GinkgoHelper()
+	c := current()
+	if !c.granted[ChannelKeeperRole] {
+		role := &rbacv1.ClusterRole{
+			ObjectMeta: metav1.ObjectMeta{Name: ChannelKeeperRole},
+			Rules: []rbacv1.PolicyRule{
+				{APIGroups: []string{v1alpha1.GroupVersion.Group}, Resources: []string{"notificationchannels"}, Verbs: []string{"get", "patch"}},
+				{APIGroups: []string{v1alpha1.GroupVersion.Group}, Resources: []string{"audiences"}, Verbs: []string{"consent"},
+					ResourceNames: []string{"office", "leadinggroup", "ministryoffice", "emergencymanagement", "units", "public"}},
+				{APIGroups: []string{v1alpha1.GroupVersion.Group}, Resources: []string{"records"}, ResourceNames: []string{"real"}, Verbs: []string{"write"}},
+			},
+		}
+		Expect(c.Client.Create(c.Ctx, role)).To(Succeed())
+		c.granted[ChannelKeeperRole] = true
+		bindOnce("test-channel-keeper-binding", ChannelKeeperRole, ChannelKeeper)
+	}
+	patch := []byte(`{"metadata":{"annotations":{"` + v1alpha1.AnnotationConsentedBy + `":"` + ChannelKeeper + `"}}}`)
+	ch := &v1alpha1.NotificationChannel{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}}
+	// RBAC takes a moment to reach the authorizer after the binding.
+	var err error
+	Eventually(func() error {
+		err = AsUser(ChannelKeeper).Patch(c.Ctx, ch, client.RawPatch(types.MergePatchType, patch))
+		return err
+	}).Should(Succeed())
+	return err
 }
 
 // ReportOf reads the notification a source made under a key ("published",
@@ -159,12 +219,33 @@ func ReportOf(g Gomega, src client.Object, key string) *v1alpha1.Notification {
 	return n
 }
 
-// DeliveryOf is a notification's delivery to one channel, or an empty one.
+// DeliveryOf is a notification's delivery to one channel (of its own
+// namespace, or, if none, of another), or an empty one.
 func DeliveryOf(n *v1alpha1.Notification, channel string) v1alpha1.NotificationDelivery {
-	for _, d := range n.Status.Deliveries {
-		if d.Channel == channel {
+	var other *v1alpha1.NotificationDelivery
+	for i, d := range n.Status.Deliveries {
+		if d.Channel == channel && (d.Namespace == "" || d.Namespace == n.Namespace) {
 			return d
 		}
+		if d.Channel == channel && other == nil {
+			other = &n.Status.Deliveries[i]
+		}
+	}
+	if other != nil {
+		return *other
 	}
 	return v1alpha1.NotificationDelivery{}
+}
+
+// ReachOffice sets up, for the spec, a consented CloudEvents channel in the
+// office's namespace for each audience, all to one new receiver, which it
+// returns: the reports of every namespace to those audiences reach it, so
+// their sources can be Ready.
+func ReachOffice(audiences ...v1alpha1.Audience) *Receiver {
+	GinkgoHelper()
+	r := NewReceiver(0)
+	for _, a := range audiences {
+		NewChannel(OfficeNamespace, "reach-"+strings.ToLower(string(a)), v1alpha1.ChannelCloudEvents, a, r.URL, 5)
+	}
+	return r
 }

@@ -18,7 +18,10 @@ import (
 
 var _ = Describe("SecurityIncident", func() {
 	var ns string
-	BeforeEach(func() { ns = harness.NewNamespace() })
+	BeforeEach(func() {
+		ns = harness.NewNamespace()
+		harness.ReachOffice(v1alpha1.AudienceOffice) // an incident whose report cannot go out is not Ready
+	})
 
 	DescribeTable("each sample gets its level, its reasons and its conditions",
 		func(file string, level v1alpha1.IncidentLevel, reasons []string, ready metav1.ConditionStatus, form string) {
@@ -148,7 +151,10 @@ var _ = Describe("SecurityIncident", func() {
 
 var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, func() {
 	var ns string
-	BeforeAll(func() { ns = harness.NewNamespace() })
+	BeforeAll(func() {
+		ns = harness.NewNamespace()
+		harness.ReachOffice(v1alpha1.AudienceOffice) // an incident whose report cannot go out is not Ready
+	})
 
 	// A quick notice discovered now (on the operator's clock) owes the full
 	// form by the next midnight in Asia/Shanghai.

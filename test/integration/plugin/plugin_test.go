@@ -117,6 +117,10 @@ var _ = Describe("kubectl incident", func() {
 		Eventually(func() []string { return whats(plugin.KindIncident, unit, "outage") }).Should(ContainElements(
 			ContainSubstring("reported by"), ContainSubstring("level — → IV"), "response "+office+"/resp started (level IV)",
 			"response "+office+"/resp ended"))
+		By("a report that cannot go out shows in its source's timeline, with why")
+		Eventually(func() []string { return whats(plugin.KindIncident, unit, "outage") }).Should(ContainElements(
+			And(ContainSubstring("IncidentReported NOT DELIVERED (NoChannel)"), ContainSubstring("no Ready channel for Office")),
+			ContainSubstring("event Warning ReportUndeliverable")))
 		_, err = plugin.Timeline(ctx, k8s, plugin.KindWarning, office, "resp", nil)
 		Expect(apierrors.IsNotFound(err)).To(BeTrue(), "a response is not a warning: %v", err)
 	})

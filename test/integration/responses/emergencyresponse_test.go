@@ -65,6 +65,9 @@ var _ = Describe("EmergencyResponse approval", func() {
 	})
 
 	It("starts on an entitled approval and sets up the five work groups, owned by the response", func() {
+		// Its start is reported to the ministry and the leading group; the
+		// incident's report to the office: none is stuck, so it is Ready.
+		harness.ReachOffice(v1alpha1.AudienceOffice, v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup)
 		inc := leakIII()
 		resp := newResponse(inc, func(b *builder.ResponseBuilder) { b.Measures(v1alpha1.MeasureAffectedUserNotification) })
 		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseAwaitingApproval))
