@@ -106,6 +106,8 @@ var _ = Describe("Trust: no confused deputy, no oracle", func() {
 		secretOf(office, "empty-hook", map[string]string{"signingSecret": "SEC-1"})
 		Expect(k8s.Create(ctx, channel(office, "empty", "empty-hook"))).To(Succeed())
 		Expect(k8s.Create(ctx, channel(office, "missing", "missing-hook"))).To(Succeed())
+		Expect(harness.Consent(office, "empty")).To(Succeed())
+		Expect(harness.Consent(office, "missing")).To(Succeed())
 		recipient := harness.AsUser(harness.MinistryDuty)
 		said := func(name, secret string) func(Gomega) string {
 			return func(g Gomega) string {

@@ -36,6 +36,7 @@ var _ = Describe("SecurityIncident corrections and withdrawal", func() {
 		unit = harness.AsUser(reporter)
 		// The API server's authorizer sees the binding a moment later.
 		Eventually(func() error { return unit.List(ctx, &v1alpha1.SecurityIncidentList{}, client.InNamespace(ns)) }).Should(Succeed())
+		harness.ReachOffice(v1alpha1.AudienceOffice) // an incident whose report cannot go out is not Ready
 	})
 
 	patchSpec := func(c client.Client, inc *v1alpha1.SecurityIncident, spec map[string]any) error {

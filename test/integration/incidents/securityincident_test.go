@@ -136,13 +136,15 @@ var _ = Describe("SecurityIncident", func() {
 		}).Should(Succeed())
 	})
 
-	It("writes nothing once Ready: the resourceVersion stays still", func() {
+	It("writes nothing once settled: the resourceVersion stays still", func() {
 		inc := builder.Incident("still", ns).Records(1_000_000).Suggested(v1alpha1.LevelIII).Obj()
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
 		var rv string
 		Eventually(func(g Gomega) {
 			got := harness.Get(g, inc)
 			g.Expect(harness.Condition(got, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
+			// Ready while its report is on its way; settled once delivered.
+			g.Expect(harness.Condition(got, v1alpha1.ConditionReconciling).Status).To(Equal(metav1.ConditionFalse))
 			rv = got.ResourceVersion
 		}).Should(Succeed())
 		Consistently(func(g Gomega) string { return harness.Get(g, inc).ResourceVersion }, 4*time.Second, 250*time.Millisecond).Should(Equal(rv))
