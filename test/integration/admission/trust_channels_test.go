@@ -148,7 +148,7 @@ var _ = Describe("Trust: an audience owns its address", func() {
 		// the move is the ministry's consent.
 		Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, &rbacv1.Role{
 			ObjectMeta: metav1.ObjectMeta{Name: "office-relay-reader", Namespace: office},
-			Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"office-relay"}, Verbs: []string{"get"}}},
+			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"office-relay"}, Verbs: []string{"get"}}},
 		}))).To(Succeed())
 		Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, &rbacv1.RoleBinding{
 			ObjectMeta: metav1.ObjectMeta{Name: "office-relay-reader", Namespace: office},
@@ -281,5 +281,32 @@ var _ = Describe("Trust: an audience owns its address", func() {
 			g.Expect(desk.IDs()).To(HaveLen(1))
 			g.Expect(harness.Condition(harness.Get(g, inc), v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
 		}).Should(Succeed())
+	})
+})
+
+var _ = Describe("Trust: a consenting role does not move channels", func() {
+	const class = "channels"
+	It("lets the leading group consent to its channel, not change where a channel sends", func() {
+		harness.GrantRoles()
+		office := harness.NewNamespace()
+		receiver := harness.NewReceiver(0)
+		Expect(k8s.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "lg-endpoint", Namespace: office},
+			StringData: map[string]string{"address": receiver.URL + "/leading-group"}})).To(Succeed())
+		ch := &v1alpha1.NotificationChannel{
+			ObjectMeta: metav1.ObjectMeta{Name: "leading-group", Namespace: office},
+			Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelCloudEvents, Audience: v1alpha1.AudienceLeadingGroup,
+				SecretRef: v1alpha1.SecretReference{Name: "lg-endpoint"}},
+		}
+		Expect(k8s.Create(ctx, ch)).To(Succeed())
+		const lgOnly = "leading-group-member" // the leading group's role only
+		bindRole(lgOnly, "emergency-leading-group")
+		lg := harness.AsUser(lgOnly)
+		refused(class, lgOnly, "turn the leading group's channel into a Units channel", mergePatch(lg, ch, map[string]any{"spec": map[string]any{"audience": "Units"}}), "rule lane")
+		refused(class, lgOnly, "change the type of a channel", mergePatch(lg, ch, map[string]any{"spec": map[string]any{"type": "WeCom"}}), "rule lane")
+		allowed(class, lgOnly, "consent, in its own name, to the channel that claims the leading group",
+			mergePatch(lg, ch, map[string]any{"metadata": map[string]any{"annotations": map[string]any{consentKey: lgOnly}}}))
+		Eventually(func(g Gomega) metav1.ConditionStatus {
+			return harness.ConditionOf(getChannel(g, ch).Status.Conditions, v1alpha1.ConditionReady).Status
+		}).Should(Equal(metav1.ConditionTrue))
 	})
 })
