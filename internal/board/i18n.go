@@ -18,6 +18,7 @@ var words = map[string][2]string{ // key: {zh, en}
 	"panel.decisions":     {"待决定事项", "Waiting for a decision"},
 	"panel.warnings":      {"生效中的预警", "Warnings in force"},
 	"panel.reports":       {"未送达或未确认的报告", "Reports not delivered or not confirmed"},
+	"nothing.owed":        {"暂无到期事项", "nothing owed now"},
 	"none":                {"无", "none"},
 	"drill":               {"演练", "DRILL"},
 	"level":               {"级别", "Level"},

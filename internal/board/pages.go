@@ -132,8 +132,8 @@ type boardData struct {
 }
 
 type levelGroup struct {
-	Level string
-	Items []duty.Item
+	Level     string
+	Incidents []duty.Open
 }
 
 func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) {
@@ -144,11 +144,13 @@ func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) {
 		d.Error = err.Error()
 	}
 	d.Hidden, d.Warnings = duties.Hidden, duties.Warnings
-	byLevel := map[string][]duty.Item{}
+	byLevel := map[string][]duty.Open{}
+	for _, inc := range duties.Incidents {
+		byLevel[inc.Level] = append(byLevel[inc.Level], inc)
+	}
 	for _, it := range duties.Items {
 		switch {
 		case it.Kind == duty.Incident:
-			byLevel[it.Level] = append(byLevel[it.Level], it)
 		case it.Kind == duty.Response && (it.State == duty.Overdue || it.State == duty.Due):
 			d.Responses = append(d.Responses, it)
 		case it.State == duty.Decision:
@@ -158,8 +160,8 @@ func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, l := range []string{"I", "II", "III", "IV", "", string(v1alpha1.BelowThreshold)} {
-		if items := byLevel[l]; len(items) > 0 {
-			d.Levels = append(d.Levels, levelGroup{Level: l, Items: items})
+		if incs := byLevel[l]; len(incs) > 0 {
+			d.Levels = append(d.Levels, levelGroup{Level: l, Incidents: incs})
 		}
 	}
 	s.render(w, r, http.StatusOK, "board", d)

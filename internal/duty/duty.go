@@ -106,10 +106,25 @@ type InForce struct {
 	Measures        []string
 }
 
+// Open is an incident still open: its response, if it has one, has not
+// ended.
+type Open struct {
+	Namespace, Name string
+	Drill           bool
+	Level           string
+	Unit            string
+	Reported        time.Time
+	// Next is its most urgent deadline, if it owes one.
+	Next *Item
+}
+
 // Duties is what needs someone now, in one or every namespace.
 type Duties struct {
 	// Items, most urgent first.
 	Items []Item
+	// Incidents still open, the most urgent first (an overdue deadline,
+	// then the nearest deadline, then the latest reported).
+	Incidents []Open
 	// Warnings in force, the reddest first.
 	Warnings []InForce
 	// Hidden names, one sentence each, what the caller may not list.
@@ -173,6 +188,18 @@ func Gather(ctx context.Context, c client.Client, ns string, now time.Time) (Dut
 		}
 	}
 	Sort(d.Items)
+	sort.SliceStable(d.Incidents, func(i, j int) bool {
+		a, b := d.Incidents[i], d.Incidents[j]
+		switch {
+		case a.Next != nil && b.Next != nil && a.Next.State != b.Next.State:
+			return a.Next.State < b.Next.State
+		case a.Next != nil && b.Next != nil:
+			return a.Next.When.Before(b.Next.When)
+		case a.Next != nil || b.Next != nil:
+			return a.Next != nil
+		}
+		return a.Reported.After(b.Reported)
+	})
 	sort.SliceStable(d.Warnings, func(i, j int) bool {
 		return colourRank(d.Warnings[i].Colour) < colourRank(d.Warnings[j].Colour)
 	})
@@ -202,7 +229,7 @@ func colourRank(l v1alpha1.WarningLevel) int {
 // deadlines adds the one deadline of an object that needs someone most: the
 // first overdue one, else the nearest to come. A deadline missed and since
 // completed is owed no more.
-func (d *Duties) deadlines(base Item, ds []v1alpha1.Deadline, whose func(string) Who, now time.Time) {
+func (d *Duties) deadlines(base Item, ds []v1alpha1.Deadline, whose func(string) Who, now time.Time) *Item {
 	var next *v1alpha1.Deadline
 	overdue := false
 	for i := range ds {
@@ -217,19 +244,25 @@ func (d *Duties) deadlines(base Item, ds []v1alpha1.Deadline, whose func(string)
 		}
 	}
 	if next == nil {
-		return
+		return nil
 	}
 	base.State, base.When, base.Whose, base.Owed = Due, next.DueTime.Time, whose(next.Name), next.Name
 	if overdue {
 		base.State = Overdue
 	}
 	d.Items = append(d.Items, base)
+	return &base
 }
 
 func (d *Duties) incident(inc *v1alpha1.SecurityIncident, now time.Time) {
 	base := Item{Kind: Incident, Namespace: inc.Namespace, Name: inc.Name, Drill: inc.Spec.Drill, Level: string(inc.Status.Level),
 		Detail: inc.Spec.Reporter.UnitName}
-	d.deadlines(base, inc.Status.Deadlines, func(string) Who { return Unit }, now)
+	next := d.deadlines(base, inc.Status.Deadlines, func(string) Who { return Unit }, now)
+	if r := inc.Status.Response; r != nil && r.Phase == v1alpha1.ResponseEnded {
+		return
+	}
+	d.Incidents = append(d.Incidents, Open{Namespace: inc.Namespace, Name: inc.Name, Drill: inc.Spec.Drill, Level: string(inc.Status.Level),
+		Unit: inc.Spec.Reporter.UnitName, Reported: inc.CreationTimestamp.Time, Next: next})
 }
 
 func (d *Duties) response(r *v1alpha1.EmergencyResponse, now time.Time) {

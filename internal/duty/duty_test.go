@@ -68,7 +68,7 @@ func objects() []client.Object {
 			Status: v1alpha1.NotificationStatus{Conditions: []metav1.Condition{{Type: v1alpha1.NotificationDeliveredCondition, Status: metav1.ConditionFalse,
 				Reason: v1alpha1.NotificationNoChannelReason, Message: "no Ready channel reaches Office"}}}},
 		&v1alpha1.Notification{ObjectMeta: meta("unit-c", "delivered", -time.Hour),
-			Spec: v1alpha1.NotificationSpec{Event: v1alpha1.EventIncidentReported, Audiences: []v1alpha1.Audience{v1alpha1.AudienceOffice}, Time: at(-time.Hour)},
+			Spec:   v1alpha1.NotificationSpec{Event: v1alpha1.EventIncidentReported, Audiences: []v1alpha1.Audience{v1alpha1.AudienceOffice}, Time: at(-time.Hour)},
 			Status: v1alpha1.NotificationStatus{DeliveredTime: &published}},
 		&v1alpha1.Notification{ObjectMeta: meta("unit-c", "confirmed", -time.Hour),
 			Spec:   v1alpha1.NotificationSpec{Event: v1alpha1.EventIncidentReported, Audiences: []v1alpha1.Audience{v1alpha1.AudienceOffice}, Time: at(-time.Hour)},
