@@ -129,13 +129,17 @@ func (b *board) open(path string) {
 	b.do(chromedp.Navigate(b.base + path))
 }
 
-// click clicks sel and waits for the page the click leads to.
+// click clicks sel and waits for the page the click leads to. The click is
+// the page's own (element.click()), in one step: the live part of a page may
+// be replaced between finding a node and clicking it with the mouse.
 func (b *board) click(sel string) {
 	GinkgoHelper()
-	c, cancel := context.WithTimeout(b.tab, 30*time.Second)
-	defer cancel()
-	_, err := chromedp.RunResponse(c, chromedp.Click(chromedp.CSS(sel), chromedp.NodeVisible))
-	Expect(err).NotTo(HaveOccurred())
+	Eventually(func() (bool, error) {
+		return eval[bool](b, fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (!e) { return false; } window.clicked = true; e.click(); return true })()`, js(sel)))
+	}).Should(BeTrue(), "nothing to click at %s", sel)
+	Eventually(func() (bool, error) {
+		return eval[bool](b, `window.clicked === undefined && document.readyState === "complete"`)
+	}, 30*time.Second).Should(BeTrue(), "the click on %s led to no new page", sel)
 }
 
 func (b *board) screenshot(name string) {
@@ -181,6 +185,15 @@ var _ = Describe("the duty board", func() {
 		Eventually(b.text(`[data-object="`+unit+`/exercise"] .badge.drill`), 10*time.Second).Should(Equal("DRILL"))
 		Eventually(b.text(row + ` a`)).Should(Equal(unit + "/markup"))
 		Eventually(b.count(`.countdown[data-due]`)).Should(BeNumerically(">", 0))
+
+		By("a response waiting for its decision, and a warning in force with its measures, show up too")
+		resp := builder.Response("zunyi-outage-response", office, inc).Obj()
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
+		w := harness.NewWarning(office, "provincial-yellow-cms", v1alpha1.WarningYellow, v1alpha1.SourceProvincial, false)
+		harness.ApproveYellow(w)
+		Eventually(b.text(`#panel-decisions [data-object="`+office+`/zunyi-outage-response"] .whose`), 10*time.Second).Should(Equal("leading group"))
+		Eventually(b.text(`#panel-warnings [data-object="`+office+`/provincial-yellow-cms"] .badge`), 10*time.Second).Should(Equal("yellow"))
+		Expect(b.count(`#panel-warnings [data-object="` + office + `/provincial-yellow-cms"] .measures li`)()).To(BeNumerically(">", 0))
 
 		By("the incident's page shows its text as text, and runs none of it")
 		b.click(row + " a")
@@ -270,7 +283,6 @@ var _ = Describe("the duty board", func() {
 		fill("spec.description", "Broadband down in Zunyi.")
 		b.do(chromedp.Click(chromedp.CSS(byID("et-InternetOutage"))))
 		fill("spec.impact.internetOutage.scope", "City")
-		b.screenshot("board-notice.png")
 		b.click("#file-notice")
 
 		By("the phone number the API server refused, beside its field")
@@ -279,6 +291,7 @@ var _ = Describe("the duty board", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(invalid).To(Equal("true"))
 		Expect(b.count(".field-error")()).To(Equal(1), "one message, beside the one field it names")
+		b.screenshot("board-notice.png")
 		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: unit, Name: "zunyi-outage"}, &v1alpha1.SecurityIncident{})).NotTo(Succeed())
 
 		By("corrected, it becomes a SecurityIncident at the level its impact gives")

@@ -52,6 +52,11 @@
 
   var events = new EventSource("/events");
   events.addEventListener("change", refresh);
-  events.onopen = function () { if (state) { state.classList.remove("stale"); } };
+  // A change between the page's drawing and the stream's opening (or while
+  // it reconnected) sent no tick to this page: fetch once on each opening.
+  events.onopen = function () {
+    if (state) { state.classList.remove("stale"); }
+    refresh();
+  };
   events.onerror = function () { if (state) { state.classList.add("stale"); } };
 })();
