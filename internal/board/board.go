@@ -153,7 +153,8 @@ func (s *Server) URL(ln net.Listener) string {
 // ends.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.watch(ctx)
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	// Requests live in ctx: when it ends, the open event streams end too.
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
 	go func() {
 		<-ctx.Done()
 		shut, cancel := context.WithTimeout(context.Background(), 2*time.Second)

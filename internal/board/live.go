@@ -81,6 +81,12 @@ func (s *Server) follow(ctx context.Context, list client.ObjectList) {
 			s.hub.changed()
 		}
 		w.Stop()
+		// The API server ends a watch now and then; open it again, but
+		// not in a tight loop if it keeps ending at once.
+		select {
+		case <-ctx.Done():
+		case <-time.After(200 * time.Millisecond):
+		}
 	}
 }
 
