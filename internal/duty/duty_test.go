@@ -54,6 +54,8 @@ func objects() []client.Object {
 		inc("unit-b", "due", true,
 			deadline(v1alpha1.DeadlineInitialReport, v1alpha1.DeadlineMet, -time.Hour, true),
 			deadline(v1alpha1.DeadlineFullForm, v1alpha1.DeadlinePending, 3*time.Hour, false)),
+		&v1alpha1.SecurityIncident{ObjectMeta: meta("unit-a", "closed", -5*time.Hour), Status: v1alpha1.SecurityIncidentStatus{Level: "III",
+			Response: &v1alpha1.ResponseRef{Namespace: "office", Name: "over", Phase: v1alpha1.ResponseEnded}}},
 		resp("real-iv", false, "IV"),
 		resp("real-ii", false, "II"),
 		resp("drill-iv", true, "IV"),
@@ -127,6 +129,15 @@ func TestMostUrgentFirstAndWhoseItIs(t *testing.T) {
 	}
 	if len(d.Hidden) != 0 {
 		t.Errorf("hidden: %q, want nothing", d.Hidden)
+	}
+	var open []string
+	for _, o := range d.Incidents {
+		open = append(open, o.Namespace+"/"+o.Name)
+	}
+	// Overdue first, then the nearest deadline, then those that owe none;
+	// an incident whose response ended is not open.
+	if diff := cmp.Diff([]string{"unit-a/missed", "unit-b/passed-unmarked", "unit-b/due", "unit-a/late-but-done"}, open); diff != "" {
+		t.Errorf("open incidents (-want +got):\n%s", diff)
 	}
 	if !d.Items[len(d.Items)-1].Drill {
 		t.Error("the drill incident is not marked as a drill")
