@@ -213,6 +213,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20) // a quick notice is a few kB
 		if err := r.ParseForm(); err != nil {
 			http.Error(w, "refused: an unreadable form", http.StatusBadRequest)
 			return
