@@ -55,7 +55,7 @@ test: manifests generate envtest test-deps ## Run every test, with the race dete
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) test -race ./... -count=1 -timeout 30m
 
 .PHONY: test-deps
-test-deps: ## Install what the print checks need (Chromium, a CJK font, poppler) from Debian's packages, once.
+test-deps: ## Install what the print and browser checks need (Chromium, a CJK font, poppler from Debian; axe-core from npm, pinned, into bin/test-deps), once.
 	bash hack/test-deps.sh
 
 .PHONY: test-unit

@@ -1,5 +1,5 @@
 // Command kubectl-incident is the kubectl plugin for the people of the plan:
-// approvers, the ministry and duty officers. On the PATH, kubectl runs it as
+// approvers, the ministry, duty officers and recipients. On the PATH, kubectl runs it as
 // `kubectl incident`; `kubectl incident --help` lists its commands.
 //
 //	kubectl incident approve response zunyi-outage-response
@@ -8,6 +8,9 @@
 //	kubectl incident lift national-red-ransomware --directive MIIT-2026-LIFT-3
 //	kubectl incident form member-database-leak -o html > form.html
 //	kubectl incident timeline warning/provincial-yellow-cms
+//	kubectl incident inbox -A
+//	kubectl incident confirm zunyi-outage-reported-1a2b3c4d -n unit-telecom-a
+//	kubectl incident board -A
 package main
 
 import (

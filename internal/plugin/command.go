@@ -3,10 +3,14 @@ package plugin
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/runtime"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -14,6 +18,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/board"
+	"github.com/netsec-io/incident-operator/internal/duty"
 	"github.com/netsec-io/incident-operator/internal/form"
 	"github.com/netsec-io/incident-operator/internal/text"
 )
@@ -24,7 +30,9 @@ type options struct {
 	flags                              *genericclioptions.ConfigFlags
 	streams                            genericiooptions.IOStreams
 	directive, level, output, zoneName string
-	dryRun                             bool
+	dryRun, allNamespaces              bool
+	lang                               string
+	port                               int
 }
 
 const rootLong = `kubectl incident is the kubectl plugin for the people of the emergency plan:
@@ -61,7 +69,16 @@ const rootExample = `  # Start a level III or IV response, as a member of the pr
   kubectl incident form member-database-leak -o html > form.html
 
   # The history of an incident, a response or a warning, in UTC
-  kubectl incident timeline warning/provincial-yellow-cms --time-zone UTC`
+  kubectl incident timeline warning/provincial-yellow-cms --time-zone UTC
+
+  # What needs someone now, in every namespace you may read, most urgent first
+  kubectl incident inbox -A
+
+  # Confirm, as a recipient, that a report arrived
+  kubectl incident confirm zunyi-outage-reported-1a2b3c4d -n unit-telecom-a
+
+  # The duty board in your browser, live, acting as you
+  kubectl incident board -A`
 
 // NewCommand builds the kubectl incident command with kubectl's standard
 // connection flags (genericclioptions.ConfigFlags).
@@ -70,7 +87,7 @@ func NewCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	root := &cobra.Command{
 		Use:               "kubectl-incident",
 		Annotations:       map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl incident"},
-		Short:             "Approve, end and lift the plan's responses and warnings; print the annex form and timelines",
+		Short:             "Approve, end and lift the plan's responses and warnings; confirm reports; the inbox, the duty board, the annex form and timelines",
 		Long:              rootLong,
 		Example:           rootExample,
 		SilenceUsage:      true,
@@ -194,7 +211,9 @@ apt-get install fonts-noto-cjk).`,
     reports, the end and the summary-report deadlines;
   warning (warn): issue, publication, adjustments, lifting, and each delivery.
 Without a kind the name is looked up as an incident, a response, then a warning.
-The first line names the time zone (--time-zone, default Asia/Shanghai).`,
+The first line names the time zone (--time-zone, default Asia/Shanghai). What
+your role may not read (events, work groups, reports) is named on a line
+"# not shown: ..." after it, instead of being left out in silence.`,
 		Example: `  kubectl incident timeline member-database-leak
   kubectl incident timeline -n emergency-office response zunyi-outage-response
   kubectl incident timeline warn/provincial-yellow-cms --time-zone UTC`,
@@ -212,16 +231,175 @@ The first line names the time zone (--time-zone, default Asia/Shanghai).`,
 			if err != nil {
 				return err
 			}
-			entries, err := Timeline(cmd.Context(), c, kind, ns, name, zone)
+			h, err := ReadHistory(cmd.Context(), c, kind, ns, name, zone)
 			if err != nil {
 				return err
 			}
-			PrintTimeline(cmd.OutOrStdout(), entries, zone)
+			PrintHistory(cmd.OutOrStdout(), h, zone)
 			return nil
 		},
 	}
-	root.AddCommand(approve, end, lift, formCmd, timelineCmd)
+	confirm := &cobra.Command{
+		Use:   "confirm NAME",
+		Short: "Confirm, as a recipient, that a report (Notification) arrived (电话确认)",
+		Long: `Writes your confirmation of receipt as the annotation the API server checks:
+emergency.netsec.io/confirmed-by with your own user name. The API server refuses
+it unless you speak for one of the report's audiences (the verb confirm on
+audiences/<audience>, the role emergency-report-recipient). A confirmation is
+recorded once. kubectl incident inbox lists the reports that wait for one.`,
+		Example: "  kubectl incident confirm zunyi-outage-reported-1a2b3c4d -n unit-telecom-a\n" +
+			"  kubectl incident confirm notification/zunyi-outage-reported-1a2b3c4d --dry-run",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.decide(cmd, "confirming receipt of notification", trimKind(args[0]), ConfirmReport)
+		},
+	}
+	confirm.Flags().BoolVar(&o.dryRun, "dry-run", false, "Have the API server check the confirmation (its admission policies included) without writing it")
+
+	inbox := &cobra.Command{
+		Use:   "inbox",
+		Short: "List what needs someone now, most urgent first",
+		Long: `Lists, read with your own credentials, most urgent first:
+  OVERDUE      a deadline that passed while what it asks for is still owed;
+  DECISION     a response or a warning waiting for a decision, and whose it is
+               (the leading group for III/IV and yellow/blue, the ministry for
+               I/II and red/orange, the drill pipeline for drills); a report
+               to the public waiting for the office's consent;
+  UNDELIVERED  a report that has not reached all its audiences, and why;
+  UNCONFIRMED  a report delivered whose receipt nobody has confirmed;
+  DUE          the next deadline of each open incident and response.
+Drills say (drill). Times are in --time-zone with their offset. What your role
+may not list is named on a line "# not shown: ..." at the top, never left out
+in silence.`,
+		Example: "  kubectl incident inbox\n  kubectl incident inbox -A --time-zone UTC",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			zone, err := LoadZone(o.zoneName)
+			if err != nil {
+				return err
+			}
+			c, _, ns, err := o.connect()
+			if err != nil {
+				return err
+			}
+			if o.allNamespaces {
+				ns = ""
+			}
+			now := time.Now()
+			d, err := duty.Gather(cmd.Context(), c, ns, now)
+			if err != nil {
+				return err
+			}
+			PrintInbox(cmd.OutOrStdout(), d, zone, now)
+			return nil
+		},
+	}
+	inbox.Flags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Every namespace you may list, instead of the current one")
+
+	boardCmd := &cobra.Command{
+		Use:   "board",
+		Short: "Serve the duty board in your browser: live, on 127.0.0.1 only, acting as you",
+		Long: `Serves the duty board on 127.0.0.1 (a random port unless --port) and prints its
+address with a one-time token: open it in your browser on this machine. The
+board holds no credentials of its own: it reads, watches and writes with yours
+(this kubeconfig, context and --as), so it shows what your role may read and the
+API server refuses, on the page, what you may not do.
+
+Panels, live (a change shows within a second): open incidents by level with
+their next deadline counting down; responses and warnings waiting for a decision
+and whose it is; warnings in force by colour with their measures; reports not
+delivered or not confirmed. Drills are marked. An object's page shows its
+timeline, its annex form ready to print, and the decisions you may take
+(approve, end, lift, confirm receipt), taken by the same code as the commands
+of this plugin. A unit's reporter files a quick notice on the page.
+
+The token works once: the browser that uses it gets a session cookie, and every
+other request is refused. Ctrl-C stops the board.`,
+		Example: "  kubectl incident board -A\n  kubectl incident board -n unit-telecom-a --lang en --port 8765",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.serveBoard(cmd)
+		},
+	}
+	boardCmd.Flags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Every namespace you may list, instead of the current one")
+	boardCmd.Flags().StringVar(&o.lang, "lang", "zh", "The page's first language: zh or en (a button on the page switches)")
+	boardCmd.Flags().IntVar(&o.port, "port", 0, "The port on 127.0.0.1 (0: a free port)")
+
+	root.AddCommand(approve, end, lift, confirm, formCmd, timelineCmd, inbox, boardCmd)
 	return root
+}
+
+// serveBoard serves the duty board as the caller until the context ends or
+// the user interrupts it.
+func (o *options) serveBoard(cmd *cobra.Command) error {
+	if o.lang != "zh" && o.lang != "en" {
+		return fmt.Errorf("--lang is zh or en, not %q", o.lang)
+	}
+	zone, err := LoadZone(o.zoneName)
+	if err != nil {
+		return err
+	}
+	_, cfg, ns, err := o.connect()
+	if err != nil {
+		return err
+	}
+	c, err := client.NewWithWatch(cfg, client.Options{Scheme: newScheme()})
+	if err != nil {
+		return err
+	}
+	user, err := WhoAmI(cmd.Context(), cfg)
+	if err != nil {
+		return err
+	}
+	if o.allNamespaces {
+		ns = ""
+	}
+	srv, err := board.New(board.Options{Client: c, Namespace: ns, Zone: zone, User: user, Lang: o.lang,
+		Timeline: func(ctx context.Context, kind, ns, name string) (board.History, error) {
+			h, err := ReadHistory(ctx, c, Kind(kind), ns, name, zone)
+			out := board.History{Hidden: h.Hidden}
+			for _, e := range h.Entries {
+				out.Entries = append(out.Entries, board.Entry{Time: e.Time, What: e.What})
+			}
+			return out, err
+		},
+		Actions: BoardActions(c, user, zone)})
+	if err != nil {
+		return err
+	}
+	ln, err := board.Listen(o.port)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "Duty board for %s at %s\n", text.Inline(user), srv.URL(ln))
+	fmt.Fprintln(cmd.OutOrStdout(), "Open it in a browser on this machine; the token works once. Ctrl-C stops the board.")
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	defer stop()
+	return srv.Serve(ctx, ln)
+}
+
+// BoardActions are the plugin's decisions as the board takes them: the same
+// functions as approve, end, lift and confirm, as user, with c.
+func BoardActions(c client.Client, user string, zone *time.Location) map[string]board.Action {
+	as := func(f func(context.Context, client.Client, string, string, Decision) (string, error)) board.Action {
+		return func(ctx context.Context, ns, name, directive string) (string, error) {
+			return f(ctx, c, ns, name, Decision{User: user, Directive: directive, Zone: zone})
+		}
+	}
+	return map[string]board.Action{
+		board.ActApproveResponse: as(ApproveResponse),
+		board.ActEndResponse:     as(EndResponse),
+		board.ActApproveWarning:  as(ApproveWarning),
+		board.ActLiftWarning:     as(LiftWarning),
+		board.ActConfirmReport:   as(ConfirmReport),
+	}
+}
+
+func newScheme() *runtime.Scheme {
+	scheme := runtime.NewScheme()
+	utilruntime.Must(clientgoscheme.AddToScheme(scheme))
+	utilruntime.Must(v1alpha1.AddToScheme(scheme))
+	return scheme
 }
 
 // kindAndName reads "NAME", "KIND NAME" or "KIND/NAME".
@@ -254,14 +432,7 @@ func (o *options) connect() (client.Client, *rest.Config, string, error) {
 	if err != nil {
 		return nil, nil, "", err
 	}
-	scheme := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		return nil, nil, "", err
-	}
-	if err := v1alpha1.AddToScheme(scheme); err != nil {
-		return nil, nil, "", err
-	}
-	c, err := client.New(cfg, client.Options{Scheme: scheme})
+	c, err := client.New(cfg, client.Options{Scheme: newScheme()})
 	return c, cfg, ns, err
 }
 

@@ -53,9 +53,23 @@ type Entry struct {
 }
 
 type timeline struct {
-	out  []Entry
-	uids []types.UID
-	zone *time.Location
+	out    []Entry
+	hidden []string
+	uids   []types.UID
+	zone   *time.Location
+}
+
+// History is a timeline and what RBAC kept out of it.
+type History struct {
+	Entries []Entry
+	// Hidden names, one sentence each, what the caller may not read and
+	// the timeline therefore leaves out.
+	Hidden []string
+}
+
+// hide notes that the caller may not list resource in ns.
+func (t *timeline) hide(resource, ns, what string) {
+	t.hidden = append(t.hidden, fmt.Sprintf("%s in namespace %s: hidden, your role may not list them (%s)", resource, ns, what))
 }
 
 func (t *timeline) add(at *metav1.Time, format string, args ...any) {
@@ -71,6 +85,13 @@ func (t *timeline) add(at *metav1.Time, format string, args ...any) {
 // KindAny the name is looked up as an incident, a response, then a warning.
 // Times inside an entry's text are shown in zone (nil: Asia/Shanghai).
 func Timeline(ctx context.Context, c client.Client, kind Kind, ns, name string, zone *time.Location) ([]Entry, error) {
+	h, err := ReadHistory(ctx, c, kind, ns, name, zone)
+	return h.Entries, err
+}
+
+// ReadHistory is Timeline, with what the caller's role kept out of it: the
+// events, the work groups, the reports.
+func ReadHistory(ctx context.Context, c client.Client, kind Kind, ns, name string, zone *time.Location) (History, error) {
 	t := &timeline{zone: zone}
 	key := client.ObjectKey{Namespace: ns, Name: name}
 	found := false
@@ -92,15 +113,19 @@ func Timeline(ctx context.Context, c client.Client, kind Kind, ns, name string, 
 			break
 		}
 		if !apierrors.IsNotFound(err) || kind != KindAny {
-			return nil, err
+			return History{}, err
 		}
 	}
 	if !found {
-		return nil, fmt.Errorf("no securityincident, emergencyresponse or warning %s/%s", ns, name)
+		return History{}, fmt.Errorf("no securityincident, emergencyresponse or warning %s/%s", ns, name)
 	}
 
 	evs := &eventsv1.EventList{}
-	if err := c.List(ctx, evs, client.InNamespace(ns)); err == nil {
+	err := c.List(ctx, evs, client.InNamespace(ns))
+	if apierrors.IsForbidden(err) {
+		t.hide("events", ns, "what the operator said about it")
+	}
+	if err == nil {
 		for _, e := range evs.Items {
 			for _, u := range t.uids {
 				if e.Regarding.UID == u {
@@ -114,7 +139,7 @@ func Timeline(ctx context.Context, c client.Client, kind Kind, ns, name string, 
 		}
 	}
 	sort.SliceStable(t.out, func(i, j int) bool { return t.out[i].Time.Before(t.out[j].Time) })
-	return t.out, nil
+	return History{Entries: t.out, Hidden: t.hidden}, nil
 }
 
 func (t *timeline) incident(ctx context.Context, c client.Client, key client.ObjectKey) error {
@@ -174,7 +199,19 @@ func (t *timeline) response(ctx context.Context, c client.Client, key client.Obj
 	}
 	t.add(resp.Status.StartedTime, "started")
 	wgs := &v1alpha1.WorkGroupList{}
-	if err := c.List(ctx, wgs, client.InNamespace(key.Namespace), client.MatchingLabels{v1alpha1.LabelResponse: key.Name}); err != nil {
+	err := c.List(ctx, wgs, client.InNamespace(key.Namespace), client.MatchingLabels{v1alpha1.LabelResponse: key.Name})
+	switch {
+	case apierrors.IsForbidden(err):
+		// The response's status still names them.
+		t.hide("workgroups", key.Namespace, "their progress reports")
+		if len(resp.Status.WorkGroups) > 0 {
+			at := resp.Status.WorkGroupsReadyTime
+			if at == nil {
+				at = resp.Status.StartedTime
+			}
+			t.add(at, "work groups %s (from the response's status)", strings.Join(resp.Status.WorkGroups, ", "))
+		}
+	case err != nil:
 		return err
 	}
 	for _, wg := range wgs.Items {
@@ -251,6 +288,9 @@ func (t *timeline) warning(ctx context.Context, c client.Client, key client.Obje
 func (t *timeline) notifications(ctx context.Context, c client.Client, ns string, uid types.UID) bool {
 	list := &v1alpha1.NotificationList{}
 	if err := c.List(ctx, list, client.InNamespace(ns), client.MatchingLabels{v1alpha1.LabelSourceUID: string(uid)}); err != nil {
+		if apierrors.IsForbidden(err) {
+			t.hide("notifications", ns, "the reports made and their deliveries")
+		}
 		return false
 	}
 	for _, n := range list.Items {
@@ -322,6 +362,21 @@ func (t *timeline) deadlines(ds []v1alpha1.Deadline) {
 func PrintTimeline(w io.Writer, entries []Entry, zone *time.Location) {
 	zone = zoneOr(zone)
 	fmt.Fprintf(w, "# times in %s\n", ZoneName(zone, time.Now()))
+	printEntries(w, entries, zone)
+}
+
+// PrintHistory is PrintTimeline, with a line for each part of the history
+// RBAC hid from the caller, after the header.
+func PrintHistory(w io.Writer, h History, zone *time.Location) {
+	zone = zoneOr(zone)
+	fmt.Fprintf(w, "# times in %s\n", ZoneName(zone, time.Now()))
+	for _, s := range h.Hidden {
+		fmt.Fprintf(w, "# not shown: %s\n", text.Inline(s))
+	}
+	printEntries(w, h.Entries, zone)
+}
+
+func printEntries(w io.Writer, entries []Entry, zone *time.Location) {
 	for _, e := range entries {
 		fmt.Fprintf(w, "%s  %s\n", e.Time.In(zone).Format(TimeLayout), text.Inline(e.What))
 	}

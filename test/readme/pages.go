@@ -16,6 +16,7 @@ var Pages = []string{
 	"README.md",
 	"docs/reporting-units.md",
 	"docs/office.md",
+	"docs/board.md",
 	"docs/trust.md",
 	"docs/platform.md",
 	"docs/benchmark.md",
