@@ -38,6 +38,10 @@ type NotificationReconciler struct {
 	// OfficeNamespace holds the channels that serve the notifications of
 	// every namespace (Config.OfficeNamespace).
 	OfficeNamespace string
+	// Self is the operator's own user name, as the API server knows it:
+	// only a notification it created (the API server stamps created-by) is
+	// sent. Empty, every notification is (a test of this controller alone).
+	Self string
 }
 
 type notificationScope struct {
@@ -51,6 +55,8 @@ type notificationScope struct {
 	held int
 	// due are the deliveries claimed in this pass, to be sent.
 	due []int
+	// foreign is who created the notification, when not the operator.
+	foreign string
 }
 
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=notifications,verbs=get;list;watch;create
@@ -68,8 +74,21 @@ func (r *NotificationReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	}
 	s := &notificationScope{Pass: reconcile.Begin(r.Kit, n, n.Spec.Drill)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*notificationScope]{
-		r.confirm, r.consent, r.target, r.claim, r.deliver,
+		r.authored, r.confirm, r.consent, r.target, r.claim, r.deliver,
 	}, r.ready)
+}
+
+// authored finds out whether the operator wrote the notification: a
+// message written by anyone else (a cluster administrator may create one)
+// could say anything in the plan's name, and is not sent.
+func (r *NotificationReconciler) authored(_ context.Context, s *notificationScope) error {
+	if by := s.Obj.Annotations[v1alpha1.AnnotationCreatedBy]; r.Self != "" && by != r.Self {
+		s.foreign = by
+		if s.foreign == "" {
+			s.foreign = "nobody on record"
+		}
+	}
+	return nil
 }
 
 // confirm records who confirmed receipt (电话确认), once.
@@ -107,6 +126,10 @@ func (s *notificationScope) heldFor(ch *v1alpha1.NotificationChannel) bool {
 // through yet, and every channel named.
 func (r *NotificationReconciler) target(ctx context.Context, s *notificationScope) error {
 	n, st := s.Obj, &s.Obj.Status
+	if s.foreign != "" {
+		s.targets, s.unreached = nil, nil
+		return nil
+	}
 	channels, err := channelsOf(ctx, r.Client, n.Namespace, r.OfficeNamespace)
 	if err != nil {
 		return err
@@ -187,6 +210,14 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 
 // ready sets Delivered; Ready follows it.
 func (r *NotificationReconciler) ready(s *notificationScope) reconcile.Ready {
+	if s.foreign != "" {
+		why := fmt.Sprintf("Created by %s, not by the operator: a report is the operator's record of what the plan requires, so this one is sent to nobody.", s.foreign)
+		if c := meta.FindStatusCondition(s.Obj.Status.Conditions, v1alpha1.NotificationDeliveredCondition); c == nil || c.Reason != v1alpha1.NotificationNotFromOperatorReason {
+			s.Events.Add(reconcile.WarningEvent(v1alpha1.NotificationNotFromOperatorReason, "Authored", why))
+		}
+		s.Set(v1alpha1.NotificationDeliveredCondition, metav1.ConditionFalse, v1alpha1.NotificationNotFromOperatorReason, why)
+		return reconcile.Ready{Reason: v1alpha1.NotificationDeliveredReason, Failed: reconcile.Cause{Reason: v1alpha1.NotificationNotFromOperatorReason, Message: why}}
+	}
 	s.setDelivered()
 	return reconcile.Ready{Inputs: []string{v1alpha1.NotificationDeliveredCondition},
 		Reason: v1alpha1.NotificationDeliveredReason, Message: s.readyMessage()}

@@ -6,6 +6,7 @@ import (
 
 	"net/http"
 
+	authenticationv1 "k8s.io/api/authentication/v1"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -56,6 +57,10 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	type setup interface {
 		SetupWithManager(ctrl.Manager, controller.Options) error
 	}
+	self, err := whoAmI(ctx, mgr)
+	if err != nil {
+		return err
+	}
 	k := reconcile.Kit{Client: c, Recorder: recorder, Clock: cfg.Clock, Written: reconcile.NewWritten(nil)}
 	for name, r := range map[string]setup{
 		"SecurityIncident":    &SecurityIncidentReconciler{Kit: k, Plan: cfg.Plan, OfficeNamespace: cfg.OfficeNamespace},
@@ -63,7 +68,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 		"WorkGroup":           &WorkGroupReconciler{Kit: k},
 		"HolidayCalendar":     &HolidayCalendarReconciler{Kit: k},
 		"Warning":             &WarningReconciler{Kit: k, OfficeNamespace: cfg.OfficeNamespace},
-		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper(), OfficeNamespace: cfg.OfficeNamespace},
+		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper(), OfficeNamespace: cfg.OfficeNamespace, Self: self},
 		"NotificationChannel": &NotificationChannelReconciler{Kit: k, APIReader: mgr.GetAPIReader()},
 	} {
 		if err := r.SetupWithManager(mgr, cfg.Controller); err != nil {
@@ -71,4 +76,19 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 		}
 	}
 	return nil
+}
+
+// whoAmI is the operator's own user name, as the API server knows it (a
+// SelfSubjectReview, which every authenticated user may make): the
+// notification controller sends only the notifications it created.
+func whoAmI(ctx context.Context, mgr ctrl.Manager) (string, error) {
+	c, err := client.New(mgr.GetConfig(), client.Options{Scheme: mgr.GetScheme()})
+	if err != nil {
+		return "", err
+	}
+	review := &authenticationv1.SelfSubjectReview{}
+	if err := c.Create(ctx, review); err != nil {
+		return "", fmt.Errorf("asking the API server who the operator is: %w", err)
+	}
+	return review.Status.UserInfo.Username, nil
 }

@@ -126,6 +126,11 @@ const (
 	// NotificationAwaitingConsentReason: a message for the Public waits for
 	// the office's consent (§5.5).
 	NotificationAwaitingConsentReason = "AwaitingConsent"
+	// NotificationNotFromOperatorReason: the notification was created by
+	// someone other than the operator (its created-by, stamped by the API
+	// server, names another user): a report is the operator's record of
+	// what the plan requires, so nothing a person writes as one is sent.
+	NotificationNotFromOperatorReason = "NotFromOperator"
 )
 
 // Event reasons of a Notification.

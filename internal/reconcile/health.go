@@ -10,16 +10,17 @@ import (
 // the object shows Stalled=True (kstatus Failed) with the reason and the
 // message of the condition that says what to do.
 var stalledReasons = map[string]bool{
-	v1alpha1.IncidentFormOverdueReason:       true, // fill in the form's missing boxes
-	v1alpha1.IncidentResponseOwedReason:      true, // open a response at the incident's level
-	v1alpha1.IncidentTimeInFutureReason:      true, // correct the reported time
-	v1alpha1.ResponseApprovalLevelMismatch:   true, // the decision covers another level: a new response
-	v1alpha1.ResponseDrillMismatchReason:     true, // a drill response over a real incident
-	v1alpha1.ResponseIncidentEscalatedReason: true, // a response at the new level is owed
-	v1alpha1.ResponseUserNotificationMissing: true, // add AffectedUserNotification (§5.5)
-	v1alpha1.CalendarInvalidReason:           true, // correct the calendar's dates
-	v1alpha1.ChannelSecretUnusableReason:     true, // create the Secret, or put the address in it
-	v1alpha1.ChannelNoConsentReason:          true, // the audience consents to its channel
+	v1alpha1.IncidentFormOverdueReason:         true, // fill in the form's missing boxes
+	v1alpha1.IncidentResponseOwedReason:        true, // open a response at the incident's level
+	v1alpha1.IncidentTimeInFutureReason:        true, // correct the reported time
+	v1alpha1.ResponseApprovalLevelMismatch:     true, // the decision covers another level: a new response
+	v1alpha1.ResponseDrillMismatchReason:       true, // a drill response over a real incident
+	v1alpha1.ResponseIncidentEscalatedReason:   true, // a response at the new level is owed
+	v1alpha1.ResponseUserNotificationMissing:   true, // add AffectedUserNotification (§5.5)
+	v1alpha1.CalendarInvalidReason:             true, // correct the calendar's dates
+	v1alpha1.ChannelSecretUnusableReason:       true, // create the Secret, or put the address in it
+	v1alpha1.ChannelNoConsentReason:            true, // the audience consents to its channel
+	v1alpha1.NotificationNotFromOperatorReason: true, // a person wrote it: it is never sent
 }
 
 // progressingReasons are the reasons of states the operator works through
