@@ -41,6 +41,13 @@ type Options struct {
 	ProbeAddr               string
 	LeaderElect             bool
 	LeaderElectionNamespace string
+	// LeaseDuration, RenewDeadline and RetryPeriod time the leader
+	// election: a standby tries the lease every RetryPeriod (with up to
+	// 1.2x jitter on top), which bounds how late it sees a lease released on
+	// SIGTERM; the leader renews it as often.
+	LeaseDuration time.Duration
+	RenewDeadline time.Duration
+	RetryPeriod   time.Duration
 	TimeZone                string
 	ReportGrace             time.Duration
 	HolidayCalendar         string
@@ -67,6 +74,12 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&o.LeaderElect, "leader-elect", false, "Elect a leader, so that only one replica acts at a time.")
 	fs.StringVar(&o.LeaderElectionNamespace, "leader-election-namespace", "",
 		"Namespace of the leader election Lease; needed with --leader-elect when not running in a pod.")
+	fs.DurationVar(&o.LeaseDuration, "leader-election-lease-duration", 15*time.Second,
+		"How long a standby waits for a lease that is not renewed (a crashed leader's) before taking it.")
+	fs.DurationVar(&o.RenewDeadline, "leader-election-renew-deadline", 10*time.Second,
+		"How long the leader keeps trying to renew its lease before it stops acting.")
+	fs.DurationVar(&o.RetryPeriod, "leader-election-retry-period", 400*time.Millisecond,
+		"How often the leader renews the lease and a standby tries to take it: a lease released on SIGTERM is taken within 2.2 times this (client-go's jitter); the leader writes the Lease once per period.")
 	fs.StringVar(&o.TimeZone, "time-zone", "Asia/Shanghai", "The plan's local time zone: 'the same day' ends at its midnight.")
 	fs.DurationVar(&o.ReportGrace, "report-grace", time.Hour, "How long after discovery a report still counts as immediate (§4.1).")
 	fs.StringVar(&o.HolidayCalendar, "holiday-calendar", "default", "Name of the HolidayCalendar that report deadlines count working days in.")
@@ -95,6 +108,12 @@ func (o *Options) Validate() error {
 	}
 	if _, err := memoryLimit(o.MemoryLimit); err != nil {
 		return err
+	}
+	// client-go's own checks, named by flag: the leader must give up before
+	// a standby may take a lease it did not renew, and retry within that.
+	if o.RetryPeriod <= 0 || o.RenewDeadline <= time.Duration(1.2*float64(o.RetryPeriod)) || o.LeaseDuration <= o.RenewDeadline {
+		return fmt.Errorf("leader election needs --leader-election-lease-duration (%v) > --leader-election-renew-deadline (%v) > 1.2 x --leader-election-retry-period (%v) > 0",
+			o.LeaseDuration, o.RenewDeadline, o.RetryPeriod)
 	}
 	return nil
 }
@@ -175,6 +194,9 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 		LeaderElectionID:              LeaderElectionID,
 		LeaderElectionNamespace:       o.LeaderElectionNamespace,
 		LeaderElectionReleaseOnCancel: true,
+		LeaseDuration:                 &o.LeaseDuration,
+		RenewDeadline:                 &o.RenewDeadline,
+		RetryPeriod:                   &o.RetryPeriod,
 		PprofBindAddress:              o.PprofAddr,
 		Cache:                         controllers.CacheOptions(),
 	})
