@@ -45,12 +45,12 @@ type Options struct {
 	// election: a standby tries the lease every RetryPeriod (with up to
 	// 1.2x jitter on top), which bounds how late it sees a lease released on
 	// SIGTERM; the leader renews it as often.
-	LeaseDuration time.Duration
-	RenewDeadline time.Duration
-	RetryPeriod   time.Duration
-	TimeZone                string
-	ReportGrace             time.Duration
-	HolidayCalendar         string
+	LeaseDuration   time.Duration
+	RenewDeadline   time.Duration
+	RetryPeriod     time.Duration
+	TimeZone        string
+	ReportGrace     time.Duration
+	HolidayCalendar string
 	// OfficeNamespace is the emergency office's namespace, whose channels
 	// serve the reports of every namespace.
 	OfficeNamespace string
