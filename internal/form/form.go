@@ -2,7 +2,7 @@
 // (贵州省公共互联网网络安全事件报送表), in Chinese, every box ticked from the
 // spec: as Markdown, and as HTML laid out as the annex table on one A4 page.
 //
-// The layout is the annex as issued (plan-zh.txt, 附件): 填表人 and 填报时间 on
+// The layout is the annex as the plan issued it (附件): 填表人 and 填报时间 on
 // the line above the table; five sections whose cells span their rows; the
 // contact's name, phone and e-mail on one row, the occurrence and discovery
 // times on another; 当前影响和破坏情况 spanning its five lines of boxes; a blank
