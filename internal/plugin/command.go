@@ -223,11 +223,7 @@ your role may not read (events, work groups, reports) is named on a line
 			if err != nil {
 				return err
 			}
-			zone, err := LoadZone(o.zoneName)
-			if err != nil {
-				return err
-			}
-			c, _, ns, err := o.connect()
+			zone, c, _, ns, err := o.session()
 			if err != nil {
 				return err
 			}
@@ -274,11 +270,7 @@ in silence.`,
 		Example: "  kubectl incident inbox\n  kubectl incident inbox -A --time-zone UTC",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			zone, err := LoadZone(o.zoneName)
-			if err != nil {
-				return err
-			}
-			c, _, ns, err := o.connect()
+			zone, c, _, ns, err := o.session()
 			if err != nil {
 				return err
 			}
@@ -335,11 +327,7 @@ func (o *options) serveBoard(cmd *cobra.Command) error {
 	if o.lang != "zh" && o.lang != "en" {
 		return fmt.Errorf("--lang is zh or en, not %q", o.lang)
 	}
-	zone, err := LoadZone(o.zoneName)
-	if err != nil {
-		return err
-	}
-	_, cfg, ns, err := o.connect()
+	zone, _, cfg, ns, err := o.session()
 	if err != nil {
 		return err
 	}
@@ -423,6 +411,17 @@ func trimKind(arg string) string {
 	return arg
 }
 
+// session is what a command that shows times and reads the cluster starts
+// with: the time zone, and the connection.
+func (o *options) session() (*time.Location, client.Client, *rest.Config, string, error) {
+	zone, err := LoadZone(o.zoneName)
+	if err != nil {
+		return nil, nil, nil, "", err
+	}
+	c, cfg, ns, err := o.connect()
+	return zone, c, cfg, ns, err
+}
+
 func (o *options) connect() (client.Client, *rest.Config, string, error) {
 	cfg, err := o.flags.ToRESTConfig()
 	if err != nil {
@@ -441,11 +440,7 @@ func (o *options) connect() (client.Client, *rest.Config, string, error) {
 // has the API server check the write, admission policies and all, without
 // keeping it.
 func (o *options) decide(cmd *cobra.Command, what, name string, f func(context.Context, client.Client, string, string, Decision) (string, error)) error {
-	zone, err := LoadZone(o.zoneName)
-	if err != nil {
-		return err
-	}
-	c, cfg, ns, err := o.connect()
+	zone, c, cfg, ns, err := o.session()
 	if err != nil {
 		return err
 	}

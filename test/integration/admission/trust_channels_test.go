@@ -85,19 +85,7 @@ var _ = Describe("Trust: an audience owns its address", func() {
 			StringData: map[string]string{"address": receiver.URL + "/ministry"}})).To(Succeed())
 		// The office lets the ministry read and keep its own endpoint's
 		// Secret (rule secret: a channel names only a Secret its writer may read).
-		Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, &rbacv1.Role{
-			ObjectMeta: metav1.ObjectMeta{Name: "ministry-endpoint", Namespace: office},
-			Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"secrets"},
-				ResourceNames: []string{ministryTarget + "-endpoint"}, Verbs: []string{"get", "update", "patch"}}},
-		}))).To(Succeed())
-		Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, &rbacv1.RoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: "ministry-endpoint", Namespace: office},
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "ministry-endpoint"},
-			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, Name: harness.MinistryUser}},
-		}))).To(Succeed())
-		Eventually(func() error {
-			return harness.AsUser(harness.MinistryUser).Get(ctx, client.ObjectKey{Namespace: office, Name: ministryTarget + "-endpoint"}, &corev1.Secret{})
-		}).Should(Succeed())
+		letRead(office, harness.MinistryUser, ministryTarget+"-endpoint", "update", "patch")
 		ministryCh := &v1alpha1.NotificationChannel{
 			ObjectMeta: metav1.ObjectMeta{Name: ministryTarget, Namespace: office, Annotations: map[string]string{consentKey: harness.MinistryUser}},
 			Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelCloudEvents, Audience: v1alpha1.AudienceMinistryOffice,
@@ -146,18 +134,7 @@ var _ = Describe("Trust: an audience owns its address", func() {
 		})
 		// The officer may read that Secret (rule secret passes): what stops
 		// the move is the ministry's consent.
-		Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, &rbacv1.Role{
-			ObjectMeta: metav1.ObjectMeta{Name: "office-relay-reader", Namespace: office},
-			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"office-relay"}, Verbs: []string{"get"}}},
-		}))).To(Succeed())
-		Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, &rbacv1.RoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: "office-relay-reader", Namespace: office},
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "office-relay-reader"},
-			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, Name: harness.OtherOfficer}},
-		}))).To(Succeed())
-		Eventually(func() error {
-			return harness.AsUser(harness.OtherOfficer).Get(ctx, client.ObjectKey{Namespace: office, Name: "office-relay"}, &corev1.Secret{})
-		}).Should(Succeed())
+		letRead(office, harness.OtherOfficer, "office-relay")
 		err = mergePatch(harness.AsUser(harness.OtherOfficer), ministryCh.DeepCopy(), map[string]any{"spec": map[string]any{"secretRef": map[string]any{"name": "office-relay"}}})
 		refused(class, harness.OtherOfficer, "point the ministry's consented channel at another Secret, keeping the consent", err, "rule consent:", "takes that consent away")
 		err = mergePatch(harness.AsUser(harness.OtherOfficer), ministryCh.DeepCopy(), map[string]any{"spec": map[string]any{"audience": "Office"}})

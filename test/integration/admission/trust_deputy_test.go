@@ -50,6 +50,28 @@ func bindIn(ns, user, role string) {
 	harness.WaitBound(user, ns, role)
 }
 
+// letRead grants user, in ns, get (and any further verbs) on the one Secret
+// named, as an office does for whoever keeps a channel's endpoint, and waits
+// until the API server's authorizer lets user read it.
+func letRead(ns, user, secret string, verbs ...string) {
+	GinkgoHelper()
+	name := user + "-reads-" + secret
+	Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, &rbacv1.Role{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"secrets"},
+			ResourceNames: []string{secret}, Verbs: append([]string{"get"}, verbs...)}},
+	}))).To(Succeed())
+	Expect(client.IgnoreAlreadyExists(k8s.Create(ctx, &rbacv1.RoleBinding{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
+		RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: name},
+		Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, Name: user}},
+	}))).To(Succeed())
+	Eventually(func() error {
+		err := harness.AsUser(user).Get(ctx, client.ObjectKey{Namespace: ns, Name: secret}, &corev1.Secret{})
+		return client.IgnoreNotFound(err)
+	}).Should(Succeed())
+}
+
 // maskNames replaces the names a refusal quotes, so that two refusals
 // can be compared for what they say beyond them.
 func maskNames(msg string, names ...string) string {
@@ -71,16 +93,7 @@ var _ = Describe("Trust: no confused deputy, no oracle", func() {
 	It("a channel names only a Secret its writer may read, and says the same of any Secret it cannot use", func() {
 		secretOf(office, "ministry-hook", map[string]string{"address": "https://ministry.example.cn/hook?token=T"})
 		secretOf(office, "office-hook", map[string]string{"address": "https://office.example.cn/hook"})
-		Expect(k8s.Create(ctx, &rbacv1.Role{
-			ObjectMeta: metav1.ObjectMeta{Name: "office-hook-reader", Namespace: office},
-			Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"secrets"},
-				ResourceNames: []string{"office-hook"}, Verbs: []string{"get"}}},
-		})).To(Succeed())
-		Expect(k8s.Create(ctx, &rbacv1.RoleBinding{
-			ObjectMeta: metav1.ObjectMeta{Name: "office-hook-reader", Namespace: office},
-			RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "Role", Name: "office-hook-reader"},
-			Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, Name: secretKeeper}},
-		})).To(Succeed())
+		letRead(office, secretKeeper, "office-hook")
 		bindRole(secretKeeper, "emergency-office")
 		officer, keeper := harness.AsUser(harness.DutyOfficer), harness.AsUser(secretKeeper)
 
