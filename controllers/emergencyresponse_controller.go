@@ -52,6 +52,7 @@ type responseScope struct {
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=emergencyresponses/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=workgroups,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=holidaycalendars,verbs=get;list;watch
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=unitreports;reportingunits,verbs=get;list;watch
 
 // Reconcile runs the response's steps in order and writes its status once.
 func (r *EmergencyResponseReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -61,7 +62,7 @@ func (r *EmergencyResponseReconciler) Reconcile(ctx context.Context, req ctrl.Re
 	}
 	s := &responseScope{Pass: reconcile.Begin(r.Kit, resp, resp.Spec.Drill)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*responseScope]{
-		r.resolveIncidents, r.gate, r.checkEscalation, r.reconcileWorkGroups, r.checkMeasures, r.end, r.trackReports, r.report,
+		r.resolveIncidents, r.gate, r.checkEscalation, r.reconcileWorkGroups, r.checkMeasures, r.end, r.readUnitReports, r.trackReports, r.report,
 	}, r.ready)
 }
 
@@ -249,7 +250,7 @@ func (r *EmergencyResponseReconciler) trackReports(ctx context.Context, s *respo
 		return fmt.Errorf("reading the holiday calendar: %w", err)
 	}
 	received := s.receiveReports()
-	owed, gaps := report.SummaryOwed(cal, st.EndedTime.Time, timeOf(received.UnitTime), timeOf(received.OfficeTime))
+	owed, gaps := report.SummaryOwed(cal, st.EndedTime.Time, unitsDone(st), timeOf(received.OfficeTime))
 	out := deadline.Track(st.Deadlines, owed, s.Now)
 	recordDeadlines(s.Pass, out, &st.Deadlines, &st.NextDeadline)
 	for _, d := range out.Decided {
@@ -273,13 +274,10 @@ func (s *responseScope) receiveReports() *v1alpha1.ReceivedReports {
 		st.SummaryReportsReceived = &v1alpha1.ReceivedReports{}
 	}
 	got := st.SummaryReportsReceived
-	if reports.Unit != nil && got.UnitTime == nil {
-		got.UnitTime = &metav1.Time{Time: s.Now}
-	}
 	if reports.Office != nil && got.OfficeTime == nil {
 		got.OfficeTime = &metav1.Time{Time: s.Now}
 	}
-	if got.UnitTime == nil && got.OfficeTime == nil {
+	if got.OfficeTime == nil {
 		st.SummaryReportsReceived = nil
 	}
 	return got
@@ -338,6 +336,7 @@ func (r *EmergencyResponseReconciler) SetupWithManager(mgr ctrl.Manager, opts co
 		Watches(&v1alpha1.Notification{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("EmergencyResponse"))).
 		Watches(&v1alpha1.SecurityIncident{}, handler.EnqueueRequestsFromMapFunc(r.responsesOfIncident)).
 		Watches(&v1alpha1.HolidayCalendar{}, handler.EnqueueRequestsFromMapFunc(r.endedResponses)).
+		Watches(&v1alpha1.UnitReport{}, handler.EnqueueRequestsFromMapFunc(unitTarget(v1alpha1.DutyResponse))).
 		WithOptions(opts).
 		Named("emergencyresponse").
 		Complete(r)

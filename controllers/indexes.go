@@ -2,6 +2,9 @@ package controllers
 
 import (
 	"context"
+	"slices"
+	"strings"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -21,6 +24,25 @@ const IndexIncidentRefs = "spec.incidentRefs"
 // scanning every work group of the namespace.
 const IndexController = "metadata.ownerReferences.controller"
 
+// IndexUnitReportTarget indexes units' reports by what they report on, as
+// "EmergencyResponse/namespace/name" or "Warning/namespace/name".
+const IndexUnitReportTarget = "spec.target"
+
+// unitReportTarget is the key IndexUnitReportTarget files a report under.
+func unitReportTarget(ur *v1alpha1.UnitReport) string {
+	switch {
+	case ur.Spec.ResponseRef != nil:
+		return targetKey(v1alpha1.DutyResponse, ur.Spec.ResponseRef.Namespace, ur.Spec.ResponseRef.Name)
+	case ur.Spec.WarningRef != nil:
+		return targetKey(v1alpha1.DutyWarning, ur.Spec.WarningRef.Namespace, ur.Spec.WarningRef.Name)
+	}
+	return ""
+}
+
+func targetKey(kind v1alpha1.DutyKind, namespace, name string) string {
+	return string(kind) + "/" + namespace + "/" + name
+}
+
 // SetupIndexes registers the cache indexes the controllers use.
 func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.EmergencyResponse{}, IndexIncidentRefs, func(o client.Object) []string {
@@ -33,7 +55,59 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	}); err != nil {
 		return err
 	}
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.UnitReport{}, IndexUnitReportTarget, func(o client.Object) []string {
+		if k := unitReportTarget(o.(*v1alpha1.UnitReport)); k != "" {
+			return []string{k}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
 	return mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.WorkGroup{}, IndexController, controllerUID)
+}
+
+// reportsOn lists the units' reports on one response or warning, oldest
+// first by the time the operator received them.
+func reportsOn(ctx context.Context, c client.Reader, kind v1alpha1.DutyKind, namespace, name string) ([]v1alpha1.UnitReport, error) {
+	list := &v1alpha1.UnitReportList{}
+	if err := c.List(ctx, list, client.MatchingFields{IndexUnitReportTarget: targetKey(kind, namespace, name)}); err != nil {
+		return nil, err
+	}
+	out := list.Items
+	slices.SortFunc(out, func(a, b v1alpha1.UnitReport) int {
+		if c := receivedAt(&a).Compare(receivedAt(&b)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Namespace+"/"+a.Name, b.Namespace+"/"+b.Name)
+	})
+	return out, nil
+}
+
+// receivedAt is when the operator received a unit's report; the zero time
+// while it has not yet.
+func receivedAt(ur *v1alpha1.UnitReport) time.Time {
+	if ur.Status.ReceivedTime == nil {
+		return time.Time{}
+	}
+	return ur.Status.ReceivedTime.Time
+}
+
+// unitTarget wakes the response or warning a unit's report is about.
+func unitTarget(kind v1alpha1.DutyKind) handler.MapFunc {
+	return func(_ context.Context, o client.Object) []ctrl.Request {
+		ur := o.(*v1alpha1.UnitReport)
+		var ref *v1alpha1.ObjectRef
+		switch kind {
+		case v1alpha1.DutyResponse:
+			ref = ur.Spec.ResponseRef
+		case v1alpha1.DutyWarning:
+			ref = ur.Spec.WarningRef
+		}
+		if ref == nil {
+			return nil
+		}
+		return []ctrl.Request{{NamespacedName: types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}}}
+	}
 }
 
 // controllerOfKind wakes the object of this group and kind that controls

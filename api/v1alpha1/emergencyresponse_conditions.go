@@ -153,8 +153,6 @@ const (
 
 // Deadline names of an EmergencyResponse (§6.1).
 const (
-	// DeadlineUnitSummaryReport: the unit's report, 10 working days after the end.
-	DeadlineUnitSummaryReport = "UnitSummaryReport"
 	// DeadlineOfficeSummaryReport: the office's report, 20 working days after the end.
 	DeadlineOfficeSummaryReport = "OfficeSummaryReport"
 )

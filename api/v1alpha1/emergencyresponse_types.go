@@ -70,12 +70,10 @@ type SubmittedReport struct {
 	Document string `json:"document"`
 }
 
-// SummaryReports are the reports owed after a response ends (§6.1).
+// SummaryReports are the office's reports owed after a response ends
+// (§6.1). Each unit hands in its own summary report from its namespace, as a
+// UnitReport of type Summary; status.unitSummaryReports shows them.
 type SummaryReports struct {
-	// unit is the reporting unit's summary report, owed within 10 working days.
-	// +optional
-	Unit *SubmittedReport `json:"unit,omitempty"`
-
 	// office is the emergency office's summary report, owed within 20
 	// working days.
 	// +optional
@@ -86,7 +84,6 @@ type SummaryReports struct {
 //
 // +kubebuilder:validation:XValidation:rule="(has(self.drill) && self.drill) == (has(oldSelf.drill) && oldSelf.drill)",message="drill cannot be changed",fieldPath=".drill"
 // +kubebuilder:validation:XValidation:rule="!(has(oldSelf.endRequested) && oldSelf.endRequested) || (has(self.endRequested) && self.endRequested)",message="endRequested cannot be withdrawn once set",fieldPath=".endRequested"
-// +kubebuilder:validation:XValidation:rule="!has(oldSelf.summaryReports) || !has(oldSelf.summaryReports.unit) || (has(self.summaryReports) && has(self.summaryReports.unit) && self.summaryReports.unit == oldSelf.summaryReports.unit)",message="a submitted report cannot be changed or removed",fieldPath=".summaryReports.unit"
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.summaryReports) || !has(oldSelf.summaryReports.office) || (has(self.summaryReports) && has(self.summaryReports.office) && self.summaryReports.office == oldSelf.summaryReports.office)",message="a submitted report cannot be changed or removed",fieldPath=".summaryReports.office"
 type EmergencyResponseSpec struct {
 	// incidentRefs are the incidents this response answers.
@@ -190,8 +187,6 @@ type ApprovedIncident struct {
 // the time its deadline counts, whatever date the writer typed.
 type ReceivedReports struct {
 	// +optional
-	UnitTime *metav1.Time `json:"unitTime,omitempty"`
-	// +optional
 	OfficeTime *metav1.Time `json:"officeTime,omitempty"`
 }
 
@@ -244,7 +239,7 @@ type EmergencyResponseStatus struct {
 	// +optional
 	// +listType=map
 	// +listMapKey=name
-	// +kubebuilder:validation:MaxItems=16
+	// +kubebuilder:validation:MaxItems=40
 	Deadlines []Deadline `json:"deadlines,omitempty"`
 
 	// nextDeadline is the earliest pending due time, if any.
@@ -255,6 +250,32 @@ type EmergencyResponseStatus struct {
 	// summary report (§6.1): its deadline counts from this time.
 	// +optional
 	SummaryReportsReceived *ReceivedReports `json:"summaryReportsReceived,omitempty"`
+
+	// unitSummaryReports: each unit whose incidents the response covered,
+	// and its summary report once received (§6.1). The deadline of each is
+	// UnitSummaryReport/<namespace> in deadlines.
+	// +optional
+	// +listType=map
+	// +listMapKey=namespace
+	// +kubebuilder:validation:MaxItems=32
+	UnitSummaryReports []UnitSummaryReport `json:"unitSummaryReports,omitempty"`
+
+	// acknowledgements: while a III or IV response is active, each unit
+	// whose incidents it covers, and its acknowledgement with its 24-hour
+	// duty once received (§5.3).
+	// +optional
+	// +listType=map
+	// +listMapKey=namespace
+	// +kubebuilder:validation:MaxItems=32
+	Acknowledgements []UnitAcknowledgement `json:"acknowledgements,omitempty"`
+
+	// unacknowledged counts the units that owe an acknowledgement.
+	// +optional
+	Unacknowledged int32 `json:"unacknowledged,omitempty"`
+
+	// progressReports counts the units' progress reports on this response.
+	// +optional
+	ProgressReports int32 `json:"progressReports,omitempty"`
 
 	// supersededBy names the response at a higher level that took over the
 	// same incidents after they rose above this one's approved level.

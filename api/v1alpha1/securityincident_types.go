@@ -420,9 +420,10 @@ const BelowThreshold IncidentLevel = "BelowThreshold"
 
 // Deadline is one obligation with its due time.
 type Deadline struct {
-	// name of the obligation, e.g. InitialReport or FullForm.
+	// name of the obligation, e.g. InitialReport, FullForm or
+	// UnitSummaryReport/<namespace>.
 	// +required
-	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:MaxLength=96
 	Name string `json:"name"`
 
 	// dueTime is when the obligation falls due.

@@ -98,6 +98,16 @@ type WarningSpec struct {
 	// +kubebuilder:validation:items:MaxLength=253
 	Channels []string `json:"channels,omitempty"`
 
+	// units are the namespaces of the registered units the warning
+	// concerns; when none are named, every registered unit. A red or orange
+	// warning asks each of them for its 24-hour duty and an
+	// acknowledgement (§4.5.1).
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=256
+	// +kubebuilder:validation:items:MaxLength=63
+	Units []string `json:"units,omitempty"`
+
 	// drill marks an exercise: its messages say so in their first words.
 	// Cannot be changed.
 	// +optional
@@ -211,6 +221,19 @@ type WarningStatus struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=256
 	Notifications []WarningNotification `json:"notifications,omitempty"`
+
+	// acknowledgements: while a red or orange warning is published, each
+	// unit it concerns, and its acknowledgement with its 24-hour duty once
+	// received (§4.5.1).
+	// +optional
+	// +listType=map
+	// +listMapKey=namespace
+	// +kubebuilder:validation:MaxItems=256
+	Acknowledgements []UnitAcknowledgement `json:"acknowledgements,omitempty"`
+
+	// unacknowledged counts the units that owe an acknowledgement.
+	// +optional
+	Unacknowledged int32 `json:"unacknowledged,omitempty"`
 
 	// conditions: Approved, Published, Delivered, ReportedUpward, Lifted and
 	// Ready.

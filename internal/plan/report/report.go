@@ -72,17 +72,28 @@ const (
 	OfficeSummaryWorkingDays = 20
 )
 
+// UnitDone is one unit's summary report: the unit's namespace and when its
+// report was received, nil while it was not.
+type UnitDone struct {
+	Namespace string
+	At        *time.Time
+}
+
 // SummaryOwed lists the summary reports an ended response owes (§6.1),
-// counted in cal's working days from endedAt; unit and office are when each
-// report was received, nil while it was not. The years returned are those
-// the count crossed without an official schedule in cal, in order.
-func SummaryOwed(cal *workday.Calendar, endedAt time.Time, unit, office *time.Time) ([]deadline.Due, []int) {
+// counted in cal's working days from endedAt: one per unit whose incidents
+// it covered (named UnitSummaryReport/<namespace>), and the office's; office
+// is when the office's report was received, nil while it was not. The years
+// returned are those the count crossed without an official schedule in cal,
+// in order.
+func SummaryOwed(cal *workday.Calendar, endedAt time.Time, units []UnitDone, office *time.Time) ([]deadline.Due, []int) {
 	unitDue, unitGaps := cal.AddWorkingDays(endedAt, UnitSummaryWorkingDays)
 	officeDue, officeGaps := cal.AddWorkingDays(endedAt, OfficeSummaryWorkingDays)
 	gaps := slices.Concat(unitGaps, officeGaps)
 	slices.Sort(gaps)
-	return []deadline.Due{
-		{Name: v1alpha1.DeadlineUnitSummaryReport, At: unitDue, DoneAt: unit},
-		{Name: v1alpha1.DeadlineOfficeSummaryReport, At: officeDue, DoneAt: office},
-	}, slices.Compact(gaps)
+	out := make([]deadline.Due, 0, len(units)+1)
+	for _, u := range units {
+		out = append(out, deadline.Due{Name: v1alpha1.DeadlineUnitSummaryReportPrefix + u.Namespace, At: unitDue, DoneAt: u.At})
+	}
+	out = append(out, deadline.Due{Name: v1alpha1.DeadlineOfficeSummaryReport, At: officeDue, DoneAt: office})
+	return out, slices.Compact(gaps)
 }

@@ -161,18 +161,19 @@ func (x Response) Owed() ([]Report, error) {
 			}
 		}
 	}
-	if got := st.SummaryReportsReceived; got != nil {
-		if got.UnitTime != nil && resp.Spec.SummaryReports.Unit != nil {
-			r, err := notify.SummaryReport(f, "unit", resp.Spec.SummaryReports.Unit.Document, got.UnitTime.Time, drill)
-			if err := add(v1alpha1.EventSummaryReportReceived, "summary-unit", toOffice, *got.UnitTime, r, err); err != nil {
-				return nil, err
-			}
+	for _, u := range st.UnitSummaryReports {
+		if u.ReceivedTime == nil || u.Report == "" {
+			continue
 		}
-		if got.OfficeTime != nil && resp.Spec.SummaryReports.Office != nil {
-			r, err := notify.SummaryReport(f, "office", resp.Spec.SummaryReports.Office.Document, got.OfficeTime.Time, drill)
-			if err := add(v1alpha1.EventSummaryReportReceived, "summary-office", toMinistryAndLead, *got.OfficeTime, r, err); err != nil {
-				return nil, err
-			}
+		r, err := notify.SummaryReport(f, "unit "+u.Unit, u.Namespace+"/"+u.Report, u.ReceivedTime.Time, drill)
+		if err := add(v1alpha1.EventSummaryReportReceived, "summary-unit-"+u.Namespace, toOffice, *u.ReceivedTime, r, err); err != nil {
+			return nil, err
+		}
+	}
+	if got := st.SummaryReportsReceived; got != nil && got.OfficeTime != nil && resp.Spec.SummaryReports.Office != nil {
+		r, err := notify.SummaryReport(f, "office", resp.Spec.SummaryReports.Office.Document, got.OfficeTime.Time, drill)
+		if err := add(v1alpha1.EventSummaryReportReceived, "summary-office", toMinistryAndLead, *got.OfficeTime, r, err); err != nil {
+			return nil, err
 		}
 	}
 	for _, d := range st.Deadlines {
@@ -180,12 +181,13 @@ func (x Response) Owed() ([]Report, error) {
 			continue
 		}
 		to := toOffice
+		key := "deadlinemissed-" + strings.ToLower(d.Name)
 		if d.Name == v1alpha1.DeadlineOfficeSummaryReport {
 			to = toMinistryAndLead
 		}
 		r, err := notify.DeadlineMissed(notify.DeadlineFacts{Kind: "EmergencyResponse", Namespace: resp.Namespace, Name: resp.Name,
 			Deadline: d.Name, Due: d.DueTime.Time}, drill)
-		if err := add(v1alpha1.EventDeadlineMissed, "deadlinemissed-"+strings.ToLower(d.Name), to, d.DueTime, r, err); err != nil {
+		if err := add(v1alpha1.EventDeadlineMissed, strings.ReplaceAll(key, "/", "-"), to, d.DueTime, r, err); err != nil {
 			return nil, err
 		}
 	}
