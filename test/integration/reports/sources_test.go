@@ -97,23 +97,17 @@ var _ = Describe("Reports of incidents and responses", Ordered, func() {
 		Expect(harness.Annotate(harness.AsUser(harness.ApproverIII), resp, map[string]any{v1alpha1.AnnotationEndApprovedBy: harness.ApproverIII})).To(Succeed())
 		Eventually(emergencyManagement.RobotIDs).Should(Equal([]string{uid + "-ended"}))
 
-		By("the summary reports come in (§6.1): the unit's to the office, the office's upward")
-		for _, who := range []string{"unit", "office"} {
-			Eventually(func(g Gomega) {
-				cur := harness.GetResponse(g, resp)
-				r := &v1alpha1.SubmittedReport{SubmittedAt: metav1.NewTime(fakeClock.Now()), Document: "GZ-" + who}
-				if who == "unit" {
-					cur.Spec.SummaryReports.Unit = r
-				} else {
-					cur.Spec.SummaryReports.Office = r
-				}
-				g.Expect(harness.AsUser(harness.DutyOfficer).Update(ctx, cur)).To(Succeed())
-			}).Should(Succeed())
-		}
+		By("the summary reports come in (§6.1): the unit's, from its namespace, to the office; the office's upward")
+		Expect(k8s.Create(ctx, builder.Summary("summary", unit, resp))).To(Succeed())
+		Eventually(func(g Gomega) {
+			cur := harness.GetResponse(g, resp)
+			cur.Spec.SummaryReports.Office = &v1alpha1.SubmittedReport{SubmittedAt: metav1.NewTime(fakeClock.Now()), Document: "GZ-office"}
+			g.Expect(harness.AsUser(harness.DutyOfficer).Update(ctx, cur)).To(Succeed())
+		}).Should(Succeed())
 		want := []string{uid + "-started", uid + "-situation-workgroups", uid + "-escalated", uid + "-ended", uid + "-summary-office"}
 		Eventually(ministry.IDs).Should(ConsistOf(want))
 		Eventually(leading.RobotIDs).Should(ConsistOf(want))
-		Eventually(officeDesk.IDs).Should(Equal([]string{uid + "-summary-unit"}))
+		Eventually(officeDesk.IDs).Should(Equal([]string{uid + "-summary-unit-" + unit}))
 		Eventually(func(g Gomega) string { return reported(g, resp).Reason }).Should(Equal(v1alpha1.ReportedUpwardReason))
 
 		By("each exactly once, and the incident's own reports too")
@@ -121,7 +115,7 @@ var _ = Describe("Reports of incidents and responses", Ordered, func() {
 			g.Expect(ministry.IDs()).To(ConsistOf(want))
 			g.Expect(leading.RobotIDs()).To(ConsistOf(want))
 			g.Expect(emergencyManagement.RobotIDs()).To(Equal([]string{uid + "-ended"}))
-			g.Expect(officeDesk.IDs()).To(Equal([]string{uid + "-summary-unit"}))
+			g.Expect(officeDesk.IDs()).To(Equal([]string{uid + "-summary-unit-" + unit}))
 		}, 2*time.Second).Should(Succeed())
 		Expect(unitDesk.IDs()).To(ConsistOf(string(inc.UID)+"-reported", string(inc.UID)+"-levelchanged-iv-iii-1",
 			string(inc.UID)+"-deadlinemissed-fullform", string(inc.UID)+"-levelchanged-iii-ii-1"))

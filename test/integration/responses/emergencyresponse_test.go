@@ -384,24 +384,25 @@ var _ = Describe("EmergencyResponse end and summary reports", Ordered, func() {
 		}).Should(Succeed())
 
 		unitDue := weekdaysAfter(ended, 10)
+		unitDeadline := v1alpha1.DeadlineUnitSummaryReportPrefix + unit
 		officeDue := weekdaysAfter(ended, 20)
 		Eventually(func(g Gomega) {
 			got := harness.GetResponse(g, resp)
-			g.Expect(harness.ResponseDeadline(got, v1alpha1.DeadlineUnitSummaryReport).DueTime.Time).To(BeTemporally("==", unitDue))
+			g.Expect(harness.ResponseDeadline(got, unitDeadline).DueTime.Time).To(BeTemporally("==", unitDue))
 			g.Expect(harness.ResponseDeadline(got, v1alpha1.DeadlineOfficeSummaryReport).DueTime.Time).To(BeTemporally("==", officeDue))
 			g.Expect(got.Status.NextDeadline.Time).To(BeTemporally("==", unitDue))
 		}).Should(Succeed())
 
-		By("the unit's report comes in on the ninth working day")
+		By("the unit's report comes in, from its namespace, on the ninth working day")
 		fakeClock.SetTime(unitDue.Add(-36 * time.Hour))
+		Expect(k8s.Create(ctx, builder.Summary("summary", unit, resp))).To(Succeed())
 		Eventually(func(g Gomega) {
-			cur := harness.GetResponse(g, resp)
-			cur.Spec.SummaryReports.Unit = &v1alpha1.SubmittedReport{SubmittedAt: metav1.NewTime(fakeClock.Now()), Document: "GZ-TEL-2026-118"}
-			g.Expect(harness.AsUser(harness.DutyOfficer).Update(ctx, cur)).To(Succeed())
+			got := harness.GetResponse(g, resp)
+			g.Expect(harness.ResponseDeadline(got, unitDeadline).State).To(Equal(v1alpha1.DeadlineMet))
+			g.Expect(got.Status.UnitSummaryReports).To(HaveLen(1))
+			g.Expect(got.Status.UnitSummaryReports[0].Report).To(Equal("summary"))
+			g.Expect(got.Status.UnitSummaryReports[0].ReceivedTime.Time).To(BeTemporally("==", fakeClock.Now().Truncate(time.Second)))
 		}).Should(Succeed())
-		Eventually(func(g Gomega) v1alpha1.DeadlineState {
-			return harness.ResponseDeadline(harness.GetResponse(g, resp), v1alpha1.DeadlineUnitSummaryReport).State
-		}).Should(Equal(v1alpha1.DeadlineMet))
 
 		By("the office's report does not, and its deadline passes at its time")
 		fakeClock.SetTime(officeDue.Add(-time.Second))
