@@ -322,6 +322,38 @@ var _ = Describe("EmergencyResponse end and summary reports", Ordered, func() {
 		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
 	})
 
+	It("shows the unit's own progress reports on the response and the work group, and its acknowledgement of the IV response", func() {
+		ref := v1alpha1.ObjectRef{Namespace: office, Name: resp.Name}
+		By("the response asks the unit for its duty until it acknowledges")
+		Eventually(func(g Gomega) {
+			got := harness.GetResponse(g, resp)
+			g.Expect(got.Status.Unacknowledged).To(Equal(int32(1)))
+			g.Expect(got.Status.Acknowledgements).To(ConsistOf(HaveField("Namespace", unit)))
+		}).Should(Succeed())
+		Expect(k8s.Create(ctx, builder.Acknowledgement("duty", unit, ref, false))).To(Succeed())
+		Eventually(func(g Gomega) {
+			got := harness.GetResponse(g, resp)
+			g.Expect(got.Status.Unacknowledged).To(BeZero())
+			g.Expect(got.Status.Acknowledgements).To(ConsistOf(And(HaveField("Report", "duty"), HaveField("Duty", "Li Lei +86 851 8888 0001"))))
+		}).Should(Succeed())
+
+		By("a progress report for the recovery group, and one from a namespace the response does not cover")
+		p := builder.Progress("progress-1", unit, resp)
+		p.Spec.Progress.WorkGroup = v1alpha1.WorkGroupRecovery
+		Expect(k8s.Create(ctx, p)).To(Succeed())
+		stranger := harness.NewNamespace()
+		Expect(k8s.Create(ctx, builder.Progress("progress-x", stranger, resp))).To(Succeed())
+		Eventually(func(g Gomega) int32 { return harness.GetResponse(g, resp).Status.ProgressReports }).Should(Equal(int32(1)))
+		Eventually(func(g Gomega) []string {
+			list := &v1alpha1.WorkGroupList{}
+			g.Expect(k8s.List(ctx, list, client.InNamespace(office), client.MatchingLabels{v1alpha1.LabelResponse: resp.Name})).To(Succeed())
+			g.Expect(list.Items).To(HaveLen(1))
+			g.Expect(list.Items[0].Status.ReportCount).To(Equal(int32(1)))
+			return list.Items[0].Status.UnitReports
+		}).Should(Equal([]string{unit + "/progress-1"}))
+		Consistently(func(g Gomega) int32 { return harness.GetResponse(g, resp).Status.ProgressReports }, time.Second).Should(Equal(int32(1)))
+	})
+
 	It("ends only on the end approval, after the end is requested", func() {
 		harness.RefusedWith(harness.Annotate(harness.AsUser(harness.OtherOfficer), resp, map[string]any{v1alpha1.AnnotationEndApprovedBy: harness.OtherOfficer}), "rule entitled")
 		Eventually(func(g Gomega) {
