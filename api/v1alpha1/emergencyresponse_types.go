@@ -305,6 +305,7 @@ type EmergencyResponseStatus struct {
 // +kubebuilder:printcolumn:name="Directive",type=string,JSONPath=`.metadata.annotations.emergency\.netsec\.io/directive`,priority=1
 // +kubebuilder:printcolumn:name="Started",type=date,JSONPath=`.status.startedTime`
 // +kubebuilder:printcolumn:name="Next Deadline",type=string,JSONPath=`.status.nextDeadline`
+// +kubebuilder:printcolumn:name="Unacked",type=integer,JSONPath=`.status.unacknowledged`,priority=1
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type EmergencyResponse struct {

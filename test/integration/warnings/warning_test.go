@@ -176,6 +176,12 @@ var _ = Describe("Warning", func() {
 		By("an adjustment to blue needs its own approval")
 		editSpec(w, func(s *v1alpha1.WarningSpec) { s.Level = v1alpha1.WarningBlue })
 		Consistently(func(g Gomega) v1alpha1.WarningLevel { return getWarning(g, w).Status.PublishedLevel }, 2*time.Second).Should(Equal(v1alpha1.WarningYellow))
+		By("kubectl get shows the colour in force, and the colour asked for beside it")
+		Eventually(func(g Gomega) {
+			row := columns(g, w)
+			g.Expect(row).To(HaveKeyWithValue("Level", "Yellow"))
+			g.Expect(row).To(HaveKeyWithValue("Requested", "Blue"))
+		}).Should(Succeed())
 		Expect(annotateWarning(harness.AsUser(harness.ApproverIII), w, map[string]string{v1alpha1.AnnotationApprovedByPrefix + "blue": harness.ApproverIII})).To(Succeed())
 		Eventually(func(g Gomega) {
 			got := getWarning(g, w)
