@@ -137,11 +137,6 @@ type Reporter struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=128
 	FilledBy string `json:"filledBy,omitempty"`
-
-	// phoneConfirmed is true once the office confirmed receipt by phone
-	// (§4.1: 并电话确认报送结果).
-	// +optional
-	PhoneConfirmed bool `json:"phoneConfirmed,omitempty"`
 }
 
 // NetworkUnit is the network unit the incident happened in (涉事网络单元).
@@ -418,6 +413,19 @@ type IncidentLevel string
 // BelowThreshold is the level of an incident that reaches no criterion.
 const BelowThreshold IncidentLevel = "BelowThreshold"
 
+// ReceiptConfirmation is who confirmed a report's receipt, and when the
+// operator saw it.
+type ReceiptConfirmation struct {
+	// by is the recipient who confirmed, as the API server recorded it.
+	// +required
+	// +kubebuilder:validation:MaxLength=256
+	By string `json:"by"`
+
+	// time the operator saw the confirmation.
+	// +required
+	Time metav1.Time `json:"time"`
+}
+
 // Deadline is one obligation with its due time.
 type Deadline struct {
 	// name of the obligation, e.g. InitialReport, FullForm or
@@ -655,6 +663,13 @@ type SecurityIncidentStatus struct {
 	// earlier but never later.
 	// +optional
 	CountedFrom *ReportedTimes `json:"countedFrom,omitempty"`
+
+	// receiptConfirmed is the office's confirmation that the report arrived
+	// (§4.1: 并电话确认报送结果), as the recipient wrote it on the report's
+	// Notification (emergency.netsec.io/confirmed-by): the printed form
+	// shows it.
+	// +optional
+	ReceiptConfirmed *ReceiptConfirmation `json:"receiptConfirmed,omitempty"`
 
 	// withdrawal records who withdrew the incident, and when.
 	// +optional

@@ -48,7 +48,7 @@ func (i Incident) Owed() ([]Report, error) {
 		return nil
 	}
 	r, err := notify.IncidentReported(f, inc.Spec.Drill)
-	if err := add(v1alpha1.EventIncidentReported, "reported", toOffice, inc.CreationTimestamp, r, err); err != nil {
+	if err := add(v1alpha1.EventIncidentReported, KeyReported, toOffice, inc.CreationTimestamp, r, err); err != nil {
 		return nil, err
 	}
 	if w, rec := inc.Spec.Withdrawal, inc.Status.Withdrawal; w != nil && rec != nil {
