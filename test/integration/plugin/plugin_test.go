@@ -113,9 +113,9 @@ var _ = Describe("kubectl incident", func() {
 		Eventually(func() []string { return whats(plugin.KindAny, office, "resp") }).Should(ContainElements(
 			"response requested by "+harness.DutyOfficer, "approved for level IV by "+harness.ApproverIII, "started",
 			ContainSubstring("work group resp-recovery (Recovery) set up"), "end approved by "+harness.ApproverIII, "ended",
-			"deadline UnitSummaryReport due", ContainSubstring("event Normal Started")))
+			"deadline UnitSummaryReport/"+unit+" due", ContainSubstring("event Normal Started")))
 		Eventually(func() []string { return whats(plugin.KindIncident, unit, "outage") }).Should(ContainElements(
-			ContainSubstring("reported by"), ContainSubstring("level — → IV"), "response "+office+"/resp started (level IV)",
+			ContainSubstring("reported by"), ContainSubstring("level — → IV"), "response "+office+"/resp approved and started (level IV)",
 			"response "+office+"/resp ended"))
 		By("a report that cannot go out shows in its source's timeline, with why")
 		Eventually(func() []string { return whats(plugin.KindIncident, unit, "outage") }).Should(ContainElements(
