@@ -31,9 +31,9 @@ const (
 
 // WarningSpec is a warning's content (§4.4).
 //
-// +kubebuilder:validation:XValidation:rule="self.level != 'Red' || self.source == 'National'",message="a red warning comes only from the national office: source must be National",fieldPath=".source"
+// +kubebuilder:validation:XValidation:rule="self.level != 'Red' || self.source == 'National' || (oldSelf.hasValue() && self.source == 'Ministry')",message="a red warning comes only from the national office: source must be National (a ministry's warning may be adjusted to red on its directive)",fieldPath=".source",optionalOldSelf=true
 // +kubebuilder:validation:XValidation:rule="self.level != 'Orange' || self.source in ['National', 'Ministry']",message="an orange warning comes from the ministry's office (or the national office): source must be Ministry or National",fieldPath=".source"
-// +kubebuilder:validation:XValidation:rule="!(self.level in ['Yellow', 'Blue', 'RiskNotice']) || self.source == 'Provincial'",message="yellow and blue warnings and risk notices are issued in the province: source must be Provincial",fieldPath=".source"
+// +kubebuilder:validation:XValidation:rule="!(self.level in ['Yellow', 'Blue', 'RiskNotice']) || self.source == 'Provincial' || (oldSelf.hasValue() && self.source in ['National', 'Ministry'])",message="yellow and blue warnings and risk notices are issued in the province: source must be Provincial (a red or orange warning from above may be adjusted to any colour on the ministry's directive, §4.6)",fieldPath=".source",optionalOldSelf=true
 // +kubebuilder:validation:XValidation:rule="self.source == oldSelf.source",message="source cannot be changed",fieldPath=".source"
 // +kubebuilder:validation:XValidation:rule="(has(self.drill) && self.drill) == (has(oldSelf.drill) && oldSelf.drill)",message="drill cannot be changed",fieldPath=".drill"
 // +kubebuilder:validation:XValidation:rule="!(has(oldSelf.liftRequested) && oldSelf.liftRequested) || (has(self.liftRequested) && self.liftRequested)",message="liftRequested cannot be withdrawn once set",fieldPath=".liftRequested"

@@ -214,6 +214,29 @@ var _ = Describe("Warning", func() {
 		harness.RefusedWith(annotateWarning(k8s, w, map[string]string{v1alpha1.AnnotationApprovedBy: "admin"}), "rule immutable")
 	})
 
+	It("carries out the ministry's directed adjustment of an orange warning to yellow, and reports it to the leading group (§4.6)", func() {
+		leading := harness.NewReceiver(0)
+		channel("leading-adjust", v1alpha1.ChannelCloudEvents, v1alpha1.AudienceLeadingGroup, leading.URL)
+		w := newWarning("orange-down", v1alpha1.WarningOrange, v1alpha1.SourceMinistry)
+		Eventually(func(g Gomega) v1alpha1.WarningPhase { return getWarning(g, w).Status.Phase }).Should(Equal(v1alpha1.WarningPublished))
+		By("without the directive the office cannot lower it")
+		Eventually(func(g Gomega) {
+			cur := getWarning(g, w)
+			cur.Spec.Level = v1alpha1.WarningYellow
+			harness.RefusedWith(harness.AsUser(harness.DutyOfficer).Update(ctx, cur), "rule directive")
+		}).Should(Succeed())
+		By("the ministry's directive for yellow, and the office carries it out")
+		Expect(annotateWarning(harness.AsUser(harness.MinistryUser), w, map[string]string{approval.AnnotationDirectivePrefix + "yellow": "MIIT-2026-ADJ-7"})).To(Succeed())
+		editSpec(w, func(s *v1alpha1.WarningSpec) { s.Level = v1alpha1.WarningYellow })
+		Eventually(func(g Gomega) {
+			got := getWarning(g, w)
+			g.Expect(got.Status.PublishedLevel).To(Equal(v1alpha1.WarningYellow))
+			g.Expect(got.Status.History[len(got.Status.History)-1].Directive).To(Equal("MIIT-2026-ADJ-7"))
+			g.Expect(got.Status.Measures).To(Equal([]string{"CollectAndReport", "TrackAndAssess", "PublishPrecautionsAndHotline"}))
+		}).Should(Succeed())
+		Eventually(leading.IDs).Should(ContainElement(string(w.UID) + "-adjusted-1-reportedupward"))
+	})
+
 	It("lifts a red warning only on the ministry's directive", func() {
 		w := newWarning("red-lift", v1alpha1.WarningRed, v1alpha1.SourceNational)
 		Eventually(func(g Gomega) v1alpha1.WarningPhase { return getWarning(g, w).Status.Phase }).Should(Equal(v1alpha1.WarningPublished))
