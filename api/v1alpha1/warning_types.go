@@ -72,10 +72,12 @@ type WarningSpec struct {
 	// +kubebuilder:validation:items:MaxLength=512
 	Precautions []string `json:"precautions"`
 
-	// timeLimits are the deadline requirements (时限要求).
-	// +optional
+	// timeLimits are the deadline requirements every warning states
+	// (时限要求, §4.4), e.g. "Patch or mitigate within 48 hours".
+	// +required
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=512
-	TimeLimits string `json:"timeLimits,omitempty"`
+	TimeLimits string `json:"timeLimits"`
 
 	// issuer is the issuing authority (发布机关).
 	// +required

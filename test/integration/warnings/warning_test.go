@@ -116,6 +116,15 @@ var _ = Describe("Warning", func() {
 		harness.RefusedWith(k8s.Create(ctx, w), "spec.source", "yellow and blue warnings and risk notices are issued in the province")
 	})
 
+	It("refuses a warning that does not state its time limits (§4.4), naming the field", func() {
+		w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "no-limits", Namespace: ns}, Spec: v1alpha1.WarningSpec{
+			Level: v1alpha1.WarningBlue, Source: v1alpha1.SourceProvincial, StartTime: metav1.Now(), Scope: "x", Harm: "x",
+			Precautions: []string{"x"}, Issuer: "x", Hotline: "12321"}}
+		harness.RefusedWith(k8s.Create(ctx, w), "spec.timeLimits", "at least 1 chars long")
+		w.Spec.TimeLimits = "Within 48 hours"
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
+	})
+
 	It("relays a red warning at once, with the red measures, exactly once to its channel", func() {
 		sms := harness.NewReceiver(0)
 		channel("sms", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, sms.URL)
