@@ -345,14 +345,18 @@ type SecurityIncidentSpec struct {
 	UnitResponse UnitResponse `json:"unitResponse,omitzero"`
 
 	// measuresTaken are the measures the unit has already taken (已采取应急措施).
-	// Part of the full form.
-	// +optional
+	// Required in every report, a quick notice too (§4.1: 快速报告...已采取的
+	// 应急措施); write "none yet" when none, e.g. "Isolated the affected hosts."
+	// +required
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=8192
 	MeasuresTaken string `json:"measuresTaken,omitempty"`
 
 	// proposedMeasures are the measures the unit proposes (建议采取工作措施).
-	// Part of the full form.
-	// +optional
+	// Required in every report, a quick notice too (§4.1: 相关建议), e.g.
+	// "Patch and monitor."
+	// +required
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=8192
 	ProposedMeasures string `json:"proposedMeasures,omitempty"`
 

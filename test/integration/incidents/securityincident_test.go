@@ -122,6 +122,16 @@ var _ = Describe("SecurityIncident", func() {
 		Eventually(func(g Gomega) []string { return harness.EventReasons(g, inc) }).Should(ContainElement("Warning/ReportedLate"))
 	})
 
+	It("refuses a quick notice that does not state the measures taken and the suggestions (§4.1), naming each field", func() {
+		inc := builder.Incident("bare-notice", ns).QuickNotice().Edit(func(i *v1alpha1.SecurityIncident) {
+			i.Spec.MeasuresTaken, i.Spec.ProposedMeasures = "", ""
+		}).Obj()
+		err := k8s.Create(ctx, inc)
+		harness.RefusedWith(err, "spec.measuresTaken: Required value")
+		harness.RefusedWith(err, "spec.proposedMeasures: Required value")
+		Expect(k8s.Create(ctx, builder.Incident("bare-notice", ns).QuickNotice().Obj())).To(Succeed())
+	})
+
 	It("marks a drill's events as a drill", func() {
 		// A suggested level that differs makes an event (the first
 		// classification makes none).
