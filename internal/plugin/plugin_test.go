@@ -335,7 +335,7 @@ func TestIncidentTimelineTellsTwoResponsesApart(t *testing.T) {
 	for what, hour := range map[string]int{
 		"response office/first approved and started (level IV)":   2,
 		"response office/second approved and started (level III)": 4,
-		"response office/first superseded by second":               5,
+		"response office/first superseded by second":              5,
 	} {
 		if h, ok := got[what]; !ok || h != hour {
 			t.Errorf("the timeline has %q at hour %d (listed: %v), want %d; all: %v", what, h, ok, hour, got)
