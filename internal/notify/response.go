@@ -38,6 +38,20 @@ func ResponseStarted(f ResponseFacts, drill bool) (Content, error) {
 	return l.report("Started", drill, responseData(f))
 }
 
+// ResponseAwaitingDecision tells whoever decides a response that it waits
+// for them (§5.3).
+func ResponseAwaitingDecision(f ResponseFacts, whoseZH, whose string, drill bool) (Content, error) {
+	zh, en := LevelName(f.Level)
+	l := newLines(drill, "【应急响应待决定】"+f.Namespace+"/"+f.Name+"："+zh+"响应待"+whoseZH+"决定",
+		"[Emergency response awaiting decision] "+f.Namespace+"/"+f.Name+": the "+en+" response waits for the decision of "+whose)
+	responseLines(l, f)
+	type awaiting struct {
+		ResponseFacts
+		Whose string `json:"whose"`
+	}
+	return l.report("AwaitingDecision", drill, awaiting{responseData(f), whose})
+}
+
 // ResponseEscalated reports that an incident of a running response rose to
 // level to, above the level the response was started for (§5.3: a response
 // at that level is owed), and the response that took over, once there is

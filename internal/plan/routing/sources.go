@@ -2,6 +2,7 @@ package routing
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -16,10 +17,12 @@ import (
 // them on every pass makes each once:
 //
 //	incident   reported                  → Office         key reported
+//	           reached level I or II     → MinistryOffice, LeadingGroup (§2.2, §5.4)           key reportedupward-<level>
 //	           withdrawn                 → Office         key withdrawn
 //	           its level changed         → Office         key levelchanged-<from>-<to>-<n>
 //	           a deadline missed         → Office         key deadlinemissed-<deadline>
-//	response   started                   → MinistryOffice, LeadingGroup                       key started
+//	response   awaiting its decision     → LeadingGroup (III, IV), MinistryOffice (I, II)     key awaitingdecision-<level>
+//	           started                   → MinistryOffice, LeadingGroup                       key started
 //	           work groups set up        → MinistryOffice, LeadingGroup (situation, §5.3/§5.4) key situation-workgroups
 //	           escalated                 → MinistryOffice, LeadingGroup                       key escalated
 //	           ended                     → MinistryOffice, LeadingGroup, EmergencyManagement  key ended
@@ -56,6 +59,31 @@ func (i Incident) Owed() ([]Report, error) {
 		// To whom the first report went.
 		if err := add(v1alpha1.EventIncidentWithdrawn, "withdrawn", toOffice, rec.Time, r, err); err != nil {
 			return nil, err
+		}
+	}
+	upward := false
+	for _, h := range inc.Status.LevelHistory {
+		if h.To != v1alpha1.IncidentLevel(v1alpha1.LevelI) && h.To != v1alpha1.IncidentLevel(v1alpha1.LevelII) {
+			continue
+		}
+		key := "reportedupward-" + strings.ToLower(string(h.To))
+		if slices.ContainsFunc(out, func(r Report) bool { return r.Key == key }) {
+			continue // once per level
+		}
+		upward = true
+		at := f
+		at.Level = string(h.To)
+		r, err := notify.IncidentReportedUpward(at, inc.Spec.ProposedMeasures, inc.Spec.Drill)
+		if err := add(v1alpha1.EventIncidentReportedUpward, key, toMinistryAndLead, h.Time, r, err); err != nil {
+			return nil, err
+		}
+	}
+	if upward {
+		// A withdrawal goes to whom the reports went.
+		for i := range out {
+			if out[i].Event == v1alpha1.EventIncidentWithdrawn {
+				out[i].Audiences = append(slices.Clone(toOffice), toMinistryAndLead...)
+			}
 		}
 	}
 	seen := map[string]int{}
@@ -118,6 +146,19 @@ func (x Response) Owed() ([]Report, error) {
 		}
 		out = append(out, Report{Event: event, Key: key, Audiences: to, Drill: drill, Time: at.Time, Content: c})
 		return nil
+	}
+	if c := meta.FindStatusCondition(st.Conditions, v1alpha1.ResponseApprovedCondition); c != nil && c.Reason == v1alpha1.ResponseAwaitingApprovalReason && st.StartedTime == nil && st.Level != "" {
+		to, whoseZH, whose := []v1alpha1.Audience{v1alpha1.AudienceLeadingGroup}, "局网安领导小组", "the leading group"
+		switch st.Level {
+		case v1alpha1.LevelI:
+			to, whoseZH, whose = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice}, "部领导小组", "the ministry's leading group"
+		case v1alpha1.LevelII:
+			to, whoseZH, whose = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice}, "部应急办", "the ministry's emergency office"
+		}
+		r, err := notify.ResponseAwaitingDecision(f, whoseZH, whose, drill)
+		if err := add(v1alpha1.EventResponseAwaitingDecision, "awaitingdecision-"+strings.ToLower(string(st.Level)), to, c.LastTransitionTime, r, err); err != nil {
+			return nil, err
+		}
 	}
 	if st.StartedTime != nil {
 		r, err := notify.ResponseStarted(f, drill)
