@@ -96,8 +96,10 @@ func (r *EmergencyResponseReconciler) resolveIncidents(ctx context.Context, s *r
 	s.setIncidentsCounted(s.incidents)
 	if started(resp) {
 		resp.Status.Level = response.LevelInForce(resp.Spec.Level, "", true, resp.Status.Approval.Level)
+		resp.Status.CommandedBy = commandOf(resp.Status.Level)
 		return nil
 	}
+	defer func() { resp.Status.CommandedBy = commandOf(resp.Status.Level) }()
 	resp.Status.Level = response.LevelInForce(resp.Spec.Level, response.Highest(counted), false, "")
 	resp.Status.Phase = v1alpha1.ResponsePending
 	if !s.setIncidentsPending(missing, unclassified, len(counted) == 0 && len(s.incidents) > 0) {

@@ -77,6 +77,12 @@ func (s *responseScope) setWorkGroupsReady(names, waiting, taken []string) {
 		took := s.Now.Sub(resp.Status.StartedTime.Time).Seconds()
 		s.Events.Then(func() { workGroupsReadySeconds.Observe(max(took, 0)) })
 	}
+	if len(names) == 0 && commandedByMinistry(resp.Status.Level) {
+		s.Set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionTrue, v1alpha1.ResponseCommandedByMinistryReason,
+			fmt.Sprintf("A level %s response runs under the command of %s (§5.3): the office works under it and sets up no work groups of its own; name some in spec.workGroups to set them up.",
+				resp.Status.Level, map[v1alpha1.Level]string{v1alpha1.LevelI: "the ministry's leading group", v1alpha1.LevelII: "the ministry's emergency office"}[resp.Status.Level]))
+		return
+	}
 	s.Set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionTrue, v1alpha1.ResponseWorkGroupsReadyReason,
 		fmt.Sprintf("All %d work groups are set up.", len(names)))
 }

@@ -88,6 +88,10 @@ const (
 	ResponseNotStartedReason = "NotStarted"
 	// ResponseWorkGroupsPendingReason: a work group is missing or not ready.
 	ResponseWorkGroupsPendingReason = "WorkGroupsPending"
+	// ResponseCommandedByMinistryReason: a level I or II response runs under
+	// the ministry's command (§5.3); the office sets up no work groups of
+	// its own unless spec.workGroups names some.
+	ResponseCommandedByMinistryReason = "CommandedByMinistry"
 	// ResponseWorkGroupsReadyReason: every work group is set up.
 	ResponseWorkGroupsReadyReason = "WorkGroupsReady"
 	// ResponseMeasuresCompleteReason: the measures include what the plan requires.

@@ -251,6 +251,14 @@ type EmergencyResponseStatus struct {
 	// +optional
 	SummaryReportsReceived *ReceivedReports `json:"summaryReportsReceived,omitempty"`
 
+	// commandedBy is who commands the response at its level (§5.3):
+	// MinistryLeadingGroup for I (部领导小组), MinistryOffice for II
+	// (部应急办), under whose command the office works, or Office for III
+	// and IV (局网安应急办), which sets up its work groups.
+	// +optional
+	// +kubebuilder:validation:Enum=MinistryLeadingGroup;MinistryOffice;Office
+	CommandedBy string `json:"commandedBy,omitempty"`
+
 	// unitSummaryReports: each unit whose incidents the response covered,
 	// and its summary report once received (§6.1). The deadline of each is
 	// UnitSummaryReport/<namespace> in deadlines.
@@ -301,6 +309,7 @@ type EmergencyResponseStatus struct {
 // +kubebuilder:printcolumn:name="Level",type=string,JSONPath=`.status.level`
 // +kubebuilder:printcolumn:name="Drill",type=boolean,JSONPath=`.spec.drill`
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
+// +kubebuilder:printcolumn:name="Command",type=string,JSONPath=`.status.commandedBy`
 // +kubebuilder:printcolumn:name="Approved By",type=string,JSONPath=`.metadata.annotations.emergency\.netsec\.io/approved-by`
 // +kubebuilder:printcolumn:name="Directive",type=string,JSONPath=`.metadata.annotations.emergency\.netsec\.io/directive`,priority=1
 // +kubebuilder:printcolumn:name="Started",type=date,JSONPath=`.status.startedTime`

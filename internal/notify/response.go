@@ -20,6 +20,9 @@ type ResponseFacts struct {
 	EndApprovedBy string `json:"endApprovedBy"`
 	EndDirective  string `json:"endDirective"`
 	Commander     string `json:"commander"`
+	// CommandedBy is who commands at the response's level (§5.3):
+	// MinistryLeadingGroup, MinistryOffice or Office.
+	CommandedBy string `json:"commandedBy"`
 	// WorkGroups set up and Measures required (§5.3, §5.5).
 	WorkGroups []string  `json:"workGroups"`
 	Measures   []string  `json:"measures"`
@@ -146,9 +149,25 @@ func responseLines(l *lines, f ResponseFacts) {
 	l.time("启动时间", "Started", f.StartedAt)
 	l.add2("批准启动", f.ApprovedBy, "Approved by", f.ApprovedBy)
 	l.add2("启动依据", f.Directive, "Directive", f.Directive)
+	if zh, en := commandName(f.CommandedBy); zh != "" {
+		l.add2("统一指挥", zh, "Command", en)
+	}
 	l.add("指挥", "Commander", f.Commander)
 	l.list("工作组", "Work groups", f.WorkGroups)
 	l.list("处置措施", "Measures", f.Measures)
+}
+
+// commandName is who commands a response (§5.3), in both languages.
+func commandName(by string) (zh, en string) {
+	switch by {
+	case "MinistryLeadingGroup":
+		return "部领导小组统一指挥、协调，局网安应急办在部应急办统一指挥协调下开展工作", "the ministry's leading group; the office works under the ministry's emergency office"
+	case "MinistryOffice":
+		return "部应急办统一指挥、协调，局网安应急办在其统一指挥协调下开展工作", "the ministry's emergency office; the office works under its command"
+	case "Office":
+		return "局网安应急办负责指挥、协调", "the provincial emergency office"
+	}
+	return "", ""
 }
 
 func responseData(f ResponseFacts) ResponseFacts {

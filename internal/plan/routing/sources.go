@@ -171,6 +171,18 @@ func (x Response) Owed() ([]Report, error) {
 			ZH: fmt.Sprintf("局网安应急办已设立工作组 %s，进入应急状态。", strings.Join(st.WorkGroups, "、")),
 			EN: fmt.Sprintf("The office set up the work groups %s and is in emergency mode.", strings.Join(st.WorkGroups, ", ")),
 		}
+		if len(st.WorkGroups) == 0 {
+			// I and II: the office learns at once how the province is
+			// affected, under the ministry's command (§5.4).
+			units := map[string]bool{}
+			for _, ref := range resp.Spec.IncidentRefs {
+				units[ref.Namespace] = true
+			}
+			situation = notify.Texts{
+				ZH: fmt.Sprintf("在部应急办统一指挥协调下，局网安应急办已进入应急状态，正在了解本省受影响情况：涉及 %d 个单位的 %d 起事件。", len(units), len(resp.Spec.IncidentRefs)),
+				EN: fmt.Sprintf("Under the ministry's command, the office is in emergency mode and gathering how the province is affected: %d incidents of %d units.", len(resp.Spec.IncidentRefs), len(units)),
+			}
+		}
 		r, err := notify.ResponseSituation(f, situation, drill)
 		if err := add(v1alpha1.EventResponseSituation, "situation-workgroups", toMinistryAndLead, *st.WorkGroupsReadyTime, r, err); err != nil {
 			return nil, err
@@ -240,6 +252,7 @@ func responseFacts(resp *v1alpha1.EmergencyResponse) notify.ResponseFacts {
 	f := notify.ResponseFacts{
 		Namespace: resp.Namespace, Name: resp.Name, Level: string(st.Level),
 		Commander: resp.Spec.Commander, WorkGroups: st.WorkGroups, SupersededBy: st.SupersededBy,
+		CommandedBy: st.CommandedBy,
 	}
 	for _, ref := range resp.Spec.IncidentRefs {
 		f.Incidents = append(f.Incidents, ref.Namespace+"/"+ref.Name)

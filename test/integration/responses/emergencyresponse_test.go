@@ -78,6 +78,7 @@ var _ = Describe("EmergencyResponse approval", func() {
 			g.Expect(got.Status.Phase).To(Equal(v1alpha1.ResponseActive))
 			g.Expect(got.Status.Approval).NotTo(BeNil())
 			g.Expect(got.Status.Approval.ApprovedBy).To(Equal(harness.ApproverIII))
+			g.Expect(got.Status.CommandedBy).To(Equal("Office"))
 			g.Expect(got.Status.MeasuresInForce).To(ConsistOf(v1alpha1.MeasureAffectedUserNotification))
 			g.Expect(harness.ResponseCondition(got, v1alpha1.ResponseWorkGroupsReadyCondition).Status).To(Equal(metav1.ConditionTrue))
 			g.Expect(harness.ResponseCondition(got, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
@@ -242,6 +243,18 @@ var _ = Describe("EmergencyResponse approval", func() {
 			g.Expect(got.Status.Approval.Directive).To(Equal("MIIT-2026-001"))
 			g.Expect(harness.ResponseCondition(got, v1alpha1.ResponseApprovedCondition).Reason).To(Equal(v1alpha1.ResponseDirectedReason))
 		}).Should(Succeed())
+		By("it runs under the ministry's leading group, and the office sets up no work groups of its own (§5.3)")
+		Eventually(func(g Gomega) {
+			got := harness.GetResponse(g, resp)
+			g.Expect(got.Status.CommandedBy).To(Equal("MinistryLeadingGroup"))
+			g.Expect(harness.ResponseCondition(got, v1alpha1.ResponseWorkGroupsReadyCondition).Reason).To(Equal(v1alpha1.ResponseCommandedByMinistryReason))
+			g.Expect(got.Status.WorkGroups).To(BeEmpty())
+		}).Should(Succeed())
+		Consistently(func(g Gomega) []v1alpha1.WorkGroup {
+			list := &v1alpha1.WorkGroupList{}
+			g.Expect(k8s.List(ctx, list, client.InNamespace(resp.Namespace), client.MatchingLabels{v1alpha1.LabelResponse: resp.Name})).To(Succeed())
+			return list.Items
+		}, time.Second).Should(BeEmpty())
 	})
 
 	It("lets the drill pipeline approve a drill and never a real response", func() {
