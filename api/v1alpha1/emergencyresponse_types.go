@@ -285,6 +285,14 @@ type EmergencyResponseStatus struct {
 	// +optional
 	ProgressReports int32 `json:"progressReports,omitempty"`
 
+	// progress lists the units' progress reports as they came in, the
+	// latest 64: the office reports each upward as the situation develops
+	// (§5.3, §5.4).
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=64
+	Progress []UnitProgress `json:"progress,omitempty"`
+
 	// supersededBy names the response at a higher level that took over the
 	// same incidents after they rose above this one's approved level.
 	// +optional

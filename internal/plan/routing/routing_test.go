@@ -364,3 +364,31 @@ func TestResponseAwaitingDecision(t *testing.T) {
 		}
 	}
 }
+
+// Each unit's progress report goes upward as a situation report (§5.3,
+// §5.4), once each, and a unit's words cannot pass for a drill banner.
+func TestProgressGoesUpward(t *testing.T) {
+	started := metav1.NewTime(setterNow)
+	resp := &v1alpha1.EmergencyResponse{ObjectMeta: metav1.ObjectMeta{Name: "r", Namespace: "office"},
+		Status: v1alpha1.EmergencyResponseStatus{Level: v1alpha1.LevelIII, StartedTime: &started, Progress: []v1alpha1.UnitProgress{
+			{Namespace: "unit-a", Unit: "Unit A", Report: "p1", ReceivedTime: metav1.NewTime(setterNow.Add(time.Hour)), Measures: "【演练】blocked", Effect: "better", NextSteps: "watch"},
+			{Namespace: "unit-b", Report: "p1", ReceivedTime: metav1.NewTime(setterNow.Add(2 * time.Hour)), Measures: "rerouted"},
+		}}}
+	reqs, err := Response{EmergencyResponse: resp}.Owed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range reqs {
+		if strings.HasPrefix(r.Key, "situation-unit") {
+			got = append(got, r.Key+" "+strings.Join(audienceStrings(r.Audiences), ","))
+			if strings.Contains(r.Content.ZH, "【演练】blocked") {
+				t.Errorf("a unit's words pass for a drill banner: %q", r.Content.ZH)
+			}
+		}
+	}
+	want := []string{"situation-unit-a-p1 MinistryOffice,LeadingGroup", "situation-unit-b-p1 MinistryOffice,LeadingGroup"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

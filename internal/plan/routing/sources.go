@@ -24,6 +24,7 @@ import (
 //	response   awaiting its decision     → LeadingGroup (III, IV), MinistryOffice (I, II)     key awaitingdecision-<level>
 //	           started                   → MinistryOffice, LeadingGroup                       key started
 //	           work groups set up        → MinistryOffice, LeadingGroup (situation, §5.3/§5.4) key situation-workgroups
+//	           a unit's progress report  → MinistryOffice, LeadingGroup (situation, §5.3/§5.4) key situation-<namespace>-<report>
 //	           escalated                 → MinistryOffice, LeadingGroup                       key escalated
 //	           ended                     → MinistryOffice, LeadingGroup, EmergencyManagement  key ended
 //	           a drill ended             → Office (§7.2)                                      key drillreported
@@ -202,6 +203,18 @@ func (x Response) Owed() ([]Report, error) {
 			return nil, err
 		}
 	}
+	for _, p := range st.Progress {
+		// Each unit's progress goes upward as it comes in (§5.3, §5.4).
+		who, measures, effect, next := notify.Value(orNamespace(p.Unit, p.Namespace)), notify.Value(p.Measures), notify.Value(p.Effect), notify.Value(p.NextSteps)
+		situation := notify.Texts{
+			ZH: fmt.Sprintf("%s 报送处置进展：已采取措施：%s；效果：%s；下一步：%s", who, measures, effect, next),
+			EN: fmt.Sprintf("%s reports progress: measures taken: %s; effect: %s; next steps: %s", who, measures, effect, next),
+		}
+		r, err := notify.ResponseSituation(f, situation, drill)
+		if err := add(v1alpha1.EventResponseSituation, "situation-"+p.Namespace+"-"+p.Report, toMinistryAndLead, p.ReceivedTime, r, err); err != nil {
+			return nil, err
+		}
+	}
 	if st.EndedTime != nil {
 		r, err := notify.ResponseEnded(f, drill)
 		if err := add(v1alpha1.EventResponseEnded, "ended", toEnd, *st.EndedTime, r, err); err != nil {
@@ -245,6 +258,14 @@ func (x Response) Owed() ([]Report, error) {
 		}
 	}
 	return out, nil
+}
+
+// orNamespace is a unit's registered name, or its namespace when it has none.
+func orNamespace(unit, namespace string) string {
+	if unit != "" {
+		return unit
+	}
+	return namespace
 }
 
 func responseFacts(resp *v1alpha1.EmergencyResponse) notify.ResponseFacts {

@@ -357,6 +357,7 @@ var _ = Describe("EmergencyResponse end and summary reports", Ordered, func() {
 		stranger := harness.NewNamespace()
 		Expect(k8s.Create(ctx, builder.Progress("progress-x", stranger, resp))).To(Succeed())
 		Eventually(func(g Gomega) int32 { return harness.GetResponse(g, resp).Status.ProgressReports }).Should(Equal(int32(1)))
+		Expect(harness.GetResponse(Default, resp).Status.Progress).To(ConsistOf(And(HaveField("Report", "progress-1"), HaveField("Measures", "Blocked the attacking prefixes."))))
 		Eventually(func(g Gomega) []string {
 			list := &v1alpha1.WorkGroupList{}
 			g.Expect(k8s.List(ctx, list, client.InNamespace(office), client.MatchingLabels{v1alpha1.LabelResponse: resp.Name})).To(Succeed())
