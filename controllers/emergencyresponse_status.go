@@ -158,6 +158,14 @@ func (s *responseScope) setSuperseded() {
 		reconcile.NormalEvent(v1alpha1.ResponseSupersededEvent, "CheckEscalation", msg))
 }
 
+// setAnotherCommands says that the response does not start, though
+// approved: other already commands one of its incidents at its level or
+// above (§5.3).
+func (s *responseScope) setAnotherCommands(other string) {
+	s.Set(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v1alpha1.ResponseAnotherCommandsReason,
+		fmt.Sprintf("Response %s already commands the same incidents at this level or above: one command per incident (§5.3). End it, or open a response at a higher level to take over.", other))
+}
+
 // setDrillOverReal says that a drill approval cannot start this drill
 // response, which covers the real incident real.
 func (s *responseScope) setDrillOverReal(real string) {

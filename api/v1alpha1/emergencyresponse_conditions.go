@@ -118,6 +118,9 @@ const (
 	ResponseLevelCoveredReason = "Covered"
 	// ResponseIncidentEscalatedReason: an incident rose above the approved level.
 	ResponseIncidentEscalatedReason = "IncidentEscalated"
+	// ResponseAnotherCommandsReason: approved, but another response already
+	// commands the same incidents at this level or above; it does not start.
+	ResponseAnotherCommandsReason = "AnotherResponseCommands"
 	// ResponseSupersededReason: a response at a higher level took over.
 	ResponseSupersededReason = "Superseded"
 	// ResponseNotSupersededReason: no response took over.

@@ -479,3 +479,57 @@ func weekdaysAfter(t time.Time, n int) time.Time {
 	}
 	return day.AddDate(0, 0, 1)
 }
+
+var _ = Describe("EmergencyResponse: one command per incident (§5.3)", Ordered, func() {
+	var unit, office string
+	var inc *v1alpha1.SecurityIncident
+	var first *v1alpha1.EmergencyResponse
+	BeforeAll(func() {
+		harness.GrantRoles()
+		unit, office = harness.NewNamespace(), harness.NewNamespace()
+		inc = builder.Incident("outage", unit).Outage(v1alpha1.ScopeCity).Obj()
+		Expect(k8s.Create(ctx, inc)).To(Succeed())
+		first = builder.Response("first", office, inc).WorkGroups(v1alpha1.WorkGroupRecovery).Obj()
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, first)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.Level { return harness.GetResponse(g, first).Status.Level }).Should(Equal(v1alpha1.LevelIV))
+		Expect(harness.Approve(harness.AsUser(harness.ApproverIII), first, harness.ApproverIII, v1alpha1.LevelIV)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, first).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
+	})
+
+	It("does not start a second response at the same level over the same incident, though approved", func() {
+		second := builder.Response("second", office, inc).WorkGroups(v1alpha1.WorkGroupRecovery).Obj()
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, second)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.Level { return harness.GetResponse(g, second).Status.Level }).Should(Equal(v1alpha1.LevelIV))
+		Expect(harness.Approve(harness.AsUser(harness.ApproverIII), second, harness.ApproverIII, v1alpha1.LevelIV)).To(Succeed())
+		Eventually(func(g Gomega) metav1.Condition {
+			return harness.ResponseCondition(harness.GetResponse(g, second), v1alpha1.ResponseApprovedCondition)
+		}).Should(And(HaveField("Reason", v1alpha1.ResponseAnotherCommandsReason), HaveField("Message", ContainSubstring(office+"/first"))))
+		Consistently(func(g Gomega) {
+			got := harness.GetResponse(g, second)
+			g.Expect(got.Status.StartedTime).To(BeNil())
+			g.Expect(got.Status.Phase).To(Equal(v1alpha1.ResponseAwaitingApproval))
+			g.Expect(workGroups(g, got)).To(HaveLen(1)) // the first's only
+		}, 2*time.Second).Should(Succeed())
+	})
+
+	It("ends the response a higher level takes over, its work groups marked and named, with no summary reports of its own", func() {
+		higher := builder.Response("higher", office, inc).Level(v1alpha1.LevelIII).WorkGroups(v1alpha1.WorkGroupRecovery).Obj()
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, higher)).To(Succeed())
+		Expect(harness.Approve(harness.AsUser(harness.ApproverIII), higher, harness.ApproverIII, v1alpha1.LevelIII)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, higher).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
+		Eventually(func(g Gomega) {
+			got := harness.GetResponse(g, first)
+			g.Expect(got.Status.SupersededBy).To(Equal(office + "/higher"))
+			g.Expect(got.Status.Phase).To(Equal(v1alpha1.ResponseEnded))
+			g.Expect(got.Status.MeasuresInForce).To(BeEmpty())
+			g.Expect(got.Status.Deadlines).To(BeEmpty())
+			ended := harness.ResponseCondition(got, v1alpha1.ResponseEndedCondition)
+			g.Expect(ended.Reason).To(Equal(v1alpha1.ResponseSupersededReason))
+			g.Expect(ended.Message).To(ContainSubstring("first-recovery"))
+			list := &v1alpha1.WorkGroupList{}
+			g.Expect(k8s.List(ctx, list, client.InNamespace(office), client.MatchingLabels{v1alpha1.LabelResponse: "first"})).To(Succeed())
+			g.Expect(list.Items).To(HaveLen(1))
+			g.Expect(list.Items[0].Labels).To(HaveKeyWithValue(v1alpha1.LabelResponseEnded, "true"))
+		}).Should(Succeed())
+	})
+})
