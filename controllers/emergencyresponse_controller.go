@@ -80,7 +80,7 @@ func orNone(names []string) string {
 	}
 	return strings.Join(names, ", ")
 }
-func ended(resp *v1alpha1.EmergencyResponse) bool   { return resp.Status.EndedTime != nil }
+func ended(resp *v1alpha1.EmergencyResponse) bool { return resp.Status.EndedTime != nil }
 
 // resolveIncidents reads the incidents and settles the level in force.
 func (r *EmergencyResponseReconciler) resolveIncidents(ctx context.Context, s *responseScope) error {
