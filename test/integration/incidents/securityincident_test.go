@@ -20,7 +20,9 @@ var _ = Describe("SecurityIncident", func() {
 	var ns string
 	BeforeEach(func() {
 		ns = harness.NewNamespace()
-		harness.ReachOffice(v1alpha1.AudienceOffice) // an incident whose report cannot go out is not Ready
+		// An incident whose report cannot go out is not Ready; one of level I
+		// or II is reported to the offices above too (§2.2, §5.4).
+		harness.ReachOffice(v1alpha1.AudienceOffice, v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup)
 	})
 
 	DescribeTable("each sample gets its level, its reasons and its conditions",
@@ -165,7 +167,9 @@ var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, 
 	var ns string
 	BeforeAll(func() {
 		ns = harness.NewNamespace()
-		harness.ReachOffice(v1alpha1.AudienceOffice) // an incident whose report cannot go out is not Ready
+		// An incident whose report cannot go out is not Ready; one of level I
+		// or II is reported to the offices above too (§2.2, §5.4).
+		harness.ReachOffice(v1alpha1.AudienceOffice, v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup)
 	})
 
 	// A quick notice discovered now (on the operator's clock) owes the full
