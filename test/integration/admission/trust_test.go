@@ -63,6 +63,10 @@ func refused(class, who, what string, err error, words ...string) {
 	msg := err.Error()
 	if i := strings.Index(msg, "rule "); i >= 0 {
 		msg = msg[i:]
+	} else if k := strings.Index(msg, "no params found"); k >= 0 {
+		// The tenancy's refusal where no unit is registered, in the API
+		// server's own words (config/admission/tenancy.yaml).
+		msg = "no registered unit: " + msg[k:]
 	} else if j := strings.Index(msg, "cannot"); apierrors.IsForbidden(err) && j >= 0 {
 		msg = "RBAC: " + msg[j:]
 	}
