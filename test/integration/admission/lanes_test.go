@@ -225,6 +225,24 @@ func laneFixtures(ns string) []laneKind {
 			fresh: func(bool) client.Object { return calendar("lanes-new-" + ns) },
 			empty: func() client.Object { return &v1alpha1.HolidayCalendar{} },
 			spec:  map[string]any{"holidays": []map[string]string{{"name": "Lanes day", "start": "2027-01-04"}}}})
+	// A unit is registered once per namespace, named as it: ns's own (by
+	// NewNamespace) is the record, a new one goes into a namespace without.
+	bare := harness.NewBareNamespace()
+	unit := &v1alpha1.ReportingUnit{}
+	Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: ns}, unit)).To(Succeed())
+	kinds = append(kinds, laneKind{kind: "ReportingUnit", real: unit,
+		fresh: func(bool) client.Object {
+			return &v1alpha1.ReportingUnit{ObjectMeta: metav1.ObjectMeta{Name: bare, Namespace: bare},
+				Spec: v1alpha1.ReportingUnitSpec{Name: "Lanes Registry", Type: v1alpha1.UnitDomainRegistry}}
+		},
+		empty: func() client.Object { return &v1alpha1.ReportingUnit{} },
+		spec:  map[string]any{"liaison": map[string]any{"name": "Li Lei", "phone": "+86 851 8888 0001"}}})
+	report := func(name string, drill bool) *v1alpha1.UnitReport {
+		return &v1alpha1.UnitReport{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Spec: v1alpha1.UnitReportSpec{
+			Type: v1alpha1.UnitReportHazard, Drill: drill, Hazard: &v1alpha1.HazardDetails{Description: "Scanning of the DNS servers."}}}
+	}
+	add("UnitReport", func(n string, d bool) client.Object { return report(n, d) },
+		func() client.Object { return &v1alpha1.UnitReport{} }, map[string]any{"hazard": map[string]any{"description": "Nothing."}})
 	DeferCleanup(func() {
 		Expect(client.IgnoreNotFound(k8s.Delete(ctx, &v1alpha1.HolidayCalendar{ObjectMeta: metav1.ObjectMeta{Name: "lanes-" + ns}}))).To(Succeed())
 	})

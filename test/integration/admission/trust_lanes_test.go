@@ -45,7 +45,7 @@ var _ = Describe("Trust: every role stays in its lane", func() {
 		Eventually(func(g Gomega) *metav1.Time { return harness.GetResponse(g, resp).Status.EndedTime }).ShouldNot(BeNil())
 		return resp
 	}
-	summary := map[string]any{"spec": map[string]any{"summaryReports": map[string]any{"unit": map[string]any{
+	summary := map[string]any{"spec": map[string]any{"summaryReports": map[string]any{"office": map[string]any{
 		"submittedAt": time.Now().UTC().Format(time.RFC3339), "document": "GZ-DRILL-1"}}}}
 	label := map[string]any{"metadata": map[string]any{"labels": map[string]any{"example.org/note": "x"}}}
 	annotation := map[string]any{"metadata": map[string]any{"annotations": map[string]any{"example.org/note": "x"}}}
@@ -75,7 +75,7 @@ var _ = Describe("Trust: every role stays in its lane", func() {
 			g.Expect(got.Spec.LiftRequested).To(BeFalse())
 			g.Expect(got.Status.LiftedTime).To(BeNil())
 			gotResp := harness.GetResponse(g, resp)
-			g.Expect(gotResp.Spec.SummaryReports.Unit).To(BeNil())
+			g.Expect(gotResp.Spec.SummaryReports.Office).To(BeNil())
 			g.Expect(gotResp.Annotations).NotTo(HaveKey("example.org/note"))
 			g.Expect(getIncident(g, inc).Labels).NotTo(HaveKey("example.org/note"))
 			g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(pending), &v1alpha1.EmergencyResponse{})).To(Succeed())

@@ -84,8 +84,8 @@ var _ = Describe("Trust: corrections and withdrawals of the record", func() {
 			"withdrawal cannot be changed or removed")
 		refused(class, "cluster-admin", "remove the withdrawal",
 			mergePatch(k8s, inc, spec(map[string]any{"withdrawal": nil})), "withdrawal cannot be changed or removed")
-		refused(class, unitA, "delete the withdrawn real incident",
-			harness.AsUser(unitA).Delete(ctx, inc), "rule record", "withdraw it")
+		refused(class, unitA, "delete the withdrawn real incident (a unit deletes nothing)",
+			harness.AsUser(unitA).Delete(ctx, inc), "forbidden")
 		refused(class, "cluster-admin", "delete the withdrawn real incident",
 			k8s.Delete(ctx, inc), "rule record")
 		Expect(getIncident(Default, inc).Spec.Withdrawal).To(Equal(&v1alpha1.Withdrawal{Reason: v1alpha1.WithdrawalFalseAlarm}))

@@ -8,7 +8,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 	dto "github.com/prometheus/client_model/go"
-	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -21,15 +20,6 @@ import (
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/deadline"
 )
-
-// NewNamespace gives each spec a namespace of its own.
-func NewNamespace() string {
-	GinkgoHelper()
-	c := current()
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "unit-"}}
-	Expect(c.Client.Create(c.Ctx, ns)).To(Succeed())
-	return ns.Name
-}
 
 // EventsFor lists the events about one object.
 func EventsFor(g Gomega, obj client.Object) []eventsv1.Event {
