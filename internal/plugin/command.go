@@ -288,6 +288,53 @@ in silence.`,
 	}
 	inbox.Flags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Every namespace you may list, instead of the current one")
 
+	var year int
+	var unitsOutput string
+	unitsCmd := &cobra.Command{
+		Use:   "units",
+		Short: "Print each reporting unit's standing and its record for a year",
+		Long: `Prints one line per registered unit (ReportingUnit): its plan (PlanFiled, with
+the version the office accepted), whether a drill counted this year, its duty
+(DutyReachable, with the duties it has not acknowledged), and for the year
+(--year, default the current year in --time-zone): incidents reported,
+reported late, deadlines missed, corrections, progress and hazard reports,
+summary reports owed, on time and missed, and the drills held with their
+scores (deadlines met of the drill's deadlines). The figures are the ones the
+operator keeps in each unit's status and in the metric
+incident_operator_unit_record; they only grow. -o csv writes them for the
+yearly assessment (§6.2).`,
+		Example: "  kubectl incident units -A\n  kubectl incident units -A --year 2026 -o csv > units-2026.csv",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			zone, c, _, ns, err := o.session()
+			if err != nil {
+				return err
+			}
+			if o.allNamespaces {
+				ns = ""
+			}
+			y := year
+			if y == 0 {
+				y = localYear(time.Now(), zone)
+			}
+			rows, err := Units(cmd.Context(), c, ns, y)
+			if err != nil {
+				return err
+			}
+			switch unitsOutput {
+			case "", "table":
+				PrintUnits(cmd.OutOrStdout(), rows, y)
+				return nil
+			case "csv":
+				return WriteUnitsCSV(cmd.OutOrStdout(), rows)
+			}
+			return fmt.Errorf("--output is table or csv, not %q", unitsOutput)
+		},
+	}
+	unitsCmd.Flags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Every namespace you may list, instead of the current one")
+	unitsCmd.Flags().IntVar(&year, "year", 0, "The year of the record (default: this year in --time-zone)")
+	unitsCmd.Flags().StringVarP(&unitsOutput, "output", "o", "table", "table or csv")
+
 	boardCmd := &cobra.Command{
 		Use:   "board",
 		Short: "Serve the duty board in your browser: live, on 127.0.0.1 only, acting as you",
@@ -317,7 +364,7 @@ other request is refused. Ctrl-C stops the board.`,
 	boardCmd.Flags().StringVar(&o.lang, "lang", "zh", "The page's first language: zh or en (a button on the page switches)")
 	boardCmd.Flags().IntVar(&o.port, "port", 0, "The port on 127.0.0.1 (0: a free port)")
 
-	root.AddCommand(approve, end, lift, confirm, formCmd, timelineCmd, inbox, boardCmd)
+	root.AddCommand(approve, end, lift, confirm, formCmd, timelineCmd, inbox, unitsCmd, boardCmd)
 	return root
 }
 
