@@ -23,10 +23,15 @@ func (r *EmergencyResponseReconciler) readUnitReports(ctx context.Context, s *re
 	if err != nil {
 		return fmt.Errorf("listing the units' reports: %w", err)
 	}
-	covered := coveredUnits(s.incidents)
+	// A namespace with no registered unit (a drill filed in a namespace of
+	// its own) has nobody to acknowledge or to hand in a summary report.
+	var covered []string
 	names := map[string]string{}
-	for _, ns := range covered {
-		names[ns] = unitName(ctx, r.Client, ns)
+	for _, ns := range coveredUnits(s.incidents) {
+		if name := unitName(ctx, r.Client, ns); name != "" {
+			covered = append(covered, ns)
+			names[ns] = name
+		}
 	}
 	var progress int32
 	st.Progress = nil

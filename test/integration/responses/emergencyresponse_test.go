@@ -533,3 +533,33 @@ var _ = Describe("EmergencyResponse: one command per incident (§5.3)", Ordered,
 		}).Should(Succeed())
 	})
 })
+
+var _ = Describe("EmergencyResponse over a drill filed where no unit is registered", func() {
+	It("owes only the office's summary report: no unit is there to hand one in", func() {
+		harness.GrantRoles()
+		bare, office := harness.NewBareNamespace(), harness.NewNamespace()
+		inc := builder.Incident("exercise", bare).Drill().Outage(v1alpha1.ScopeCity).Obj()
+		Expect(k8s.Create(ctx, inc)).To(Succeed())
+		resp := builder.Response("exercise", office, inc).Drill().WorkGroups(v1alpha1.WorkGroupRecovery).Obj()
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.Level { return harness.GetResponse(g, resp).Status.Level }).Should(Equal(v1alpha1.LevelIV))
+		Expect(harness.Approve(harness.AsUser(harness.DrillPipeline), resp, harness.DrillPipeline, v1alpha1.LevelIV)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
+		Eventually(func(g Gomega) {
+			cur := harness.GetResponse(g, resp)
+			cur.Spec.EndRequested = true
+			g.Expect(harness.AsUser(harness.DrillPipeline).Update(ctx, cur)).To(Succeed())
+		}).Should(Succeed())
+		Expect(harness.Annotate(harness.AsUser(harness.DrillPipeline), resp, map[string]any{v1alpha1.AnnotationEndApprovedBy: harness.DrillPipeline})).To(Succeed())
+		Eventually(func(g Gomega) []string {
+			got := harness.GetResponse(g, resp)
+			g.Expect(got.Status.Acknowledgements).To(BeEmpty())
+			g.Expect(got.Status.UnitSummaryReports).To(BeEmpty())
+			var names []string
+			for _, d := range got.Status.Deadlines {
+				names = append(names, d.Name)
+			}
+			return names
+		}).Should(Equal([]string{v1alpha1.DeadlineOfficeSummaryReport}))
+	})
+})
