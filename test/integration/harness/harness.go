@@ -258,7 +258,7 @@ func offlineNamespaces(ns []string) map[client.Object]cache.ByObject {
 	}
 	out := map[client.Object]cache.ByObject{}
 	for _, o := range []client.Object{&v1alpha1.SecurityIncident{}, &v1alpha1.EmergencyResponse{}, &v1alpha1.WorkGroup{},
-		&v1alpha1.Warning{}, &v1alpha1.Notification{}, &v1alpha1.NotificationChannel{}} {
+		&v1alpha1.Warning{}, &v1alpha1.Notification{}, &v1alpha1.NotificationChannel{}, &v1alpha1.ReportingUnit{}, &v1alpha1.UnitReport{}} {
 		out[o] = cache.ByObject{Field: fields.AndSelectors(sel...)}
 	}
 	return out
