@@ -57,23 +57,25 @@ func (r *ReportingUnitReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 	}, r.ready)
 }
 
-// read lists what the unit's status is made of, from the cache.
+// read lists what the unit's status is made of, from the cache: the cache's
+// own objects, read and never changed, so that a storm of incidents in one
+// namespace does not copy all of them on every pass.
 func (r *ReportingUnitReconciler) read(ctx context.Context, s *unitScope) error {
 	ns := s.Obj.Namespace
 	incidents := &v1alpha1.SecurityIncidentList{}
-	if err := r.List(ctx, incidents, client.InNamespace(ns)); err != nil {
+	if err := r.List(ctx, incidents, client.InNamespace(ns), client.UnsafeDisableDeepCopy); err != nil {
 		return fmt.Errorf("listing the unit's incidents: %w", err)
 	}
 	reports := &v1alpha1.UnitReportList{}
-	if err := r.List(ctx, reports, client.InNamespace(ns)); err != nil {
+	if err := r.List(ctx, reports, client.InNamespace(ns), client.UnsafeDisableDeepCopy); err != nil {
 		return fmt.Errorf("listing the unit's reports: %w", err)
 	}
 	responses := &v1alpha1.EmergencyResponseList{}
-	if err := r.List(ctx, responses, client.MatchingFields{IndexIncidentNamespaces: ns}); err != nil {
+	if err := r.List(ctx, responses, client.MatchingFields{IndexIncidentNamespaces: ns}, client.UnsafeDisableDeepCopy); err != nil {
 		return fmt.Errorf("listing the responses over the unit's incidents: %w", err)
 	}
 	warnings := &v1alpha1.WarningList{}
-	if err := r.List(ctx, warnings); err != nil {
+	if err := r.List(ctx, warnings, client.UnsafeDisableDeepCopy); err != nil {
 		return fmt.Errorf("listing warnings: %w", err)
 	}
 	s.incidents, s.reports, s.responses, s.warnings = incidents.Items, reports.Items, responses.Items, warnings.Items
