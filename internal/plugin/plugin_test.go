@@ -250,7 +250,7 @@ func TestHelp(t *testing.T) {
 		t.Fatal(err)
 	}
 	help := out.String()
-	for _, c := range []string{"approve", "end", "lift", "form", "timeline"} {
+	for _, c := range []string{"approve", "end", "lift", "form", "timeline", "units"} {
 		if !strings.Contains(help, "\n  "+c+" ") {
 			t.Errorf("the help does not list %s:\n%s", c, help)
 		}
@@ -266,7 +266,7 @@ func TestHelp(t *testing.T) {
 	if strings.Contains(help, "completion") {
 		t.Error("the help lists cobra's completion command, which kubectl plugins do not use")
 	}
-	for _, sub := range []string{"approve", "end", "lift", "form", "timeline"} {
+	for _, sub := range []string{"approve", "end", "lift", "form", "timeline", "units"} {
 		out.Reset()
 		cmd := NewCommand(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out})
 		cmd.SetArgs([]string{sub, "--help"})
