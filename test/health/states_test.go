@@ -40,6 +40,8 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	record := func(k key, o client.Object, how string) { got[k] = observed{obj: c.read(t, o), how: how} }
 
 	unit, office := c.namespace(t, "unit-"), c.namespace(t, "office-")
+	// The office registers the unit whose incidents are filed there.
+	must(t, builder.Register(c.ctx, c.admin, unit, 10*time.Second))
 	delivered, failing, unreached := c.namespace(t, "channels-ok-"), c.namespace(t, "channels-failing-"), c.namespace(t, "no-channels-")
 
 	// Receivers of the warnings' messages: one that takes them, one that
