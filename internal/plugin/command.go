@@ -33,6 +33,9 @@ type options struct {
 	dryRun, allNamespaces              bool
 	lang                               string
 	port                               int
+	// units' own: the year of the records, and table or csv.
+	year        int
+	unitsOutput string
 }
 
 const rootLong = `kubectl incident is the kubectl plugin for the people of the emergency plan:
@@ -78,7 +81,10 @@ const rootExample = `  # Start a level III or IV response, as a member of the pr
   kubectl incident confirm zunyi-outage-reported-1a2b3c4d -n unit-telecom-a
 
   # The duty board in your browser, live, acting as you
-  kubectl incident board -A`
+  kubectl incident board -A
+
+  # Every registered unit and its record of last year, for the yearly assessment
+  kubectl incident units -A --year 2025 -o csv > units-2025.csv`
 
 // NewCommand builds the kubectl incident command with kubectl's standard
 // connection flags (genericclioptions.ConfigFlags).
@@ -87,7 +93,7 @@ func NewCommand(streams genericiooptions.IOStreams) *cobra.Command {
 	root := &cobra.Command{
 		Use:               "kubectl-incident",
 		Annotations:       map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl incident"},
-		Short:             "Approve, end and lift the plan's responses and warnings; confirm reports; the inbox, the duty board, the annex form and timelines",
+		Short:             "Approve, end and lift the plan's responses and warnings; confirm reports; the inbox, the duty board, the annex form, timelines and the units' records",
 		Long:              rootLong,
 		Example:           rootExample,
 		SilenceUsage:      true,
@@ -288,53 +294,6 @@ in silence.`,
 	}
 	inbox.Flags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Every namespace you may list, instead of the current one")
 
-	var year int
-	var unitsOutput string
-	unitsCmd := &cobra.Command{
-		Use:   "units",
-		Short: "Print each reporting unit's standing and its record for a year",
-		Long: `Prints one line per registered unit (ReportingUnit): its plan (PlanFiled, with
-the version the office accepted), whether a drill counted this year, its duty
-(DutyReachable, with the duties it has not acknowledged), and for the year
-(--year, default the current year in --time-zone): incidents reported,
-reported late, deadlines missed, corrections, progress and hazard reports,
-summary reports owed, on time and missed, and the drills held with their
-scores (deadlines met of the drill's deadlines). The figures are the ones the
-operator keeps in each unit's status and in the metric
-incident_operator_unit_record; they only grow. -o csv writes them for the
-yearly assessment (§6.2).`,
-		Example: "  kubectl incident units -A\n  kubectl incident units -A --year 2026 -o csv > units-2026.csv",
-		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			zone, c, _, ns, err := o.session()
-			if err != nil {
-				return err
-			}
-			if o.allNamespaces {
-				ns = ""
-			}
-			y := year
-			if y == 0 {
-				y = localYear(time.Now(), zone)
-			}
-			rows, err := Units(cmd.Context(), c, ns, y)
-			if err != nil {
-				return err
-			}
-			switch unitsOutput {
-			case "", "table":
-				PrintUnits(cmd.OutOrStdout(), rows, y)
-				return nil
-			case "csv":
-				return WriteUnitsCSV(cmd.OutOrStdout(), rows)
-			}
-			return fmt.Errorf("--output is table or csv, not %q", unitsOutput)
-		},
-	}
-	unitsCmd.Flags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Every namespace you may list, instead of the current one")
-	unitsCmd.Flags().IntVar(&year, "year", 0, "The year of the record (default: this year in --time-zone)")
-	unitsCmd.Flags().StringVarP(&unitsOutput, "output", "o", "table", "table or csv")
-
 	boardCmd := &cobra.Command{
 		Use:   "board",
 		Short: "Serve the duty board in your browser: live, on 127.0.0.1 only, acting as you",
@@ -364,7 +323,58 @@ other request is refused. Ctrl-C stops the board.`,
 	boardCmd.Flags().StringVar(&o.lang, "lang", "zh", "The page's first language: zh or en (a button on the page switches)")
 	boardCmd.Flags().IntVar(&o.port, "port", 0, "The port on 127.0.0.1 (0: a free port)")
 
-	root.AddCommand(approve, end, lift, confirm, formCmd, timelineCmd, inbox, unitsCmd, boardCmd)
+	units := &cobra.Command{
+		Use:   "units",
+		Short: "List the registered reporting units: plan, drill, duty, and their record of a year",
+		Long: `Lists, read with your own credentials, one line per ReportingUnit: its namespace,
+name and type; where it stands now: its filed plan (PlanFiled, and the version
+the office accepted), its drill this year (DrillHeldThisYear), its 24-hour duty
+(DutyReachable, and how many red/orange warnings and III/IV responses it has not
+acknowledged); and its record of --year (default: this year in Asia/Shanghai,
+the zone the operator counts years in): incidents reported, reported late,
+deadlines missed, corrections, progress and hazard reports, summary reports
+owed, on time and missed, and drills held with their scores (deadlines met of
+all, e.g. "2 (4/4, 3/4)").
+
+-o csv writes the same figures, one column each, with a header row, for the
+yearly assessment's spreadsheet.`,
+		Example: "  kubectl incident units -A\n  kubectl incident units -n unit-telecom\n  kubectl incident units -A --year 2025 -o csv > units-2025.csv",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.unitsOutput != "table" && o.unitsOutput != "csv" {
+				return fmt.Errorf("--output is table or csv, not %q", o.unitsOutput)
+			}
+			year := o.year
+			if year == 0 {
+				year = CurrentYear(time.Now())
+			}
+			if year < 2000 || year > 2200 {
+				return fmt.Errorf("--year %d: a unit's records are kept for the years 2000 to 2200", year)
+			}
+			c, _, ns, err := o.connect()
+			if err != nil {
+				return err
+			}
+			where := "in namespace " + ns
+			if o.allNamespaces {
+				ns, where = "", "in any namespace you may list"
+			}
+			rows, err := ReadUnits(cmd.Context(), c, ns, year)
+			if err != nil {
+				return err
+			}
+			if o.unitsOutput == "csv" {
+				return WriteUnitsCSV(cmd.OutOrStdout(), rows, year)
+			}
+			PrintUnits(cmd.OutOrStdout(), rows, year, where)
+			return nil
+		},
+	}
+	units.Flags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Every namespace you may list, instead of the current one")
+	units.Flags().IntVar(&o.year, "year", 0, "The year of the records (default: this year in Asia/Shanghai)")
+	units.Flags().StringVarP(&o.unitsOutput, "output", "o", "table", "table or csv")
+
+	root.AddCommand(approve, end, lift, confirm, formCmd, timelineCmd, inbox, boardCmd, units)
 	return root
 }
 

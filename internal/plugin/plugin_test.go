@@ -3,13 +3,10 @@ package plugin
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -253,7 +250,7 @@ func TestHelp(t *testing.T) {
 		t.Fatal(err)
 	}
 	help := out.String()
-	for _, c := range []string{"approve", "end", "lift", "form", "timeline"} {
+	for _, c := range []string{"approve", "end", "lift", "form", "timeline", "units"} {
 		if !strings.Contains(help, "\n  "+c+" ") {
 			t.Errorf("the help does not list %s:\n%s", c, help)
 		}
@@ -269,7 +266,7 @@ func TestHelp(t *testing.T) {
 	if strings.Contains(help, "completion") {
 		t.Error("the help lists cobra's completion command, which kubectl plugins do not use")
 	}
-	for _, sub := range []string{"approve", "end", "lift", "form", "timeline"} {
+	for _, sub := range []string{"approve", "end", "lift", "form", "timeline", "units"} {
 		out.Reset()
 		cmd := NewCommand(genericiooptions.IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &out})
 		cmd.SetArgs([]string{sub, "--help"})
@@ -343,54 +340,5 @@ func TestIncidentTimelineTellsTwoResponsesApart(t *testing.T) {
 		if h, ok := got[what]; !ok || h != hour {
 			t.Errorf("the timeline has %q at hour %d (listed: %v), want %d; all: %v", what, h, ok, hour, got)
 		}
-	}
-}
-
-// The yearly table and its CSV carry the unit's record for the year asked,
-// zeros for a unit with none that year, drill scores, and no cell a
-// spreadsheet would run as a formula.
-func TestUnitsTableAndCSV(t *testing.T) {
-	drillAt := metav1.NewTime(time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC))
-	telecom := &v1alpha1.ReportingUnit{ObjectMeta: metav1.ObjectMeta{Name: "unit-telecom", Namespace: "unit-telecom"},
-		Spec: v1alpha1.ReportingUnitSpec{Name: "Guizhou Example Telecom", Type: v1alpha1.UnitBasicTelecom},
-		Status: v1alpha1.ReportingUnitStatus{AcceptedPlanVersion: "2026-1", Unacknowledged: 1,
-			Conditions: []metav1.Condition{
-				{Type: v1alpha1.UnitPlanFiledCondition, Status: metav1.ConditionTrue, Reason: v1alpha1.UnitPlanAcceptedReason},
-				{Type: v1alpha1.UnitDrillHeldCondition, Status: metav1.ConditionTrue, Reason: v1alpha1.UnitDrillCountedReason},
-				{Type: v1alpha1.UnitDutyReachableCondition, Status: metav1.ConditionFalse, Reason: v1alpha1.UnitDutyNotAcknowledgedReason},
-			},
-			Records: []v1alpha1.YearRecord{
-				{Year: 2025, Incidents: 9},
-				{Year: 2026, Incidents: 3, ReportedLate: 1, DeadlinesMissed: 2, Corrections: 1, SummaryReportsOwed: 1, SummaryReportsOnTime: 1,
-					Drills: []v1alpha1.DrillHeld{{Incident: "drill-1", CountedBy: "Response", Time: drillAt, DeadlinesMet: 3, DeadlinesMissed: 1}}},
-			}}}
-	sly := &v1alpha1.ReportingUnit{ObjectMeta: metav1.ObjectMeta{Name: "unit-sly", Namespace: "unit-sly"},
-		Spec: v1alpha1.ReportingUnitSpec{Name: "=HYPERLINK(\"http://x\")", Type: v1alpha1.UnitOther}}
-	c := fake.NewClientBuilder().WithScheme(scheme(t)).WithObjects(telecom, sly).Build()
-	rows, err := Units(t.Context(), c, "", 2026)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var table strings.Builder
-	PrintUnits(&table, rows, 2026)
-	for _, want := range []string{"Accepted (2026-1)", "NotAcknowledged (1 owed)", "1 (3/4)"} {
-		if !strings.Contains(table.String(), want) {
-			t.Errorf("the table lacks %q:\n%s", want, table.String())
-		}
-	}
-	var out strings.Builder
-	if err := WriteUnitsCSV(&out, rows); err != nil {
-		t.Fatal(err)
-	}
-	records, err := csv.NewReader(strings.NewReader(out.String())).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := [][]string{UnitHeader,
-		{"unit-sly", "'=HYPERLINK(\"http://x\")", "Other", "—", "—", "—", "2026", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"},
-		{"unit-telecom", "Guizhou Example Telecom", "BasicTelecom", "Accepted (2026-1)", "Held", "NotAcknowledged (1 owed)", "2026", "3", "1", "2", "1", "0", "0", "1", "1", "0", "1 (3/4)"},
-	}
-	if diff := cmp.Diff(want, records); diff != "" {
-		t.Errorf("CSV (-want +got):\n%s", diff)
 	}
 }

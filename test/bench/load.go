@@ -57,6 +57,19 @@ func ensureNamespace(ctx context.Context, c client.Client, name string) error {
 	return nil
 }
 
+// ensureUnitNamespace makes a namespace the bench files incidents in, with
+// the unit that files them registered there by the office (admin): a real
+// incident is admitted only from its namespace's registered unit.
+func ensureUnitNamespace(ctx context.Context, admin client.Client, name string) error {
+	if err := ensureNamespace(ctx, admin, name); err != nil {
+		return err
+	}
+	if err := builder.Register(ctx, admin, name, 30*time.Second); err != nil && !apierrors.IsAlreadyExists(err) {
+		return err
+	}
+	return nil
+}
+
 func incidentName(i int) string { return fmt.Sprintf("inc-%05d", i) }
 func responseName(i int) string { return fmt.Sprintf("resp-%04d", i) }
 

@@ -331,7 +331,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 	for i := len(b.bursts) - 1; i >= 0; i-- {
 		r, ns := b.bursts[i], floorNS[i]
 		fmt.Fprintf(os.Stderr, "bench: floor: a bare client creates %d incidents with %d writers\n", r.n, o.writers)
-		if err := ensureNamespace(ctx, c.admin, ns); err != nil {
+		if err := ensureUnitNamespace(ctx, c.admin, ns); err != nil {
 			return err
 		}
 		if r.floor, r.floorLoad, r.floorCPU, err = timed(func() (time.Duration, error) {
@@ -357,7 +357,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 		b.note("the manager has no --pprof-bind-address: no profiles")
 	}
 	b.baseRSS, _ = memory(m.pid())
-	if err := ensureNamespace(ctx, c.admin, benchNS); err != nil {
+	if err := ensureUnitNamespace(ctx, c.admin, benchNS); err != nil {
 		return err
 	}
 
@@ -399,6 +399,9 @@ func (b *bench) run(ctx context.Context) (err error) {
 			return fmt.Errorf("the operator's writes for one approved response: %w", err)
 		}
 		r.sameWrites = same.writes()
+		if err := ensureUnitNamespace(ctx, c.admin, floorSameNS); err != nil {
+			return err
+		}
 		fmt.Fprintf(os.Stderr, "bench: floor again, the manager stopped: a bare client makes the operator's %d writes for each of %d responses\n", r.sameWrites, r.approved)
 		if r.same, r.sameLoad, r.sameCPU, err = timed(func() (time.Duration, error) {
 			return same.replay(ctx, c.writer, c.approver, floorSameNS, r.approved, o.writers)

@@ -40,6 +40,8 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	record := func(k key, o client.Object, how string) { got[k] = observed{obj: c.read(t, o), how: how} }
 
 	unit, office := c.namespace(t, "unit-"), c.namespace(t, "office-")
+	// The office registers the unit whose incidents are filed there.
+	must(t, builder.Register(c.ctx, c.admin, unit, 10*time.Second))
 	delivered, failing, unreached := c.namespace(t, "channels-ok-"), c.namespace(t, "channels-failing-"), c.namespace(t, "no-channels-")
 
 	// Receivers of the warnings' messages: one that takes them, one that
@@ -323,23 +325,6 @@ func (c *cluster) namespace(t *testing.T, prefix string) string {
 	t.Helper()
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: prefix}}
 	must(t, c.admin.Create(c.ctx, ns))
-	// Each namespace is the register of the unit the test builder's
-	// incidents name: real incidents are filed only where a unit is
-	// registered (config/admission/tenancy.yaml).
-	inc := builder.Incident("tenancy-probe", ns.Name).Obj()
-	must(t, c.admin.Create(c.ctx, &v1alpha1.ReportingUnit{ObjectMeta: metav1.ObjectMeta{Name: ns.Name, Namespace: ns.Name},
-		Spec: v1alpha1.ReportingUnitSpec{Name: inc.Spec.Reporter.UnitName, Type: inc.Spec.Reporter.UnitType}}))
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		err := c.admin.Create(c.ctx, inc.DeepCopy(), client.DryRunAll)
-		if err == nil || !strings.Contains(err.Error(), "no params found") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the tenancy policy did not see the unit registered in %s: %v", ns.Name, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
 	return ns.Name
 }
 

@@ -40,6 +40,10 @@ import (
 
 const leaseNamespace = "default"
 
+// unitNamespace is where the incidents are filed, by the unit registered
+// there (test/builder.RegisteredUnit).
+const unitNamespace = "unit-telecom"
+
 type replica struct {
 	cmd  *exec.Cmd
 	done chan struct{}
@@ -88,6 +92,12 @@ func TestLeaderHandsOverTheLease(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute+time.Duration(roundsToRun(t))*15*time.Second)
 	t.Cleanup(cancel)
+	if err := c.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: unitNamespace}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := builder.Register(ctx, c, unitNamespace, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
 
 	start := func(name string) *replica {
 		t.Helper()
@@ -147,7 +157,7 @@ func TestLeaderHandsOverTheLease(t *testing.T) {
 		t.Helper()
 		for {
 			var sinc v1alpha1.SecurityIncident
-			if err := c.Get(ctx, types.NamespacedName{Namespace: "default", Name: name}, &sinc); err == nil && sinc.Status.Level != "" {
+			if err := c.Get(ctx, types.NamespacedName{Namespace: unitNamespace, Name: name}, &sinc); err == nil && sinc.Status.Level != "" {
 				return
 			}
 			if ctx.Err() != nil {
@@ -184,7 +194,7 @@ func TestLeaderHandsOverTheLease(t *testing.T) {
 		time.Sleep(2 * time.Second) // the standby has started, synced its caches and tried the lease
 		stopped := time.Now()
 		stop(leader, syscall.SIGTERM)
-		incident := builder.Incident(fmt.Sprintf("during-handover-%d", i), "default").Obj()
+		incident := builder.Incident(fmt.Sprintf("during-handover-%d", i), unitNamespace).Obj()
 		if err := c.Create(ctx, incident); err != nil {
 			t.Fatal(err)
 		}

@@ -18,6 +18,7 @@ var Pages = []string{
 	"docs/office.md",
 	"docs/board.md",
 	"docs/trust.md",
+	"docs/units.md",
 	"docs/platform.md",
 	"docs/benchmark.md",
 	"docs/contributing.md",

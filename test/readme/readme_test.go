@@ -22,7 +22,7 @@ import (
 
 // readCommands are commands that only look: their output is compared again
 // until it matches (up to retryFor), as the operator works in the background.
-var readCommands = regexp.MustCompile(`^kubectl (incident (--\S+ \S+ )*(timeline|form)|get|describe)\b`)
+var readCommands = regexp.MustCompile(`^kubectl (incident (--\S+ \S+ )*(timeline|form|units)|get|describe)\b`)
 
 const (
 	retryFor   = 20 * time.Second
