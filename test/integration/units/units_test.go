@@ -1,8 +1,10 @@
 package units
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/unit"
+	"github.com/netsec-io/incident-operator/internal/plugin"
 	"github.com/netsec-io/incident-operator/test/builder"
 	"github.com/netsec-io/incident-operator/test/integration/harness"
 )
@@ -379,6 +382,26 @@ var _ = Describe("Reporting units", Ordered, func() {
 			}
 		}).Should(Succeed())
 		Expect(gathered(ns, year, "reported_late")).To(Equal(1.0))
+
+		By("kubectl incident units, as a table and as CSV, says what the metrics say, for the same objects")
+		rows, err := plugin.ReadUnits(ctx, k8s, ns, int(year))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rows).To(HaveLen(1))
+		var csvOut strings.Builder
+		Expect(plugin.WriteUnitsCSV(&csvOut, rows, int(year))).To(Succeed())
+		table, err := csv.NewReader(strings.NewReader(csvOut.String())).ReadAll()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(table).To(HaveLen(2))
+		column := map[string]string{}
+		for i, h := range table[0] {
+			column[h] = table[1][i]
+		}
+		for measure, header := range map[string]string{"incidents": "incidents", "reported_late": "reported_late", "deadlines_missed": "deadlines_missed",
+			"corrections": "corrections", "progress_reports": "progress_reports", "hazard_reports": "hazard_reports", "drills": "drills_held",
+			"summary_reports_owed": "summary_reports_owed", "summary_reports_on_time": "summary_reports_on_time", "summary_reports_missed": "summary_reports_missed"} {
+			Expect(column).To(HaveKey(header), "the CSV has no column %s: %v", header, table[0])
+			Expect(column[header]).To(Equal(strconv.Itoa(int(gathered(ns, year, measure)))), "%s", measure)
+		}
 
 		By("the API server refuses a record that goes down, whoever writes it")
 		u := getUnit(Default, ns)
