@@ -113,7 +113,7 @@ var _ = Describe("kubectl incident", func() {
 		Eventually(func() []string { return whats(plugin.KindAny, office, "resp") }).Should(ContainElements(
 			"response requested by "+harness.DutyOfficer, "approved for level IV by "+harness.ApproverIII, "started",
 			ContainSubstring("work group resp-recovery (Recovery) set up"), "end approved by "+harness.ApproverIII, "ended",
-			"deadline UnitSummaryReport due", ContainSubstring("event Normal Started")))
+			"deadline "+v1alpha1.DeadlineUnitSummaryReportPrefix+unit+" due", ContainSubstring("event Normal Started")))
 		Eventually(func() []string { return whats(plugin.KindIncident, unit, "outage") }).Should(ContainElements(
 			ContainSubstring("reported by"), ContainSubstring("level — → IV"), "response "+office+"/resp started (level IV)",
 			"response "+office+"/resp ended"))
