@@ -63,6 +63,13 @@ func CacheOptions() cache.Options {
 			case *v1alpha1.Warning:
 				in.meta(&o.ObjectMeta)
 				in.conditions(o.Status.Conditions)
+			case *v1alpha1.ReportingUnit:
+				in.meta(&o.ObjectMeta)
+				in.conditions(o.Status.Conditions)
+			case *v1alpha1.UnitReport:
+				in.meta(&o.ObjectMeta)
+				in.conditions(o.Status.Conditions)
+				in.intern(&o.Status.Unit)
 			}
 			return obj, nil
 		}),

@@ -67,7 +67,20 @@ func (r *EmergencyResponseReconciler) Reconcile(ctx context.Context, req ctrl.Re
 }
 
 func started(resp *v1alpha1.EmergencyResponse) bool { return resp.Status.StartedTime != nil }
-func ended(resp *v1alpha1.EmergencyResponse) bool   { return resp.Status.EndedTime != nil }
+
+// superseded: ended because a response at a higher level took over, not on
+// an end decision.
+func superseded(resp *v1alpha1.EmergencyResponse) bool {
+	return resp.Status.SupersededBy != "" && resp.Status.EndApproval == nil
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "(none)"
+	}
+	return strings.Join(names, ", ")
+}
+func ended(resp *v1alpha1.EmergencyResponse) bool { return resp.Status.EndedTime != nil }
 
 // resolveIncidents reads the incidents and settles the level in force.
 func (r *EmergencyResponseReconciler) resolveIncidents(ctx context.Context, s *responseScope) error {
@@ -96,8 +109,10 @@ func (r *EmergencyResponseReconciler) resolveIncidents(ctx context.Context, s *r
 	s.setIncidentsCounted(s.incidents)
 	if started(resp) {
 		resp.Status.Level = response.LevelInForce(resp.Spec.Level, "", true, resp.Status.Approval.Level)
+		resp.Status.CommandedBy = commandOf(resp.Status.Level)
 		return nil
 	}
+	defer func() { resp.Status.CommandedBy = commandOf(resp.Status.Level) }()
 	resp.Status.Level = response.LevelInForce(resp.Spec.Level, response.Highest(counted), false, "")
 	resp.Status.Phase = v1alpha1.ResponsePending
 	if !s.setIncidentsPending(missing, unclassified, len(counted) == 0 && len(s.incidents) > 0) {
@@ -107,7 +122,7 @@ func (r *EmergencyResponseReconciler) resolveIncidents(ctx context.Context, s *r
 }
 
 // gate starts the response once an admitted decision covers its level.
-func (r *EmergencyResponseReconciler) gate(_ context.Context, s *responseScope) error {
+func (r *EmergencyResponseReconciler) gate(ctx context.Context, s *responseScope) error {
 	resp := s.Obj
 	if resp.Status.Phase == v1alpha1.ResponsePending {
 		return nil
@@ -126,6 +141,20 @@ func (r *EmergencyResponseReconciler) gate(_ context.Context, s *responseScope) 
 			resp.Status.Phase = v1alpha1.ResponseAwaitingApproval
 		}
 		return nil
+	}
+	if !started(resp) {
+		// One command per incident (§5.3, §5.4): while a response at this
+		// level or above runs over one of the same incidents, this one
+		// does not start; a higher level starts and takes over.
+		other, err := r.commanding(ctx, s)
+		if err != nil {
+			return err
+		}
+		if other != "" {
+			s.setAnotherCommands(other)
+			resp.Status.Phase = v1alpha1.ResponseAwaitingApproval
+			return nil
+		}
 	}
 	if !started(resp) {
 		resp.Status.Approval = &v1alpha1.Approval{ApprovedBy: v.ApprovedBy, Directive: v.Directive, Level: resp.Status.Level, Time: metav1.NewTime(s.Now),
@@ -196,6 +225,30 @@ func (r *EmergencyResponseReconciler) supersedingResponse(ctx context.Context, s
 	return "", nil
 }
 
+// commanding finds a started, running response over one of the same
+// incidents whose approved level is this response's level or above: it
+// already commands them.
+func (r *EmergencyResponseReconciler) commanding(ctx context.Context, s *responseScope) (string, error) {
+	resp := s.Obj
+	for _, inc := range response.Counted(s.incidents) {
+		list := &v1alpha1.EmergencyResponseList{}
+		if err := r.List(ctx, list, client.MatchingFields{IndexIncidentRefs: inc.Namespace + "/" + inc.Name}, client.UnsafeDisableDeepCopy); err != nil {
+			return "", fmt.Errorf("listing the responses of incident %s/%s: %w", inc.Namespace, inc.Name, err)
+		}
+		for j := range list.Items {
+			other := &list.Items[j]
+			if other.UID == resp.UID || !started(other) || ended(other) || other.Status.SupersededBy != "" ||
+				other.Status.Approval == nil || !response.Covers(other, &inc) || other.Spec.Drill != resp.Spec.Drill {
+				continue
+			}
+			if _, higher := response.Escalation(other.Status.Approval.Level, v1alpha1.IncidentLevel(resp.Status.Level)); !higher {
+				return other.Namespace + "/" + other.Name, nil
+			}
+		}
+	}
+	return "", nil
+}
+
 // checkMeasures applies §5.5, and keeps the measures in force while the
 // response runs.
 func (r *EmergencyResponseReconciler) checkMeasures(_ context.Context, s *responseScope) error {
@@ -218,6 +271,18 @@ func (r *EmergencyResponseReconciler) end(_ context.Context, s *responseScope) e
 	case ended(resp):
 		resp.Status.Phase = v1alpha1.ResponseEnded
 		return nil
+	case resp.Status.SupersededBy != "":
+		// The response at the higher level commands now (§5.3): this one
+		// stops, its measures end, and its work groups are marked ended
+		// and named on the response that took over.
+		resp.Status.EndedTime = &metav1.Time{Time: s.Now}
+		resp.Status.Phase = v1alpha1.ResponseEnded
+		resp.Status.MeasuresInForce = nil
+		msg := fmt.Sprintf("Ended: %s, at a higher level, commands the same incidents now; the work groups %s are handed over to it.",
+			resp.Status.SupersededBy, orNone(resp.Status.WorkGroups))
+		s.setEnded(v1alpha1.ResponseSupersededReason, msg)
+		s.Events.Add(reconcile.NormalEvent(v1alpha1.ResponseEndedEvent, "End", msg))
+		return nil
 	case !resp.Spec.EndRequested:
 		s.setEnded(v1alpha1.ResponseActiveReason, "The response is active.")
 		return nil
@@ -239,7 +304,9 @@ func (r *EmergencyResponseReconciler) end(_ context.Context, s *responseScope) e
 // trackReports sets the summary-report deadlines of an ended response (§6.1).
 func (r *EmergencyResponseReconciler) trackReports(ctx context.Context, s *responseScope) error {
 	resp, st := s.Obj, &s.Obj.Status
-	if !ended(resp) {
+	if !ended(resp) || superseded(resp) {
+		// A superseded response owes no summary reports of its own: the
+		// response that took over reports on the same incidents.
 		st.Deadlines, st.NextDeadline = nil, nil
 		s.Remove(v1alpha1.ResponseDeadlinesMetCondition)
 		s.Remove(v1alpha1.ResponseCalendarCoveredCondition)

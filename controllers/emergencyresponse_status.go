@@ -77,6 +77,12 @@ func (s *responseScope) setWorkGroupsReady(names, waiting, taken []string) {
 		took := s.Now.Sub(resp.Status.StartedTime.Time).Seconds()
 		s.Events.Then(func() { workGroupsReadySeconds.Observe(max(took, 0)) })
 	}
+	if len(names) == 0 && commandedByMinistry(resp.Status.Level) {
+		s.Set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionTrue, v1alpha1.ResponseCommandedByMinistryReason,
+			fmt.Sprintf("A level %s response runs under the command of %s (§5.3): the office works under it and sets up no work groups of its own; name some in spec.workGroups to set them up.",
+				resp.Status.Level, map[v1alpha1.Level]string{v1alpha1.LevelI: "the ministry's leading group", v1alpha1.LevelII: "the ministry's emergency office"}[resp.Status.Level]))
+		return
+	}
 	s.Set(v1alpha1.ResponseWorkGroupsReadyCondition, metav1.ConditionTrue, v1alpha1.ResponseWorkGroupsReadyReason,
 		fmt.Sprintf("All %d work groups are set up.", len(names)))
 }
@@ -150,6 +156,14 @@ func (s *responseScope) setSuperseded() {
 	msg := fmt.Sprintf("Response %s, at a higher level, took over the same incidents.", by)
 	s.Announce(v1alpha1.ResponseSupersededCondition, metav1.ConditionTrue, v1alpha1.ResponseSupersededReason, msg,
 		reconcile.NormalEvent(v1alpha1.ResponseSupersededEvent, "CheckEscalation", msg))
+}
+
+// setAnotherCommands says that the response does not start, though
+// approved: other already commands one of its incidents at its level or
+// above (§5.3).
+func (s *responseScope) setAnotherCommands(other string) {
+	s.Set(v1alpha1.ResponseApprovedCondition, metav1.ConditionFalse, v1alpha1.ResponseAnotherCommandsReason,
+		fmt.Sprintf("Response %s already commands the same incidents at this level or above: one command per incident (§5.3). End it, or open a response at a higher level to take over.", other))
 }
 
 // setDrillOverReal says that a drill approval cannot start this drill

@@ -29,6 +29,7 @@ func (r *EmergencyResponseReconciler) readUnitReports(ctx context.Context, s *re
 		names[ns] = unitName(ctx, r.Client, ns)
 	}
 	var progress int32
+	st.Progress = nil
 	acks := map[string]*v1alpha1.UnitReport{}
 	summaries := map[string]*v1alpha1.UnitReport{}
 	for i := range reports {
@@ -39,6 +40,12 @@ func (r *EmergencyResponseReconciler) readUnitReports(ctx context.Context, s *re
 		switch ur.Spec.Type {
 		case v1alpha1.UnitReportProgress:
 			progress++
+			p := ur.Spec.Progress
+			st.Progress = append(st.Progress, v1alpha1.UnitProgress{Namespace: ur.Namespace, Unit: names[ur.Namespace], Report: ur.Name,
+				ReceivedTime: *ur.Status.ReceivedTime, Measures: cut(p.Measures, 512), Effect: cut(p.Effect, 512), NextSteps: cut(p.NextSteps, 512)})
+			if len(st.Progress) > 64 {
+				st.Progress = st.Progress[1:]
+			}
 		case v1alpha1.UnitReportAcknowledgement:
 			if acks[ur.Namespace] == nil {
 				acks[ur.Namespace] = ur
@@ -134,6 +141,15 @@ func dutyOf(ur *v1alpha1.UnitReport) string {
 	}
 	d := ur.Spec.Acknowledgement.Duty
 	return d.Name + " " + d.Phone
+}
+
+// cut shortens s to at most n runes, marking the cut.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 func mapKeys[V any](m map[string]V) func(func(string) bool) {

@@ -33,11 +33,31 @@ func workGroupName(resp string, t v1alpha1.WorkGroupType) string {
 	return resp + "-" + b.String()
 }
 
+// desiredWorkGroups are the work groups a started response sets up: those
+// named, else, at III and IV, the five of §5.3; a I or II response runs
+// under the ministry's command and sets up only those named.
 func desiredWorkGroups(resp *v1alpha1.EmergencyResponse) []v1alpha1.WorkGroupType {
-	if len(resp.Spec.WorkGroups) == 0 {
+	if len(resp.Spec.WorkGroups) == 0 && !commandedByMinistry(resp.Status.Level) {
 		return v1alpha1.AllWorkGroupTypes
 	}
 	return resp.Spec.WorkGroups
+}
+
+// commandedByMinistry: a I or II response is commanded by the ministry's
+// leading group (I) or its emergency office (II) (§5.3).
+func commandedByMinistry(l v1alpha1.Level) bool { return l == v1alpha1.LevelI || l == v1alpha1.LevelII }
+
+// commandOf names who commands a response at level l (§5.3).
+func commandOf(l v1alpha1.Level) string {
+	switch l {
+	case v1alpha1.LevelI:
+		return "MinistryLeadingGroup"
+	case v1alpha1.LevelII:
+		return "MinistryOffice"
+	case "":
+		return ""
+	}
+	return "Office"
 }
 
 // reconcileWorkGroups creates the work groups of a started response (all

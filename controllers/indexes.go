@@ -19,6 +19,11 @@ import (
 // "namespace/name".
 const IndexIncidentRefs = "spec.incidentRefs"
 
+// IndexIncidentNamespaces indexes responses by the namespaces of the
+// incidents they refer to: a unit finds the responses over its incidents
+// without reading every response.
+const IndexIncidentNamespaces = "spec.incidentRefs.namespace"
+
 // IndexController indexes work groups by the uid of the object that
 // controls them (their response): a response finds its own five without
 // scanning every work group of the namespace.
@@ -55,6 +60,11 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	}); err != nil {
 		return err
 	}
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.EmergencyResponse{}, IndexIncidentNamespaces, func(o client.Object) []string {
+		return incidentNamespaces(o.(*v1alpha1.EmergencyResponse))
+	}); err != nil {
+		return err
+	}
 	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.UnitReport{}, IndexUnitReportTarget, func(o client.Object) []string {
 		if k := unitReportTarget(o.(*v1alpha1.UnitReport)); k != "" {
 			return []string{k}
@@ -64,6 +74,16 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 		return err
 	}
 	return mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.WorkGroup{}, IndexController, controllerUID)
+}
+
+// incidentNamespaces are the namespaces of a response's incidents, each once.
+func incidentNamespaces(resp *v1alpha1.EmergencyResponse) []string {
+	keys := make([]string, 0, len(resp.Spec.IncidentRefs))
+	for _, ref := range resp.Spec.IncidentRefs {
+		keys = append(keys, ref.Namespace)
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
 }
 
 // reportsOn lists the units' reports on one response or warning, oldest

@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -126,6 +127,66 @@ func (c *undeliverableCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
+// unitCollector shows, when scraped, each unit's yearly record as its status
+// keeps it (the figures of a telecom operator's yearly assessment, §6.2,
+// §7.2) and the duties it has not acknowledged, read from the cache.
+type unitCollector struct {
+	reader         client.Reader
+	record, duties *prometheus.Desc
+}
+
+func (c *unitCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.record
+	ch <- c.duties
+}
+
+func (c *unitCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	list := &v1alpha1.ReportingUnitList{}
+	if err := c.reader.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
+		ch <- prometheus.NewInvalidMetric(c.record, err)
+		ch <- prometheus.NewInvalidMetric(c.duties, err)
+		return
+	}
+	for i := range list.Items {
+		u := &list.Items[i]
+		if u.Name != u.Namespace {
+			continue
+		}
+		ch <- prometheus.MustNewConstMetric(c.duties, prometheus.GaugeValue, float64(u.Status.Unacknowledged), u.Namespace)
+		for _, r := range u.Status.Records {
+			year := strconv.Itoa(int(r.Year))
+			for _, m := range recordMeasures(&r) {
+				ch <- prometheus.MustNewConstMetric(c.record, prometheus.GaugeValue, float64(m.value), u.Namespace, u.Spec.Name, year, m.name)
+			}
+		}
+	}
+}
+
+// recordMeasure is one count of a unit's yearly record, named as the
+// metric's measure label.
+type recordMeasure struct {
+	name  string
+	value int32
+}
+
+// recordMeasures are the counts of a year's record.
+func recordMeasures(r *v1alpha1.YearRecord) []recordMeasure {
+	return []recordMeasure{
+		{"incidents", r.Incidents},
+		{"reported_late", r.ReportedLate},
+		{"deadlines_missed", r.DeadlinesMissed},
+		{"corrections", r.Corrections},
+		{"drills", int32(len(r.Drills))},
+		{"progress_reports", r.ProgressReports},
+		{"hazard_reports", r.HazardReports},
+		{"summary_reports_owed", r.SummaryReportsOwed},
+		{"summary_reports_on_time", r.SummaryReportsOnTime},
+		{"summary_reports_missed", r.SummaryReportsMissed},
+	}
+}
+
 // RegisterMetrics adds the operator's metrics to controller-runtime's
 // registry; the incident gauge reads from r.
 func RegisterMetrics(r client.Reader) error {
@@ -135,6 +196,11 @@ func RegisterMetrics(r client.Reader) error {
 			"Classified incidents by level and drill.", []string{"level", "drill"}, nil)},
 		&undeliverableCollector{reader: r, desc: prometheus.NewDesc("incident_operator_reports_undeliverable",
 			"Reports that cannot go out now (no consented Ready channel, or every attempt failing), by audience not reached.", []string{"audience"}, nil)},
+		&unitCollector{reader: r,
+			record: prometheus.NewDesc("incident_operator_unit_record",
+				"A reporting unit's yearly record as its ReportingUnit status keeps it, by local year and measure.", []string{"namespace", "unit", "year", "measure"}, nil),
+			duties: prometheus.NewDesc("incident_operator_unit_duties_unacknowledged",
+				"Red or orange warnings and III/IV responses in force over a unit that it has not acknowledged.", []string{"namespace"}, nil)},
 	}
 	for _, c := range collectors {
 		if err := metrics.Registry.Register(c); err != nil {

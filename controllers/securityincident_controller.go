@@ -292,7 +292,29 @@ func runningBelow(rs []v1alpha1.CoveringResponse, l v1alpha1.IncidentLevel) *v1a
 // report tells the office of the incident, of each change of its level and
 // of each missed deadline (§4.1), as Notifications (notification_sources.go).
 func (r *SecurityIncidentReconciler) report(ctx context.Context, s *incidentScope) error {
-	return reportOwed(ctx, r.Kit, s.Pass, r.OfficeNamespace, routing.Incident{SecurityIncident: s.Obj})
+	if err := reportOwed(ctx, r.Kit, s.Pass, r.OfficeNamespace, routing.Incident{SecurityIncident: s.Obj}); err != nil {
+		return err
+	}
+	return r.readConfirmation(ctx, s)
+}
+
+// readConfirmation copies the office's confirmation of the incident's
+// report (the recipient's confirmed-by on the Notification of the event
+// Reported) into the incident's status, for the printed form (§4.1).
+func (r *SecurityIncidentReconciler) readConfirmation(ctx context.Context, s *incidentScope) error {
+	inc := s.Obj
+	if inc.Status.ReceiptConfirmed != nil {
+		return nil
+	}
+	n := &v1alpha1.Notification{}
+	key := client.ObjectKey{Namespace: inc.Namespace, Name: routing.NotificationName(inc.Name, routing.KeyReported, string(inc.UID))}
+	if err := r.Get(ctx, key, n); err != nil {
+		return client.IgnoreNotFound(err)
+	}
+	if n.Status.ConfirmedBy != "" && n.Status.ConfirmedTime != nil {
+		inc.Status.ReceiptConfirmed = &v1alpha1.ReceiptConfirmation{By: n.Status.ConfirmedBy, Time: *n.Status.ConfirmedTime}
+	}
+	return nil
 }
 
 // ready: an incident is classified, with plausible times and the full form

@@ -70,6 +70,8 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 		"Warning":             &WarningReconciler{Kit: k, OfficeNamespace: cfg.OfficeNamespace},
 		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper(), OfficeNamespace: cfg.OfficeNamespace, Self: self},
 		"NotificationChannel": &NotificationChannelReconciler{Kit: k, APIReader: mgr.GetAPIReader()},
+		"ReportingUnit":       &ReportingUnitReconciler{Kit: k, Plan: cfg.Plan},
+		"UnitReport":          &UnitReportReconciler{Kit: k},
 	} {
 		if err := r.SetupWithManager(mgr, cfg.Controller); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", name, err)

@@ -7,7 +7,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	clocktesting "k8s.io/utils/clock/testing"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/reconcile"
@@ -77,9 +80,11 @@ func TestGateAndMeasures(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			r := &EmergencyResponseReconciler{}
+			k := testKit(now)
+			k.Client = responsesClient(t)
+			r := &EmergencyResponseReconciler{Kit: k}
 			tc.resp.Status.Level, tc.resp.Status.Phase = v1alpha1.LevelIII, v1alpha1.ResponseAwaitingApproval
-			s := &responseScope{Pass: reconcile.Begin(testKit(now), tc.resp, tc.resp.Spec.Drill), incidents: tc.incidents}
+			s := &responseScope{Pass: reconcile.Begin(k, tc.resp, tc.resp.Spec.Drill), incidents: tc.incidents}
 			if err := r.gate(t.Context(), s); err != nil {
 				t.Fatal(err)
 			}
@@ -154,6 +159,23 @@ func TestIncidentSummarise(t *testing.T) {
 }
 
 // testKit is a kit with only a clock, for steps that need no cluster.
+// responsesClient is a fake client holding no response, with the index of
+// responses by incident that the gate reads.
+func responsesClient(t *testing.T) client.Client {
+	t.Helper()
+	scheme := runtime.NewScheme()
+	if err := v1alpha1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	return fake.NewClientBuilder().WithScheme(scheme).WithIndex(&v1alpha1.EmergencyResponse{}, IndexIncidentRefs, func(o client.Object) []string {
+		var keys []string
+		for _, ref := range o.(*v1alpha1.EmergencyResponse).Spec.IncidentRefs {
+			keys = append(keys, ref.Namespace+"/"+ref.Name)
+		}
+		return keys
+	}).Build()
+}
+
 func testKit(now time.Time) reconcile.Kit {
 	return reconcile.Kit{Clock: clocktesting.NewFakePassiveClock(now)}
 }

@@ -38,6 +38,7 @@ type warningScope struct {
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=warnings,verbs=get;list;watch
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=warnings/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=notifications,verbs=get;list;watch;create
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=unitreports;reportingunits,verbs=get;list;watch
 
 // Reconcile takes every step whose decision is in, records them before
 // anything is reported, writes down the reports they owe (the same ones on
@@ -50,7 +51,7 @@ func (r *WarningReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	}
 	s := &warningScope{Pass: reconcile.Begin(r.Kit, w, w.Spec.Drill)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*warningScope]{
-		r.advance, r.writeAhead, r.report,
+		r.advance, r.writeAhead, r.readAcknowledgements, r.report,
 	}, r.ready)
 }
 
@@ -191,9 +192,9 @@ func byWhom(by string) string {
 	return " (" + by + ")"
 }
 
-// SetupWithManager watches warnings (spec and decisions) and the
-// notifications they own (their deliveries). Several warnings are handled at
-// once.
+// SetupWithManager watches warnings (spec and decisions), the
+// notifications they own (their deliveries), the units' acknowledgements
+// and the units' registers. Several warnings are handled at once.
 func (r *WarningReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	if opts.MaxConcurrentReconciles == 0 {
 		opts.MaxConcurrentReconciles = 4
@@ -201,6 +202,8 @@ func (r *WarningReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.O
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Warning{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&v1alpha1.Notification{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("Warning"))).
+		Watches(&v1alpha1.UnitReport{}, handler.EnqueueRequestsFromMapFunc(unitTarget(v1alpha1.DutyWarning))).
+		Watches(&v1alpha1.ReportingUnit{}, handler.EnqueueRequestsFromMapFunc(r.warningsOfUnit)).
 		WithOptions(opts).
 		Named("warning").
 		Complete(r)

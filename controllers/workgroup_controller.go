@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
@@ -36,17 +38,35 @@ func (r *WorkGroupReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*workGroupScope]{r.countReports, r.checkStaffed}, r.ready)
 }
 
-// countReports counts the progress reports and finds the latest.
-func (r *WorkGroupReconciler) countReports(_ context.Context, s *workGroupScope) error {
+// countReports counts the progress reports, those written into the work
+// group and the units' own from their namespaces (§5.3), and finds the
+// latest.
+func (r *WorkGroupReconciler) countReports(ctx context.Context, s *workGroupScope) error {
 	wg, st := s.Obj, &s.Obj.Status
-	st.ReportCount = int32(len(wg.Spec.Reports))
 	st.LastReportTime = nil
-	for _, rep := range wg.Spec.Reports {
-		if st.LastReportTime == nil || rep.Time.After(st.LastReportTime.Time) {
-			t := rep.Time
+	later := func(t metav1.Time) {
+		if st.LastReportTime == nil || t.After(st.LastReportTime.Time) {
 			st.LastReportTime = &t
 		}
 	}
+	for _, rep := range wg.Spec.Reports {
+		later(rep.Time)
+	}
+	st.UnitReports = nil
+	if resp := wg.Labels[v1alpha1.LabelResponse]; resp != "" {
+		reports, err := reportsOn(ctx, r.Client, v1alpha1.DutyResponse, wg.Namespace, resp)
+		if err != nil {
+			return fmt.Errorf("listing the units' progress reports: %w", err)
+		}
+		for _, ur := range reports {
+			if ur.Spec.Type != v1alpha1.UnitReportProgress || ur.Spec.Progress.WorkGroup != wg.Spec.Type || ur.Status.ReceivedTime == nil {
+				continue
+			}
+			st.UnitReports = append(st.UnitReports, ur.Namespace+"/"+ur.Name)
+			later(*ur.Status.ReceivedTime)
+		}
+	}
+	st.ReportCount = int32(len(wg.Spec.Reports) + len(st.UnitReports))
 	return nil
 }
 
@@ -67,7 +87,27 @@ func (r *WorkGroupReconciler) ready(s *workGroupScope) reconcile.Ready {
 func (r *WorkGroupReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.WorkGroup{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&v1alpha1.UnitReport{}, handler.EnqueueRequestsFromMapFunc(r.groupOfReport)).
 		WithOptions(opts).
 		Named("workgroup").
 		Complete(r)
+}
+
+// groupOfReport wakes the work group a unit's progress report names.
+func (r *WorkGroupReconciler) groupOfReport(ctx context.Context, o client.Object) []ctrl.Request {
+	ur := o.(*v1alpha1.UnitReport)
+	if ur.Spec.Type != v1alpha1.UnitReportProgress || ur.Spec.ResponseRef == nil || ur.Spec.Progress == nil || ur.Spec.Progress.WorkGroup == "" {
+		return nil
+	}
+	list := &v1alpha1.WorkGroupList{}
+	if err := r.List(ctx, list, client.InNamespace(ur.Spec.ResponseRef.Namespace),
+		client.MatchingLabels{v1alpha1.LabelResponse: ur.Spec.ResponseRef.Name, v1alpha1.LabelWorkGroupType: string(ur.Spec.Progress.WorkGroup)}); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "listing the work groups of a progress report")
+		return nil
+	}
+	out := make([]ctrl.Request, 0, len(list.Items))
+	for i := range list.Items {
+		out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+	}
+	return out
 }

@@ -88,6 +88,10 @@ const (
 	ResponseNotStartedReason = "NotStarted"
 	// ResponseWorkGroupsPendingReason: a work group is missing or not ready.
 	ResponseWorkGroupsPendingReason = "WorkGroupsPending"
+	// ResponseCommandedByMinistryReason: a level I or II response runs under
+	// the ministry's command (§5.3); the office sets up no work groups of
+	// its own unless spec.workGroups names some.
+	ResponseCommandedByMinistryReason = "CommandedByMinistry"
 	// ResponseWorkGroupsReadyReason: every work group is set up.
 	ResponseWorkGroupsReadyReason = "WorkGroupsReady"
 	// ResponseMeasuresCompleteReason: the measures include what the plan requires.
@@ -114,6 +118,9 @@ const (
 	ResponseLevelCoveredReason = "Covered"
 	// ResponseIncidentEscalatedReason: an incident rose above the approved level.
 	ResponseIncidentEscalatedReason = "IncidentEscalated"
+	// ResponseAnotherCommandsReason: approved, but another response already
+	// commands the same incidents at this level or above; it does not start.
+	ResponseAnotherCommandsReason = "AnotherResponseCommands"
 	// ResponseSupersededReason: a response at a higher level took over.
 	ResponseSupersededReason = "Superseded"
 	// ResponseNotSupersededReason: no response took over.

@@ -251,6 +251,14 @@ type EmergencyResponseStatus struct {
 	// +optional
 	SummaryReportsReceived *ReceivedReports `json:"summaryReportsReceived,omitempty"`
 
+	// commandedBy is who commands the response at its level (§5.3):
+	// MinistryLeadingGroup for I (部领导小组), MinistryOffice for II
+	// (部应急办), under whose command the office works, or Office for III
+	// and IV (局网安应急办), which sets up its work groups.
+	// +optional
+	// +kubebuilder:validation:Enum=MinistryLeadingGroup;MinistryOffice;Office
+	CommandedBy string `json:"commandedBy,omitempty"`
+
 	// unitSummaryReports: each unit whose incidents the response covered,
 	// and its summary report once received (§6.1). The deadline of each is
 	// UnitSummaryReport/<namespace> in deadlines.
@@ -277,6 +285,14 @@ type EmergencyResponseStatus struct {
 	// +optional
 	ProgressReports int32 `json:"progressReports,omitempty"`
 
+	// progress lists the units' progress reports as they came in, the
+	// latest 64: the office reports each upward as the situation develops
+	// (§5.3, §5.4).
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=64
+	Progress []UnitProgress `json:"progress,omitempty"`
+
 	// supersededBy names the response at a higher level that took over the
 	// same incidents after they rose above this one's approved level.
 	// +optional
@@ -301,10 +317,12 @@ type EmergencyResponseStatus struct {
 // +kubebuilder:printcolumn:name="Level",type=string,JSONPath=`.status.level`
 // +kubebuilder:printcolumn:name="Drill",type=boolean,JSONPath=`.spec.drill`
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
+// +kubebuilder:printcolumn:name="Command",type=string,JSONPath=`.status.commandedBy`
 // +kubebuilder:printcolumn:name="Approved By",type=string,JSONPath=`.metadata.annotations.emergency\.netsec\.io/approved-by`
 // +kubebuilder:printcolumn:name="Directive",type=string,JSONPath=`.metadata.annotations.emergency\.netsec\.io/directive`,priority=1
 // +kubebuilder:printcolumn:name="Started",type=date,JSONPath=`.status.startedTime`
 // +kubebuilder:printcolumn:name="Next Deadline",type=string,JSONPath=`.status.nextDeadline`
+// +kubebuilder:printcolumn:name="Unacked",type=integer,JSONPath=`.status.unacknowledged`,priority=1
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type EmergencyResponse struct {

@@ -22,7 +22,7 @@ const (
 
 // NotificationEvent is what a notification reports: one of the reports the
 // plan requires.
-// +kubebuilder:validation:Enum=IncidentReported;IncidentLevelChanged;IncidentWithdrawn;DeadlineMissed;WarningRelayed;WarningPublished;WarningReportedUpward;WarningAdjusted;WarningLifted;ResponseStarted;ResponseSituation;ResponseEscalated;ResponseEnded;SummaryReportReceived;DrillReported;PublicNotice
+// +kubebuilder:validation:Enum=IncidentReported;IncidentLevelChanged;IncidentWithdrawn;DeadlineMissed;WarningRelayed;WarningPublished;WarningReportedUpward;WarningAdjusted;WarningLifted;ResponseStarted;ResponseSituation;ResponseEscalated;ResponseEnded;SummaryReportReceived;DrillReported;PublicNotice;IncidentReportedUpward;ResponseAwaitingDecision
 type NotificationEvent string
 
 // The reports of the plan, and who receives them.
@@ -70,6 +70,15 @@ const (
 	EventSummaryReportReceived NotificationEvent = "SummaryReportReceived"
 	// EventDrillReported: how a drill went (§7.2); to the Office.
 	EventDrillReported NotificationEvent = "DrillReported"
+	// EventIncidentReportedUpward: an incident reached level I or II; the
+	// office reports it at once, with the measures it proposes, to the
+	// MinistryOffice and the LeadingGroup (§2.2, §5.4), who alone can have a
+	// response at that level started.
+	EventIncidentReportedUpward NotificationEvent = "IncidentReportedUpward"
+	// EventResponseAwaitingDecision: a response waits for the decision of
+	// whoever the plan names: the LeadingGroup for III and IV, the
+	// MinistryOffice (its office for II, its leading group for I) (§5.3).
+	EventResponseAwaitingDecision NotificationEvent = "ResponseAwaitingDecision"
 	// EventPublicNotice: information on an incident for the Public (§5.5);
 	// it leaves only with the office's consent.
 	EventPublicNotice NotificationEvent = "PublicNotice"

@@ -42,6 +42,24 @@ const (
 	UnitDutyNotAcknowledgedReason = "NotAcknowledged"
 	// UnitNoDutyContactReason: no duty contact is named.
 	UnitNoDutyContactReason = "NoDutyContact"
+
+	// UnitReadyReason: the plan is filed (or need not be), this year's
+	// drill counted (or need not), and the duty is reachable.
+	UnitReadyReason = "InGoodStanding"
+	// UnitMisnamedReason: a ReportingUnit not named as its namespace is no
+	// unit's register; the operator keeps no record on it.
+	UnitMisnamedReason = "NotNamedAsNamespace"
+)
+
+// Event reasons of a ReportingUnit.
+const (
+	// UnitPlanAcceptedEvent: the office accepted the filed plan's version.
+	UnitPlanAcceptedEvent = "PlanAccepted"
+	// UnitDrillCountedEvent: a drill of the unit counted for its year.
+	UnitDrillCountedEvent = "DrillCounted"
+	// UnitDutyOwedEvent (Warning): a duty in force over the unit is not
+	// acknowledged.
+	UnitDutyOwedEvent = "DutyNotAcknowledged"
 )
 
 // Annotations on a ReportingUnit, written by the office and checked by the
@@ -74,6 +92,26 @@ const (
 	UnitReportNotCoveredReason = "NotCovered"
 	// UnitReportNoUnitReason: the namespace has no registered unit.
 	UnitReportNoUnitReason = "NoRegisteredUnit"
+	// UnitReportBeforeEndReason: a summary report received before the
+	// response it names ended; it does not count (§6.1).
+	UnitReportBeforeEndReason = "BeforeEnd"
+)
+
+// Event reasons of a UnitReport.
+const (
+	// UnitReportReceivedEvent: the operator received the report.
+	UnitReportReceivedEvent = "Received"
+	// UnitReportConsultedEvent: the office's decision on a hazard report
+	// is recorded.
+	UnitReportConsultedEvent = "Consulted"
+)
+
+// How a drill counted (DrillHeld.countedBy).
+const (
+	// DrillCountedByResponse: the drill response over it ended.
+	DrillCountedByResponse = "Response"
+	// DrillCountedByAcceptance: the office accepted the unit's own drill.
+	DrillCountedByAcceptance = "Accepted"
 )
 
 // DeadlineUnitSummaryReportPrefix starts the name of the deadline of one

@@ -327,6 +327,40 @@ type UnitAcknowledgement struct {
 	Duty string `json:"duty,omitempty"`
 }
 
+// UnitProgress is one unit's progress report as a response shows it.
+type UnitProgress struct {
+	// namespace of the unit.
+	// +required
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace"`
+
+	// unit is the registered unit's name.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	Unit string `json:"unit,omitempty"`
+
+	// report names the UnitReport.
+	// +required
+	// +kubebuilder:validation:MaxLength=253
+	Report string `json:"report"`
+
+	// receivedTime is when the operator received it.
+	// +required
+	ReceivedTime metav1.Time `json:"receivedTime"`
+
+	// measures taken, effect and next steps, as the unit wrote them, cut to
+	// 512 characters each.
+	// +optional
+	// +kubebuilder:validation:MaxLength=600
+	Measures string `json:"measures,omitempty"`
+	// +optional
+	// +kubebuilder:validation:MaxLength=600
+	Effect string `json:"effect,omitempty"`
+	// +optional
+	// +kubebuilder:validation:MaxLength=600
+	NextSteps string `json:"nextSteps,omitempty"`
+}
+
 // UnitSummaryReport is one unit's summary report owed after a response
 // (§6.1), as the response shows it.
 type UnitSummaryReport struct {

@@ -137,11 +137,6 @@ type Reporter struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=128
 	FilledBy string `json:"filledBy,omitempty"`
-
-	// phoneConfirmed is true once the office confirmed receipt by phone
-	// (§4.1: 并电话确认报送结果).
-	// +optional
-	PhoneConfirmed bool `json:"phoneConfirmed,omitempty"`
 }
 
 // NetworkUnit is the network unit the incident happened in (涉事网络单元).
@@ -350,14 +345,18 @@ type SecurityIncidentSpec struct {
 	UnitResponse UnitResponse `json:"unitResponse,omitzero"`
 
 	// measuresTaken are the measures the unit has already taken (已采取应急措施).
-	// Part of the full form.
-	// +optional
+	// Required in every report, a quick notice too (§4.1: 快速报告...已采取的
+	// 应急措施); write "none yet" when none, e.g. "Isolated the affected hosts."
+	// +required
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=8192
 	MeasuresTaken string `json:"measuresTaken,omitempty"`
 
 	// proposedMeasures are the measures the unit proposes (建议采取工作措施).
-	// Part of the full form.
-	// +optional
+	// Required in every report, a quick notice too (§4.1: 相关建议), e.g.
+	// "Patch and monitor."
+	// +required
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=8192
 	ProposedMeasures string `json:"proposedMeasures,omitempty"`
 
@@ -417,6 +416,19 @@ type IncidentLevel string
 
 // BelowThreshold is the level of an incident that reaches no criterion.
 const BelowThreshold IncidentLevel = "BelowThreshold"
+
+// ReceiptConfirmation is who confirmed a report's receipt, and when the
+// operator saw it.
+type ReceiptConfirmation struct {
+	// by is the recipient who confirmed, as the API server recorded it.
+	// +required
+	// +kubebuilder:validation:MaxLength=256
+	By string `json:"by"`
+
+	// time the operator saw the confirmation.
+	// +required
+	Time metav1.Time `json:"time"`
+}
 
 // Deadline is one obligation with its due time.
 type Deadline struct {
@@ -655,6 +667,13 @@ type SecurityIncidentStatus struct {
 	// earlier but never later.
 	// +optional
 	CountedFrom *ReportedTimes `json:"countedFrom,omitempty"`
+
+	// receiptConfirmed is the office's confirmation that the report arrived
+	// (§4.1: 并电话确认报送结果), as the recipient wrote it on the report's
+	// Notification (emergency.netsec.io/confirmed-by): the printed form
+	// shows it.
+	// +optional
+	ReceiptConfirmed *ReceiptConfirmation `json:"receiptConfirmed,omitempty"`
 
 	// withdrawal records who withdrew the incident, and when.
 	// +optional

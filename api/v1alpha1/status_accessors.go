@@ -49,3 +49,21 @@ func (in *HolidayCalendar) SetConditions(c []metav1.Condition) { in.Status.Condi
 
 // SetObservedGeneration records the generation the status describes.
 func (in *HolidayCalendar) SetObservedGeneration(g int64) { in.Status.ObservedGeneration = g }
+
+// GetConditions returns the unit's conditions.
+func (in *ReportingUnit) GetConditions() []metav1.Condition { return in.Status.Conditions }
+
+// SetConditions replaces the unit's conditions.
+func (in *ReportingUnit) SetConditions(c []metav1.Condition) { in.Status.Conditions = c }
+
+// SetObservedGeneration records the generation the status describes.
+func (in *ReportingUnit) SetObservedGeneration(g int64) { in.Status.ObservedGeneration = g }
+
+// GetConditions returns the unit report's conditions.
+func (in *UnitReport) GetConditions() []metav1.Condition { return in.Status.Conditions }
+
+// SetConditions replaces the unit report's conditions.
+func (in *UnitReport) SetConditions(c []metav1.Condition) { in.Status.Conditions = c }
+
+// SetObservedGeneration records the generation the status describes.
+func (in *UnitReport) SetObservedGeneration(g int64) { in.Status.ObservedGeneration = g }

@@ -31,9 +31,9 @@ const (
 
 // WarningSpec is a warning's content (§4.4).
 //
-// +kubebuilder:validation:XValidation:rule="self.level != 'Red' || self.source == 'National'",message="a red warning comes only from the national office: source must be National",fieldPath=".source"
+// +kubebuilder:validation:XValidation:rule="self.level != 'Red' || self.source == 'National' || (oldSelf.hasValue() && self.source == 'Ministry')",message="a red warning comes only from the national office: source must be National (a ministry's warning may be adjusted to red on its directive)",fieldPath=".source",optionalOldSelf=true
 // +kubebuilder:validation:XValidation:rule="self.level != 'Orange' || self.source in ['National', 'Ministry']",message="an orange warning comes from the ministry's office (or the national office): source must be Ministry or National",fieldPath=".source"
-// +kubebuilder:validation:XValidation:rule="!(self.level in ['Yellow', 'Blue', 'RiskNotice']) || self.source == 'Provincial'",message="yellow and blue warnings and risk notices are issued in the province: source must be Provincial",fieldPath=".source"
+// +kubebuilder:validation:XValidation:rule="!(self.level in ['Yellow', 'Blue', 'RiskNotice']) || self.source == 'Provincial' || (oldSelf.hasValue() && self.source in ['National', 'Ministry'])",message="yellow and blue warnings and risk notices are issued in the province: source must be Provincial (a red or orange warning from above may be adjusted to any colour on the ministry's directive, §4.6)",fieldPath=".source",optionalOldSelf=true
 // +kubebuilder:validation:XValidation:rule="self.source == oldSelf.source",message="source cannot be changed",fieldPath=".source"
 // +kubebuilder:validation:XValidation:rule="(has(self.drill) && self.drill) == (has(oldSelf.drill) && oldSelf.drill)",message="drill cannot be changed",fieldPath=".drill"
 // +kubebuilder:validation:XValidation:rule="!(has(oldSelf.liftRequested) && oldSelf.liftRequested) || (has(self.liftRequested) && self.liftRequested)",message="liftRequested cannot be withdrawn once set",fieldPath=".liftRequested"
@@ -72,10 +72,12 @@ type WarningSpec struct {
 	// +kubebuilder:validation:items:MaxLength=512
 	Precautions []string `json:"precautions"`
 
-	// timeLimits are the deadline requirements (时限要求).
-	// +optional
+	// timeLimits are the deadline requirements every warning states
+	// (时限要求, §4.4), e.g. "Patch or mitigate within 48 hours".
+	// +required
+	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=512
-	TimeLimits string `json:"timeLimits,omitempty"`
+	TimeLimits string `json:"timeLimits"`
 
 	// issuer is the issuing authority (发布机关).
 	// +required
@@ -249,11 +251,13 @@ type WarningStatus struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=warn;ew,categories=incident
-// +kubebuilder:printcolumn:name="Level",type=string,JSONPath=`.spec.level`
+// +kubebuilder:printcolumn:name="Level",type=string,JSONPath=`.status.publishedLevel`
+// +kubebuilder:printcolumn:name="Requested",type=string,JSONPath=`.spec.level`
 // +kubebuilder:printcolumn:name="Source",type=string,JSONPath=`.spec.source`
 // +kubebuilder:printcolumn:name="State",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Approved By",type=string,JSONPath=`.metadata.annotations.emergency\.netsec\.io/approved-by`
 // +kubebuilder:printcolumn:name="Delivered",type=string,JSONPath=`.status.conditions[?(@.type=="Delivered")].status`
+// +kubebuilder:printcolumn:name="Unacked",type=integer,JSONPath=`.status.unacknowledged`
 // +kubebuilder:printcolumn:name="Drill",type=boolean,JSONPath=`.spec.drill`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 type Warning struct {

@@ -78,9 +78,19 @@ type WorkGroupStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// reportCount is the number of progress reports.
+	// reportCount is the number of progress reports: those in spec.reports
+	// and the units' own (unitReports).
 	// +optional
 	ReportCount int32 `json:"reportCount,omitempty"`
+
+	// unitReports name the units' progress reports for this work group
+	// (UnitReports of type Progress naming its response and its type), as
+	// namespace/name, in the order received.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=256
+	// +kubebuilder:validation:items:MaxLength=320
+	UnitReports []string `json:"unitReports,omitempty"`
 
 	// lastReportTime is the time of the latest progress report.
 	// +optional

@@ -116,6 +116,8 @@ var words = map[string][2]string{ // key: {zh, en}
 	"f.eventTypes":                 {"事件类型", "Event types"},
 	"f.impact":                     {"影响", "Impact"},
 	"f.suggestedLevel":             {"建议级别", "Suggested level"},
+	"f.measuresTaken":              {"已采取的应急措施", "Measures already taken"},
+	"f.proposedMeasures":           {"相关建议", "Suggestions"},
 	"f.scope":                      {"影响范围", "Scope"},
 	"f.dnsSystem":                  {"域名系统", "DNS system"},
 	"f.dnsState":                   {"域名系统状态", "DNS state"},

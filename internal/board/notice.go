@@ -37,12 +37,15 @@ const (
 	fVirus         = "spec.impact.virus.scope"
 	fOther         = "spec.impact.other.description"
 	fSuggested     = "spec.suggestedLevel"
+	fMeasuresTaken = "spec.measuresTaken"
+	fProposed      = "spec.proposedMeasures"
 	dateTimeLayout = "2006-01-02T15:04"
 )
 
 // fields are the inputs, longest path first when a cause is matched.
 var fields = []string{fNamespace, fName, fDrill, fUnitName, fUnitType, fContactName, fPhone, fDescription,
-	fOccurredAt, fDiscoveredAt, fEventTypes, fOutage, fDNSSystem, fDNSState, fInfluence, fRecords, fVirus, fOther, fSuggested}
+	fOccurredAt, fDiscoveredAt, fEventTypes, fOutage, fDNSSystem, fDNSState, fInfluence, fRecords, fVirus, fOther, fSuggested,
+	fMeasuresTaken, fProposed}
 
 // impactOf is the fieldset each impact's inputs belong to, and the rules'
 // field paths that name the impact as a whole.
@@ -116,11 +119,13 @@ func (s *Server) incidentOf(f url.Values) (*v1alpha1.SecurityIncident, map[strin
 				UnitName: strings.TrimSpace(f.Get(fUnitName)), UnitType: v1alpha1.UnitType(f.Get(fUnitType)),
 				Contact: v1alpha1.Contact{Name: strings.TrimSpace(f.Get(fContactName)), Phone: strings.TrimSpace(f.Get(fPhone))},
 			},
-			ReportChannel:  v1alpha1.ReportQuickNotice,
-			Description:    f.Get(fDescription),
-			OccurredAt:     at(fOccurredAt),
-			DiscoveredAt:   at(fDiscoveredAt),
-			SuggestedLevel: v1alpha1.Level(f.Get(fSuggested)),
+			ReportChannel:    v1alpha1.ReportQuickNotice,
+			Description:      f.Get(fDescription),
+			OccurredAt:       at(fOccurredAt),
+			DiscoveredAt:     at(fDiscoveredAt),
+			SuggestedLevel:   v1alpha1.Level(f.Get(fSuggested)),
+			MeasuresTaken:    strings.TrimSpace(f.Get(fMeasuresTaken)),
+			ProposedMeasures: strings.TrimSpace(f.Get(fProposed)),
 		},
 	}
 	if inc.Name == "" {

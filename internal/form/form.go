@@ -271,8 +271,8 @@ func fill(inc *v1alpha1.SecurityIncident, paged bool, esc func(string) string) a
 		channel = "快速报告（电话、短信等）在先，本报送表应在事发当日补报"
 	}
 	confirmed := "否"
-	if u.PhoneConfirmed {
-		confirmed = "是"
+	if c := inc.Status.ReceiptConfirmed; c != nil {
+		confirmed = "是（" + c.By + "，" + c.Time.In(beijing).Format("2006-01-02 15:04") + "）"
 	}
 	a.Note = "报送方式：" + channel + "；报送结果已电话确认：" + confirmed + "。时间均为北京时间（UTC+8）。"
 

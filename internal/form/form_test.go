@@ -140,3 +140,16 @@ func eventLabel(t string) string {
 	}
 	return "?"
 }
+
+// The form says the receipt was confirmed only when the office's
+// confirmation is on record, naming who confirmed and when (§4.1).
+func TestReceiptConfirmation(t *testing.T) {
+	inc := loadSample(t, samples["InternetOutage"])
+	if md := Markdown(inc); !strings.Contains(md, "报送结果已电话确认：否") {
+		t.Errorf("no confirmation on record, yet the form does not say 否:\n%s", md)
+	}
+	inc.Status.ReceiptConfirmed = &v1alpha1.ReceiptConfirmation{By: "ministry-duty", Time: metav1.NewTime(time.Date(2026, 11, 20, 3, 5, 0, 0, time.UTC))}
+	if md := Markdown(inc); !strings.Contains(md, "报送结果已电话确认：是（ministry-duty，2026-11-20 11:05）") {
+		t.Errorf("the confirmation on record is not printed with who and when:\n%s", md)
+	}
+}

@@ -42,6 +42,22 @@ func IncidentReported(f IncidentFacts, drill bool) (Content, error) {
 	return l.report("Reported", drill, incidentData(f))
 }
 
+// IncidentReportedUpward reports an incident of level I or II to the
+// ministry's office and the leading group (§2.2, §5.4), with the measures
+// the unit proposes: a response at that level is theirs to decide.
+func IncidentReportedUpward(f IncidentFacts, proposed string, drill bool) (Content, error) {
+	zh, en := LevelName(f.Level)
+	l := newLines(drill, "【网络安全突发事件上报】"+zh+"事件："+Value(f.Unit)+"，建议启动相应级别应急响应",
+		"[Cybersecurity incident reported upward] "+en+" incident: "+Value(f.Unit)+"; a response at this level is proposed")
+	l.add("建议措施", "Proposed measures", proposed)
+	incidentLines(l, f)
+	type upward struct {
+		IncidentFacts
+		Proposed string `json:"proposedMeasures"`
+	}
+	return l.report("ReportedUpward", drill, upward{incidentData(f), proposed})
+}
+
 // IncidentLevelChanged reports a change of an incident's level to the
 // office, with its cause.
 func IncidentLevelChanged(f IncidentFacts, from, to, cause string, drill bool) (Content, error) {

@@ -20,6 +20,9 @@ type ResponseFacts struct {
 	EndApprovedBy string `json:"endApprovedBy"`
 	EndDirective  string `json:"endDirective"`
 	Commander     string `json:"commander"`
+	// CommandedBy is who commands at the response's level (§5.3):
+	// MinistryLeadingGroup, MinistryOffice or Office.
+	CommandedBy string `json:"commandedBy"`
 	// WorkGroups set up and Measures required (§5.3, §5.5).
 	WorkGroups []string  `json:"workGroups"`
 	Measures   []string  `json:"measures"`
@@ -36,6 +39,20 @@ func ResponseStarted(f ResponseFacts, drill bool) (Content, error) {
 	l := newLines(drill, "【应急响应启动】"+zh+"事件应急响应已启动", "[Emergency response started] "+en+" response started")
 	responseLines(l, f)
 	return l.report("Started", drill, responseData(f))
+}
+
+// ResponseAwaitingDecision tells whoever decides a response that it waits
+// for them (§5.3).
+func ResponseAwaitingDecision(f ResponseFacts, whoseZH, whose string, drill bool) (Content, error) {
+	zh, en := LevelName(f.Level)
+	l := newLines(drill, "【应急响应待决定】"+f.Namespace+"/"+f.Name+"："+zh+"响应待"+whoseZH+"决定",
+		"[Emergency response awaiting decision] "+f.Namespace+"/"+f.Name+": the "+en+" response waits for the decision of "+whose)
+	responseLines(l, f)
+	type awaiting struct {
+		ResponseFacts
+		Whose string `json:"whose"`
+	}
+	return l.report("AwaitingDecision", drill, awaiting{responseData(f), whose})
 }
 
 // ResponseEscalated reports that an incident of a running response rose to
@@ -132,9 +149,25 @@ func responseLines(l *lines, f ResponseFacts) {
 	l.time("启动时间", "Started", f.StartedAt)
 	l.add2("批准启动", f.ApprovedBy, "Approved by", f.ApprovedBy)
 	l.add2("启动依据", f.Directive, "Directive", f.Directive)
+	if zh, en := commandName(f.CommandedBy); zh != "" {
+		l.add2("统一指挥", zh, "Command", en)
+	}
 	l.add("指挥", "Commander", f.Commander)
 	l.list("工作组", "Work groups", f.WorkGroups)
 	l.list("处置措施", "Measures", f.Measures)
+}
+
+// commandName is who commands a response (§5.3), in both languages.
+func commandName(by string) (zh, en string) {
+	switch by {
+	case "MinistryLeadingGroup":
+		return "部领导小组统一指挥、协调，局网安应急办在部应急办统一指挥协调下开展工作", "the ministry's leading group; the office works under the ministry's emergency office"
+	case "MinistryOffice":
+		return "部应急办统一指挥、协调，局网安应急办在其统一指挥协调下开展工作", "the ministry's emergency office; the office works under its command"
+	case "Office":
+		return "局网安应急办负责指挥、协调", "the provincial emergency office"
+	}
+	return "", ""
 }
 
 func responseData(f ResponseFacts) ResponseFacts {

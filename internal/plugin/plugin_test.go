@@ -311,3 +311,34 @@ func TestIncidentTimelineShowsCorrectionsAndWithdrawal(t *testing.T) {
 		}
 	}
 }
+
+// An incident covered by two responses, the first superseded by the second,
+// shows each response's own start and end: neither is credited with the
+// other's decision.
+func TestIncidentTimelineTellsTwoResponsesApart(t *testing.T) {
+	at := func(h int) *metav1.Time { m := metav1.NewTime(time.Date(2026, 12, 4, h, 0, 0, 0, time.UTC)); return &m }
+	inc := incident("wave", "III", false)
+	inc.CreationTimestamp = *at(1)
+	inc.Status.Responses = []v1alpha1.CoveringResponse{
+		{Namespace: "office", Name: "first", UID: "u1", Level: v1alpha1.LevelIV, StartedTime: at(2), EndedTime: at(5), SupersededBy: "second"},
+		{Namespace: "office", Name: "second", UID: "u2", Level: v1alpha1.LevelIII, StartedTime: at(4)},
+	}
+	c := fake.NewClientBuilder().WithScheme(scheme(t)).WithObjects(inc).Build()
+	entries, err := Timeline(t.Context(), c, KindIncident, "unit", "wave", time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, e := range entries {
+		got[e.What] = e.Time.UTC().Hour()
+	}
+	for what, hour := range map[string]int{
+		"response office/first approved and started (level IV)":   2,
+		"response office/second approved and started (level III)": 4,
+		"response office/first superseded by second":              5,
+	} {
+		if h, ok := got[what]; !ok || h != hour {
+			t.Errorf("the timeline has %q at hour %d (listed: %v), want %d; all: %v", what, h, ok, hour, got)
+		}
+	}
+}

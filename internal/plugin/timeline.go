@@ -176,12 +176,19 @@ func (t *timeline) incident(ctx context.Context, c client.Client, key client.Obj
 		}
 		t.add(&rec.Time, "WITHDRAWN by %s %s; it stays on record, its deadlines are no longer tracked", orDash(rec.By), why)
 	}
+	// Each response that covered the incident, with its own times: two
+	// responses over one incident (one superseding the other) are told
+	// apart, and neither is credited with the other's decision.
+	for _, r := range inc.Status.Responses {
+		t.add(r.StartedTime, "response %s/%s approved and started (level %s)", r.Namespace, r.Name, r.Level)
+		if r.SupersededBy != "" {
+			t.add(r.EndedTime, "response %s/%s superseded by %s", r.Namespace, r.Name, r.SupersededBy)
+		} else {
+			t.add(r.EndedTime, "response %s/%s ended", r.Namespace, r.Name)
+		}
+	}
 	if r := inc.Status.Response; r != nil {
-		tl := inc.Status.Timeline
-		t.add(tl.ApprovedTime, "response %s/%s approved", r.Namespace, r.Name)
-		t.add(tl.StartedTime, "response %s/%s started (level %s)", r.Namespace, r.Name, r.Level)
-		t.add(tl.WorkGroupsReadyTime, "response %s/%s: work groups ready", r.Namespace, r.Name)
-		t.add(tl.EndedTime, "response %s/%s ended", r.Namespace, r.Name)
+		t.add(inc.Status.Timeline.WorkGroupsReadyTime, "response %s/%s: work groups ready", r.Namespace, r.Name)
 	}
 	t.notifications(ctx, c, key.Namespace, inc.UID)
 	return nil

@@ -285,7 +285,16 @@ var _ = Describe("the duty board", func() {
 		fill("spec.impact.internetOutage.scope", "City")
 		b.click("#file-notice")
 
-		By("the phone number the API server refused, beside its field")
+		By("the measures taken and the suggestions a quick notice must state (§4.1), each refused beside its field")
+		Eventually(b.text(byID("err-spec.measuresTaken"))).Should(ContainSubstring("Required value"))
+		Expect(b.text(byID("err-spec.proposedMeasures"))()).To(ContainSubstring("Required value"))
+		Expect(b.count(".field-error")()).To(Equal(2), "one message beside each field it names")
+		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: unit, Name: "zunyi-outage"}, &v1alpha1.SecurityIncident{})).NotTo(Succeed())
+
+		By("then the phone number the API server refused, beside its field")
+		fill("spec.measuresTaken", "Rerouted traffic through Guiyang.")
+		fill("spec.proposedMeasures", "Replace the failed line card.")
+		b.click("#file-notice")
 		Eventually(b.text(byID("err-spec.reporter.contact.phone"))).Should(ContainSubstring("must be a telephone number"))
 		invalid, err := eval[string](b, `document.getElementById("spec.reporter.contact.phone").getAttribute("aria-invalid")`)
 		Expect(err).NotTo(HaveOccurred())
@@ -303,6 +312,7 @@ var _ = Describe("the duty board", func() {
 		Expect(k8s.Get(ctx, client.ObjectKey{Namespace: unit, Name: "zunyi-outage"}, got)).To(Succeed())
 		Expect(got.Spec.ReportChannel).To(Equal(v1alpha1.ReportQuickNotice))
 		Expect(got.Spec.Impact.InternetOutage.Scope).To(Equal(v1alpha1.ScopeCity))
+		Expect(got.Spec.MeasuresTaken).To(Equal("Rerouted traffic through Guiyang."))
 		Expect(got.Status.Level).To(Equal(v1alpha1.IncidentLevel(v1alpha1.LevelIV)))
 	})
 

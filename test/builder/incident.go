@@ -48,13 +48,14 @@ func (b *IncidentBuilder) Obj() *v1alpha1.SecurityIncident { return b.obj.DeepCo
 // Drill marks the incident as a drill.
 func (b *IncidentBuilder) Drill() *IncidentBuilder { b.obj.Spec.Drill = true; return b }
 
-// QuickNotice makes it a quick notice without the full form's boxes.
+// QuickNotice makes it a quick notice without the full form's boxes; it
+// still states the measures taken and the suggestions (§4.1).
 func (b *IncidentBuilder) QuickNotice() *IncidentBuilder {
 	s := &b.obj.Spec
 	s.ReportChannel = v1alpha1.ReportQuickNotice
 	s.Reporter.Contact.Email, s.Reporter.FilledBy = "", ""
 	s.NetworkUnit = v1alpha1.NetworkUnit{}
-	s.MeasuresTaken, s.ProposedMeasures, s.Support = "", "", nil
+	s.Support = nil
 	return b
 }
 

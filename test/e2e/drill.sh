@@ -78,10 +78,30 @@ check "the report is counted" kubectl wait --for=jsonpath='{.status.reportCount}
 check "the drill pipeline ends it" kubectl-incident --kubeconfig "$drill" end drill-virus-response
 check "the response ends" kubectl wait --for=condition=Ended --timeout=30s er/drill-virus-response
 now="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-check "both summary reports handed in" kubectl --kubeconfig "$duty" patch er drill-virus-response --type merge -p \
-  "{\"spec\":{\"summaryReports\":{\"unit\":{\"submittedAt\":\"$now\",\"document\":\"DRILL-UNIT-1\"},\"office\":{\"submittedAt\":\"$now\",\"document\":\"DRILL-OFFICE-1\"}}}}"
+summary() { kubectl apply -f - <<'YAML'
+apiVersion: emergency.netsec.io/v1alpha1
+kind: UnitReport
+metadata: {name: drill-virus-summary, namespace: default}
+spec:
+  type: Summary
+  drill: true
+  responseRef: {namespace: default, name: drill-virus-response}
+  summary:
+    directCauses: A worm entered through an unpatched VPN gateway.
+    indirectCauses: Patches waited for a maintenance window.
+    course: Detected 09:10, segments isolated 09:40, restored 15:00.
+    responsibility: The unit's network operations team.
+    impactAndLoss: Two city segments without service for five hours.
+    lessons: Patch exposed gateways at once.
+    proposals: An emergency patch lane for exposed systems.
+YAML
+}
+check "the unit hands in its summary report from its namespace" summary
+check "the office's summary report handed in" kubectl --kubeconfig "$duty" patch er drill-virus-response --type merge -p \
+  "{\"spec\":{\"summaryReports\":{\"office\":{\"submittedAt\":\"$now\",\"document\":\"DRILL-OFFICE-1\"}}}}"
 check "both report deadlines met" kubectl wait --for=jsonpath='{.status.deadlines[1].state}'=Met --timeout=30s er/drill-virus-response
-check "the unit report is met too" bash -c '[ "$(kubectl get er drill-virus-response -o jsonpath={.status.deadlines[0].state})" = Met ]'
+check "the unit report is met too" bash -c '[ "$(kubectl get er drill-virus-response -o jsonpath={.status.deadlines[0].state})" = Met ] &&
+  [ "$(kubectl get er drill-virus-response -o jsonpath={.status.deadlines[0].name})" = UnitSummaryReport/default ]'
 check "the incident shows its response ended" \
   kubectl wait --for=jsonpath='{.status.response.phase}'=Ended --timeout=30s sinc/drill-provincial-virus-outbreak
 check "the form ticks the virus box and says drill" \

@@ -56,6 +56,11 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	// The incidents' reports reach the office, the responses' the offices
 	// above: a source whose report cannot go out is not Ready.
 	c.channel(t, unit, v1alpha1.AudienceOffice, ok.URL)
+	// An incident that reaches level I or II is reported to the offices
+	// above at once (§2.2, §5.4).
+	for _, a := range []v1alpha1.Audience{v1alpha1.AudienceLeadingGroup, v1alpha1.AudienceMinistryOffice} {
+		c.channel(t, unit, a, ok.URL)
+	}
 	for _, a := range []v1alpha1.Audience{v1alpha1.AudienceLeadingGroup, v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceEmergencyManagement} {
 		c.channel(t, office, a, ok.URL)
 	}
@@ -202,8 +207,10 @@ func driveStates(t *testing.T, c *cluster) map[key]observed {
 	c.create(t, c.as[dutyOfficer], higher)
 	c.approve(t, higher, ministry)
 	c.waitFor(t, old, v1alpha1.ResponseSupersededCondition, "True", v1alpha1.ResponseSupersededReason)
+	c.waitFor(t, old, v1alpha1.ConditionReportedUpward, "True", "") // its end reported: settled
 	record(key{"EmergencyResponse", respSupersededAfterEscalation}, old, "")
 	c.waitFor(t, risingInc, v1alpha1.IncidentResponseLevelCoveredCondition, "True", "")
+	c.waitFor(t, risingInc, v1alpha1.ConditionReportedUpward, "True", "") // reported upward at level II too
 	record(key{"SecurityIncident", incCoveredAgain}, risingInc, "")
 
 	// "ending" is ended on the leading group's approval.

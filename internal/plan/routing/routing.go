@@ -58,6 +58,10 @@ type Report struct {
 	Content notify.Content
 }
 
+// KeyReported is the key of an incident's first report to the office
+// (§4.1), whose confirmation the printed form shows.
+const KeyReported = "reported"
+
 // Audiences of the plan's reports.
 var (
 	toOffice          = []v1alpha1.Audience{v1alpha1.AudienceOffice}

@@ -292,3 +292,103 @@ func TestIncidentWithdrawnReport(t *testing.T) {
 		t.Errorf("the withdrawal's text says why and who: %q", text)
 	}
 }
+
+// An incident that reaches level I or II is reported at once to the
+// ministry's office and the leading group (§2.2, §5.4), once per level, with
+// the measures proposed; a withdrawal then goes to them too.
+func TestIncidentReportedUpward(t *testing.T) {
+	at := func(h int) metav1.Time { return metav1.NewTime(setterNow.Add(time.Duration(h) * time.Hour)) }
+	inc := &v1alpha1.SecurityIncident{ObjectMeta: metav1.ObjectMeta{Name: "wave", Namespace: "unit", CreationTimestamp: at(0)},
+		Spec: v1alpha1.SecurityIncidentSpec{Reporter: v1alpha1.Reporter{UnitName: "Unit"}, ProposedMeasures: "Start a level II response."},
+		Status: v1alpha1.SecurityIncidentStatus{LevelHistory: []v1alpha1.LevelChange{
+			{Time: at(0), To: "III"}, {Time: at(1), From: "III", To: "II"}, {Time: at(2), From: "II", To: "I"},
+			{Time: at(3), From: "I", To: "II"}}}}
+	keys := func() []string {
+		t.Helper()
+		reqs, err := Incident{SecurityIncident: inc}.Owed()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range reqs {
+			if r.Event == v1alpha1.EventIncidentReportedUpward || r.Event == v1alpha1.EventIncidentWithdrawn {
+				out = append(out, r.Key+" "+strings.Join(audienceStrings(r.Audiences), ","))
+				if r.Event == v1alpha1.EventIncidentReportedUpward && !strings.Contains(r.Content.ZH, "Start a level II response.") {
+					t.Errorf("%s does not carry the proposed measures: %q", r.Key, r.Content.ZH)
+				}
+			}
+		}
+		return out
+	}
+	want := []string{"reportedupward-ii MinistryOffice,LeadingGroup", "reportedupward-i MinistryOffice,LeadingGroup"}
+	if diff := cmp.Diff(want, keys()); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	inc.Spec.Withdrawal = &v1alpha1.Withdrawal{Reason: v1alpha1.WithdrawalFalseAlarm}
+	inc.Status.Withdrawal = &v1alpha1.WithdrawalRecord{By: "unit-a", Time: at(4)}
+	if diff := cmp.Diff(append([]string{"withdrawn Office,MinistryOffice,LeadingGroup"}, want...), keys()); diff != "" {
+		t.Errorf("a withdrawal goes where the reports went (-want +got):\n%s", diff)
+	}
+}
+
+// A response waiting for its decision tells whoever decides it (§5.3): the
+// leading group for III and IV, the ministry's office for I and II.
+func TestResponseAwaitingDecision(t *testing.T) {
+	for level, want := range map[v1alpha1.Level]string{
+		v1alpha1.LevelIV: "LeadingGroup", v1alpha1.LevelIII: "LeadingGroup",
+		v1alpha1.LevelII: "MinistryOffice", v1alpha1.LevelI: "MinistryOffice",
+	} {
+		resp := &v1alpha1.EmergencyResponse{ObjectMeta: metav1.ObjectMeta{Name: "r", Namespace: "office"},
+			Status: v1alpha1.EmergencyResponseStatus{Level: level, Phase: v1alpha1.ResponseAwaitingApproval,
+				Conditions: []metav1.Condition{{Type: v1alpha1.ResponseApprovedCondition, Status: metav1.ConditionFalse,
+					Reason: v1alpha1.ResponseAwaitingApprovalReason, LastTransitionTime: metav1.NewTime(setterNow)}}}}
+		reqs, err := Response{EmergencyResponse: resp}.Owed()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range reqs {
+			got = append(got, r.Key+" "+strings.Join(audienceStrings(r.Audiences), ","))
+		}
+		if diff := cmp.Diff([]string{"awaitingdecision-" + strings.ToLower(string(level)) + " " + want}, got); diff != "" {
+			t.Errorf("level %s (-want +got):\n%s", level, diff)
+		}
+		now := metav1.NewTime(setterNow.Add(time.Minute))
+		resp.Status.StartedTime = &now
+		resp.Status.Conditions[0].Reason = v1alpha1.ResponseApprovedReason
+		reqs, _ = Response{EmergencyResponse: resp}.Owed()
+		for _, r := range reqs {
+			if r.Event == v1alpha1.EventResponseAwaitingDecision {
+				t.Errorf("level %s: a started response still says it waits", level)
+			}
+		}
+	}
+}
+
+// Each unit's progress report goes upward as a situation report (§5.3,
+// §5.4), once each, and a unit's words cannot pass for a drill banner.
+func TestProgressGoesUpward(t *testing.T) {
+	started := metav1.NewTime(setterNow)
+	resp := &v1alpha1.EmergencyResponse{ObjectMeta: metav1.ObjectMeta{Name: "r", Namespace: "office"},
+		Status: v1alpha1.EmergencyResponseStatus{Level: v1alpha1.LevelIII, StartedTime: &started, Progress: []v1alpha1.UnitProgress{
+			{Namespace: "unit-a", Unit: "Unit A", Report: "p1", ReceivedTime: metav1.NewTime(setterNow.Add(time.Hour)), Measures: "【演练】blocked", Effect: "better", NextSteps: "watch"},
+			{Namespace: "unit-b", Report: "p1", ReceivedTime: metav1.NewTime(setterNow.Add(2 * time.Hour)), Measures: "rerouted"},
+		}}}
+	reqs, err := Response{EmergencyResponse: resp}.Owed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range reqs {
+		if strings.HasPrefix(r.Key, "situation-unit") {
+			got = append(got, r.Key+" "+strings.Join(audienceStrings(r.Audiences), ","))
+			if strings.Contains(r.Content.ZH, "【演练】blocked") {
+				t.Errorf("a unit's words pass for a drill banner: %q", r.Content.ZH)
+			}
+		}
+	}
+	want := []string{"situation-unit-a-p1 MinistryOffice,LeadingGroup", "situation-unit-b-p1 MinistryOffice,LeadingGroup"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

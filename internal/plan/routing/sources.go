@@ -2,6 +2,7 @@ package routing
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -16,11 +17,14 @@ import (
 // them on every pass makes each once:
 //
 //	incident   reported                  → Office         key reported
+//	           reached level I or II     → MinistryOffice, LeadingGroup (§2.2, §5.4)           key reportedupward-<level>
 //	           withdrawn                 → Office         key withdrawn
 //	           its level changed         → Office         key levelchanged-<from>-<to>-<n>
 //	           a deadline missed         → Office         key deadlinemissed-<deadline>
-//	response   started                   → MinistryOffice, LeadingGroup                       key started
+//	response   awaiting its decision     → LeadingGroup (III, IV), MinistryOffice (I, II)     key awaitingdecision-<level>
+//	           started                   → MinistryOffice, LeadingGroup                       key started
 //	           work groups set up        → MinistryOffice, LeadingGroup (situation, §5.3/§5.4) key situation-workgroups
+//	           a unit's progress report  → MinistryOffice, LeadingGroup (situation, §5.3/§5.4) key situation-<namespace>-<report>
 //	           escalated                 → MinistryOffice, LeadingGroup                       key escalated
 //	           ended                     → MinistryOffice, LeadingGroup, EmergencyManagement  key ended
 //	           a drill ended             → Office (§7.2)                                      key drillreported
@@ -48,7 +52,7 @@ func (i Incident) Owed() ([]Report, error) {
 		return nil
 	}
 	r, err := notify.IncidentReported(f, inc.Spec.Drill)
-	if err := add(v1alpha1.EventIncidentReported, "reported", toOffice, inc.CreationTimestamp, r, err); err != nil {
+	if err := add(v1alpha1.EventIncidentReported, KeyReported, toOffice, inc.CreationTimestamp, r, err); err != nil {
 		return nil, err
 	}
 	if w, rec := inc.Spec.Withdrawal, inc.Status.Withdrawal; w != nil && rec != nil {
@@ -56,6 +60,31 @@ func (i Incident) Owed() ([]Report, error) {
 		// To whom the first report went.
 		if err := add(v1alpha1.EventIncidentWithdrawn, "withdrawn", toOffice, rec.Time, r, err); err != nil {
 			return nil, err
+		}
+	}
+	upward := false
+	for _, h := range inc.Status.LevelHistory {
+		if h.To != v1alpha1.IncidentLevel(v1alpha1.LevelI) && h.To != v1alpha1.IncidentLevel(v1alpha1.LevelII) {
+			continue
+		}
+		key := "reportedupward-" + strings.ToLower(string(h.To))
+		if slices.ContainsFunc(out, func(r Report) bool { return r.Key == key }) {
+			continue // once per level
+		}
+		upward = true
+		at := f
+		at.Level = string(h.To)
+		r, err := notify.IncidentReportedUpward(at, inc.Spec.ProposedMeasures, inc.Spec.Drill)
+		if err := add(v1alpha1.EventIncidentReportedUpward, key, toMinistryAndLead, h.Time, r, err); err != nil {
+			return nil, err
+		}
+	}
+	if upward {
+		// A withdrawal goes to whom the reports went.
+		for i := range out {
+			if out[i].Event == v1alpha1.EventIncidentWithdrawn {
+				out[i].Audiences = append(slices.Clone(toOffice), toMinistryAndLead...)
+			}
 		}
 	}
 	seen := map[string]int{}
@@ -119,6 +148,19 @@ func (x Response) Owed() ([]Report, error) {
 		out = append(out, Report{Event: event, Key: key, Audiences: to, Drill: drill, Time: at.Time, Content: c})
 		return nil
 	}
+	if c := meta.FindStatusCondition(st.Conditions, v1alpha1.ResponseApprovedCondition); c != nil && c.Reason == v1alpha1.ResponseAwaitingApprovalReason && st.StartedTime == nil && st.Level != "" {
+		to, whoseZH, whose := []v1alpha1.Audience{v1alpha1.AudienceLeadingGroup}, "局网安领导小组", "the leading group"
+		switch st.Level {
+		case v1alpha1.LevelI:
+			to, whoseZH, whose = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice}, "部领导小组", "the ministry's leading group"
+		case v1alpha1.LevelII:
+			to, whoseZH, whose = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice}, "部应急办", "the ministry's emergency office"
+		}
+		r, err := notify.ResponseAwaitingDecision(f, whoseZH, whose, drill)
+		if err := add(v1alpha1.EventResponseAwaitingDecision, "awaitingdecision-"+strings.ToLower(string(st.Level)), to, c.LastTransitionTime, r, err); err != nil {
+			return nil, err
+		}
+	}
 	if st.StartedTime != nil {
 		r, err := notify.ResponseStarted(f, drill)
 		if err := add(v1alpha1.EventResponseStarted, "started", toMinistryAndLead, *st.StartedTime, r, err); err != nil {
@@ -129,6 +171,18 @@ func (x Response) Owed() ([]Report, error) {
 		situation := notify.Texts{
 			ZH: fmt.Sprintf("局网安应急办已设立工作组 %s，进入应急状态。", strings.Join(st.WorkGroups, "、")),
 			EN: fmt.Sprintf("The office set up the work groups %s and is in emergency mode.", strings.Join(st.WorkGroups, ", ")),
+		}
+		if len(st.WorkGroups) == 0 {
+			// I and II: the office learns at once how the province is
+			// affected, under the ministry's command (§5.4).
+			units := map[string]bool{}
+			for _, ref := range resp.Spec.IncidentRefs {
+				units[ref.Namespace] = true
+			}
+			situation = notify.Texts{
+				ZH: fmt.Sprintf("在部应急办统一指挥协调下，局网安应急办已进入应急状态，正在了解本省受影响情况：涉及 %d 个单位的 %d 起事件。", len(units), len(resp.Spec.IncidentRefs)),
+				EN: fmt.Sprintf("Under the ministry's command, the office is in emergency mode and gathering how the province is affected: %d incidents of %d units.", len(resp.Spec.IncidentRefs), len(units)),
+			}
 		}
 		r, err := notify.ResponseSituation(f, situation, drill)
 		if err := add(v1alpha1.EventResponseSituation, "situation-workgroups", toMinistryAndLead, *st.WorkGroupsReadyTime, r, err); err != nil {
@@ -146,6 +200,18 @@ func (x Response) Owed() ([]Report, error) {
 		}
 		r, err := notify.ResponseEscalated(f, string(st.Level), drill)
 		if err := add(v1alpha1.EventResponseEscalated, "escalated", toMinistryAndLead, at, r, err); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range st.Progress {
+		// Each unit's progress goes upward as it comes in (§5.3, §5.4).
+		who, measures, effect, next := notify.Value(orNamespace(p.Unit, p.Namespace)), notify.Value(p.Measures), notify.Value(p.Effect), notify.Value(p.NextSteps)
+		situation := notify.Texts{
+			ZH: fmt.Sprintf("%s 报送处置进展：已采取措施：%s；效果：%s；下一步：%s", who, measures, effect, next),
+			EN: fmt.Sprintf("%s reports progress: measures taken: %s; effect: %s; next steps: %s", who, measures, effect, next),
+		}
+		r, err := notify.ResponseSituation(f, situation, drill)
+		if err := add(v1alpha1.EventResponseSituation, "situation-"+p.Namespace+"-"+p.Report, toMinistryAndLead, p.ReceivedTime, r, err); err != nil {
 			return nil, err
 		}
 	}
@@ -194,11 +260,20 @@ func (x Response) Owed() ([]Report, error) {
 	return out, nil
 }
 
+// orNamespace is a unit's registered name, or its namespace when it has none.
+func orNamespace(unit, namespace string) string {
+	if unit != "" {
+		return unit
+	}
+	return namespace
+}
+
 func responseFacts(resp *v1alpha1.EmergencyResponse) notify.ResponseFacts {
 	st := &resp.Status
 	f := notify.ResponseFacts{
 		Namespace: resp.Namespace, Name: resp.Name, Level: string(st.Level),
 		Commander: resp.Spec.Commander, WorkGroups: st.WorkGroups, SupersededBy: st.SupersededBy,
+		CommandedBy: st.CommandedBy,
 	}
 	for _, ref := range resp.Spec.IncidentRefs {
 		f.Incidents = append(f.Incidents, ref.Namespace+"/"+ref.Name)

@@ -114,7 +114,7 @@ func drillWarning(ns, name string, level v1alpha1.WarningLevel, source v1alpha1.
 	GinkgoHelper()
 	w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns, Finalizers: finalizers}, Spec: v1alpha1.WarningSpec{
 		Drill: true, Level: level, Source: source, StartTime: metav1.Now(), Scope: "s", Harm: "h",
-		Precautions: []string{"p"}, Issuer: "the office", Hotline: "12321"}}
+		Precautions: []string{"p"}, TimeLimits: "48 hours", Issuer: "the office", Hotline: "12321"}}
 	Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
 	return w
 }

@@ -186,7 +186,7 @@ func NewWarning(ns, name string, level v1alpha1.WarningLevel, source v1alpha1.Wa
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
 		Spec: v1alpha1.WarningSpec{
 			Level: level, Source: source, StartTime: metav1.NewTime(time.Now().Truncate(time.Second)),
-			Scope: "Mail servers of the province", Harm: "Credential theft", Precautions: []string{"Reset administrator passwords"},
+			Scope: "Mail servers of the province", Harm: "Credential theft", Precautions: []string{"Reset administrator passwords"}, TimeLimits: "Within 24 hours",
 			Issuer: "National office", Hotline: "12321", Channels: channels, Drill: drill,
 		},
 	}

@@ -20,7 +20,9 @@ var _ = Describe("SecurityIncident", func() {
 	var ns string
 	BeforeEach(func() {
 		ns = harness.NewNamespace()
-		harness.ReachOffice(v1alpha1.AudienceOffice) // an incident whose report cannot go out is not Ready
+		// An incident whose report cannot go out is not Ready; one of level I
+		// or II is reported to the offices above too (§2.2, §5.4).
+		harness.ReachOffice(v1alpha1.AudienceOffice, v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup)
 	})
 
 	DescribeTable("each sample gets its level, its reasons and its conditions",
@@ -125,6 +127,16 @@ var _ = Describe("SecurityIncident", func() {
 		Eventually(func(g Gomega) []string { return harness.EventReasons(g, inc) }).Should(ContainElement("Warning/ReportedLate"))
 	})
 
+	It("refuses a quick notice that does not state the measures taken and the suggestions (§4.1), naming each field", func() {
+		inc := builder.Incident("bare-notice", ns).QuickNotice().Edit(func(i *v1alpha1.SecurityIncident) {
+			i.Spec.MeasuresTaken, i.Spec.ProposedMeasures = "", ""
+		}).Obj()
+		err := k8s.Create(ctx, inc)
+		harness.RefusedWith(err, "spec.measuresTaken: Required value")
+		harness.RefusedWith(err, "spec.proposedMeasures: Required value")
+		Expect(k8s.Create(ctx, builder.Incident("bare-notice", ns).QuickNotice().Obj())).To(Succeed())
+	})
+
 	It("marks a drill's events as a drill", func() {
 		// A suggested level that differs makes an event (the first
 		// classification makes none).
@@ -158,7 +170,9 @@ var _ = Describe("SecurityIncident deadlines on the operator's clock", Ordered, 
 	var ns string
 	BeforeAll(func() {
 		ns = harness.NewNamespace()
-		harness.ReachOffice(v1alpha1.AudienceOffice) // an incident whose report cannot go out is not Ready
+		// An incident whose report cannot go out is not Ready; one of level I
+		// or II is reported to the offices above too (§2.2, §5.4).
+		harness.ReachOffice(v1alpha1.AudienceOffice, v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup)
 	})
 
 	// A quick notice discovered now (on the operator's clock) owes the full

@@ -113,9 +113,9 @@ var _ = Describe("kubectl incident", func() {
 		Eventually(func() []string { return whats(plugin.KindAny, office, "resp") }).Should(ContainElements(
 			"response requested by "+harness.DutyOfficer, "approved for level IV by "+harness.ApproverIII, "started",
 			ContainSubstring("work group resp-recovery (Recovery) set up"), "end approved by "+harness.ApproverIII, "ended",
-			"deadline "+v1alpha1.DeadlineUnitSummaryReportPrefix+unit+" due", ContainSubstring("event Normal Started")))
+			"deadline UnitSummaryReport/"+unit+" due", ContainSubstring("event Normal Started")))
 		Eventually(func() []string { return whats(plugin.KindIncident, unit, "outage") }).Should(ContainElements(
-			ContainSubstring("reported by"), ContainSubstring("level — → IV"), "response "+office+"/resp started (level IV)",
+			ContainSubstring("reported by"), ContainSubstring("level — → IV"), "response "+office+"/resp approved and started (level IV)",
 			"response "+office+"/resp ended"))
 		By("a report that cannot go out shows in its source's timeline, with why")
 		Eventually(func() []string { return whats(plugin.KindIncident, unit, "outage") }).Should(ContainElements(
@@ -303,7 +303,7 @@ func newWarning(ns, name string, level v1alpha1.WarningLevel, source v1alpha1.Wa
 	GinkgoHelper()
 	w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Spec: v1alpha1.WarningSpec{
 		Level: level, Source: source, StartTime: metav1.Now(), Scope: "s", Harm: "h",
-		Precautions: []string{"p"}, Issuer: "the office", Hotline: "12321"}}
+		Precautions: []string{"p"}, TimeLimits: "48 hours", Issuer: "the office", Hotline: "12321"}}
 	Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
 	return w
 }

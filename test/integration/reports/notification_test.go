@@ -10,6 +10,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/form"
+	"github.com/netsec-io/incident-operator/test/builder"
 	"github.com/netsec-io/incident-operator/test/integration/harness"
 )
 
@@ -58,6 +60,26 @@ var _ = Describe("Notification", func() {
 		}).Should(Succeed())
 		Expect(harness.FailDeliveryClaims.Left()).To(BeZero())
 		Consistently(rcv.IDs, 2*time.Second).Should(Equal([]string{string(w.UID) + "-published"}))
+	})
+
+	It("puts the office's confirmation of an incident's report on the incident, and the printed form says who confirmed", func() {
+		office := harness.NewReceiver(0)
+		harness.NewChannel(ns, "office-desk", v1alpha1.ChannelCloudEvents, v1alpha1.AudienceOffice, office.URL, 2)
+		inc := builder.Incident("confirmed", ns).Obj()
+		Expect(k8s.Create(ctx, inc)).To(Succeed())
+		var n *v1alpha1.Notification
+		Eventually(func(g Gomega) {
+			n = harness.ReportOf(g, inc, "reported")
+			g.Expect(harness.Delivered(n).Status).To(Equal(metav1.ConditionTrue))
+		}).Should(Succeed())
+		Expect(form.Markdown(harness.Get(Default, inc))).To(ContainSubstring("报送结果已电话确认：否"))
+		Expect(harness.AnnotateNotification(harness.AsUser(harness.MinistryDuty), n, map[string]string{v1alpha1.AnnotationConfirmedBy: harness.MinistryDuty})).To(Succeed())
+		Eventually(func(g Gomega) {
+			got := harness.Get(g, inc)
+			g.Expect(got.Status.ReceiptConfirmed).NotTo(BeNil())
+			g.Expect(got.Status.ReceiptConfirmed.By).To(Equal(harness.MinistryDuty))
+			g.Expect(form.Markdown(got)).To(ContainSubstring("报送结果已电话确认：是（" + harness.MinistryDuty + "，"))
+		}).Should(Succeed())
 	})
 
 	It("records who confirmed receipt, once, and keeps the report as it was made", func() {

@@ -35,7 +35,7 @@ var _ = Describe("Notifications across a stop of the operator", func() {
 			ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns},
 			Spec: v1alpha1.WarningSpec{
 				Level: v1alpha1.WarningYellow, Source: v1alpha1.SourceProvincial, StartTime: metav1.NewTime(time.Now().Truncate(time.Second)),
-				Scope: "Provincial government websites", Harm: "Defacement", Precautions: []string{"Patch CMS plugins"},
+				Scope: "Provincial government websites", Harm: "Defacement", Precautions: []string{"Patch CMS plugins"}, TimeLimits: "Within 48 hours",
 				Issuer: "Provincial emergency office", Hotline: "0851-12321", Channels: channels,
 			},
 		}

@@ -76,17 +76,27 @@ var _ = Describe("Reports of incidents and responses", Ordered, func() {
 		resp = builder.Response("leak-response", office, inc).WorkGroups(v1alpha1.WorkGroupRecovery).Obj()
 		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, resp)).To(Succeed())
 		Eventually(func(g Gomega) v1alpha1.Level { return harness.GetResponse(g, resp).Status.Level }).Should(Equal(v1alpha1.LevelIII))
-		Eventually(func(g Gomega) string { return reported(g, resp).Reason }).Should(Equal(v1alpha1.NothingToReportReason))
-		Expect(harness.Approve(harness.AsUser(harness.ApproverIII), resp, harness.ApproverIII, v1alpha1.LevelIII)).To(Succeed())
 		uid := string(resp.UID)
+		By("waiting for its decision, it tells the leading group, whose decision it is (§5.3)")
+		Eventually(leading.RobotIDs).Should(ConsistOf(uid + "-awaitingdecision-iii"))
+		Expect(leading.Texts()).To(ContainElement(ContainSubstring("【应急响应待决定】" + office + "/leak-response：较大（III级）响应待局网安领导小组决定")))
+		Eventually(func(g Gomega) string { return reported(g, resp).Reason }).Should(Equal(v1alpha1.ReportedUpwardReason))
+		Expect(ministry.IDs()).To(BeEmpty())
+		Expect(harness.Approve(harness.AsUser(harness.ApproverIII), resp, harness.ApproverIII, v1alpha1.LevelIII)).To(Succeed())
 		By("started, with its work group set up: the start and the situation (§5.3, §5.4)")
 		Eventually(ministry.IDs).Should(ConsistOf(uid+"-started", uid+"-situation-workgroups"))
-		Eventually(leading.RobotIDs).Should(ConsistOf(uid+"-started", uid+"-situation-workgroups"))
+		Eventually(leading.RobotIDs).Should(ConsistOf(uid+"-awaitingdecision-iii", uid+"-started", uid+"-situation-workgroups"))
 		Expect(leading.Texts()).To(ContainElement(HavePrefix("【应急响应启动】较大（III级）事件应急响应已启动")))
 
-		By("its incident rises above the level it was started for")
+		By("its incident rises above the level it was started for: the incident itself is reported upward at once (§2.2, §5.4)")
 		records(20_000_000)
 		Eventually(ministry.IDs).Should(ContainElement(uid + "-escalated"))
+		Eventually(func(g Gomega) []v1alpha1.Audience {
+			n := harness.ReportOf(g, inc, "reportedupward-ii")
+			g.Expect(n.Spec.Event).To(Equal(v1alpha1.EventIncidentReportedUpward))
+			g.Expect(n.Spec.Message.ZH).To(ContainSubstring("【网络安全突发事件上报】重大（II级）事件"))
+			return n.Spec.Audiences
+		}).Should(Equal([]v1alpha1.Audience{v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup}))
 
 		By("it ends")
 		Eventually(func(g Gomega) {
@@ -97,31 +107,26 @@ var _ = Describe("Reports of incidents and responses", Ordered, func() {
 		Expect(harness.Annotate(harness.AsUser(harness.ApproverIII), resp, map[string]any{v1alpha1.AnnotationEndApprovedBy: harness.ApproverIII})).To(Succeed())
 		Eventually(emergencyManagement.RobotIDs).Should(Equal([]string{uid + "-ended"}))
 
-		By("the summary reports come in (§6.1): the unit's to the office, the office's upward")
-		for _, who := range []string{"unit", "office"} {
-			Eventually(func(g Gomega) {
-				cur := harness.GetResponse(g, resp)
-				r := &v1alpha1.SubmittedReport{SubmittedAt: metav1.NewTime(fakeClock.Now()), Document: "GZ-" + who}
-				if who == "unit" {
-					cur.Spec.SummaryReports.Unit = r
-				} else {
-					cur.Spec.SummaryReports.Office = r
-				}
-				g.Expect(harness.AsUser(harness.DutyOfficer).Update(ctx, cur)).To(Succeed())
-			}).Should(Succeed())
-		}
+		By("the summary reports come in (§6.1): the unit's, from its namespace, to the office; the office's upward")
+		Expect(k8s.Create(ctx, builder.Summary("summary", unit, resp))).To(Succeed())
+		Eventually(func(g Gomega) {
+			cur := harness.GetResponse(g, resp)
+			cur.Spec.SummaryReports.Office = &v1alpha1.SubmittedReport{SubmittedAt: metav1.NewTime(fakeClock.Now()), Document: "GZ-office"}
+			g.Expect(harness.AsUser(harness.DutyOfficer).Update(ctx, cur)).To(Succeed())
+		}).Should(Succeed())
 		want := []string{uid + "-started", uid + "-situation-workgroups", uid + "-escalated", uid + "-ended", uid + "-summary-office"}
+		wantLeading := append([]string{uid + "-awaitingdecision-iii"}, want...)
 		Eventually(ministry.IDs).Should(ConsistOf(want))
-		Eventually(leading.RobotIDs).Should(ConsistOf(want))
-		Eventually(officeDesk.IDs).Should(Equal([]string{uid + "-summary-unit"}))
+		Eventually(leading.RobotIDs).Should(ConsistOf(wantLeading))
+		Eventually(officeDesk.IDs).Should(Equal([]string{uid + "-summary-unit-" + unit}))
 		Eventually(func(g Gomega) string { return reported(g, resp).Reason }).Should(Equal(v1alpha1.ReportedUpwardReason))
 
 		By("each exactly once, and the incident's own reports too")
 		Consistently(func(g Gomega) {
 			g.Expect(ministry.IDs()).To(ConsistOf(want))
-			g.Expect(leading.RobotIDs()).To(ConsistOf(want))
+			g.Expect(leading.RobotIDs()).To(ConsistOf(wantLeading))
 			g.Expect(emergencyManagement.RobotIDs()).To(Equal([]string{uid + "-ended"}))
-			g.Expect(officeDesk.IDs()).To(Equal([]string{uid + "-summary-unit"}))
+			g.Expect(officeDesk.IDs()).To(Equal([]string{uid + "-summary-unit-" + unit}))
 		}, 2*time.Second).Should(Succeed())
 		Expect(unitDesk.IDs()).To(ConsistOf(string(inc.UID)+"-reported", string(inc.UID)+"-levelchanged-iv-iii-1",
 			string(inc.UID)+"-deadlinemissed-fullform", string(inc.UID)+"-levelchanged-iii-ii-1"))

@@ -25,7 +25,7 @@ var _ = Describe("A notification's texts", func() {
 			ObjectMeta: metav1.ObjectMeta{Name: "late-channel", Namespace: ns},
 			Spec: v1alpha1.WarningSpec{
 				Level: v1alpha1.WarningRed, Source: v1alpha1.SourceNational, StartTime: metav1.NewTime(time.Now().Truncate(time.Second)),
-				Scope: "Mail servers of the province", Harm: "Credential theft", Precautions: []string{"Reset administrator passwords"},
+				Scope: "Mail servers of the province", Harm: "Credential theft", Precautions: []string{"Reset administrator passwords"}, TimeLimits: "Within 24 hours",
 				Issuer: "National office", Hotline: "12321", Channels: []string{"sms", "website"},
 			},
 		}

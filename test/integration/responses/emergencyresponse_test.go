@@ -78,6 +78,7 @@ var _ = Describe("EmergencyResponse approval", func() {
 			g.Expect(got.Status.Phase).To(Equal(v1alpha1.ResponseActive))
 			g.Expect(got.Status.Approval).NotTo(BeNil())
 			g.Expect(got.Status.Approval.ApprovedBy).To(Equal(harness.ApproverIII))
+			g.Expect(got.Status.CommandedBy).To(Equal("Office"))
 			g.Expect(got.Status.MeasuresInForce).To(ConsistOf(v1alpha1.MeasureAffectedUserNotification))
 			g.Expect(harness.ResponseCondition(got, v1alpha1.ResponseWorkGroupsReadyCondition).Status).To(Equal(metav1.ConditionTrue))
 			g.Expect(harness.ResponseCondition(got, v1alpha1.ConditionReady).Status).To(Equal(metav1.ConditionTrue))
@@ -242,6 +243,18 @@ var _ = Describe("EmergencyResponse approval", func() {
 			g.Expect(got.Status.Approval.Directive).To(Equal("MIIT-2026-001"))
 			g.Expect(harness.ResponseCondition(got, v1alpha1.ResponseApprovedCondition).Reason).To(Equal(v1alpha1.ResponseDirectedReason))
 		}).Should(Succeed())
+		By("it runs under the ministry's leading group, and the office sets up no work groups of its own (§5.3)")
+		Eventually(func(g Gomega) {
+			got := harness.GetResponse(g, resp)
+			g.Expect(got.Status.CommandedBy).To(Equal("MinistryLeadingGroup"))
+			g.Expect(harness.ResponseCondition(got, v1alpha1.ResponseWorkGroupsReadyCondition).Reason).To(Equal(v1alpha1.ResponseCommandedByMinistryReason))
+			g.Expect(got.Status.WorkGroups).To(BeEmpty())
+		}).Should(Succeed())
+		Consistently(func(g Gomega) []v1alpha1.WorkGroup {
+			list := &v1alpha1.WorkGroupList{}
+			g.Expect(k8s.List(ctx, list, client.InNamespace(resp.Namespace), client.MatchingLabels{v1alpha1.LabelResponse: resp.Name})).To(Succeed())
+			return list.Items
+		}, time.Second).Should(BeEmpty())
 	})
 
 	It("lets the drill pipeline approve a drill and never a real response", func() {
@@ -322,6 +335,39 @@ var _ = Describe("EmergencyResponse end and summary reports", Ordered, func() {
 		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, resp).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
 	})
 
+	It("shows the unit's own progress reports on the response and the work group, and its acknowledgement of the IV response", func() {
+		ref := v1alpha1.ObjectRef{Namespace: office, Name: resp.Name}
+		By("the response asks the unit for its duty until it acknowledges")
+		Eventually(func(g Gomega) {
+			got := harness.GetResponse(g, resp)
+			g.Expect(got.Status.Unacknowledged).To(Equal(int32(1)))
+			g.Expect(got.Status.Acknowledgements).To(ConsistOf(HaveField("Namespace", unit)))
+		}).Should(Succeed())
+		Expect(k8s.Create(ctx, builder.Acknowledgement("duty", unit, ref, false))).To(Succeed())
+		Eventually(func(g Gomega) {
+			got := harness.GetResponse(g, resp)
+			g.Expect(got.Status.Unacknowledged).To(BeZero())
+			g.Expect(got.Status.Acknowledgements).To(ConsistOf(And(HaveField("Report", "duty"), HaveField("Duty", "Li Lei +86 851 8888 0001"))))
+		}).Should(Succeed())
+
+		By("a progress report for the recovery group, and one from a namespace the response does not cover")
+		p := builder.Progress("progress-1", unit, resp)
+		p.Spec.Progress.WorkGroup = v1alpha1.WorkGroupRecovery
+		Expect(k8s.Create(ctx, p)).To(Succeed())
+		stranger := harness.NewNamespace()
+		Expect(k8s.Create(ctx, builder.Progress("progress-x", stranger, resp))).To(Succeed())
+		Eventually(func(g Gomega) int32 { return harness.GetResponse(g, resp).Status.ProgressReports }).Should(Equal(int32(1)))
+		Expect(harness.GetResponse(Default, resp).Status.Progress).To(ConsistOf(And(HaveField("Report", "progress-1"), HaveField("Measures", "Blocked the attacking prefixes."))))
+		Eventually(func(g Gomega) []string {
+			list := &v1alpha1.WorkGroupList{}
+			g.Expect(k8s.List(ctx, list, client.InNamespace(office), client.MatchingLabels{v1alpha1.LabelResponse: resp.Name})).To(Succeed())
+			g.Expect(list.Items).To(HaveLen(1))
+			g.Expect(list.Items[0].Status.ReportCount).To(Equal(int32(1)))
+			return list.Items[0].Status.UnitReports
+		}).Should(Equal([]string{unit + "/progress-1"}))
+		Consistently(func(g Gomega) int32 { return harness.GetResponse(g, resp).Status.ProgressReports }, time.Second).Should(Equal(int32(1)))
+	})
+
 	It("ends only on the end approval, after the end is requested", func() {
 		harness.RefusedWith(harness.Annotate(harness.AsUser(harness.OtherOfficer), resp, map[string]any{v1alpha1.AnnotationEndApprovedBy: harness.OtherOfficer}), "rule entitled")
 		Eventually(func(g Gomega) {
@@ -384,24 +430,25 @@ var _ = Describe("EmergencyResponse end and summary reports", Ordered, func() {
 		}).Should(Succeed())
 
 		unitDue := weekdaysAfter(ended, 10)
+		unitDeadline := v1alpha1.DeadlineUnitSummaryReportPrefix + unit
 		officeDue := weekdaysAfter(ended, 20)
 		Eventually(func(g Gomega) {
 			got := harness.GetResponse(g, resp)
-			g.Expect(harness.ResponseDeadline(got, v1alpha1.DeadlineUnitSummaryReport).DueTime.Time).To(BeTemporally("==", unitDue))
+			g.Expect(harness.ResponseDeadline(got, unitDeadline).DueTime.Time).To(BeTemporally("==", unitDue))
 			g.Expect(harness.ResponseDeadline(got, v1alpha1.DeadlineOfficeSummaryReport).DueTime.Time).To(BeTemporally("==", officeDue))
 			g.Expect(got.Status.NextDeadline.Time).To(BeTemporally("==", unitDue))
 		}).Should(Succeed())
 
-		By("the unit's report comes in on the ninth working day")
+		By("the unit's report comes in, from its namespace, on the ninth working day")
 		fakeClock.SetTime(unitDue.Add(-36 * time.Hour))
+		Expect(k8s.Create(ctx, builder.Summary("summary", unit, resp))).To(Succeed())
 		Eventually(func(g Gomega) {
-			cur := harness.GetResponse(g, resp)
-			cur.Spec.SummaryReports.Unit = &v1alpha1.SubmittedReport{SubmittedAt: metav1.NewTime(fakeClock.Now()), Document: "GZ-TEL-2026-118"}
-			g.Expect(harness.AsUser(harness.DutyOfficer).Update(ctx, cur)).To(Succeed())
+			got := harness.GetResponse(g, resp)
+			g.Expect(harness.ResponseDeadline(got, unitDeadline).State).To(Equal(v1alpha1.DeadlineMet))
+			g.Expect(got.Status.UnitSummaryReports).To(HaveLen(1))
+			g.Expect(got.Status.UnitSummaryReports[0].Report).To(Equal("summary"))
+			g.Expect(got.Status.UnitSummaryReports[0].ReceivedTime.Time).To(BeTemporally("==", fakeClock.Now().Truncate(time.Second)))
 		}).Should(Succeed())
-		Eventually(func(g Gomega) v1alpha1.DeadlineState {
-			return harness.ResponseDeadline(harness.GetResponse(g, resp), v1alpha1.DeadlineUnitSummaryReport).State
-		}).Should(Equal(v1alpha1.DeadlineMet))
 
 		By("the office's report does not, and its deadline passes at its time")
 		fakeClock.SetTime(officeDue.Add(-time.Second))
@@ -432,3 +479,57 @@ func weekdaysAfter(t time.Time, n int) time.Time {
 	}
 	return day.AddDate(0, 0, 1)
 }
+
+var _ = Describe("EmergencyResponse: one command per incident (§5.3)", Ordered, func() {
+	var unit, office string
+	var inc *v1alpha1.SecurityIncident
+	var first *v1alpha1.EmergencyResponse
+	BeforeAll(func() {
+		harness.GrantRoles()
+		unit, office = harness.NewNamespace(), harness.NewNamespace()
+		inc = builder.Incident("outage", unit).Outage(v1alpha1.ScopeCity).Obj()
+		Expect(k8s.Create(ctx, inc)).To(Succeed())
+		first = builder.Response("first", office, inc).WorkGroups(v1alpha1.WorkGroupRecovery).Obj()
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, first)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.Level { return harness.GetResponse(g, first).Status.Level }).Should(Equal(v1alpha1.LevelIV))
+		Expect(harness.Approve(harness.AsUser(harness.ApproverIII), first, harness.ApproverIII, v1alpha1.LevelIV)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, first).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
+	})
+
+	It("does not start a second response at the same level over the same incident, though approved", func() {
+		second := builder.Response("second", office, inc).WorkGroups(v1alpha1.WorkGroupRecovery).Obj()
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, second)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.Level { return harness.GetResponse(g, second).Status.Level }).Should(Equal(v1alpha1.LevelIV))
+		Expect(harness.Approve(harness.AsUser(harness.ApproverIII), second, harness.ApproverIII, v1alpha1.LevelIV)).To(Succeed())
+		Eventually(func(g Gomega) metav1.Condition {
+			return harness.ResponseCondition(harness.GetResponse(g, second), v1alpha1.ResponseApprovedCondition)
+		}).Should(And(HaveField("Reason", v1alpha1.ResponseAnotherCommandsReason), HaveField("Message", ContainSubstring(office+"/first"))))
+		Consistently(func(g Gomega) {
+			got := harness.GetResponse(g, second)
+			g.Expect(got.Status.StartedTime).To(BeNil())
+			g.Expect(got.Status.Phase).To(Equal(v1alpha1.ResponseAwaitingApproval))
+			g.Expect(workGroups(g, got)).To(HaveLen(1)) // the first's only
+		}, 2*time.Second).Should(Succeed())
+	})
+
+	It("ends the response a higher level takes over, its work groups marked and named, with no summary reports of its own", func() {
+		higher := builder.Response("higher", office, inc).Level(v1alpha1.LevelIII).WorkGroups(v1alpha1.WorkGroupRecovery).Obj()
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, higher)).To(Succeed())
+		Expect(harness.Approve(harness.AsUser(harness.ApproverIII), higher, harness.ApproverIII, v1alpha1.LevelIII)).To(Succeed())
+		Eventually(func(g Gomega) v1alpha1.ResponsePhase { return harness.GetResponse(g, higher).Status.Phase }).Should(Equal(v1alpha1.ResponseActive))
+		Eventually(func(g Gomega) {
+			got := harness.GetResponse(g, first)
+			g.Expect(got.Status.SupersededBy).To(Equal(office + "/higher"))
+			g.Expect(got.Status.Phase).To(Equal(v1alpha1.ResponseEnded))
+			g.Expect(got.Status.MeasuresInForce).To(BeEmpty())
+			g.Expect(got.Status.Deadlines).To(BeEmpty())
+			ended := harness.ResponseCondition(got, v1alpha1.ResponseEndedCondition)
+			g.Expect(ended.Reason).To(Equal(v1alpha1.ResponseSupersededReason))
+			g.Expect(ended.Message).To(ContainSubstring("first-recovery"))
+			list := &v1alpha1.WorkGroupList{}
+			g.Expect(k8s.List(ctx, list, client.InNamespace(office), client.MatchingLabels{v1alpha1.LabelResponse: "first"})).To(Succeed())
+			g.Expect(list.Items).To(HaveLen(1))
+			g.Expect(list.Items[0].Labels).To(HaveKeyWithValue(v1alpha1.LabelResponseEnded, "true"))
+		}).Should(Succeed())
+	})
+})

@@ -116,6 +116,15 @@ var _ = Describe("Warning", func() {
 		harness.RefusedWith(k8s.Create(ctx, w), "spec.source", "yellow and blue warnings and risk notices are issued in the province")
 	})
 
+	It("refuses a warning that does not state its time limits (§4.4), naming the field", func() {
+		w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "no-limits", Namespace: ns}, Spec: v1alpha1.WarningSpec{
+			Level: v1alpha1.WarningBlue, Source: v1alpha1.SourceProvincial, StartTime: metav1.Now(), Scope: "x", Harm: "x",
+			Precautions: []string{"x"}, Issuer: "x", Hotline: "12321"}}
+		harness.RefusedWith(k8s.Create(ctx, w), "spec.timeLimits", "at least 1 chars long")
+		w.Spec.TimeLimits = "Within 48 hours"
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
+	})
+
 	It("relays a red warning at once, with the red measures, exactly once to its channel", func() {
 		sms := harness.NewReceiver(0)
 		channel("sms", v1alpha1.ChannelCloudEvents, v1alpha1.AudiencePublic, sms.URL)
@@ -176,6 +185,12 @@ var _ = Describe("Warning", func() {
 		By("an adjustment to blue needs its own approval")
 		editSpec(w, func(s *v1alpha1.WarningSpec) { s.Level = v1alpha1.WarningBlue })
 		Consistently(func(g Gomega) v1alpha1.WarningLevel { return getWarning(g, w).Status.PublishedLevel }, 2*time.Second).Should(Equal(v1alpha1.WarningYellow))
+		By("kubectl get shows the colour in force, and the colour asked for beside it")
+		Eventually(func(g Gomega) {
+			row := columns(g, w)
+			g.Expect(row).To(HaveKeyWithValue("Level", "Yellow"))
+			g.Expect(row).To(HaveKeyWithValue("Requested", "Blue"))
+		}).Should(Succeed())
 		Expect(annotateWarning(harness.AsUser(harness.ApproverIII), w, map[string]string{v1alpha1.AnnotationApprovedByPrefix + "blue": harness.ApproverIII})).To(Succeed())
 		Eventually(func(g Gomega) {
 			got := getWarning(g, w)
@@ -206,6 +221,29 @@ var _ = Describe("Warning", func() {
 
 		By("and an approval once given cannot be changed")
 		harness.RefusedWith(annotateWarning(k8s, w, map[string]string{v1alpha1.AnnotationApprovedBy: "admin"}), "rule immutable")
+	})
+
+	It("carries out the ministry's directed adjustment of an orange warning to yellow, and reports it to the leading group (§4.6)", func() {
+		leading := harness.NewReceiver(0)
+		channel("leading-adjust", v1alpha1.ChannelCloudEvents, v1alpha1.AudienceLeadingGroup, leading.URL)
+		w := newWarning("orange-down", v1alpha1.WarningOrange, v1alpha1.SourceMinistry)
+		Eventually(func(g Gomega) v1alpha1.WarningPhase { return getWarning(g, w).Status.Phase }).Should(Equal(v1alpha1.WarningPublished))
+		By("without the directive the office cannot lower it")
+		Eventually(func(g Gomega) {
+			cur := getWarning(g, w)
+			cur.Spec.Level = v1alpha1.WarningYellow
+			harness.RefusedWith(harness.AsUser(harness.DutyOfficer).Update(ctx, cur), "rule directive")
+		}).Should(Succeed())
+		By("the ministry's directive for yellow, and the office carries it out")
+		Expect(annotateWarning(harness.AsUser(harness.MinistryUser), w, map[string]string{approval.AnnotationDirectivePrefix + "yellow": "MIIT-2026-ADJ-7"})).To(Succeed())
+		editSpec(w, func(s *v1alpha1.WarningSpec) { s.Level = v1alpha1.WarningYellow })
+		Eventually(func(g Gomega) {
+			got := getWarning(g, w)
+			g.Expect(got.Status.PublishedLevel).To(Equal(v1alpha1.WarningYellow))
+			g.Expect(got.Status.History[len(got.Status.History)-1].Directive).To(Equal("MIIT-2026-ADJ-7"))
+			g.Expect(got.Status.Measures).To(Equal([]string{"CollectAndReport", "TrackAndAssess", "PublishPrecautionsAndHotline"}))
+		}).Should(Succeed())
+		Eventually(leading.IDs).Should(ContainElement(string(w.UID) + "-adjusted-1-reportedupward"))
 	})
 
 	It("lifts a red warning only on the ministry's directive", func() {
