@@ -405,6 +405,19 @@ var _ = Describe("Trust: attempts by every role", func() {
 		}
 		refused(class, harness.DutyOfficer, "hand in a summary report before the response ended",
 			mergePatch(harness.AsUser(harness.DutyOfficer), resp, report(time.Now())), "rule reports")
+		// A unit hands in its own summary report from its namespace, as a
+		// UnitReport; one filed before the end does not count (§6.1).
+		early := summaryReport("early", unit, office)
+		early.Spec.ResponseRef.Name = resp.Name
+		notActedOn(class, unitA, "hand in its summary report before the response ended",
+			harness.AsUser(unitA).Create(ctx, early), "the report says BeforeEnd and the response counts none",
+			func(g Gomega) {
+				got := getUnitReport(g, early)
+				g.Expect(harness.ConditionOf(got.Status.Conditions, v1alpha1.ConditionReady).Reason).To(Equal(v1alpha1.UnitReportBeforeEndReason))
+				for _, u := range harness.GetResponse(g, resp).Status.UnitSummaryReports {
+					g.Expect(u.Report).To(BeEmpty())
+				}
+			})
 
 		Expect(mergePatch(harness.AsUser(harness.DutyOfficer), resp, map[string]any{"spec": map[string]any{"endRequested": true}})).To(Succeed())
 		Expect(harness.Annotate(harness.AsUser(harness.ApproverIII), resp, map[string]any{v1alpha1.AnnotationEndApprovedBy: harness.ApproverIII})).To(Succeed())
@@ -422,6 +435,19 @@ var _ = Describe("Trust: attempts by every role", func() {
 				g.Expect(d.CompletedTime.Time).To(BeTemporally("==", got.Status.SummaryReportsReceived.OfficeTime.Time))
 				g.Expect(d.CompletedTime.Year()).NotTo(Equal(2020))
 			})
+
+		summary := summaryReport("summary", unit, office)
+		summary.Spec.ResponseRef.Name = resp.Name
+		allowed(class, unitA, "hand in its summary report from its namespace after the end", harness.AsUser(unitA).Create(ctx, summary))
+		// On the suite's fake clock the early report's receipt and the end
+		// are the same instant, so which of the two the response names is
+		// not what this checks: that it has the unit's summary report, from
+		// the unit's namespace, and the unit's deadline Met.
+		Eventually(func(g Gomega) {
+			got := harness.GetResponse(g, resp)
+			g.Expect(got.Status.UnitSummaryReports).To(ConsistOf(And(HaveField("Namespace", unit), HaveField("Report", Not(BeEmpty())))))
+			g.Expect(harness.ResponseDeadline(got, v1alpha1.DeadlineUnitSummaryReportPrefix+unit).State).To(Equal(v1alpha1.DeadlineMet))
+		}).Should(Succeed())
 	})
 
 	It("refuses to delete what is on record, for every role; drills stay deletable", func() {

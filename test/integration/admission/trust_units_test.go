@@ -103,6 +103,12 @@ var _ = Describe("Trust: the reporting units", func() {
 		refused(class, unitA, "file a report in a namespace with no registered unit",
 			a.Create(ctx, hazardReport("unregistered", bare, false)),
 			"binding 'tenancy-reports.emergency.netsec.io' denied request", "no params found")
+		refused(class, unitA, "file a real report there labelled as a drill's (emergency.netsec.io/drill=true)",
+			a.Create(ctx, func() *v1alpha1.UnitReport {
+				r := hazardReport("labelled", bare, false)
+				r.Labels = map[string]string{v1alpha1.LabelDrill: "true"}
+				return r
+			}()), "no params found")
 		refused(class, unitA, "file a drill incident in its namespace under unit B's name",
 			a.Create(ctx, builder.Incident("drill-as-b", unit).Drill().Edit(func(i *v1alpha1.SecurityIncident) {
 				i.Spec.Reporter.UnitName, i.Spec.Reporter.UnitType = unitBName, unitBType
@@ -132,6 +138,9 @@ var _ = Describe("Trust: the reporting units", func() {
 		Expect(drill.Labels).To(HaveKeyWithValue(v1alpha1.LabelDrill, "true"))
 		allowed(class, unitA, "file a drill incident in a namespace with no registered unit",
 			a.Create(ctx, builder.Incident("own-drill", bare).Drill().Obj()))
+		drillReport := hazardReport("drill-scan", bare, true)
+		allowed(class, unitA, "file a drill report in a namespace with no registered unit", a.Create(ctx, drillReport))
+		Expect(drillReport.Labels).To(HaveKeyWithValue(v1alpha1.LabelDrill, "true"))
 	})
 
 	It("asks the same of every role, in a unit's namespace and in the office's", func() {

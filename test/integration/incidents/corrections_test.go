@@ -190,7 +190,11 @@ var _ = Describe("SecurityIncident corrections and withdrawal", func() {
 			Expect(apierrors.IsInvalid(err)).To(BeTrue(), "withdrawal %s: %v", what, err)
 			Expect(err.Error()).To(ContainSubstring("withdrawal cannot be changed or removed once given"), what)
 		}
+		// A unit deletes nothing (RBAC); nor does anyone else a real incident.
 		err := unit.Delete(ctx, inc)
+		Expect(apierrors.IsForbidden(err)).To(BeTrue(), "%v", err)
+		Expect(err.Error()).To(ContainSubstring("cannot delete"))
+		err = k8s.Delete(ctx, inc)
 		Expect(apierrors.IsForbidden(err)).To(BeTrue(), "%v", err)
 		Expect(err.Error()).To(ContainSubstring("rule record"))
 		Expect(err.Error()).To(ContainSubstring("withdraw it"))

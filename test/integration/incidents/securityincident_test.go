@@ -27,7 +27,10 @@ var _ = Describe("SecurityIncident", func() {
 
 	DescribeTable("each sample gets its level, its reasons and its conditions",
 		func(file string, level v1alpha1.IncidentLevel, reasons []string, ready metav1.ConditionStatus, form string) {
-			inc := loadSample(file, ns)
+			// Each sample is another unit's: filed in that unit's namespace.
+			unitNs := harness.NewBareNamespace()
+			inc := loadSample(file, unitNs)
+			harness.RegisterUnit(unitNs, inc.Spec.Reporter.UnitName, inc.Spec.Reporter.UnitType)
 			Expect(k8s.Create(ctx, inc)).To(Succeed())
 			Eventually(func(g Gomega) {
 				got := harness.Get(g, inc)
