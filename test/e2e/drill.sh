@@ -112,7 +112,7 @@ gone() { # gone [kubectl get args...]: nothing is listed, within 30 s
   for _ in $(seq 1 60); do [ -z "$(kubectl get "$@" -o name)" ] && return 0; sleep 0.5; done
   kubectl get "$@"; return 1
 }
-check "nothing is left, work groups and notifications included" gone sinc,er,wg,warn,ntf
+check "nothing is left, work groups and notifications included" gone sinc,er,wg,warn,ntf,ur
 
 # --- the samples as a whole: all drills, all deletable ---------------------
 check "kubectl apply -k config/samples" kubectl apply -k config/samples
