@@ -105,7 +105,6 @@ check "deleting the drill leaves nothing that blocks deletion" \
   kubectl delete --wait --timeout=30s -f "${samples[3]}" -f "${samples[2]}" -f "${samples[1]}"
 # The unit's summary report is the unit's, not the samples': a drill's may be
 # deleted (config/admission/record.yaml).
-check "the drill's summary report is deleted too" kubectl delete --wait --timeout=30s unitreport drill-virus-summary
 # The work groups and the notifications go with their owners, deleted by
 # kube-controller-manager's garbage collector, not by anyone here.
 gone() { # gone [kubectl get args...]: nothing is listed, within 30 s
