@@ -295,7 +295,7 @@ type UnitResponse struct {
 
 // Support is the technical support the unit asks for (技术支持).
 // +kubebuilder:validation:XValidation:rule="!has(self.kinds) || size(self.kinds) == 0 || self.needed",message="kinds may be given only when needed is true",fieldPath=".kinds"
-// +kubebuilder:validation:XValidation:rule="!self.needed || (has(self.kinds) && size(self.kinds) > 0)",message="at least one kind is required when needed is true",fieldPath=".kinds"
+// +kubebuilder:validation:XValidation:rule="!self.needed || (has(self.kinds) && size(self.kinds) > 0)",message="at least one kind is required when needed is true: ExpertConsultation, ResponseTeam, Equipment or Other",fieldPath=".kinds"
 type Support struct {
 	// needed is true when the unit needs technical support.
 	// +required
