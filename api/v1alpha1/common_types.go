@@ -1,7 +1,7 @@
 package v1alpha1
 
-// Level is one of the plan's four levels (§3): I especially major (特别重大),
-// II major (重大), III large (较大), IV general (一般).
+// Level is one of the plan's four levels (§3). One of: I (especially
+// major, 特别重大), II (major, 重大), III (large, 较大), IV (general, 一般).
 // +kubebuilder:validation:Enum=I;II;III;IV
 type Level string
 
@@ -14,6 +14,8 @@ const (
 )
 
 // DeadlineState says whether a deadline is still open, was kept, or passed.
+// One of: Pending (still open), Met (kept), Missed (its time passed),
+// Withdrawn (its incident was withdrawn while it was open).
 // +kubebuilder:validation:Enum=Pending;Met;Missed;Withdrawn
 type DeadlineState string
 

@@ -4,7 +4,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// WorkGroupType is one of the work groups the office sets up (§5.3).
+// WorkGroupType is one of the work groups the office sets up (§5.3). One
+// of: Recovery, AttackTracing, ImpactAssessment, InformationRelease,
+// CrossDepartmentCoordination.
 // +kubebuilder:validation:Enum=Recovery;AttackTracing;ImpactAssessment;InformationRelease;CrossDepartmentCoordination
 type WorkGroupType string
 
@@ -25,7 +27,10 @@ var AllWorkGroupTypes = []WorkGroupType{
 	WorkGroupInformationRelease, WorkGroupCrossDepartmentCoordination,
 }
 
-// Measure is one of the measures the office can require (§5.5).
+// Measure is one of the measures the office can require (§5.5). One of:
+// BandwidthExpansion, AttackSourceControl, AttackTrafficFiltering,
+// VulnerabilityPatching, VirusRemoval, PortClosure, BackupRestore,
+// SystemShutdown, AffectedUserNotification.
 // +kubebuilder:validation:Enum=BandwidthExpansion;AttackSourceControl;AttackTrafficFiltering;VulnerabilityPatching;VirusRemoval;PortClosure;BackupRestore;SystemShutdown;AffectedUserNotification
 type Measure string
 
@@ -44,13 +49,14 @@ const (
 
 // IncidentRef names a SecurityIncident, in any namespace.
 type IncidentRef struct {
-	// namespace of the incident (the reporting unit's namespace).
+	// namespace of the incident (the reporting unit's namespace), e.g.
+	// unit-telecom-a.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Namespace string `json:"namespace"`
 
-	// name of the incident.
+	// name of the incident, e.g. outage-2026-12-04.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
@@ -59,11 +65,13 @@ type IncidentRef struct {
 
 // SubmittedReport records a summary report handed in (§6.1).
 type SubmittedReport struct {
-	// submittedAt is when the report was handed in (RFC 3339).
+	// submittedAt is when the report was handed in, in RFC 3339 with the
+	// offset, e.g. 2026-12-04T14:15:00+08:00 for 14:15 Beijing time.
 	// +required
 	SubmittedAt metav1.Time `json:"submittedAt"`
 
-	// document is a reference to the report: a file number or a URL.
+	// document is a reference to the report: a file number or a URL, e.g.
+	// "GZCA-2026-031".
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=512
@@ -98,25 +106,37 @@ type EmergencyResponseSpec struct {
 	// +optional
 	Drill bool `json:"drill,omitempty"`
 
-	// level of the response. When not given, the highest level among its
+	// level of the response. One of: I (especially major), II (major), III
+	// (large), IV (general). When not given, the highest level among its
 	// incidents; status.level is the level in force.
 	// +optional
 	Level Level `json:"level,omitempty"`
 
 	// workGroups the office sets up once the response starts; all five of
-	// §5.3 when not given.
+	// §5.3 when not given. Each one of: Recovery (emergency
+	// recovery), AttackTracing (tracing the attack), ImpactAssessment
+	// (assessing the impact), InformationRelease (releasing information),
+	// CrossDepartmentCoordination (coordinating with other departments).
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=5
 	WorkGroups []WorkGroupType `json:"workGroups,omitempty"`
 
-	// measures the office requires of the units (§5.5).
+	// measures the office requires of the units (§5.5). Each one of:
+	// BandwidthExpansion (expand
+	// bandwidth), AttackSourceControl (control the attack's sources),
+	// AttackTrafficFiltering (filter the attack traffic),
+	// VulnerabilityPatching (patch the vulnerability), VirusRemoval (remove
+	// the virus), PortClosure (close ports), BackupRestore (restore from
+	// backup), SystemShutdown (shut systems down), AffectedUserNotification
+	// (notify the affected users).
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=9
 	Measures []Measure `json:"measures,omitempty"`
 
-	// commander is who commands the response.
+	// commander is who commands the response, by name and post, e.g.
+	// "Wang Jun, deputy director of the office".
 	// +optional
 	// +kubebuilder:validation:MaxLength=256
 	Commander string `json:"commander,omitempty"`
@@ -131,7 +151,8 @@ type EmergencyResponseSpec struct {
 	SummaryReports SummaryReports `json:"summaryReports,omitzero"`
 }
 
-// ResponsePhase is where a response stands.
+// ResponsePhase is where a response stands. One of: Pending,
+// AwaitingApproval, Active, Ended.
 // +kubebuilder:validation:Enum=Pending;AwaitingApproval;Active;Ended
 type ResponsePhase string
 
@@ -153,11 +174,13 @@ type Approval struct {
 	// +optional
 	Directive string `json:"directive,omitempty"`
 
-	// level the approval or directive covers.
+	// level the approval or directive covers. One of: I, II, III, IV.
 	// +optional
 	Level Level `json:"level,omitempty"`
 
 	// time the operator first saw the decision.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	Time metav1.Time `json:"time"`
 
@@ -178,7 +201,7 @@ type ApprovedIncident struct {
 	Name string `json:"name"`
 	// +required
 	UID string `json:"uid"`
-	// level of the incident then.
+	// level of the incident then. One of: I, II, III, IV, BelowThreshold.
 	// +optional
 	Level IncidentLevel `json:"level,omitempty"`
 }
@@ -186,6 +209,10 @@ type ApprovedIncident struct {
 // ReceivedReports is when the cluster first recorded each summary report,
 // the time its deadline counts, whatever date the writer typed.
 type ReceivedReports struct {
+	// officeTime is when the cluster first recorded the office's summary
+	// report.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	OfficeTime *metav1.Time `json:"officeTime,omitempty"`
 }
@@ -202,6 +229,7 @@ type EmergencyResponseStatus struct {
 	Phase ResponsePhase `json:"phase,omitempty"`
 
 	// level in force: spec.level, or the highest level among the incidents.
+	// One of: I, II, III, IV.
 	// +optional
 	Level Level `json:"level,omitempty"`
 
@@ -214,10 +242,14 @@ type EmergencyResponseStatus struct {
 	EndApproval *Approval `json:"endApproval,omitempty"`
 
 	// startedTime is when the response started.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	StartedTime *metav1.Time `json:"startedTime,omitempty"`
 
 	// endedTime is when the response ended.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	EndedTime *metav1.Time `json:"endedTime,omitempty"`
 
@@ -227,10 +259,15 @@ type EmergencyResponseStatus struct {
 	WorkGroups []string `json:"workGroups,omitempty"`
 
 	// workGroupsReadyTime is when all work groups were first ready.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	WorkGroupsReadyTime *metav1.Time `json:"workGroupsReadyTime,omitempty"`
 
-	// measuresInForce are the measures required while the response is active.
+	// measuresInForce are the measures required while the response is
+	// active. Each one of: BandwidthExpansion, AttackSourceControl,
+	// AttackTrafficFiltering, VulnerabilityPatching, VirusRemoval,
+	// PortClosure, BackupRestore, SystemShutdown, AffectedUserNotification.
 	// +optional
 	// +listType=atomic
 	MeasuresInForce []Measure `json:"measuresInForce,omitempty"`
@@ -243,6 +280,8 @@ type EmergencyResponseStatus struct {
 	Deadlines []Deadline `json:"deadlines,omitempty"`
 
 	// nextDeadline is the earliest pending due time, if any.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	NextDeadline *metav1.Time `json:"nextDeadline,omitempty"`
 
@@ -251,7 +290,8 @@ type EmergencyResponseStatus struct {
 	// +optional
 	SummaryReportsReceived *ReceivedReports `json:"summaryReportsReceived,omitempty"`
 
-	// commandedBy is who commands the response at its level (§5.3):
+	// commandedBy is who commands the response at its level (§5.3). One
+	// of: MinistryLeadingGroup, MinistryOffice, Office.
 	// MinistryLeadingGroup for I (部领导小组), MinistryOffice for II
 	// (部应急办), under whose command the office works, or Office for III
 	// and IV (局网安应急办), which sets up its work groups.

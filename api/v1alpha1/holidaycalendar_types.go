@@ -13,12 +13,14 @@ type Holiday struct {
 	// +kubebuilder:validation:MaxLength=128
 	Name string `json:"name,omitempty"`
 
-	// start is the first day off (YYYY-MM-DD).
+	// start is the first day off, a date written YYYY-MM-DD, e.g.
+	// 2026-10-01.
 	// +required
 	// +kubebuilder:validation:Format=date
 	Start string `json:"start"`
 
-	// end is the last day off (YYYY-MM-DD); start when not given.
+	// end is the last day off, a date written YYYY-MM-DD, e.g. 2026-10-07;
+	// start when not given.
 	// +optional
 	// +kubebuilder:validation:Format=date
 	End string `json:"end,omitempty"`
@@ -26,7 +28,8 @@ type Holiday struct {
 
 // Workday is an official make-up working day (调休) on a weekend.
 type Workday struct {
-	// date of the make-up working day (YYYY-MM-DD).
+	// date of the make-up working day, written YYYY-MM-DD, e.g.
+	// 2026-10-10.
 	// +required
 	// +kubebuilder:validation:Format=date
 	Date string `json:"date"`

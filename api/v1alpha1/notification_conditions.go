@@ -21,7 +21,12 @@ const (
 )
 
 // NotificationEvent is what a notification reports: one of the reports the
-// plan requires.
+// plan requires. One of: IncidentReported, IncidentLevelChanged,
+// IncidentWithdrawn, DeadlineMissed, WarningRelayed, WarningPublished,
+// WarningReportedUpward, WarningAdjusted, WarningLifted, ResponseStarted,
+// ResponseSituation, ResponseEscalated, ResponseEnded,
+// SummaryReportReceived, DrillReported, PublicNotice,
+// IncidentReportedUpward, ResponseAwaitingDecision.
 // +kubebuilder:validation:Enum=IncidentReported;IncidentLevelChanged;IncidentWithdrawn;DeadlineMissed;WarningRelayed;WarningPublished;WarningReportedUpward;WarningAdjusted;WarningLifted;ResponseStarted;ResponseSituation;ResponseEscalated;ResponseEnded;SummaryReportReceived;DrillReported;PublicNotice;IncidentReportedUpward;ResponseAwaitingDecision
 type NotificationEvent string
 
@@ -84,7 +89,8 @@ const (
 	EventPublicNotice NotificationEvent = "PublicNotice"
 )
 
-// DeliveryState is where one message to one channel stands.
+// DeliveryState is where one message to one channel stands. One of:
+// Pending, Delivered, Failed.
 // +kubebuilder:validation:Enum=Pending;Delivered;Failed
 type DeliveryState string
 

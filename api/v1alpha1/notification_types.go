@@ -6,7 +6,8 @@ import (
 
 // NotificationSource is the object whose event a notification reports.
 type NotificationSource struct {
-	// kind of the source.
+	// kind of the source. One of: SecurityIncident, EmergencyResponse,
+	// Warning.
 	// +required
 	// +kubebuilder:validation:Enum=SecurityIncident;EmergencyResponse;Warning
 	Kind string `json:"kind"`
@@ -61,11 +62,22 @@ type NotificationSpec struct {
 	// +required
 	Source NotificationSource `json:"source"`
 
-	// event is what the report tells.
+	// event is what the report tells. One of: IncidentReported,
+	// IncidentLevelChanged, IncidentWithdrawn, DeadlineMissed,
+	// WarningRelayed, WarningPublished, WarningReportedUpward,
+	// WarningAdjusted, WarningLifted, ResponseStarted,
+	// ResponseSituation, ResponseEscalated, ResponseEnded,
+	// SummaryReportReceived, DrillReported, PublicNotice,
+	// IncidentReportedUpward, ResponseAwaitingDecision.
 	// +required
 	Event NotificationEvent `json:"event"`
 
-	// audiences are who must receive it. Each is reached through every
+	// audiences are who must receive it, each one of: Office (the
+	// provincial emergency office, 局网安应急办), LeadingGroup (the
+	// provincial leading group, 局网安领导小组), MinistryOffice (the
+	// ministry's emergency office, 部应急办), EmergencyManagement (the
+	// provincial emergency-management department), Units (the units of
+	// the province), Public (the public). Each is reached through every
 	// NotificationChannel with that audience that the audience consented
 	// to, in the notification's namespace and the office's (Units and
 	// Public through spec.channels instead, when given).
@@ -97,6 +109,8 @@ type NotificationSpec struct {
 	EventID string `json:"eventID"`
 
 	// time the reported event happened.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	Time metav1.Time `json:"time"`
 
@@ -135,7 +149,8 @@ type NotificationDelivery struct {
 	// +kubebuilder:validation:MaxLength=300
 	Endpoint string `json:"endpoint,omitempty"`
 
-	// audience the channel reaches.
+	// audience the channel reaches. One of: Office, LeadingGroup,
+	// MinistryOffice, EmergencyManagement, Units, Public.
 	// +optional
 	Audience Audience `json:"audience,omitempty"`
 
@@ -153,6 +168,8 @@ type NotificationDelivery struct {
 	Attempts int32 `json:"attempts,omitempty"`
 
 	// lastAttemptTime is when the last attempt started.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	LastAttemptTime *metav1.Time `json:"lastAttemptTime,omitempty"`
 
@@ -162,6 +179,8 @@ type NotificationDelivery struct {
 	LastError string `json:"lastError,omitempty"`
 
 	// deliveredTime is when the receiver accepted it.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	DeliveredTime *metav1.Time `json:"deliveredTime,omitempty"`
 }
@@ -180,6 +199,8 @@ type NotificationStatus struct {
 	Deliveries []NotificationDelivery `json:"deliveries,omitempty"`
 
 	// deliveredTime is when the last audience first had the message.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	DeliveredTime *metav1.Time `json:"deliveredTime,omitempty"`
 
@@ -187,6 +208,9 @@ type NotificationStatus struct {
 	// the public (§5.5), and releaseApprovedTime when the operator saw it.
 	// +optional
 	ReleaseApprovedBy string `json:"releaseApprovedBy,omitempty"`
+	// releaseApprovedTime is when the operator saw the consent to release.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	ReleaseApprovedTime *metav1.Time `json:"releaseApprovedTime,omitempty"`
 
@@ -194,6 +218,9 @@ type NotificationStatus struct {
 	// confirmedTime when the operator saw the confirmation.
 	// +optional
 	ConfirmedBy string `json:"confirmedBy,omitempty"`
+	// confirmedTime is when the operator saw the confirmation.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	ConfirmedTime *metav1.Time `json:"confirmedTime,omitempty"`
 

@@ -4,7 +4,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// ChannelType is the format a channel speaks.
+// ChannelType is the format a channel speaks. One of: CloudEvents (a
+// webhook receiving CloudEvents 1.0), WeCom (a WeCom group robot),
+// DingTalk (a DingTalk group robot).
 // +kubebuilder:validation:Enum=CloudEvents;WeCom;DingTalk
 type ChannelType string
 
@@ -16,7 +18,8 @@ const (
 	ChannelDingTalk    ChannelType = "DingTalk"
 )
 
-// Audience is who a channel reaches, and who a report is for.
+// Audience is who a channel reaches, and who a report is for. One of:
+// Office, LeadingGroup, MinistryOffice, EmergencyManagement, Units, Public.
 // +kubebuilder:validation:Enum=Office;LeadingGroup;MinistryOffice;EmergencyManagement;Units;Public
 type Audience string
 
@@ -36,16 +39,24 @@ const (
 
 // NotificationChannelSpec is an endpoint messages are delivered to.
 type NotificationChannelSpec struct {
-	// type of the endpoint.
+	// type of the endpoint. One of: CloudEvents (a webhook receiving
+	// CloudEvents 1.0, structured JSON), WeCom (a WeCom group robot),
+	// DingTalk (a DingTalk group robot).
 	// +required
 	Type ChannelType `json:"type"`
 
-	// audience the channel claims to reach. Once that audience consented
-	// (annotation emergency.netsec.io/consented-by), every Notification for
-	// it, of this namespace or, for a channel of the office's namespace, of
-	// any namespace, is delivered through it; a warning's messages to the
-	// Units and the Public go through the channels the warning names, when
-	// it names any. Changing it takes the consent away.
+	// audience the channel claims to reach. One of: Office (the
+	// provincial emergency office, 局网安应急办), LeadingGroup (the
+	// provincial leading group, 局网安领导小组), MinistryOffice (the
+	// ministry's emergency office, 部应急办), EmergencyManagement (the
+	// provincial emergency-management department), Units (the units of
+	// the province), Public (the public); Public when not given. Once that
+	// audience consented (annotation emergency.netsec.io/consented-by),
+	// every Notification for it, of this namespace or, for a channel of
+	// the office's namespace, of any namespace, is delivered through it; a
+	// warning's messages to the Units and the Public go through the
+	// channels the warning names, when it names any. Changing it takes the
+	// consent away.
 	// +optional
 	// +kubebuilder:default=Public
 	Audience Audience `json:"audience,omitempty"`

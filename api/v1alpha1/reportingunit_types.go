@@ -47,8 +47,9 @@ type ResponseTeam struct {
 // office writes name, type and large; the unit keeps the rest up to date
 // (config/admission/units.yaml).
 type ReportingUnitSpec struct {
-	// name of the unit as it signs its reports: every incident filed in this
-	// namespace carries it as spec.reporter.unitName. Written by the office.
+	// name of the unit as it signs its reports, e.g. "Guizhou Example
+	// Telecom": every incident filed in this namespace carries it as
+	// spec.reporter.unitName. Written by the office.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
@@ -92,7 +93,7 @@ type ReportingUnitSpec struct {
 	Plan *FiledPlan `json:"plan,omitempty"`
 }
 
-// DutyKind names what a duty answers.
+// DutyKind names what a duty answers. One of: Warning, EmergencyResponse.
 // +kubebuilder:validation:Enum=Warning;EmergencyResponse
 type DutyKind string
 
@@ -105,7 +106,7 @@ const (
 // UnitDuty is one red or orange warning, or III/IV response, in force over
 // the unit: it asks for the unit's 24-hour duty and measures (§4.5.1, §5.3).
 type UnitDuty struct {
-	// kind of the object that asks.
+	// kind of the object that asks. One of: Warning, EmergencyResponse.
 	// +required
 	Kind DutyKind `json:"kind"`
 
@@ -124,11 +125,15 @@ type UnitDuty struct {
 	Drill bool `json:"drill,omitempty"`
 
 	// since is when the duty began: the publication or the start.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	Since *metav1.Time `json:"since,omitempty"`
 
 	// acknowledgedTime is when the unit's acknowledgement was recorded;
 	// empty while it owes one.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	AcknowledgedTime *metav1.Time `json:"acknowledgedTime,omitempty"`
 
@@ -146,14 +151,16 @@ type DrillHeld struct {
 	// +kubebuilder:validation:MaxLength=253
 	Incident string `json:"incident"`
 
-	// countedBy says why the drill counts: the drill response that covered
-	// it ended (Response), or the office accepted the unit's own drill
-	// (Accepted).
+	// countedBy says why the drill counts. One of: Response (the drill
+	// response that covered it ended), Accepted (the office accepted the
+	// unit's own drill).
 	// +required
 	// +kubebuilder:validation:Enum=Response;Accepted
 	CountedBy string `json:"countedBy"`
 
 	// time the drill counted: the response's end or the acceptance.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	Time metav1.Time `json:"time"`
 
@@ -318,6 +325,8 @@ type UnitAcknowledgement struct {
 	Report string `json:"report,omitempty"`
 
 	// time the acknowledgement was received.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	Time *metav1.Time `json:"time,omitempty"`
 
@@ -345,6 +354,8 @@ type UnitProgress struct {
 	Report string `json:"report"`
 
 	// receivedTime is when the operator received it.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	ReceivedTime metav1.Time `json:"receivedTime"`
 
@@ -381,6 +392,8 @@ type UnitSummaryReport struct {
 	Report string `json:"report,omitempty"`
 
 	// receivedTime is when the operator first saw it.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	ReceivedTime *metav1.Time `json:"receivedTime,omitempty"`
 }

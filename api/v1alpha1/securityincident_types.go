@@ -4,7 +4,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// UnitType is the kind of the reporting unit (单位所属类型).
+// UnitType is the kind of the reporting unit (单位所属类型). One of:
+// BasicTelecom (a basic telecom operator, 基础电信企业), DomainRegistry (a
+// domain name registry or registrar, 域名机构), InternetCompany (互联网企业),
+// SecuritySupport (a cybersecurity technical support unit, 网络安全技术支撑单位),
+// SecurityCompany (a cybersecurity company, 网络安全企业), Other (其它).
 // +kubebuilder:validation:Enum=BasicTelecom;DomainRegistry;InternetCompany;SecuritySupport;SecurityCompany;Other
 type UnitType string
 
@@ -18,7 +22,9 @@ const (
 	UnitOther           UnitType = "Other"
 )
 
-// ReportChannel is how the incident was first reported (§4.1).
+// ReportChannel is how the incident was first reported (§4.1). One of:
+// Form (the full annex form), QuickNotice (a first word by phone or
+// message; the full form is owed the same local day).
 // +kubebuilder:validation:Enum=Form;QuickNotice
 type ReportChannel string
 
@@ -30,7 +36,11 @@ const (
 	ReportQuickNotice ReportChannel = "QuickNotice"
 )
 
-// EventType is one of the annex's event types (事件类型).
+// EventType is one of the annex's event types (事件类型). One of:
+// InternetOutage (users unable to get online), DNSAnomaly (a DNS resolution
+// system abnormal), WebsiteAnomaly (an important website or platform
+// abnormal), DataLeak (users' information leaked), VirusOutbreak (a virus
+// outbreak), Other (other harm).
 // +kubebuilder:validation:Enum=InternetOutage;DNSAnomaly;WebsiteAnomaly;DataLeak;VirusOutbreak;Other
 type EventType string
 
@@ -44,7 +54,11 @@ const (
 	EventOther          EventType = "Other"
 )
 
-// Scope is the area affected by an outage or a virus outbreak.
+// Scope is the area affected by an outage or a virus outbreak, from the
+// widest to the narrowest. One of: Nationwide (全国范围), MultiProvince
+// (several provinces, 若干省), Province (the whole province, 全省范围), City
+// (one prefecture-level city, 地级市, e.g. Zunyi), MultiCounty (several
+// districts or counties, 若干区县), County (one district or county, 区县).
 // +kubebuilder:validation:Enum=Nationwide;MultiProvince;Province;City;MultiCounty;County
 type Scope string
 
@@ -58,7 +72,9 @@ const (
 	ScopeCounty        Scope = "County"
 )
 
-// DNSSystem is which resolution system is affected.
+// DNSSystem is which resolution system is affected. One of: CNTopLevel
+// (the .CN national top-level domain system), Large (a large DNS system),
+// Other (any other DNS system).
 // +kubebuilder:validation:Enum=CNTopLevel;Large;Other
 type DNSSystem string
 
@@ -69,7 +85,8 @@ const (
 	DNSOther      DNSSystem = "Other"
 )
 
-// DNSState is how the resolution system is affected.
+// DNSState is how the resolution system is affected. One of: Unreachable
+// (cannot be reached at all), Degraded (slowed: resolution delayed).
 // +kubebuilder:validation:Enum=Unreachable;Degraded
 type DNSState string
 
@@ -79,7 +96,9 @@ const (
 	DNSDegraded    DNSState = "Degraded"
 )
 
-// Influence is how far a website's or platform's influence reaches.
+// Influence is how far a website's or platform's influence reaches. One
+// of: National (influential nationwide), Provincial (influential in the
+// province), Local (less).
 // +kubebuilder:validation:Enum=National;Provincial;Local
 type Influence string
 
@@ -90,26 +109,31 @@ const (
 	InfluenceLocal      Influence = "Local"
 )
 
-// SupportKind is a kind of technical support a unit asks for.
+// SupportKind is a kind of technical support a unit asks for. One of:
+// ExpertConsultation (专家咨询), ResponseTeam (an emergency team, 应急队伍),
+// Equipment (technical equipment, 技术设备), Other (其它).
 // +kubebuilder:validation:Enum=ExpertConsultation;ResponseTeam;Equipment;Other
 type SupportKind string
 
 // Contact is the reporting unit's contact person.
 type Contact struct {
-	// name of the contact person.
+	// name of the contact person, as written, e.g. "Zhang Wei" or "张伟";
+	// 1 to 128 characters.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=128
 	Name string `json:"name"`
 
 	// phone is a telephone number: digits, spaces and dashes, optionally
-	// starting with +.
+	// starting with +, 6 to 32 characters, e.g. "+86 851 8688 1234" or
+	// "0851-86881234".
 	// +required
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[+]?[0-9][0-9 -]{4,30}$')",message="must be a telephone number: digits, spaces and dashes, optionally starting with +"
 	Phone string `json:"phone"`
 
-	// email address of the contact person. Part of the full form.
+	// email address of the contact person, e.g. duty@example.cn. Part of
+	// the full form.
 	// +optional
 	// +kubebuilder:validation:MaxLength=254
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[^@\\\\s]+@[^@\\\\s]+[.][^@\\\\s]+$')",message="must be an e-mail address such as duty@example.cn"
@@ -118,13 +142,19 @@ type Contact struct {
 
 // Reporter is the reporting unit (事发单位) and who filled in the form.
 type Reporter struct {
-	// unitName is the reporting unit's name.
+	// unitName is the reporting unit's name as it signs its reports, e.g.
+	// "Guizhou Example Telecom"; in a registered unit's namespace, the
+	// name of its ReportingUnit (spec.name).
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	UnitName string `json:"unitName"`
 
-	// unitType is the kind of the reporting unit.
+	// unitType is the kind of the reporting unit. One of: BasicTelecom (a
+	// basic telecom operator), DomainRegistry (a domain name registry or
+	// registrar), InternetCompany, SecuritySupport (a cybersecurity
+	// technical support unit), SecurityCompany (a cybersecurity company),
+	// Other.
 	// +required
 	UnitType UnitType `json:"unitType"`
 
@@ -132,8 +162,8 @@ type Reporter struct {
 	// +required
 	Contact Contact `json:"contact"`
 
-	// filledBy is the name of the person who filled in the form (填表人).
-	// Part of the full form.
+	// filledBy is the name of the person who filled in the form (填表人),
+	// e.g. "Li Na". Part of the full form.
 	// +optional
 	// +kubebuilder:validation:MaxLength=128
 	FilledBy string `json:"filledBy,omitempty"`
@@ -141,12 +171,13 @@ type Reporter struct {
 
 // NetworkUnit is the network unit the incident happened in (涉事网络单元).
 type NetworkUnit struct {
-	// name of the network unit.
+	// name of the network unit, e.g. "Guiyang metro access network".
 	// +optional
 	// +kubebuilder:validation:MaxLength=256
 	Name string `json:"name,omitempty"`
 
-	// address of the network unit.
+	// address of the network unit, a postal address, e.g. "1 Example
+	// Road, Guiyang".
 	// +optional
 	// +kubebuilder:validation:MaxLength=512
 	Address string `json:"address,omitempty"`
@@ -154,23 +185,32 @@ type NetworkUnit struct {
 
 // AreaImpact is an outage or outbreak and the area it reaches.
 type AreaImpact struct {
-	// scope is the widest area affected.
+	// scope is the widest area affected. One of: Nationwide (the whole
+	// country), MultiProvince (several provinces), Province (the whole
+	// province), City (one prefecture-level city, 地级市, such as Zunyi or
+	// Guiyang), MultiCounty (several districts or counties within a city),
+	// County (one district or county). There is no field for the place's
+	// name: write it in spec.description, e.g. "Outage in Zunyi (a
+	// prefecture-level city)".
 	// +required
 	Scope Scope `json:"scope"`
 }
 
 // DNSImpact is a resolution system severely abnormal.
 type DNSImpact struct {
-	// system is the resolution system affected.
+	// system is the resolution system affected. One of: CNTopLevel (the
+	// .CN national top-level domain system), Large (a large DNS system),
+	// Other (any other).
 	// +required
 	System DNSSystem `json:"system"`
 
 	// state says whether the system cannot be reached at all or is slowed.
+	// One of: Unreachable, Degraded (give latencyMilliseconds).
 	// +required
 	State DNSState `json:"state"`
 
-	// latencyMilliseconds is the resolution delay observed, in milliseconds,
-	// when the state is Degraded.
+	// latencyMilliseconds is the resolution delay observed, a whole number
+	// of milliseconds (e.g. 1500), when the state is Degraded.
 	// +optional
 	// +kubebuilder:validation:Minimum=0
 	LatencyMilliseconds *int64 `json:"latencyMilliseconds,omitempty"`
@@ -179,6 +219,8 @@ type DNSImpact struct {
 // WebsiteImpact is an important website or platform severely abnormal.
 type WebsiteImpact struct {
 	// influence is how far the website's or platform's influence reaches.
+	// One of: National (nationwide), Provincial (in the province), Local
+	// (less).
 	// +required
 	Influence Influence `json:"influence"`
 
@@ -190,7 +232,8 @@ type WebsiteImpact struct {
 
 // DataLeakImpact is a leak of users' information.
 type DataLeakImpact struct {
-	// records is the number of users' records leaked.
+	// records is the number of users' records leaked, a whole number, e.g.
+	// 120000.
 	// +required
 	// +kubebuilder:validation:Minimum=0
 	Records int64 `json:"records"`
@@ -204,8 +247,8 @@ type OtherImpact struct {
 	// +kubebuilder:validation:MaxLength=2048
 	Description string `json:"description"`
 
-	// assessedLevel is the level the office judged this harm to have.
-	// Without it the harm decides no level.
+	// assessedLevel is the level the office judged this harm to have. One
+	// of: I, II, III, IV. Without it the harm decides no level.
 	// +optional
 	AssessedLevel Level `json:"assessedLevel,omitempty"`
 }
@@ -244,20 +287,23 @@ type UnitResponse struct {
 	// +kubebuilder:validation:MaxLength=256
 	PlanName string `json:"planName,omitempty"`
 
-	// level is the unit's own response level.
+	// level is the unit's own response level (已启动本单位应急响应级别).
+	// One of: I, II, III, IV.
 	// +optional
 	Level Level `json:"level,omitempty"`
 }
 
 // Support is the technical support the unit asks for (技术支持).
 // +kubebuilder:validation:XValidation:rule="!has(self.kinds) || size(self.kinds) == 0 || self.needed",message="kinds may be given only when needed is true",fieldPath=".kinds"
-// +kubebuilder:validation:XValidation:rule="!self.needed || (has(self.kinds) && size(self.kinds) > 0)",message="at least one kind is required when needed is true",fieldPath=".kinds"
+// +kubebuilder:validation:XValidation:rule="!self.needed || (has(self.kinds) && size(self.kinds) > 0)",message="at least one kind is required when needed is true: ExpertConsultation, ResponseTeam, Equipment or Other",fieldPath=".kinds"
 type Support struct {
 	// needed is true when the unit needs technical support.
 	// +required
 	Needed bool `json:"needed"`
 
-	// kinds of support needed.
+	// kinds of support needed; only when needed is true. Each one of:
+	// ExpertConsultation (专家咨询), ResponseTeam (an emergency team,
+	// 应急队伍), Equipment (technical equipment, 技术设备), Other (其它).
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=4
@@ -294,7 +340,8 @@ type SecurityIncidentSpec struct {
 	// +required
 	Reporter Reporter `json:"reporter"`
 
-	// reportChannel is how the incident was first reported. A QuickNotice
+	// reportChannel is how the incident was first reported. One of: Form
+	// (the full annex form), QuickNotice (a first word). A QuickNotice
 	// owes the full form by the end of the local calendar day on which the
 	// incident was discovered. Cannot be changed.
 	// +required
@@ -311,20 +358,30 @@ type SecurityIncidentSpec struct {
 	// +kubebuilder:validation:MaxLength=4096
 	Description string `json:"description"`
 
-	// occurredAt is when the incident happened (RFC 3339). A reporter may
-	// correct it; the correction is kept in status.corrections, and the
-	// deadlines keep counting from the earliest time ever reported.
+	// occurredAt is when the incident happened, in RFC 3339 with the
+	// offset, e.g. 2026-12-04T14:15:00+08:00 for 14:15 Beijing time
+	// ("2026-12-04 14:15", without the T, the seconds and the offset, is
+	// refused). A reporter may correct it; the correction is kept in
+	// status.corrections, and the deadlines keep counting from the earliest
+	// time ever reported.
 	// +required
 	OccurredAt metav1.Time `json:"occurredAt"`
 
-	// discoveredAt is when the incident was discovered (RFC 3339); not
-	// before occurredAt. A reporter may correct it; the correction is kept in
+	// discoveredAt is when the incident was discovered, in RFC 3339 with
+	// the offset, e.g. 2026-12-04T14:15:00+08:00 for 14:15 Beijing time;
+	// not before occurredAt. A reporter may correct it; the correction is kept in
 	// status.corrections, and the deadlines count from the earliest
 	// discoveredAt ever reported, so that moving it later hides no lateness.
 	// +required
 	DiscoveredAt metav1.Time `json:"discoveredAt"`
 
 	// eventTypes are the kinds of incident; each needs its impact section.
+	// Each one of: InternetOutage (users unable to get online; give
+	// impact.internetOutage), DNSAnomaly (a DNS system abnormal;
+	// impact.dns), WebsiteAnomaly (an important website or platform
+	// abnormal; impact.website), DataLeak (users' information leaked;
+	// impact.dataLeak), VirusOutbreak (impact.virus), Other (other harm;
+	// impact.other).
 	// +required
 	// +listType=set
 	// +kubebuilder:validation:MinItems=1
@@ -336,6 +393,7 @@ type SecurityIncidentSpec struct {
 	Impact Impact `json:"impact,omitzero"`
 
 	// suggestedLevel is the level the reporter suggests (建议事件级别).
+	// One of: I (especially major), II (major), III (large), IV (general).
 	// Part of the full form.
 	// +optional
 	SuggestedLevel Level `json:"suggestedLevel,omitempty"`
@@ -372,7 +430,8 @@ type SecurityIncidentSpec struct {
 	Withdrawal *Withdrawal `json:"withdrawal,omitempty"`
 }
 
-// WithdrawalReason is why a reporter withdrew an incident.
+// WithdrawalReason is why a reporter withdrew an incident. One of:
+// Duplicate, FalseAlarm, Other.
 // +kubebuilder:validation:Enum=Duplicate;FalseAlarm;Other
 type WithdrawalReason string
 
@@ -392,7 +451,9 @@ const (
 // +kubebuilder:validation:XValidation:rule="self.reason != 'Duplicate' || (has(self.duplicateOf) && size(self.duplicateOf) > 0)",message="duplicateOf is required when reason is Duplicate: name the incident this one duplicates",fieldPath=".duplicateOf",reason=FieldValueRequired
 // +kubebuilder:validation:XValidation:rule="self.reason == 'Duplicate' || !has(self.duplicateOf)",message="duplicateOf is only for reason Duplicate",fieldPath=".duplicateOf"
 type Withdrawal struct {
-	// reason is why the incident is withdrawn.
+	// reason is why the incident is withdrawn. One of: Duplicate (reported
+	// already under another name; give duplicateOf), FalseAlarm (there was
+	// no incident), Other (say why in note).
 	// +required
 	Reason WithdrawalReason `json:"reason"`
 
@@ -410,7 +471,8 @@ type Withdrawal struct {
 }
 
 // IncidentLevel is the level an incident has: one of the plan's levels, or
-// BelowThreshold when no criterion is reached.
+// BelowThreshold when no criterion is reached. One of: I, II, III, IV,
+// BelowThreshold.
 // +kubebuilder:validation:Enum=I;II;III;IV;BelowThreshold
 type IncidentLevel string
 
@@ -426,6 +488,8 @@ type ReceiptConfirmation struct {
 	By string `json:"by"`
 
 	// time the operator saw the confirmation.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	Time metav1.Time `json:"time"`
 }
@@ -439,14 +503,20 @@ type Deadline struct {
 	Name string `json:"name"`
 
 	// dueTime is when the obligation falls due.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	DueTime metav1.Time `json:"dueTime"`
 
 	// state is Pending until the obligation is met or its time passes.
+	// One of: Pending, Met, Missed, Withdrawn (the incident was withdrawn
+	// while it was pending).
 	// +required
 	State DeadlineState `json:"state"`
 
 	// completedTime is when the obligation was met, if it was.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	CompletedTime *metav1.Time `json:"completedTime,omitempty"`
 }
@@ -454,14 +524,17 @@ type Deadline struct {
 // LevelChange records one change of an incident's level.
 type LevelChange struct {
 	// time of the change.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	Time metav1.Time `json:"time"`
 
-	// from is the level before; empty for the first classification.
+	// from is the level before; empty for the first classification. One
+	// of: I, II, III, IV, BelowThreshold.
 	// +optional
 	From IncidentLevel `json:"from,omitempty"`
 
-	// to is the level after.
+	// to is the level after. One of: I, II, III, IV, BelowThreshold.
 	// +required
 	To IncidentLevel `json:"to"`
 
@@ -481,10 +554,11 @@ type ResponseRef struct {
 	Namespace string `json:"namespace"`
 	// name of the response.
 	Name string `json:"name"`
-	// phase of the response.
+	// phase of the response. One of: Pending, AwaitingApproval, Active,
+	// Ended.
 	// +optional
 	Phase ResponsePhase `json:"phase,omitempty"`
-	// level of the response.
+	// level of the response. One of: I, II, III, IV.
 	// +optional
 	Level Level `json:"level,omitempty"`
 }
@@ -499,12 +573,17 @@ type CoveringResponse struct {
 	// uid of the response.
 	// +required
 	UID string `json:"uid"`
-	// level it was approved for, once approved.
+	// level it was approved for, once approved. One of: I, II, III, IV.
 	// +optional
 	Level Level `json:"level,omitempty"`
-	// startedTime and endedTime of the response.
+	// startedTime is when the response started.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	StartedTime *metav1.Time `json:"startedTime,omitempty"`
+	// endedTime is when the response ended.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	EndedTime *metav1.Time `json:"endedTime,omitempty"`
 	// supersededBy names the response at a higher level that took over.
@@ -512,7 +591,8 @@ type CoveringResponse struct {
 	SupersededBy string `json:"supersededBy,omitempty"`
 }
 
-// TimeField names one of an incident's reported times.
+// TimeField names one of an incident's reported times. One of:
+// occurredAt, discoveredAt.
 // +kubebuilder:validation:Enum=occurredAt;discoveredAt
 type TimeField string
 
@@ -524,13 +604,17 @@ const (
 
 // TimeCorrection is one reported time moved by a correction.
 type TimeCorrection struct {
-	// field is the time that moved.
+	// field is the time that moved. One of: occurredAt, discoveredAt.
 	// +required
 	Field TimeField `json:"field"`
 	// from is the time reported before.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	From metav1.Time `json:"from"`
 	// to is the time reported now.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	To metav1.Time `json:"to"`
 }
@@ -538,9 +622,13 @@ type TimeCorrection struct {
 // ReportedTimes are an incident's two reported times.
 type ReportedTimes struct {
 	// occurredAt is when the incident happened.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	OccurredAt metav1.Time `json:"occurredAt"`
 	// discoveredAt is when it was discovered.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	DiscoveredAt metav1.Time `json:"discoveredAt"`
 }
@@ -553,6 +641,8 @@ type WithdrawalRecord struct {
 	// +kubebuilder:validation:MaxLength=256
 	By string `json:"by,omitempty"`
 	// time the operator saw the withdrawal.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	Time metav1.Time `json:"time"`
 }
@@ -560,6 +650,8 @@ type WithdrawalRecord struct {
 // Correction is one change of an incident's reported facts.
 type Correction struct {
 	// time the operator saw the change.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	Time metav1.Time `json:"time"`
 	// generation of the spec after the change.
@@ -569,7 +661,7 @@ type Correction struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=256
 	Writer string `json:"writer,omitempty"`
-	// level after the change.
+	// level after the change. One of: I, II, III, IV, BelowThreshold.
 	// +optional
 	Level IncidentLevel `json:"level,omitempty"`
 	// times are the reported times the change moved, from what to what.
@@ -582,22 +674,34 @@ type Correction struct {
 // Timeline is when each step of an incident's handling happened.
 type Timeline struct {
 	// reportedTime is when the report reached the cluster.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	ReportedTime *metav1.Time `json:"reportedTime,omitempty"`
 	// classifiedTime is when the level was first computed.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	ClassifiedTime *metav1.Time `json:"classifiedTime,omitempty"`
 	// approvedTime is when the covering response's approval or directive
 	// was seen.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	ApprovedTime *metav1.Time `json:"approvedTime,omitempty"`
 	// startedTime is when the covering response started.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	StartedTime *metav1.Time `json:"startedTime,omitempty"`
 	// workGroupsReadyTime is when the response's work groups were all set up.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	WorkGroupsReadyTime *metav1.Time `json:"workGroupsReadyTime,omitempty"`
 	// endedTime is when the covering response ended.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	EndedTime *metav1.Time `json:"endedTime,omitempty"`
 }
@@ -608,7 +712,8 @@ type SecurityIncidentStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// level is the highest level any criterion of §3 reaches.
+	// level is the highest level any criterion of §3 reaches. One of: I,
+	// II, III, IV, BelowThreshold (no criterion reached).
 	// +optional
 	Level IncidentLevel `json:"level,omitempty"`
 
@@ -625,6 +730,8 @@ type SecurityIncidentStatus struct {
 	LevelHistory []LevelChange `json:"levelHistory,omitempty"`
 
 	// classifiedTime is when the incident was first classified.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	ClassifiedTime *metav1.Time `json:"classifiedTime,omitempty"`
 
@@ -636,6 +743,8 @@ type SecurityIncidentStatus struct {
 	Deadlines []Deadline `json:"deadlines,omitempty"`
 
 	// nextDeadline is the earliest pending due time, if any.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	NextDeadline *metav1.Time `json:"nextDeadline,omitempty"`
 

@@ -4,7 +4,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// UnitReportType is what a unit's report is.
+// UnitReportType is what a unit's report is. One of: Progress, Summary,
+// Hazard, Acknowledgement.
 // +kubebuilder:validation:Enum=Progress;Summary;Hazard;Acknowledgement
 type UnitReportType string
 
@@ -46,8 +47,8 @@ type ProgressDetails struct {
 	TakenAt metav1.Time `json:"takenAt"`
 
 	// workGroup the report is for, when it is for one of the response's
-	// work groups: Coordination, TechnicalSupport, ExpertConsultation,
-	// Communications, Publicity.
+	// work groups. One of: Recovery, AttackTracing, ImpactAssessment,
+	// InformationRelease, CrossDepartmentCoordination.
 	// +optional
 	WorkGroup WorkGroupType `json:"workGroup,omitempty"`
 
@@ -134,8 +135,9 @@ type HazardDetails struct {
 	// +optional
 	ExpectedAt *metav1.Time `json:"expectedAt,omitempty"`
 
-	// suggestedLevel of a warning, if the unit suggests one: Red, Orange,
-	// Yellow, Blue.
+	// suggestedLevel of a warning, if the unit suggests one. One of: Red
+	// (a possible level I incident), Orange (II), Yellow (III), Blue (IV),
+	// RiskNotice (a risk notice below warning level).
 	// +optional
 	SuggestedLevel WarningLevel `json:"suggestedLevel,omitempty"`
 }
@@ -163,7 +165,11 @@ type AcknowledgementDetails struct {
 // +kubebuilder:validation:XValidation:rule="self.type == 'Acknowledgement' || !has(self.warningRef)",message="only an acknowledgement names a warning",fieldPath=".warningRef"
 // +kubebuilder:validation:XValidation:rule="self.type != 'Hazard' || !has(self.responseRef)",message="a hazard report comes before any response and names none",fieldPath=".responseRef"
 type UnitReportSpec struct {
-	// type of the report: Progress, Summary, Hazard or Acknowledgement.
+	// type of the report. One of: Progress (how the measures go while a
+	// response runs; give progress), Summary (the unit's summary after a
+	// response ended; give summary), Hazard (an incident may happen; give
+	// hazard), Acknowledgement (the answer to a red or orange warning or a
+	// III/IV response, with the 24-hour duty; give acknowledgement).
 	// +required
 	Type UnitReportType `json:"type"`
 
@@ -197,7 +203,9 @@ type UnitReportSpec struct {
 	Acknowledgement *AcknowledgementDetails `json:"acknowledgement,omitempty"`
 }
 
-// Consultation is the office's decision on a hazard report (§4.2).
+// Consultation is the office's decision on a hazard report (§4.2). One of:
+// Warning (a warning is issued), RiskNotice (a risk notice is issued),
+// NoAction (nothing is issued).
 // +kubebuilder:validation:Enum=Warning;RiskNotice;NoAction
 type Consultation string
 
@@ -222,11 +230,15 @@ type UnitReportStatus struct {
 
 	// receivedTime is when the operator first saw the report, by its own
 	// clock: deadlines count from it, not from any time typed in.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	ReceivedTime *metav1.Time `json:"receivedTime,omitempty"`
 
-	// consultation is the office's decision on a hazard report, as the API
-	// server recorded it (emergency.netsec.io/consultation, .../consulted-by).
+	// consultation is the office's decision on a hazard report. One of:
+	// Warning (a warning is issued), RiskNotice (a risk notice is issued),
+	// NoAction (nothing is issued), as the API server recorded it
+	// (emergency.netsec.io/consultation, .../consulted-by).
 	// +optional
 	Consultation Consultation `json:"consultation,omitempty"`
 

@@ -5,7 +5,8 @@ import (
 )
 
 // WarningLevel is a warning's colour (§4.3), for a possible I, II, III or IV
-// incident, or a risk notice (风险提示) below warning level.
+// incident, or a risk notice (风险提示) below warning level. One of: Red (a
+// possible I), Orange (II), Yellow (III), Blue (IV), RiskNotice.
 // +kubebuilder:validation:Enum=Red;Orange;Yellow;Blue;RiskNotice
 type WarningLevel string
 
@@ -18,7 +19,8 @@ const (
 	WarningRiskNotice WarningLevel = "RiskNotice"
 )
 
-// WarningSource is who issued a warning.
+// WarningSource is who issued a warning. One of: National, Ministry,
+// Provincial.
 // +kubebuilder:validation:Enum=National;Ministry;Provincial
 type WarningSource string
 
@@ -38,17 +40,23 @@ const (
 // +kubebuilder:validation:XValidation:rule="(has(self.drill) && self.drill) == (has(oldSelf.drill) && oldSelf.drill)",message="drill cannot be changed",fieldPath=".drill"
 // +kubebuilder:validation:XValidation:rule="!(has(oldSelf.liftRequested) && oldSelf.liftRequested) || (has(self.liftRequested) && self.liftRequested)",message="liftRequested cannot be withdrawn once set",fieldPath=".liftRequested"
 type WarningSpec struct {
-	// level is the colour, or RiskNotice. A yellow or blue warning may be
+	// level is the colour, or RiskNotice. One of: Red (an especially major,
+	// level I, incident may happen), Orange (a major, II, one), Yellow (a
+	// large, III, one), Blue (a general, IV, one), RiskNotice (a risk
+	// notice below warning level). A yellow or blue warning may be
 	// adjusted to the other colour with a new approval.
 	// +required
 	Level WarningLevel `json:"level"`
 
-	// source is who issued it: Red only National; Orange Ministry (or
-	// National); Yellow, Blue and RiskNotice Provincial. Cannot be changed.
+	// source is who issued it. One of: National (the national office),
+	// Ministry (the ministry's office), Provincial (the province). Red only
+	// National; Orange Ministry (or National); Yellow, Blue and RiskNotice
+	// Provincial. Cannot be changed.
 	// +required
 	Source WarningSource `json:"source"`
 
-	// startTime is when the warning takes effect (RFC 3339).
+	// startTime is when the warning takes effect, in RFC 3339 with the
+	// offset, e.g. 2026-12-04T14:15:00+08:00 for 14:15 Beijing time.
 	// +required
 	StartTime metav1.Time `json:"startTime"`
 
@@ -79,13 +87,16 @@ type WarningSpec struct {
 	// +kubebuilder:validation:MaxLength=512
 	TimeLimits string `json:"timeLimits"`
 
-	// issuer is the issuing authority (发布机关).
+	// issuer is the issuing authority (发布机关), e.g. "Guizhou
+	// Communications Administration".
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=256
 	Issuer string `json:"issuer"`
 
-	// hotline is the public consultation telephone number.
+	// hotline is the public consultation telephone number: digits, spaces
+	// and dashes, optionally starting with +, e.g. "12321" or
+	// "0851-86881234".
 	// +required
 	// +kubebuilder:validation:MaxLength=32
 	// +kubebuilder:validation:XValidation:rule="self.matches('^[+]?[0-9][0-9 -]{2,30}$')",message="must be a telephone number: digits, spaces and dashes, optionally starting with +"
@@ -126,7 +137,8 @@ type WarningSpec struct {
 	IncidentRef *IncidentRef `json:"incidentRef,omitempty"`
 }
 
-// WarningPhase is where a warning stands.
+// WarningPhase is where a warning stands. One of: AwaitingApproval,
+// Published, Lifted.
 // +kubebuilder:validation:Enum=AwaitingApproval;Published;Lifted
 type WarningPhase string
 
@@ -143,7 +155,7 @@ type WarningStep struct {
 	// +required
 	Action WarningAction `json:"action"`
 
-	// level after the step.
+	// level after the step. One of: Red, Orange, Yellow, Blue, RiskNotice.
 	// +required
 	Level WarningLevel `json:"level"`
 
@@ -156,6 +168,8 @@ type WarningStep struct {
 	Directive string `json:"directive,omitempty"`
 
 	// time the operator took the step.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +required
 	Time metav1.Time `json:"time"`
 }
@@ -168,17 +182,25 @@ type WarningNotification struct {
 	// +kubebuilder:validation:MaxLength=253
 	Name string `json:"name"`
 
-	// event it reports.
+	// event it reports. One of: IncidentReported, IncidentLevelChanged,
+	// IncidentWithdrawn, DeadlineMissed, WarningRelayed, WarningPublished,
+	// WarningReportedUpward, WarningAdjusted, WarningLifted,
+	// ResponseStarted, ResponseSituation, ResponseEscalated, ResponseEnded,
+	// SummaryReportReceived, DrillReported, PublicNotice,
+	// IncidentReportedUpward, ResponseAwaitingDecision.
 	// +required
 	Event NotificationEvent `json:"event"`
 
-	// audiences it is for.
+	// audiences it is for, each one of: Office, LeadingGroup,
+	// MinistryOffice, EmergencyManagement, Units, Public.
 	// +optional
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=6
 	Audiences []Audience `json:"audiences,omitempty"`
 
 	// deliveredTime is when the last of its audiences had it.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	DeliveredTime *metav1.Time `json:"deliveredTime,omitempty"`
 }
@@ -193,15 +215,24 @@ type WarningStatus struct {
 	// +optional
 	Phase WarningPhase `json:"phase,omitempty"`
 
-	// publishedLevel is the level last published.
+	// publishedLevel is the level last published. One of: Red, Orange,
+	// Yellow, Blue, RiskNotice.
 	// +optional
 	PublishedLevel WarningLevel `json:"publishedLevel,omitempty"`
 
-	// publishedTime, adjustedTime and liftedTime are when each happened.
+	// publishedTime is when the warning was first published.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	PublishedTime *metav1.Time `json:"publishedTime,omitempty"`
+	// adjustedTime is when the warning was last adjusted.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	AdjustedTime *metav1.Time `json:"adjustedTime,omitempty"`
+	// liftedTime is when the warning was lifted.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	LiftedTime *metav1.Time `json:"liftedTime,omitempty"`
 

@@ -7,7 +7,8 @@ import (
 // ProgressReport is a unit's report while a response is active (§5.3):
 // measures taken, when, their effect, next steps and suggestions.
 type ProgressReport struct {
-	// time of the report (RFC 3339).
+	// time of the report, in RFC 3339 with the offset, e.g.
+	// 2026-12-04T14:15:00+08:00 for 14:15 Beijing time.
 	// +required
 	Time metav1.Time `json:"time"`
 
@@ -49,7 +50,10 @@ type ProgressReport struct {
 // +kubebuilder:validation:XValidation:rule="self.type == oldSelf.type",message="type cannot be changed",fieldPath=".type"
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.reports) || (has(self.reports) && size(self.reports) >= size(oldSelf.reports) && oldSelf.reports.all(r, r in self.reports))",message="progress reports are append-only: a report cannot be changed or removed",fieldPath=".reports"
 type WorkGroupSpec struct {
-	// type of the work group.
+	// type of the work group. One of: Recovery (emergency recovery),
+	// AttackTracing (tracing the attack), ImpactAssessment (assessing the
+	// impact), InformationRelease (releasing information),
+	// CrossDepartmentCoordination (coordinating with other departments).
 	// +required
 	Type WorkGroupType `json:"type"`
 
@@ -93,6 +97,8 @@ type WorkGroupStatus struct {
 	UnitReports []string `json:"unitReports,omitempty"`
 
 	// lastReportTime is the time of the latest progress report.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	LastReportTime *metav1.Time `json:"lastReportTime,omitempty"`
 
