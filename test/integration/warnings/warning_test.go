@@ -9,6 +9,7 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -232,7 +233,9 @@ var _ = Describe("Warning", func() {
 		Eventually(func(g Gomega) {
 			cur := getWarning(g, w)
 			cur.Spec.Level = v1alpha1.WarningYellow
-			harness.RefusedWith(harness.AsUser(harness.DutyOfficer).Update(ctx, cur), "rule directive")
+			err := harness.AsUser(harness.DutyOfficer).Update(ctx, cur)
+			g.Expect(apierrors.IsConflict(err)).To(BeFalse(), "a conflict is retried")
+			g.Expect(err).To(MatchError(ContainSubstring("rule directive")))
 		}).Should(Succeed())
 		By("the ministry's directive for yellow, and the office carries it out")
 		Expect(annotateWarning(harness.AsUser(harness.MinistryUser), w, map[string]string{approval.AnnotationDirectivePrefix + "yellow": "MIIT-2026-ADJ-7"})).To(Succeed())
