@@ -214,8 +214,10 @@ apt-get install fonts-noto-cjk).`,
 		Long: `Prints, in time order, with the events about the object:
   securityincident (sinc): the report, level changes, its response, deadlines;
   emergencyresponse (er): the request, approval, start, work groups and progress
-    reports, the end and the summary-report deadlines;
-  warning (warn): issue, publication, adjustments, lifting, and each delivery.
+    reports, the units' acknowledgements, progress and summary reports, the end
+    and the summary-report deadlines;
+  warning (warn): issue, publication, adjustments, lifting, the units'
+    acknowledgements, and each delivery.
 Without a kind the name is looked up as an incident, a response, then a warning.
 The first line names the time zone (--time-zone, default Asia/Shanghai). What
 your role may not read (events, work groups, reports) is named on a line

@@ -342,3 +342,48 @@ func TestIncidentTimelineTellsTwoResponsesApart(t *testing.T) {
 		}
 	}
 }
+
+// A response's timeline tells what the units wrote from their namespaces:
+// their acknowledgements with who is on duty, their progress reports, and
+// their summary reports; a warning's, its units' acknowledgements.
+func TestTimelineShowsTheUnitsReports(t *testing.T) {
+	at := func(h int) *metav1.Time { m := metav1.NewTime(time.Date(2026, 12, 4, h, 0, 0, 0, time.UTC)); return &m }
+	resp := &v1alpha1.EmergencyResponse{ObjectMeta: metav1.ObjectMeta{Name: "outage", Namespace: "office", CreationTimestamp: *at(1)},
+		Status: v1alpha1.EmergencyResponseStatus{
+			Acknowledgements:   []v1alpha1.UnitAcknowledgement{{Namespace: "unit-telecom", Unit: "Guizhou Example Telecom", Report: "duty", Time: at(2), Duty: "Li Lei +86 851 8888 0001"}, {Namespace: "unit-registry"}},
+			Progress:           []v1alpha1.UnitProgress{{Namespace: "unit-telecom", Unit: "Guizhou Example Telecom", Report: "p1", ReceivedTime: *at(3), Measures: "Rerouted traffic"}},
+			UnitSummaryReports: []v1alpha1.UnitSummaryReport{{Namespace: "unit-telecom", Unit: "Guizhou Example Telecom", Report: "summary", ReceivedTime: at(5)}, {Namespace: "unit-registry"}},
+		}}
+	w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "red", Namespace: "office", CreationTimestamp: *at(1)},
+		Spec: v1alpha1.WarningSpec{Level: v1alpha1.WarningRed, Source: v1alpha1.SourceNational},
+		Status: v1alpha1.WarningStatus{Acknowledgements: []v1alpha1.UnitAcknowledgement{{Namespace: "unit-telecom", Unit: "Guizhou Example Telecom", Report: "red-duty", Time: at(6), Duty: "Li Lei"}}}}
+	c := fake.NewClientBuilder().WithScheme(scheme(t)).WithObjects(resp, w).Build()
+	whats := func(kind Kind, name string) []string {
+		t.Helper()
+		entries, err := Timeline(t.Context(), c, kind, "office", name, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range entries {
+			out = append(out, e.What)
+		}
+		return out
+	}
+	got := strings.Join(whats(KindResponse, "outage"), "\n")
+	for _, want := range []string{
+		"acknowledged by Guizhou Example Telecom (unit-telecom/duty), on duty: Li Lei +86 851 8888 0001",
+		"progress report unit-telecom/p1 from Guizhou Example Telecom: Rerouted traffic",
+		"summary report unit-telecom/summary from Guizhou Example Telecom",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the response's timeline lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "unit-registry") {
+		t.Errorf("a unit that owes its acknowledgement or summary has no entry of one:\n%s", got)
+	}
+	if got := strings.Join(whats(KindWarning, "red"), "\n"); !strings.Contains(got, "acknowledged by Guizhou Example Telecom (unit-telecom/red-duty), on duty: Li Lei") {
+		t.Errorf("the warning's timeline lacks its unit's acknowledgement:\n%s", got)
+	}
+}

@@ -228,6 +228,13 @@ func (t *timeline) response(ctx context.Context, c client.Client, key client.Obj
 		}
 	}
 	t.add(resp.Status.WorkGroupsReadyTime, "all work groups ready")
+	t.unitReports(resp.Status.Acknowledgements)
+	for _, p := range resp.Status.Progress {
+		t.add(&p.ReceivedTime, "progress report %s/%s from %s: %s", p.Namespace, p.Report, orDash(p.Unit), p.Measures)
+	}
+	for _, u := range resp.Status.UnitSummaryReports {
+		t.add(u.ReceivedTime, "summary report %s/%s from %s", u.Namespace, u.Report, orDash(u.Unit))
+	}
 	if a := resp.Status.EndApproval; a != nil {
 		t.add(&a.Time, "end approved by %s%s", a.ApprovedBy, a.Directive)
 	}
@@ -235,6 +242,15 @@ func (t *timeline) response(ctx context.Context, c client.Client, key client.Obj
 	t.deadlines(resp.Status.Deadlines)
 	t.notifications(ctx, c, key.Namespace, resp.UID)
 	return nil
+}
+
+// unitReports adds each unit's acknowledgement of a warning or a response,
+// with who is on duty (§4.5.1, §5.3); a unit that owes one is not listed
+// here: the object's status counts it (unacknowledged).
+func (t *timeline) unitReports(acks []v1alpha1.UnitAcknowledgement) {
+	for _, a := range acks {
+		t.add(a.Time, "acknowledged by %s (%s/%s), on duty: %s", orDash(a.Unit), a.Namespace, a.Report, orDash(a.Duty))
+	}
 }
 
 func (t *timeline) warning(ctx context.Context, c client.Client, key client.ObjectKey) error {
@@ -279,6 +295,7 @@ func (t *timeline) warning(ctx context.Context, c client.Client, key client.Obje
 	if !seen[v1alpha1.WarningActionLifted] {
 		t.add(st.LiftedTime, "lifted; its measures end")
 	}
+	t.unitReports(st.Acknowledgements)
 	// The reports it made (publication, adjustments, lifting, the report
 	// upward), from the Notifications when the caller may list them, else
 	// from the warning's own summary of them.
