@@ -355,7 +355,7 @@ func TestTimelineShowsTheUnitsReports(t *testing.T) {
 			UnitSummaryReports: []v1alpha1.UnitSummaryReport{{Namespace: "unit-telecom", Unit: "Guizhou Example Telecom", Report: "summary", ReceivedTime: at(5)}, {Namespace: "unit-registry"}},
 		}}
 	w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "red", Namespace: "office", CreationTimestamp: *at(1)},
-		Spec: v1alpha1.WarningSpec{Level: v1alpha1.WarningRed, Source: v1alpha1.SourceNational},
+		Spec:   v1alpha1.WarningSpec{Level: v1alpha1.WarningRed, Source: v1alpha1.SourceNational},
 		Status: v1alpha1.WarningStatus{Acknowledgements: []v1alpha1.UnitAcknowledgement{{Namespace: "unit-telecom", Unit: "Guizhou Example Telecom", Report: "red-duty", Time: at(6), Duty: "Li Lei"}}}}
 	c := fake.NewClientBuilder().WithScheme(scheme(t)).WithObjects(resp, w).Build()
 	whats := func(kind Kind, name string) []string {
