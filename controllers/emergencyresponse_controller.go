@@ -112,8 +112,8 @@ func (r *EmergencyResponseReconciler) resolveIncidents(ctx context.Context, s *r
 		resp.Status.CommandedBy = commandOf(resp.Status.Level)
 		return nil
 	}
-	defer func() { resp.Status.CommandedBy = commandOf(resp.Status.Level) }()
 	resp.Status.Level = response.LevelInForce(resp.Spec.Level, response.Highest(counted), false, "")
+	resp.Status.CommandedBy = commandOf(resp.Status.Level)
 	resp.Status.Phase = v1alpha1.ResponsePending
 	if !s.setIncidentsPending(missing, unclassified, len(counted) == 0 && len(s.incidents) > 0) {
 		resp.Status.Phase = v1alpha1.ResponseAwaitingApproval

@@ -3,12 +3,14 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/plan/report"
+	"github.com/netsec-io/incident-operator/internal/text"
 )
 
 // readUnitReports shows the units' own reports on the response (§5.3, §6.1):
@@ -47,7 +49,7 @@ func (r *EmergencyResponseReconciler) readUnitReports(ctx context.Context, s *re
 			progress++
 			p := ur.Spec.Progress
 			st.Progress = append(st.Progress, v1alpha1.UnitProgress{Namespace: ur.Namespace, Unit: names[ur.Namespace], Report: ur.Name,
-				ReceivedTime: *ur.Status.ReceivedTime, Measures: cut(p.Measures, 512), Effect: cut(p.Effect, 512), NextSteps: cut(p.NextSteps, 512)})
+				ReceivedTime: *ur.Status.ReceivedTime, Measures: text.Truncate(p.Measures, 512), Effect: text.Truncate(p.Effect, 512), NextSteps: text.Truncate(p.NextSteps, 512)})
 			if len(st.Progress) > 64 {
 				st.Progress = st.Progress[1:]
 			}
@@ -93,7 +95,7 @@ func (r *EmergencyResponseReconciler) readUnitReports(ctx context.Context, s *re
 		}
 	}
 	st.UnitSummaryReports = st.UnitSummaryReports[:0]
-	for _, ns := range slices.Sorted(mapKeys(kept)) {
+	for _, ns := range slices.Sorted(maps.Keys(kept)) {
 		u := kept[ns]
 		if ur := summaries[ns]; ur != nil && u.Report == "" {
 			u.Report, u.ReceivedTime = ur.Name, ur.Status.ReceivedTime
@@ -146,23 +148,4 @@ func dutyOf(ur *v1alpha1.UnitReport) string {
 	}
 	d := ur.Spec.Acknowledgement.Duty
 	return d.Name + " " + d.Phone
-}
-
-// cut shortens s to at most n runes, marking the cut.
-func cut(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }

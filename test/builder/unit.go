@@ -33,10 +33,19 @@ func RegisteredUnit(namespace string) *v1alpha1.ReportingUnit {
 // since the API server's admission may see a new unit a moment after it was
 // written.
 func Register(ctx context.Context, c client.Client, namespace string, timeout time.Duration) error {
-	if err := c.Create(ctx, RegisteredUnit(namespace)); err != nil {
+	return RegisterAs(ctx, c, RegisteredUnit(namespace), timeout)
+}
+
+// RegisterAs is Register for any unit u: it creates u and waits until a
+// real incident naming u's name and type is admitted in u's namespace.
+func RegisterAs(ctx context.Context, c client.Client, u *v1alpha1.ReportingUnit, timeout time.Duration) error {
+	namespace := u.Namespace
+	if err := c.Create(ctx, u); err != nil {
 		return fmt.Errorf("registering the unit of namespace %s: %w", namespace, err)
 	}
-	probe := Incident("unit-probe", namespace).Obj()
+	probe := Incident("unit-probe", namespace).Edit(func(i *v1alpha1.SecurityIncident) {
+		i.Spec.Reporter.UnitName, i.Spec.Reporter.UnitType = u.Spec.Name, u.Spec.Type
+	}).Obj()
 	deadline := time.Now().Add(timeout)
 	for {
 		err := c.Create(ctx, probe.DeepCopy(), client.DryRunAll)

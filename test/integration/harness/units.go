@@ -1,7 +1,7 @@
 package harness
 
 import (
-	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -50,17 +50,7 @@ func RegisterUnit(ns, name string, typ v1alpha1.UnitType) *v1alpha1.ReportingUni
 		ObjectMeta: metav1.ObjectMeta{Name: ns, Namespace: ns},
 		Spec:       v1alpha1.ReportingUnitSpec{Name: name, Type: typ},
 	}
-	Expect(c.Client.Create(c.Ctx, u)).To(Succeed())
-	probe := builder.Incident("tenancy-probe", ns).Edit(func(i *v1alpha1.SecurityIncident) {
-		i.Spec.Reporter.UnitName, i.Spec.Reporter.UnitType = name, typ
-	}).Obj()
-	Eventually(func() error {
-		err := c.Client.Create(c.Ctx, probe.DeepCopy(), client.DryRunAll)
-		if err != nil && strings.Contains(err.Error(), "no params found") {
-			return err
-		}
-		return nil
-	}).Should(Succeed(), "the tenancy policy did not see the unit registered in %s", ns)
+	Expect(builder.RegisterAs(c.Ctx, c.Client, u, 30*time.Second)).To(Succeed(), "the tenancy policy did not see the unit registered in %s", ns)
 	return u
 }
 
