@@ -71,7 +71,7 @@ func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Req
 // classify applies §3 and records every change of level.
 func (r *SecurityIncidentReconciler) classify(_ context.Context, s *incidentScope) error {
 	inc, st := s.Obj, &s.Obj.Status
-	got := level.Classify(&inc.Spec)
+	got := level.Classify(&inc.Spec, assessment(inc))
 	if got.Level != st.Level {
 		s.recordLevelChange(got)
 	}
@@ -82,6 +82,16 @@ func (r *SecurityIncidentReconciler) classify(_ context.Context, s *incidentScop
 	}
 	s.setClassified(got)
 	return nil
+}
+
+// assessment is the office's assessment of the incident's other harm, as
+// the API server admitted it (config/admission/assessments.yaml), or none.
+func assessment(inc *v1alpha1.SecurityIncident) level.Assessment {
+	switch l := v1alpha1.Level(inc.Annotations[v1alpha1.AnnotationAssessedLevel]); l {
+	case v1alpha1.LevelI, v1alpha1.LevelII, v1alpha1.LevelIII, v1alpha1.LevelIV:
+		return level.Assessment{Level: l, By: inc.Annotations[v1alpha1.AnnotationAssessedBy]}
+	}
+	return level.Assessment{}
 }
 
 // checkSuggestion flags a reporter's suggested level that differs.
@@ -346,10 +356,11 @@ func incidentsOfResponse(_ context.Context, o client.Object) []ctrl.Request {
 }
 
 // SetupWithManager registers the reconciler. Status writes do not bump the
-// generation, so the operator's own writes do not wake it.
+// generation, so the operator's own writes do not wake it; a change of
+// annotations does (the office's assessment of other harm is one).
 func (r *SecurityIncidentReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&v1alpha1.SecurityIncident{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		For(&v1alpha1.SecurityIncident{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&v1alpha1.EmergencyResponse{}, handler.EnqueueRequestsFromMapFunc(incidentsOfResponse)).
 		Watches(&v1alpha1.Notification{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("SecurityIncident"))).
 		WithOptions(opts).

@@ -93,20 +93,24 @@ type ReportingUnitSpec struct {
 	Plan *FiledPlan `json:"plan,omitempty"`
 }
 
-// DutyKind names what a duty answers. One of: Warning, EmergencyResponse.
-// +kubebuilder:validation:Enum=Warning;EmergencyResponse
+// DutyKind names what a duty answers. One of: Warning, EmergencyResponse,
+// SupportDispatch.
+// +kubebuilder:validation:Enum=Warning;EmergencyResponse;SupportDispatch
 type DutyKind string
 
 // Duty kinds.
 const (
 	DutyWarning  DutyKind = "Warning"
 	DutyResponse DutyKind = "EmergencyResponse"
+	// DutyDispatch is an order to help another unit (§5.2).
+	DutyDispatch DutyKind = "SupportDispatch"
 )
 
 // UnitDuty is one red or orange warning, or III/IV response, in force over
 // the unit: it asks for the unit's 24-hour duty and measures (§4.5.1, §5.3).
 type UnitDuty struct {
-	// kind of the object that asks. One of: Warning, EmergencyResponse.
+	// kind of the object that asks. One of: Warning, EmergencyResponse,
+	// SupportDispatch.
 	// +required
 	Kind DutyKind `json:"kind"`
 

@@ -24,6 +24,10 @@ const (
 	// IncidentWithdrawnCondition is True once the reporter withdrew the
 	// incident; its reason is the withdrawal's.
 	IncidentWithdrawnCondition = "Withdrawn"
+	// IncidentSupportAnsweredCondition is present while the unit asks for
+	// technical support (spec.support.needed): True once a SupportDispatch
+	// answers it (§5.2).
+	IncidentSupportAnsweredCondition = "SupportAnswered"
 )
 
 // Condition reasons of a SecurityIncident. The FormComplete reasons double
@@ -72,6 +76,11 @@ const (
 	IncidentReadyReason = "Ready"
 	// IncidentNotClassifiedReason: the level could not be computed yet.
 	IncidentNotClassifiedReason = "NotClassified"
+
+	// IncidentSupportAnsweredReason: a SupportDispatch answers the request.
+	IncidentSupportAnsweredReason = "Answered"
+	// IncidentSupportAwaitedReason: the office has not yet answered.
+	IncidentSupportAwaitedReason = "AwaitingAnswer"
 )
 
 // Event reasons of a SecurityIncident.
@@ -108,6 +117,20 @@ const (
 	// AnnotationEarliestDiscoveredAt is the earliest spec.discoveredAt ever
 	// on record (RFC 3339).
 	AnnotationEarliestDiscoveredAt = "emergency.netsec.io/earliest-discovered-at"
+)
+
+// The office's assessment of an incident's other harm (§3), checked by the
+// API server (config/admission/assessments.yaml).
+const (
+	// AnnotationAssessedLevel on an incident with harm of event type
+	// Other: the level (I, II, III, IV) the office assessed that harm to
+	// have (§3), written with AnnotationAssessedBy, the assessor's own user
+	// name, by a holder of the verb assess on harms
+	// (config/admission/assessments.yaml). A later assessment replaces it,
+	// in the writer's own name; it is never removed.
+	AnnotationAssessedLevel = "emergency.netsec.io/assessed-level"
+	// AnnotationAssessedBy names who wrote AnnotationAssessedLevel.
+	AnnotationAssessedBy = "emergency.netsec.io/assessed-by"
 )
 
 // Deadline names of a SecurityIncident.

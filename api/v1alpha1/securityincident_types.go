@@ -239,18 +239,20 @@ type DataLeakImpact struct {
 	Records int64 `json:"records"`
 }
 
-// OtherImpact is harm that no other criterion measures; its level is judged.
+// OtherImpact is harm that no other criterion measures. Its level is the
+// office's assessment (§3: 其他...的突发事件), which the office writes on the
+// incident as the annotations emergency.netsec.io/assessed-level (I, II,
+// III or IV) and emergency.netsec.io/assessed-by (its own user name); the
+// unit describes the harm here and may say what level it suggests in
+// spec.suggestedLevel. Until the office assesses it, the harm decides no
+// level.
 type OtherImpact struct {
-	// description of the harm.
+	// description of the harm, e.g. "defacement of 40 county government
+	// portals with political content".
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=2048
 	Description string `json:"description"`
-
-	// assessedLevel is the level the office judged this harm to have. One
-	// of: I, II, III, IV. Without it the harm decides no level.
-	// +optional
-	AssessedLevel Level `json:"assessedLevel,omitempty"`
 }
 
 // Impact holds the facts that decide the level (当前影响和破坏情况).
@@ -326,7 +328,7 @@ type Support struct {
 // +kubebuilder:validation:XValidation:rule="!has(self.impact) || !has(self.impact.website) || 'WebsiteAnomaly' in self.eventTypes",message="impact.website is given, so eventTypes must include WebsiteAnomaly",fieldPath=".eventTypes"
 // +kubebuilder:validation:XValidation:rule="!has(self.impact) || !has(self.impact.dataLeak) || 'DataLeak' in self.eventTypes",message="impact.dataLeak is given, so eventTypes must include DataLeak",fieldPath=".eventTypes"
 // +kubebuilder:validation:XValidation:rule="!has(self.impact) || !has(self.impact.virus) || 'VirusOutbreak' in self.eventTypes",message="impact.virus is given, so eventTypes must include VirusOutbreak",fieldPath=".eventTypes"
-// +kubebuilder:validation:XValidation:rule="!has(self.impact) || !has(self.impact.other) || !has(self.impact.other.assessedLevel) || 'Other' in self.eventTypes",message="assessedLevel may be set only when eventTypes includes Other",fieldPath=".impact.other.assessedLevel"
+// +kubebuilder:validation:XValidation:rule="!has(self.impact) || !has(self.impact.other) || 'Other' in self.eventTypes",message="impact.other is given, so eventTypes must include Other",fieldPath=".eventTypes"
 // +kubebuilder:validation:XValidation:rule="(has(self.drill) && self.drill) == (has(oldSelf.drill) && oldSelf.drill)",message="drill cannot be changed: a drill stays a drill and a real incident stays real",fieldPath=".drill"
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.withdrawal) || (has(self.withdrawal) && self.withdrawal == oldSelf.withdrawal)",message="withdrawal cannot be changed or removed once given: the incident stays withdrawn, with the reason first given",fieldPath=".withdrawal"
 // +kubebuilder:validation:XValidation:rule="self.reportChannel == oldSelf.reportChannel",message="reportChannel records how the incident was first reported and cannot be changed",fieldPath=".reportChannel"
@@ -798,13 +800,67 @@ type SecurityIncidentStatus struct {
 	// +optional
 	Timeline Timeline `json:"timeline,omitzero"`
 
+	// support lists the office's answers to the unit's request for
+	// technical support (spec.support, §5.2): each SupportDispatch naming
+	// this incident, oldest first.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=16
+	Support []SupportAnswer `json:"support,omitempty"`
+
 	// conditions: Classified, FormComplete, DeadlinesMet, SuggestionMatched,
-	// ReportedTimesValid, Withdrawn and Ready.
+	// ReportedTimesValid, Withdrawn, SupportAnswered (while support is
+	// requested) and Ready.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
 	// +kubebuilder:validation:MaxItems=16
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// SupportAnswer is one SupportDispatch that answers the incident's request
+// for technical support.
+type SupportAnswer struct {
+	// namespace of the SupportDispatch.
+	// +required
+	// +kubebuilder:validation:MaxLength=63
+	Namespace string `json:"namespace"`
+
+	// name of the SupportDispatch.
+	// +required
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+
+	// dispatchedBy is who in the office sent it.
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	DispatchedBy string `json:"dispatchedBy,omitempty"`
+
+	// time it was written.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
+	// +optional
+	Time *metav1.Time `json:"time,omitempty"`
+
+	// kinds of support sent. Each one of: ExpertConsultation, ResponseTeam,
+	// Equipment, Other.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=4
+	Kinds []SupportKind `json:"kinds,omitempty"`
+
+	// experts is how many experts were sent.
+	// +optional
+	Experts int32 `json:"experts,omitempty"`
+
+	// units is how many units were ordered to help.
+	// +optional
+	Units int32 `json:"units,omitempty"`
+
+	// unacknowledged counts the units ordered that have not yet
+	// acknowledged the order.
+	// +optional
+	Unacknowledged int32 `json:"unacknowledged,omitempty"`
 }
 
 // SecurityIncident is one public-internet cybersecurity incident, reported by

@@ -67,3 +67,12 @@ func (in *UnitReport) SetConditions(c []metav1.Condition) { in.Status.Conditions
 
 // SetObservedGeneration records the generation the status describes.
 func (in *UnitReport) SetObservedGeneration(g int64) { in.Status.ObservedGeneration = g }
+
+// GetConditions returns the dispatch's conditions.
+func (in *SupportDispatch) GetConditions() []metav1.Condition { return in.Status.Conditions }
+
+// SetConditions replaces the dispatch's conditions.
+func (in *SupportDispatch) SetConditions(c []metav1.Condition) { in.Status.Conditions = c }
+
+// SetObservedGeneration records the generation the status describes.
+func (in *SupportDispatch) SetObservedGeneration(g int64) { in.Status.ObservedGeneration = g }

@@ -161,8 +161,9 @@ type AcknowledgementDetails struct {
 // +kubebuilder:validation:XValidation:rule="self == oldSelf",message="a unit's report is on record and cannot be changed; file a new report instead"
 // +kubebuilder:validation:XValidation:rule="(self.type == 'Progress') == has(self.progress) && (self.type == 'Summary') == has(self.summary) && (self.type == 'Hazard') == has(self.hazard) && (self.type == 'Acknowledgement') == has(self.acknowledgement)",message="give exactly the part named by type: progress for Progress, summary for Summary, hazard for Hazard, acknowledgement for Acknowledgement"
 // +kubebuilder:validation:XValidation:rule="!(self.type in ['Progress', 'Summary']) || has(self.responseRef)",message="a progress or summary report names the response it reports on",fieldPath=".responseRef"
-// +kubebuilder:validation:XValidation:rule="self.type != 'Acknowledgement' || (has(self.responseRef) != has(self.warningRef))",message="an acknowledgement names either the warning (warningRef) or the response (responseRef) it answers, not both",fieldPath=".warningRef"
+// +kubebuilder:validation:XValidation:rule="self.type != 'Acknowledgement' || [has(self.responseRef), has(self.warningRef), has(self.dispatchRef)].filter(x, x).size() == 1",message="an acknowledgement names exactly one of the warning (warningRef), the response (responseRef) or the support dispatch (dispatchRef) it answers",fieldPath=".warningRef"
 // +kubebuilder:validation:XValidation:rule="self.type == 'Acknowledgement' || !has(self.warningRef)",message="only an acknowledgement names a warning",fieldPath=".warningRef"
+// +kubebuilder:validation:XValidation:rule="self.type == 'Acknowledgement' || !has(self.dispatchRef)",message="only an acknowledgement names a support dispatch",fieldPath=".dispatchRef"
 // +kubebuilder:validation:XValidation:rule="self.type != 'Hazard' || !has(self.responseRef)",message="a hazard report comes before any response and names none",fieldPath=".responseRef"
 type UnitReportSpec struct {
 	// type of the report. One of: Progress (how the measures go while a
@@ -185,6 +186,11 @@ type UnitReportSpec struct {
 	// warningRef names the warning an acknowledgement answers.
 	// +optional
 	WarningRef *ObjectRef `json:"warningRef,omitempty"`
+
+	// dispatchRef names the SupportDispatch whose order to help an
+	// acknowledgement answers (§5.2: 各单位接到调派指令后，应积极响应).
+	// +optional
+	DispatchRef *ObjectRef `json:"dispatchRef,omitempty"`
 
 	// progress is the progress report, for type Progress.
 	// +optional

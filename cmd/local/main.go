@@ -86,7 +86,8 @@ Use it from another shell (these lines work from any directory):
 The kubeconfig has a context for each user (config/rbac/approval_roles.yaml):
     %s (current): a cluster administrator
     approver: the provincial leading group, levels III and IV
-    ministry: the ministry's directives, levels I and II
+    ministry: the ministry's emergency office: starts level II, ends I and II, directs red and orange warnings
+    ministry-leader: the ministry's leading group: starts level I
     drill-pipeline: drills only
     duty-officer: the emergency office
     recipient: who receives the reports, confirms their receipt

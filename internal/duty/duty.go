@@ -64,14 +64,18 @@ type Who string
 
 // The bodies an item can be owed by.
 const (
-	Unit          Who = "reporting unit"
-	Units         Who = "reporting units"
-	Office        Who = "office"
-	LeadingGroup  Who = "leading group"
-	Ministry      Who = "ministry"
-	DrillPipeline Who = "drill pipeline"
-	Recipients    Who = "recipients"
-	Operator      Who = "operator"
+	Unit         Who = "reporting unit"
+	Units        Who = "reporting units"
+	Office       Who = "office"
+	LeadingGroup Who = "leading group"
+	// Ministry is the ministry's emergency office (部应急办): it starts level
+	// II responses, ends I and II, and directs red and orange warnings.
+	Ministry Who = "ministry"
+	// MinistryLeadingGroup (部领导小组) starts level I responses.
+	MinistryLeadingGroup Who = "ministry leading group"
+	DrillPipeline        Who = "drill pipeline"
+	Recipients           Who = "recipients"
+	Operator             Who = "operator"
 )
 
 // Item is one thing that needs someone.
@@ -261,8 +265,23 @@ func (d *Duties) incident(inc *v1alpha1.SecurityIncident, now time.Time) {
 	if r := inc.Status.Response; r != nil && r.Phase == v1alpha1.ResponseEnded {
 		return
 	}
+	if assessmentOwed(inc) {
+		it := base
+		it.State, it.Whose, it.When, it.Owed = Decision, Office, inc.CreationTimestamp.Time, "assessment"
+		if l := inc.Spec.SuggestedLevel; l != "" {
+			it.Detail = "the unit suggests level " + string(l)
+		}
+		d.Items = append(d.Items, it)
+	}
 	d.Incidents = append(d.Incidents, Open{Namespace: inc.Namespace, Name: inc.Name, Drill: inc.Spec.Drill, Level: string(inc.Status.Level),
 		Unit: inc.Spec.Reporter.UnitName, Reported: inc.CreationTimestamp.Time, Next: next})
+}
+
+// assessmentOwed says whether an incident reports harm of the event type
+// Other that the office has not assessed (§3), and has not been withdrawn.
+func assessmentOwed(inc *v1alpha1.SecurityIncident) bool {
+	return inc.Spec.Impact.Other != nil && slices.Contains(inc.Spec.EventTypes, v1alpha1.EventOther) &&
+		inc.Spec.Withdrawal == nil && inc.Annotations[v1alpha1.AnnotationAssessedLevel] == ""
 }
 
 func (d *Duties) response(r *v1alpha1.EmergencyResponse, now time.Time) {
@@ -281,6 +300,8 @@ func (d *Duties) response(r *v1alpha1.EmergencyResponse, now time.Time) {
 	switch {
 	case r.Spec.Drill:
 		decider = DrillPipeline
+	case st.Level == v1alpha1.LevelI:
+		decider = MinistryLeadingGroup
 	case approval.ByDirective(st.Level):
 		decider = Ministry
 	}

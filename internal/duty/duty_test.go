@@ -35,8 +35,12 @@ func deadline(name string, state v1alpha1.DeadlineState, due time.Duration, comp
 }
 
 func objects() []client.Object {
-	meta := func(ns, name string, created time.Duration) metav1.ObjectMeta {
-		return metav1.ObjectMeta{Namespace: ns, Name: name, CreationTimestamp: at(created)}
+	meta := func(ns, name string, created time.Duration, annotations ...string) metav1.ObjectMeta {
+		m := metav1.ObjectMeta{Namespace: ns, Name: name, CreationTimestamp: at(created)}
+		if len(annotations) == 2 {
+			m.Annotations = map[string]string{annotations[0]: annotations[1]}
+		}
+		return m
 	}
 	inc := func(ns, name string, drill bool, ds ...v1alpha1.Deadline) *v1alpha1.SecurityIncident {
 		return &v1alpha1.SecurityIncident{ObjectMeta: meta(ns, name, -3*time.Hour), Spec: v1alpha1.SecurityIncidentSpec{Drill: drill},
@@ -54,6 +58,12 @@ func objects() []client.Object {
 		inc("unit-b", "due", true,
 			deadline(v1alpha1.DeadlineInitialReport, v1alpha1.DeadlineMet, -time.Hour, true),
 			deadline(v1alpha1.DeadlineFullForm, v1alpha1.DeadlinePending, 3*time.Hour, false)),
+		&v1alpha1.SecurityIncident{ObjectMeta: meta("unit-d", "defacement", -4*time.Hour), Spec: v1alpha1.SecurityIncidentSpec{
+			EventTypes: []v1alpha1.EventType{v1alpha1.EventOther}, Impact: v1alpha1.Impact{Other: &v1alpha1.OtherImpact{Description: "portals defaced"}},
+			SuggestedLevel: "III"}, Status: v1alpha1.SecurityIncidentStatus{Level: v1alpha1.BelowThreshold}},
+		&v1alpha1.SecurityIncident{ObjectMeta: meta("unit-d", "assessed", -4*time.Hour, v1alpha1.AnnotationAssessedLevel, "IV"), Spec: v1alpha1.SecurityIncidentSpec{
+			EventTypes: []v1alpha1.EventType{v1alpha1.EventOther}, Impact: v1alpha1.Impact{Other: &v1alpha1.OtherImpact{Description: "portals defaced"}}},
+			Status: v1alpha1.SecurityIncidentStatus{Level: "IV"}},
 		&v1alpha1.SecurityIncident{ObjectMeta: meta("unit-a", "closed", -5*time.Hour), Status: v1alpha1.SecurityIncidentStatus{Level: "III",
 			Response: &v1alpha1.ResponseRef{Namespace: "office", Name: "over", Phase: v1alpha1.ResponseEnded}}},
 		resp("real-iv", false, "IV"),
@@ -113,6 +123,7 @@ func TestMostUrgentFirstAndWhoseItIs(t *testing.T) {
 	want := []row{
 		{Overdue, "unit-a/missed", Unit, v1alpha1.DeadlineInitialReport},
 		{Overdue, "unit-b/passed-unmarked", Unit, v1alpha1.DeadlineFullForm},
+		{Decision, "unit-d/defacement", Office, "assessment"},
 		{Decision, "office/drill-iv", DrillPipeline, "approval"},
 		{Decision, "office/real-ii", Ministry, "approval"},
 		{Decision, "office/real-iv", LeadingGroup, "approval"},
@@ -136,7 +147,7 @@ func TestMostUrgentFirstAndWhoseItIs(t *testing.T) {
 	}
 	// Overdue first, then the nearest deadline, then those that owe none;
 	// an incident whose response ended is not open.
-	if diff := cmp.Diff([]string{"unit-a/missed", "unit-b/passed-unmarked", "unit-b/due", "unit-a/late-but-done"}, open); diff != "" {
+	if diff := cmp.Diff([]string{"unit-a/missed", "unit-b/passed-unmarked", "unit-b/due", "unit-a/late-but-done", "unit-d/assessed", "unit-d/defacement"}, open); diff != "" {
 		t.Errorf("open incidents (-want +got):\n%s", diff)
 	}
 	if !d.Items[len(d.Items)-1].Drill {

@@ -46,7 +46,8 @@ const OfficeNamespace = "default"
 // can be tried by someone other than the administrator who created a response.
 var DemoUsers = map[string][]string{
 	"approver":             {"emergency-office", "emergency-leading-group"},
-	"ministry":             {"emergency-office", "emergency-ministry"},
+	"ministry":             {"emergency-office", "emergency-ministry-office"},
+	"ministry-leader":      {"emergency-ministry-leading-group"},
 	"drill-pipeline":       {"emergency-drill-approver"},
 	"duty-officer":         {"emergency-office"},
 	"recipient":            {"emergency-report-recipient"},

@@ -166,6 +166,23 @@ nothing written, for a warning not yet published or already lifted.`,
 			return o.decide(cmd, "lifting warning", trimKind(args[0]), LiftWarning)
 		},
 	}
+	assess := &cobra.Command{
+		Use:   "assess NAME --level (I|II|III|IV)",
+		Short: "Assess, for the office, the level of an incident's other harm (§3)",
+		Long: `Harm that no criterion of §3 measures (event type Other) has the level the office
+assesses it to have. Writes that assessment as the annotations the API server
+checks: emergency.netsec.io/assessed-level and emergency.netsec.io/assessed-by
+with your own user name. The API server refuses it unless you hold the verb
+assess on harms (the office's role) and did not file the incident yourself. A
+later assessment replaces an earlier one; the incident's level history keeps both.`,
+		Example: "  kubectl incident assess guiyang-portal-defacement --level III -n unit-security-a",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return o.decide(cmd, "assessing incident", trimKind(args[0]), AssessIncident)
+		},
+	}
+	assess.Flags().StringVar(&o.level, "level", "", "The level (I–IV) you assess the incident's other harm to have")
+	assess.Flags().BoolVar(&o.dryRun, "dry-run", false, "Have the API server check the assessment (its admission policies included) without writing it")
 	for _, c := range []*cobra.Command{approve, end, lift} {
 		c.Flags().StringVar(&o.directive, "directive", "", "The ministry directive's reference (levels I and II; red and orange warnings)")
 		c.Flags().BoolVar(&o.dryRun, "dry-run", false, "Have the API server check the decision (its admission policies included) without writing it")
@@ -376,7 +393,7 @@ yearly assessment's spreadsheet.`,
 	units.Flags().IntVar(&o.year, "year", 0, "The year of the records (default: this year in Asia/Shanghai)")
 	units.Flags().StringVarP(&o.unitsOutput, "output", "o", "table", "table or csv")
 
-	root.AddCommand(approve, end, lift, confirm, formCmd, timelineCmd, inbox, boardCmd, units)
+	root.AddCommand(approve, end, lift, assess, confirm, formCmd, timelineCmd, inbox, boardCmd, units)
 	return root
 }
 

@@ -37,12 +37,13 @@ var root = filepath.Join("..", "..")
 // The people of the plan, each an API user bound to the shipped approval
 // roles (config/rbac/approval_roles.yaml).
 const (
-	dutyOfficer   = "duty-officer"                                // creates responses and warnings
-	leadingGroup  = "leading-group"                               // approves III and IV
-	ministry      = "ministry"                                    // directives for I and II
-	drillPipeline = "system:serviceaccount:gitops:drill-pipeline" // approves drills only
-	pressOfficer  = "press-officer"                               // consents for the public
-	emManagement  = "emergency-management"                        // consents for emergency management
+	dutyOfficer    = "duty-officer"                                // creates responses and warnings
+	leadingGroup   = "leading-group"                               // approves III and IV
+	ministry       = "ministry"                                    // the ministry office: starts II, ends I and II
+	ministryLeader = "ministry-leader"                             // the ministry leading group: starts I
+	drillPipeline  = "system:serviceaccount:gitops:drill-pipeline" // approves drills only
+	pressOfficer   = "press-officer"                               // consents for the public
+	emManagement   = "emergency-management"                        // consents for emergency management
 )
 
 // emManagementRole is the copy of a role for the emergency management
@@ -50,12 +51,13 @@ const (
 const emManagementRole = "emergency-management-consent"
 
 var roles = map[string][]string{
-	dutyOfficer:   {"emergency-office"},
-	leadingGroup:  {"emergency-office", "emergency-leading-group"},
-	ministry:      {"emergency-office", "emergency-ministry"},
-	drillPipeline: {"emergency-drill-approver"},
-	pressOfficer:  {"emergency-release-approver"},
-	emManagement:  {emManagementRole},
+	dutyOfficer:    {"emergency-office"},
+	leadingGroup:   {"emergency-office", "emergency-leading-group"},
+	ministry:       {"emergency-office", "emergency-ministry-office"},
+	ministryLeader: {"emergency-ministry-leading-group"},
+	drillPipeline:  {"emergency-drill-approver"},
+	pressOfficer:   {"emergency-release-approver"},
+	emManagement:   {emManagementRole},
 }
 
 // cluster is the API server, the operator running against it on a fake

@@ -363,8 +363,8 @@ func (c *cluster) mergePatch(t *testing.T, as client.Client, o client.Object, pa
 }
 
 // approve writes the decision that starts a response, once the operator has
-// set its level: the leading group's approval (III, IV), the ministry's
-// directive (I, II), or the drill pipeline's approval of a drill; each names
+// set its level: the leading group's approval (III, IV), the ministry
+// leading group's (I) or office's (II) directive, or the drill pipeline's approval of a drill; each names
 // the level in force.
 func (c *cluster) approve(t *testing.T, r *v1alpha1.EmergencyResponse, who string) {
 	t.Helper()
@@ -377,7 +377,7 @@ func (c *cluster) approve(t *testing.T, r *v1alpha1.EmergencyResponse, who strin
 		return nil
 	})
 	ann := map[string]any{v1alpha1.AnnotationApprovedBy: who, v1alpha1.AnnotationApprovedLevel: level}
-	if who == ministry {
+	if who == ministry || who == ministryLeader {
 		ann = map[string]any{v1alpha1.AnnotationDirective: "MIIT-" + r.Name, v1alpha1.AnnotationApprovedLevel: level}
 	}
 	c.mergePatch(t, c.as[who], r, map[string]any{"metadata": map[string]any{"annotations": ann}})

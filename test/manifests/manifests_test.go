@@ -53,11 +53,12 @@ func TestApprovalRolesGrantApproveByLevel(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][]string{
-		"emergency-leading-group":  {"iii", "iv"},
-		"emergency-ministry":       {"i", "ii"},
-		"emergency-drill-approver": {"i", "ii", "iii", "iv"},
-		"emergency-office":         nil,
-		"emergency-reporting-unit": nil,
+		"emergency-leading-group":          {"iii", "iv"},
+		"emergency-ministry-office":        {"ii"},
+		"emergency-ministry-leading-group": {"i"},
+		"emergency-drill-approver":         {"i", "ii", "iii", "iv"},
+		"emergency-office":                 nil,
+		"emergency-reporting-unit":         nil,
 		// Consent to release to the public (§5.5), not a level.
 		"emergency-release-approver": {"public"},
 		"emergency-report-recipient": nil,

@@ -1,6 +1,7 @@
 // Package level computes an incident's level from the criteria of the plan's
 // §3: the highest level that any one criterion reaches (符合下列情形之一).
-// It is a pure function of the report's facts.
+// It is a pure function of the report's facts and of the office's
+// assessment of harm no criterion measures.
 package level
 
 import (
@@ -60,8 +61,18 @@ type match struct {
 
 var printer = message.NewPrinter(language.English)
 
-// Classify applies every criterion of §3 to the report's impact facts.
-func Classify(spec *v1alpha1.SecurityIncidentSpec) Result {
+// Assessment is the office's judgement of harm of the event type Other.
+type Assessment struct {
+	// Level is the level assessed, empty until the office assessed it.
+	Level v1alpha1.Level
+	// By is who assessed it for the office.
+	By string
+}
+
+// Classify applies every criterion of §3 to the report's impact facts and,
+// for harm of the event type Other, to the level the office assessed it to
+// have.
+func Classify(spec *v1alpha1.SecurityIncidentSpec, assessed Assessment) Result {
 	var matches []match
 	var below []string
 	hit := func(l v1alpha1.Level, clause, format string, args ...any) {
@@ -142,9 +153,13 @@ func Classify(spec *v1alpha1.SecurityIncidentSpec) Result {
 			miss("virus outbreak in %s: narrower than the province", scopeWords(v.Scope))
 		}
 	}
-	if o := im.Other; o != nil {
-		if clause, ok := otherClause[o.AssessedLevel]; ok {
-			hit(o.AssessedLevel, clause, "other harm, assessed by the office as level %s", o.AssessedLevel)
+	if im.Other != nil {
+		if clause, ok := otherClause[assessed.Level]; ok {
+			by := "the office"
+			if assessed.By != "" {
+				by += " (" + assessed.By + ")"
+			}
+			hit(assessed.Level, clause, "other harm, assessed by %s as level %s", by, assessed.Level)
 		} else {
 			miss("other harm awaits the office's assessment")
 		}

@@ -34,8 +34,33 @@ func site(in v1alpha1.Influence, cii bool) v1alpha1.Impact {
 	return v1alpha1.Impact{Website: &v1alpha1.WebsiteImpact{Influence: in, CriticalInfrastructure: cii}}
 }
 
+// other is harm of the event type Other that the office assessed at l
+// ("" for not yet); the tests carry the assessment in the description, and
+// classify hands it to Classify as the office's annotation would.
 func other(l v1alpha1.Level) v1alpha1.Impact {
-	return v1alpha1.Impact{Other: &v1alpha1.OtherImpact{Description: "x", AssessedLevel: l}}
+	return v1alpha1.Impact{Other: &v1alpha1.OtherImpact{Description: string(l)}}
+}
+
+func classify(im v1alpha1.Impact) Result {
+	var assessed Assessment
+	if im.Other != nil {
+		assessed.Level = v1alpha1.Level(im.Other.Description)
+	}
+	return Classify(spec(im), assessed)
+}
+
+func TestAssessmentNamesTheAssessor(t *testing.T) {
+	got := Classify(spec(other("")), Assessment{Level: v1alpha1.LevelIII, By: "duty-officer"})
+	if diff := cmp.Diff([]string{"Level III: other harm, assessed by the office (duty-officer) as level III (§3.3(5))"}, got.Reasons); diff != "" {
+		t.Errorf("reasons (-want +got):\n%s", diff)
+	}
+}
+
+func TestAssessmentCountsOnlyForOtherHarm(t *testing.T) {
+	got := Classify(spec(leak(5)), Assessment{Level: v1alpha1.LevelI, By: "duty-officer"})
+	if got.Level != v1alpha1.BelowThreshold || len(got.Reasons) != 0 {
+		t.Errorf("an assessment without other harm reported gave %q %q, want below threshold", got.Level, got.Reasons)
+	}
 }
 
 func TestClassifyEachCriterion(t *testing.T) {
@@ -94,7 +119,7 @@ func TestClassifyEachCriterion(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := Classify(spec(tc.impact))
+			got := classify(tc.impact)
 			want := Result{Level: tc.want, Reasons: tc.reasons, Below: tc.below}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("Classify() mismatch (-want +got):\n%s", diff)
@@ -122,7 +147,7 @@ func TestClassifyRecordThresholds(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := Classify(spec(leak(tc.records)))
+			got := classify(leak(tc.records))
 			if got.Level != tc.want {
 				t.Errorf("Classify(%d records).Level = %q, want %q (reasons %q, below %q)", tc.records, got.Level, tc.want, got.Reasons, got.Below)
 			}
@@ -131,10 +156,10 @@ func TestClassifyRecordThresholds(t *testing.T) {
 			}
 		})
 	}
-	if diff := cmp.Diff([]string{"Level III: 1,000,000 users' records leaked, at least 1,000,000 (§3.3(3))"}, Classify(spec(leak(1_000_000))).Reasons); diff != "" {
+	if diff := cmp.Diff([]string{"Level III: 1,000,000 users' records leaked, at least 1,000,000 (§3.3(3))"}, classify(leak(1_000_000)).Reasons); diff != "" {
 		t.Errorf("reason wording (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"99,999 users' records leaked: fewer than 100,000"}, Classify(spec(leak(99_999))).Below); diff != "" {
+	if diff := cmp.Diff([]string{"99,999 users' records leaked: fewer than 100,000"}, classify(leak(99_999)).Below); diff != "" {
 		t.Errorf("below wording (-want +got):\n%s", diff)
 	}
 }
@@ -178,7 +203,7 @@ func TestClassifyHighestWins(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			got := Classify(spec(tc.impact))
+			got := classify(tc.impact)
 			if got.Level != tc.want || len(got.Reasons) != tc.reasons {
 				t.Fatalf("Classify() = %q with %d reasons %q, want %q with %d", got.Level, len(got.Reasons), got.Reasons, tc.want, tc.reasons)
 			}

@@ -284,7 +284,8 @@ var _ = Describe("Lanes: every role changes only what its job covers", Ordered, 
 		subjects = []laneSubject{
 			{"emergency-office", "lanes-emergency-office", cluster("emergency-office"), "emergencyresponses"},
 			{"emergency-leading-group", "lanes-emergency-leading-group", cluster("emergency-leading-group"), "emergencyresponses"},
-			{"emergency-ministry", "lanes-emergency-ministry", cluster("emergency-ministry"), "emergencyresponses"},
+			{"emergency-ministry-office", "lanes-emergency-ministry-office", cluster("emergency-ministry-office"), "emergencyresponses"},
+			{"emergency-ministry-leading-group", "lanes-emergency-ministry-leading-group", cluster("emergency-ministry-leading-group"), "emergencyresponses"},
 			{"emergency-drill-approver", "lanes-emergency-drill-approver", cluster("emergency-drill-approver"), "emergencyresponses"},
 			{"emergency-reporting-unit (in its namespace)", "lanes-emergency-reporting-unit", func(ns string) {
 				Expect(k8s.Create(ctx, &rbacv1.RoleBinding{

@@ -145,7 +145,8 @@ var _ = Describe("Trust: attempts by every role", func() {
 	})
 
 	// started creates, as the duty officer, a response to inc and starts it
-	// on the leading group's (III, IV) or the ministry's (I, II) decision.
+	// on the leading group's (III, IV), the ministry leading group's (I) or
+	// the ministry office's (II) decision.
 	started := func(name string, inc *v1alpha1.SecurityIncident, edit func(*builder.ResponseBuilder)) *v1alpha1.EmergencyResponse {
 		GinkgoHelper()
 		b := builder.Response(name, office, inc)
@@ -157,7 +158,8 @@ var _ = Describe("Trust: attempts by every role", func() {
 		var l v1alpha1.Level
 		Eventually(func(g Gomega) v1alpha1.Level { l = harness.GetResponse(g, resp).Status.Level; return l }).ShouldNot(BeEmpty())
 		if l == v1alpha1.LevelI || l == v1alpha1.LevelII {
-			Expect(harness.Annotate(harness.AsUser(harness.MinistryUser), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-" + name, v1alpha1.AnnotationApprovedLevel: string(l)})).To(Succeed())
+			who := map[v1alpha1.Level]string{v1alpha1.LevelI: harness.MinistryLeader, v1alpha1.LevelII: harness.MinistryUser}[l]
+			Expect(harness.Annotate(harness.AsUser(who), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-" + name, v1alpha1.AnnotationApprovedLevel: string(l)})).To(Succeed())
 		} else {
 			Expect(harness.Approve(harness.AsUser(harness.ApproverIII), resp, harness.ApproverIII, l)).To(Succeed())
 		}
@@ -195,19 +197,37 @@ var _ = Describe("Trust: attempts by every role", func() {
 			harness.Annotate(harness.AsUser(stranger), resp, map[string]any{v1alpha1.AnnotationDirective: "x", v1alpha1.AnnotationApprovedLevel: "I"}), "forbidden")
 		refused(class, unitA, "approve a response as a reporting unit",
 			harness.Annotate(harness.AsUser(unitA), resp, map[string]any{v1alpha1.AnnotationDirective: "x", v1alpha1.AnnotationApprovedLevel: "I"}), "forbidden")
-		refused(class, harness.MinistryUser, "a directive naming level II for a level I response",
-			harness.Annotate(harness.AsUser(harness.MinistryUser), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-1", v1alpha1.AnnotationApprovedLevel: "II"}),
+		refused(class, harness.MinistryLeader, "a directive naming level II for a level I response",
+			harness.Annotate(harness.AsUser(harness.MinistryLeader), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-1", v1alpha1.AnnotationApprovedLevel: "II"}),
 			"rule level", "approved-level=I")
+		refused(class, harness.MinistryUser, "start a level I response as the ministry office (§5.3: the ministry leading group's decision)",
+			harness.Annotate(harness.AsUser(harness.MinistryUser), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-1", v1alpha1.AnnotationApprovedLevel: "I"}),
+			"rule entitled", "approve on levels/i", "ministry leading group")
+		refused(class, harness.MinistryLeader, "start and end a level I response in one write",
+			harness.Annotate(harness.AsUser(harness.MinistryLeader), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-1", v1alpha1.AnnotationEndDirective: "MIIT-1-end",
+				v1alpha1.AnnotationApprovedLevel: "I"}), "rule entitled", "approve and end on levels/i")
 		Expect(harness.GetResponse(Default, resp).Status.StartedTime).To(BeNil())
 
-		allowed(class, harness.MinistryUser, "a directive for level I, the level in force",
-			harness.Annotate(harness.AsUser(harness.MinistryUser), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-2026-9", v1alpha1.AnnotationApprovedLevel: "I"}))
+		allowed(class, harness.MinistryLeader, "a directive for level I, the level in force",
+			harness.Annotate(harness.AsUser(harness.MinistryLeader), resp, map[string]any{v1alpha1.AnnotationDirective: "MIIT-2026-9", v1alpha1.AnnotationApprovedLevel: "I"}))
 		Eventually(func(g Gomega) {
 			got := harness.GetResponse(g, resp)
 			g.Expect(got.Status.Phase).To(Equal(v1alpha1.ResponseActive))
 			g.Expect(got.Status.Approval.Incidents).To(ConsistOf(v1alpha1.ApprovedIncident{
 				Namespace: unit, Name: "cn-dns", UID: string(getIncident(g, inc).UID), Level: "I"}))
 		}).Should(Succeed())
+
+		By("the ministry office, not its leading group, ends a level I response (§5.5)")
+		Expect(mergePatch(harness.AsUser(harness.DutyOfficer), resp, map[string]any{"spec": map[string]any{"endRequested": true}})).To(Succeed())
+		refused(class, harness.MinistryLeader, "end the level I response it started",
+			harness.Annotate(harness.AsUser(harness.MinistryLeader), resp, map[string]any{v1alpha1.AnnotationEndDirective: "MIIT-2026-9-end"}),
+			"rule entitled", "end on levels/i", "ministry emergency office")
+		refused(class, harness.ApproverIII, "end a level I response on the provincial leading group's approval",
+			harness.Annotate(harness.AsUser(harness.ApproverIII), resp, map[string]any{v1alpha1.AnnotationEndApprovedBy: harness.ApproverIII}), "rule")
+		Expect(harness.GetResponse(Default, resp).Status.EndedTime).To(BeNil())
+		allowed(class, harness.MinistryUser, "end the level I response as the ministry office directs",
+			harness.Annotate(harness.AsUser(harness.MinistryUser), resp, map[string]any{v1alpha1.AnnotationEndDirective: "MIIT-2026-9-end"}))
+		Eventually(func(g Gomega) *metav1.Time { return harness.GetResponse(g, resp).Status.EndedTime }).ShouldNot(BeNil())
 	})
 
 	It("keeps four eyes: nobody approves what they wrote", func() {

@@ -153,7 +153,8 @@ var _ = Describe("Trust: the reporting units", func() {
 		type subject struct{ role, user string }
 		subjects := []subject{
 			{"emergency-office", "units-office"}, {"emergency-leading-group", "units-leading-group"},
-			{"emergency-ministry", "units-ministry"}, {"emergency-drill-approver", "units-drill-approver"},
+			{"emergency-ministry-office", "units-ministry"}, {"emergency-ministry-leading-group", "units-ministry-leader"},
+			{"emergency-drill-approver", "units-drill-approver"},
 			{"emergency-reporting-unit", "units-reporting-unit"}, {"emergency-report-recipient", "units-recipient"},
 			{"emergency-release-approver", "units-release-approver"}, {"manager-role", "units-operator"},
 			{"cluster-admin", "units-cluster-admin"},

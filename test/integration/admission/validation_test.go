@@ -50,13 +50,13 @@ var badInputs = map[string]badInput{
 			i.Spec.Impact.Website = &v1alpha1.WebsiteImpact{Influence: v1alpha1.InfluenceNational}
 		},
 		"spec.eventTypes", "impact.website is given, so eventTypes must include WebsiteAnomaly"},
-	"an assessed level without the Other event type": {
+	"other harm without the Other event type": {
 		func(i *v1alpha1.SecurityIncident) {
 			i.Spec.EventTypes = []v1alpha1.EventType{v1alpha1.EventDataLeak}
 			i.Spec.Impact = v1alpha1.Impact{DataLeak: &v1alpha1.DataLeakImpact{Records: 10},
-				Other: &v1alpha1.OtherImpact{Description: "x", AssessedLevel: v1alpha1.LevelIII}}
+				Other: &v1alpha1.OtherImpact{Description: "x"}}
 		},
-		"spec.impact.other.assessedLevel", "assessedLevel may be set only when eventTypes includes Other"},
+		"spec.eventTypes", "impact.other is given, so eventTypes must include Other"},
 	"a negative number of records": {
 		func(i *v1alpha1.SecurityIncident) {
 			i.Spec.EventTypes = []v1alpha1.EventType{v1alpha1.EventDataLeak}

@@ -15,11 +15,12 @@ import (
 
 // The people of the plan, as API users of the test control plane.
 const (
-	DutyOfficer   = "duty-officer"  // emergency office: creates responses
-	OtherOfficer  = "other-officer" // emergency office, not entitled to approve
-	ApproverIII   = "leading-group" // approves III and IV
-	MinistryUser  = "ministry"      // directives for I and II
-	DrillPipeline = "system:serviceaccount:gitops:drill-pipeline"
+	DutyOfficer    = "duty-officer"    // emergency office: creates responses
+	OtherOfficer   = "other-officer"   // emergency office, not entitled to approve
+	ApproverIII    = "leading-group"   // approves III and IV
+	MinistryUser   = "ministry"        // the ministry office: starts II, ends I and II, directs red and orange warnings
+	MinistryLeader = "ministry-leader" // the ministry leading group: starts I
+	DrillPipeline  = "system:serviceaccount:gitops:drill-pipeline"
 )
 
 // The people who receive reports and release information.
@@ -100,7 +101,8 @@ func GrantRoles() {
 	c.granted["approval_roles.yaml"] = true
 	bindOnce("emergency-office-test", "emergency-office", DutyOfficer, OtherOfficer, ApproverIII, MinistryUser)
 	bindOnce("emergency-leading-group-test", "emergency-leading-group", ApproverIII)
-	bindOnce("emergency-ministry-test", "emergency-ministry", MinistryUser)
+	bindOnce("emergency-ministry-test", "emergency-ministry-office", MinistryUser)
+	bindOnce("emergency-ministry-leading-group-test", "emergency-ministry-leading-group", MinistryLeader)
 	bindOnce("emergency-drill-approver-test", "emergency-drill-approver", DrillPipeline)
 }
 

@@ -225,7 +225,7 @@ var _ = Describe("EmergencyResponse approval", func() {
 		}).Should(Succeed())
 	})
 
-	It("lets only the ministry write a directive for level I", func() {
+	It("lets only the ministry leading group start a level I response, and its office end it (§5.3, §5.5)", func() {
 		resp := newResponse(builder.Incident("cn", unit).Edit(func(i *v1alpha1.SecurityIncident) {
 			i.Spec.EventTypes = []v1alpha1.EventType{v1alpha1.EventDNSAnomaly}
 			i.Spec.Impact = v1alpha1.Impact{DNS: &v1alpha1.DNSImpact{System: v1alpha1.DNSCNTopLevel, State: v1alpha1.DNSUnreachable}}
@@ -236,7 +236,8 @@ var _ = Describe("EmergencyResponse approval", func() {
 		harness.RefusedWith(harness.Annotate(harness.AsUser(harness.ApproverIII), resp, directive), "rule entitled", "levels/i")
 		harness.RefusedWith(harness.Approve(harness.AsUser(harness.ApproverIII), resp, harness.ApproverIII, v1alpha1.LevelI), "rule level")
 
-		Expect(harness.Annotate(harness.AsUser(harness.MinistryUser), resp, directive)).To(Succeed())
+		harness.RefusedWith(harness.Annotate(harness.AsUser(harness.MinistryUser), resp, directive), "rule entitled", "levels/i")
+		Expect(harness.Annotate(harness.AsUser(harness.MinistryLeader), resp, directive)).To(Succeed())
 		Eventually(func(g Gomega) {
 			got := harness.GetResponse(g, resp)
 			g.Expect(got.Status.Phase).To(Equal(v1alpha1.ResponseActive))
