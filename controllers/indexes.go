@@ -30,7 +30,8 @@ const IndexIncidentNamespaces = "spec.incidentRefs.namespace"
 const IndexController = "metadata.ownerReferences.controller"
 
 // IndexUnitReportTarget indexes units' reports by what they report on, as
-// "EmergencyResponse/namespace/name" or "Warning/namespace/name".
+// "EmergencyResponse/namespace/name", "Warning/namespace/name" or
+// "SupportDispatch/namespace/name".
 const IndexUnitReportTarget = "spec.target"
 
 // unitReportTarget is the key IndexUnitReportTarget files a report under.
@@ -40,6 +41,8 @@ func unitReportTarget(ur *v1alpha1.UnitReport) string {
 		return targetKey(v1alpha1.DutyResponse, ur.Spec.ResponseRef.Namespace, ur.Spec.ResponseRef.Name)
 	case ur.Spec.WarningRef != nil:
 		return targetKey(v1alpha1.DutyWarning, ur.Spec.WarningRef.Namespace, ur.Spec.WarningRef.Name)
+	case ur.Spec.DispatchRef != nil:
+		return targetKey(v1alpha1.DutyDispatch, ur.Spec.DispatchRef.Namespace, ur.Spec.DispatchRef.Name)
 	}
 	return ""
 }
@@ -73,8 +76,19 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	}); err != nil {
 		return err
 	}
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.SupportDispatch{}, IndexDispatchIncident, func(o client.Object) []string {
+		ref := o.(*v1alpha1.SupportDispatch).Spec.IncidentRef
+		return []string{ref.Namespace + "/" + ref.Name}
+	}); err != nil {
+		return err
+	}
 	return mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.WorkGroup{}, IndexController, controllerUID)
 }
+
+// IndexDispatchIncident indexes support dispatches by the incident they
+// answer, as "namespace/name".
+const IndexDispatchIncident = "spec.incidentRef"
+
 
 // incidentNamespaces are the namespaces of a response's incidents, each once.
 func incidentNamespaces(resp *v1alpha1.EmergencyResponse) []string {

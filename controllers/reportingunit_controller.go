@@ -35,11 +35,13 @@ type unitScope struct {
 	responses []v1alpha1.EmergencyResponse
 	// warnings of every namespace.
 	warnings []v1alpha1.Warning
+	// dispatches of every namespace.
+	dispatches []v1alpha1.SupportDispatch
 }
 
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=reportingunits,verbs=get;list;watch
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=reportingunits/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=emergency.netsec.io,resources=securityincidents;emergencyresponses;warnings;unitreports,verbs=get;list;watch
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=securityincidents;emergencyresponses;warnings;unitreports;supportdispatches,verbs=get;list;watch
 
 // Reconcile reads what the unit's namespace holds and what concerns it,
 // then sets its plan, drill and duty, and its record.
@@ -78,7 +80,12 @@ func (r *ReportingUnitReconciler) read(ctx context.Context, s *unitScope) error 
 	if err := r.List(ctx, warnings, client.UnsafeDisableDeepCopy); err != nil {
 		return fmt.Errorf("listing warnings: %w", err)
 	}
+	dispatches := &v1alpha1.SupportDispatchList{}
+	if err := r.List(ctx, dispatches, client.UnsafeDisableDeepCopy); err != nil {
+		return fmt.Errorf("listing support dispatches: %w", err)
+	}
 	s.incidents, s.reports, s.responses, s.warnings = incidents.Items, reports.Items, responses.Items, warnings.Items
+	s.dispatches = dispatches.Items
 	return nil
 }
 
@@ -150,6 +157,7 @@ func (r *ReportingUnitReconciler) SetupWithManager(mgr ctrl.Manager, opts contro
 		Watches(&v1alpha1.UnitReport{}, handler.EnqueueRequestsFromMapFunc(unitOfNamespace)).
 		Watches(&v1alpha1.Warning{}, handler.EnqueueRequestsFromMapFunc(r.unitsOfWarning)).
 		Watches(&v1alpha1.EmergencyResponse{}, handler.EnqueueRequestsFromMapFunc(unitsOfResponse)).
+		Watches(&v1alpha1.SupportDispatch{}, handler.EnqueueRequestsFromMapFunc(unitsOfDispatch)).
 		WithOptions(opts).
 		Named("reportingunit").
 		Complete(r)
@@ -158,6 +166,15 @@ func (r *ReportingUnitReconciler) SetupWithManager(mgr ctrl.Manager, opts contro
 // unitOfNamespace wakes the register of the object's namespace.
 func unitOfNamespace(_ context.Context, o client.Object) []ctrl.Request {
 	return []ctrl.Request{{NamespacedName: client.ObjectKey{Namespace: o.GetNamespace(), Name: o.GetNamespace()}}}
+}
+
+// unitsOfDispatch wakes the registers of the units a dispatch orders.
+func unitsOfDispatch(_ context.Context, o client.Object) []ctrl.Request {
+	var out []ctrl.Request
+	for _, u := range o.(*v1alpha1.SupportDispatch).Spec.Units {
+		out = append(out, ctrl.Request{NamespacedName: client.ObjectKey{Namespace: u.Namespace, Name: u.Namespace}})
+	}
+	return out
 }
 
 // unitsOfResponse wakes the registers of the namespaces of a response's

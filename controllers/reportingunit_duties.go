@@ -11,9 +11,11 @@ import (
 // maxDuties is the most duties a unit's status lists (the CRD's bound).
 const maxDuties = 64
 
-// duties are the red and orange warnings published over the unit and the
-// III/IV responses running over its incidents (§4.5.1, §5.3), drills
-// included, oldest first, each with the unit's first acknowledgement of it.
+// duties are the red and orange warnings published over the unit, the
+// III/IV responses running over its incidents (§4.5.1, §5.3) and the
+// office's orders to help another unit until the unit acknowledges them
+// (§5.2), drills included, oldest first, each with the unit's first
+// acknowledgement of it.
 func (s *unitScope) duties() []v1alpha1.UnitDuty {
 	ns := s.Obj.Namespace
 	var out []v1alpha1.UnitDuty
@@ -32,6 +34,14 @@ func (s *unitScope) duties() []v1alpha1.UnitDuty {
 		out = append(out, v1alpha1.UnitDuty{Kind: v1alpha1.DutyResponse, Namespace: resp.Namespace, Name: resp.Name, Drill: resp.Spec.Drill, Since: resp.Status.StartedTime})
 	}
 	acks := s.acknowledgements()
+	for i := range s.dispatches {
+		d := &s.dispatches[i]
+		if !orders(d, ns) || acks[targetKey(v1alpha1.DutyDispatch, d.Namespace, d.Name)] != nil {
+			continue
+		}
+		since := d.CreationTimestamp
+		out = append(out, v1alpha1.UnitDuty{Kind: v1alpha1.DutyDispatch, Namespace: d.Namespace, Name: d.Name, Drill: d.Spec.Drill, Since: &since})
+	}
 	for i := range out {
 		if ur := acks[targetKey(out[i].Kind, out[i].Namespace, out[i].Name)]; ur != nil {
 			out[i].Acknowledgement, out[i].AcknowledgedTime = ur.Name, ur.Status.ReceivedTime

@@ -64,7 +64,7 @@ func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Req
 	}
 	s := &incidentScope{Pass: reconcile.Begin(r.Kit, incident, incident.Spec.Drill)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*incidentScope]{
-		r.classify, r.recordCorrections, r.checkTimes, r.withdraw, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.linkResponse, r.report,
+		r.classify, r.recordCorrections, r.checkTimes, r.withdraw, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.linkResponse, r.readSupport, r.report,
 	}, r.ready)
 }
 
@@ -363,6 +363,7 @@ func (r *SecurityIncidentReconciler) SetupWithManager(mgr ctrl.Manager, opts con
 		For(&v1alpha1.SecurityIncident{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&v1alpha1.EmergencyResponse{}, handler.EnqueueRequestsFromMapFunc(incidentsOfResponse)).
 		Watches(&v1alpha1.Notification{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("SecurityIncident"))).
+		Watches(&v1alpha1.SupportDispatch{}, handler.EnqueueRequestsFromMapFunc(incidentOfDispatch)).
 		WithOptions(opts).
 		Named("securityincident").
 		Complete(r)

@@ -72,6 +72,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 		"NotificationChannel": &NotificationChannelReconciler{Kit: k, APIReader: mgr.GetAPIReader()},
 		"ReportingUnit":       &ReportingUnitReconciler{Kit: k, Plan: cfg.Plan},
 		"UnitReport":          &UnitReportReconciler{Kit: k},
+		"SupportDispatch":     &SupportDispatchReconciler{Kit: k},
 	} {
 		if err := r.SetupWithManager(mgr, cfg.Controller); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", name, err)

@@ -34,7 +34,7 @@ type unitReportScope struct {
 
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=unitreports,verbs=get;list;watch
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=unitreports/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=emergency.netsec.io,resources=reportingunits;emergencyresponses;warnings;securityincidents,verbs=get;list;watch
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=reportingunits;emergencyresponses;warnings;securityincidents;supportdispatches,verbs=get;list;watch
 
 // Reconcile receives the report, checks what it names, and reads the
 // office's decision on it.
@@ -123,6 +123,20 @@ func (r *UnitReportReconciler) checkTarget(ctx context.Context, s *unitReportSco
 			s.refused = reconcile.Cause{Reason: v1alpha1.UnitReportNotCoveredReason, Message: fmt.Sprintf(
 				"spec.warningRef: the warning %s/%s concerns the units of %v, not namespace %s.", ref.Namespace, ref.Name, w.Spec.Units, s.Obj.Namespace)}
 		}
+	case spec.DispatchRef != nil:
+		d := &v1alpha1.SupportDispatch{}
+		ref := spec.DispatchRef
+		if err := r.Get(ctx, client.ObjectKey{Namespace: ref.Namespace, Name: ref.Name}, d); err != nil {
+			if apierrors.IsNotFound(err) {
+				s.refused = unknownTarget("spec.dispatchRef", "SupportDispatch", ref)
+				return nil
+			}
+			return fmt.Errorf("reading the dispatch the report names: %w", err)
+		}
+		if !orders(d, s.Obj.Namespace) {
+			s.refused = reconcile.Cause{Reason: v1alpha1.UnitReportNotCoveredReason, Message: fmt.Sprintf(
+				"spec.dispatchRef: the dispatch %s/%s orders no help from namespace %s.", ref.Namespace, ref.Name, s.Obj.Namespace)}
+		}
 	}
 	return nil
 }
@@ -166,6 +180,7 @@ func (r *UnitReportReconciler) SetupWithManager(mgr ctrl.Manager, opts controlle
 		Watches(&v1alpha1.ReportingUnit{}, handler.EnqueueRequestsFromMapFunc(r.reportsOfNamespace)).
 		Watches(&v1alpha1.EmergencyResponse{}, handler.EnqueueRequestsFromMapFunc(r.reportsOn(v1alpha1.DutyResponse))).
 		Watches(&v1alpha1.Warning{}, handler.EnqueueRequestsFromMapFunc(r.reportsOn(v1alpha1.DutyWarning))).
+		Watches(&v1alpha1.SupportDispatch{}, handler.EnqueueRequestsFromMapFunc(r.reportsOn(v1alpha1.DutyDispatch))).
 		WithOptions(opts).
 		Named("unitreport").
 		Complete(r)

@@ -50,6 +50,8 @@ func (s *unitReportScope) acceptedMessage() string {
 		return fmt.Sprintf("The %s on response %s/%s is on record.", what, spec.ResponseRef.Namespace, spec.ResponseRef.Name)
 	case spec.WarningRef != nil:
 		return fmt.Sprintf("The %s of warning %s/%s is on record.", what, spec.WarningRef.Namespace, spec.WarningRef.Name)
+	case spec.DispatchRef != nil:
+		return fmt.Sprintf("The %s of the order to help, dispatch %s/%s, is on record.", what, spec.DispatchRef.Namespace, spec.DispatchRef.Name)
 	}
 	return fmt.Sprintf("The %s is on record.", what)
 }

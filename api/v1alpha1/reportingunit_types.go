@@ -107,7 +107,9 @@ const (
 )
 
 // UnitDuty is one red or orange warning, or III/IV response, in force over
-// the unit: it asks for the unit's 24-hour duty and measures (§4.5.1, §5.3).
+// the unit: it asks for the unit's 24-hour duty and measures (§4.5.1, §5.3);
+// or an order to help another unit (a SupportDispatch, §5.2), until the unit
+// acknowledges it.
 type UnitDuty struct {
 	// kind of the object that asks. One of: Warning, EmergencyResponse,
 	// SupportDispatch.

@@ -115,6 +115,14 @@ const (
 // +kubebuilder:validation:Enum=ExpertConsultation;ResponseTeam;Equipment;Other
 type SupportKind string
 
+// Support kinds.
+const (
+	SupportExpertConsultation SupportKind = "ExpertConsultation"
+	SupportResponseTeam       SupportKind = "ResponseTeam"
+	SupportEquipment          SupportKind = "Equipment"
+	SupportOther              SupportKind = "Other"
+)
+
 // Contact is the reporting unit's contact person.
 type Contact struct {
 	// name of the contact person, as written, e.g. "Zhang Wei" or "张伟";
