@@ -75,6 +75,7 @@ var words = map[string][2]string{ // key: {zh, en}
 	"lift":                         {"解除批准", "lifting"},
 	"adjustment":                   {"调整批准", "adjustment"},
 	"assessment":                   {"定级研判", "assessment of other harm"},
+	"support":                      {"技术支援", "technical support"},
 	"delivery":                     {"投递", "delivery"},
 	"confirmation":                 {"电话确认", "confirmation of receipt"},
 	"consent":                      {"对外发布同意", "consent to release"},

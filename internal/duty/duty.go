@@ -93,7 +93,8 @@ type Item struct {
 	Whose Who
 	// Owed is what is owed, as a code the pages translate: a deadline's
 	// name, "approval", "end", "lift", "adjustment", "delivery",
-	// "confirmation", "consent".
+	// "confirmation", "consent", "assessment" (of other harm), "support"
+	// (a request for technical support not yet answered).
 	Owed string
 	// Detail says more, in the operator's words (a condition's message, the
 	// audiences of a report).
@@ -264,6 +265,11 @@ func (d *Duties) incident(inc *v1alpha1.SecurityIncident, now time.Time) {
 	next := d.deadlines(base, inc.Status.Deadlines, func(string) Who { return Unit }, now)
 	if r := inc.Status.Response; r != nil && r.Phase == v1alpha1.ResponseEnded {
 		return
+	}
+	if c := meta.FindStatusCondition(inc.Status.Conditions, v1alpha1.IncidentSupportAnsweredCondition); c != nil && c.Status == metav1.ConditionFalse {
+		it := base
+		it.State, it.Whose, it.When, it.Owed, it.Detail = Decision, Office, inc.CreationTimestamp.Time, "support", c.Message
+		d.Items = append(d.Items, it)
 	}
 	if assessmentOwed(inc) {
 		it := base

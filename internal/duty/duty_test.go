@@ -61,6 +61,8 @@ func objects() []client.Object {
 		&v1alpha1.SecurityIncident{ObjectMeta: meta("unit-d", "defacement", -4*time.Hour), Spec: v1alpha1.SecurityIncidentSpec{
 			EventTypes: []v1alpha1.EventType{v1alpha1.EventOther}, Impact: v1alpha1.Impact{Other: &v1alpha1.OtherImpact{Description: "portals defaced"}},
 			SuggestedLevel: "III"}, Status: v1alpha1.SecurityIncidentStatus{Level: v1alpha1.BelowThreshold}},
+		&v1alpha1.SecurityIncident{ObjectMeta: meta("unit-d", "asks-support", -4*time.Hour), Status: v1alpha1.SecurityIncidentStatus{Level: "IV",
+			Conditions: []metav1.Condition{{Type: v1alpha1.IncidentSupportAnsweredCondition, Status: metav1.ConditionFalse, Reason: v1alpha1.IncidentSupportAwaitedReason}}}},
 		&v1alpha1.SecurityIncident{ObjectMeta: meta("unit-d", "assessed", -4*time.Hour, v1alpha1.AnnotationAssessedLevel, "IV"), Spec: v1alpha1.SecurityIncidentSpec{
 			EventTypes: []v1alpha1.EventType{v1alpha1.EventOther}, Impact: v1alpha1.Impact{Other: &v1alpha1.OtherImpact{Description: "portals defaced"}}},
 			Status: v1alpha1.SecurityIncidentStatus{Level: "IV"}},
@@ -123,6 +125,7 @@ func TestMostUrgentFirstAndWhoseItIs(t *testing.T) {
 	want := []row{
 		{Overdue, "unit-a/missed", Unit, v1alpha1.DeadlineInitialReport},
 		{Overdue, "unit-b/passed-unmarked", Unit, v1alpha1.DeadlineFullForm},
+		{Decision, "unit-d/asks-support", Office, "support"},
 		{Decision, "unit-d/defacement", Office, "assessment"},
 		{Decision, "office/drill-iv", DrillPipeline, "approval"},
 		{Decision, "office/real-ii", Ministry, "approval"},
@@ -147,7 +150,7 @@ func TestMostUrgentFirstAndWhoseItIs(t *testing.T) {
 	}
 	// Overdue first, then the nearest deadline, then those that owe none;
 	// an incident whose response ended is not open.
-	if diff := cmp.Diff([]string{"unit-a/missed", "unit-b/passed-unmarked", "unit-b/due", "unit-a/late-but-done", "unit-d/assessed", "unit-d/defacement"}, open); diff != "" {
+	if diff := cmp.Diff([]string{"unit-a/missed", "unit-b/passed-unmarked", "unit-b/due", "unit-a/late-but-done", "unit-d/asks-support", "unit-d/assessed", "unit-d/defacement"}, open); diff != "" {
 		t.Errorf("open incidents (-want +got):\n%s", diff)
 	}
 	if !d.Items[len(d.Items)-1].Drill {

@@ -243,6 +243,18 @@ func laneFixtures(ns string) []laneKind {
 	}
 	add("UnitReport", func(n string, d bool) client.Object { return report(n, d) },
 		func() client.Object { return &v1alpha1.UnitReport{} }, map[string]any{"hazard": map[string]any{"description": "Nothing."}})
+	dispatch := func(name string, drill bool) *v1alpha1.SupportDispatch {
+		inc := realInc
+		if drill {
+			inc = drillInc
+		}
+		return &v1alpha1.SupportDispatch{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: ns}, Spec: v1alpha1.SupportDispatchSpec{
+			Drill: drill, IncidentRef: v1alpha1.ObjectRef{Namespace: inc.GetNamespace(), Name: inc.GetName()},
+			Kinds:   []v1alpha1.SupportKind{v1alpha1.SupportExpertConsultation},
+			Experts: []v1alpha1.Contact{{Name: "Wang Fang", Phone: "+86 851 8888 0101"}}}}
+	}
+	add("SupportDispatch", func(n string, d bool) client.Object { return dispatch(n, d) },
+		func() client.Object { return &v1alpha1.SupportDispatch{} }, map[string]any{"note": "Edited."})
 	DeferCleanup(func() {
 		Expect(client.IgnoreNotFound(k8s.Delete(ctx, &v1alpha1.HolidayCalendar{ObjectMeta: metav1.ObjectMeta{Name: "lanes-" + ns}}))).To(Succeed())
 	})
