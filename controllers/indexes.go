@@ -89,7 +89,6 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 // answer, as "namespace/name".
 const IndexDispatchIncident = "spec.incidentRef"
 
-
 // incidentNamespaces are the namespaces of a response's incidents, each once.
 func incidentNamespaces(resp *v1alpha1.EmergencyResponse) []string {
 	keys := make([]string, 0, len(resp.Spec.IncidentRefs))
