@@ -3,6 +3,7 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,11 +63,28 @@ func (r *EmergencyResponseReconciler) Reconcile(ctx context.Context, req ctrl.Re
 	}
 	s := &responseScope{Pass: reconcile.Begin(r.Kit, resp, resp.Spec.Drill)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*responseScope]{
-		r.resolveIncidents, r.gate, r.checkEscalation, r.reconcileWorkGroups, r.checkMeasures, r.end, r.readUnitReports, r.trackReports, r.report,
+		r.resolveIncidents, r.gate, r.checkEscalation, r.reconcileWorkGroups, r.checkMeasures, r.end, r.readUnitReports, r.noteSupportRequests, r.trackReports, r.report,
 	}, r.ready)
 }
 
 func started(resp *v1alpha1.EmergencyResponse) bool { return resp.Status.StartedTime != nil }
+
+// noteSupportRequests records when the operator first saw each of the
+// office's requests for support beyond the province: the report to the
+// ministry carries that time (§5.4, §5.5). A request, once seen, stays
+// noted.
+func (r *EmergencyResponseReconciler) noteSupportRequests(_ context.Context, s *responseScope) error {
+	st := &s.Obj.Status
+	for _, req := range s.Obj.Spec.SupportRequests {
+		if slices.ContainsFunc(st.SupportRequests, func(n v1alpha1.SupportRequestSent) bool { return n.Name == req.Name }) {
+			continue
+		}
+		st.SupportRequests = append(st.SupportRequests, v1alpha1.SupportRequestSent{Name: req.Name, SeenTime: metav1.Time{Time: s.Now}})
+		s.Events.Add(reconcile.NormalEvent(v1alpha1.ResponseSupportRequestedEvent, "Report",
+			fmt.Sprintf("The office asks the ministry's emergency office for support (%s): %s", req.Name, req.What)))
+	}
+	return nil
+}
 
 // superseded: ended because a response at a higher level took over, not on
 // an end decision.

@@ -138,6 +138,9 @@ const (
 	ResponseAwaitingApprovalEvent = "AwaitingApproval"
 	// ResponseStartedEvent: the response started.
 	ResponseStartedEvent = "Started"
+	// ResponseSupportRequestedEvent: the office asks the ministry for
+	// support beyond the province (§5.4, §5.5).
+	ResponseSupportRequestedEvent = "SupportRequested"
 	// ResponseNotStartedEvent: a decision is present but does not start it (Warning).
 	ResponseNotStartedEvent = "NotStarted"
 	// ResponseWorkGroupCreatedEvent: a work group was set up.

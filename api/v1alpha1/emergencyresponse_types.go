@@ -93,6 +93,7 @@ type SummaryReports struct {
 // +kubebuilder:validation:XValidation:rule="(has(self.drill) && self.drill) == (has(oldSelf.drill) && oldSelf.drill)",message="drill cannot be changed",fieldPath=".drill"
 // +kubebuilder:validation:XValidation:rule="!(has(oldSelf.endRequested) && oldSelf.endRequested) || (has(self.endRequested) && self.endRequested)",message="endRequested cannot be withdrawn once set",fieldPath=".endRequested"
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.summaryReports) || !has(oldSelf.summaryReports.office) || (has(self.summaryReports) && has(self.summaryReports.office) && self.summaryReports.office == oldSelf.summaryReports.office)",message="a submitted report cannot be changed or removed",fieldPath=".summaryReports.office"
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.supportRequests) || (has(self.supportRequests) && oldSelf.supportRequests.all(o, self.supportRequests.exists(n, n == o)))",message="a support request is on record once written: add a new one, do not change or remove one",fieldPath=".supportRequests"
 type EmergencyResponseSpec struct {
 	// incidentRefs are the incidents this response answers.
 	// +required
@@ -149,6 +150,56 @@ type EmergencyResponseSpec struct {
 	// summaryReports record the summary reports handed in after the end.
 	// +optional
 	SummaryReports SummaryReports `json:"summaryReports,omitzero"`
+
+	// supportRequests are the office's requests to the ministry's emergency
+	// office for support beyond the province (§5.4: 必要时向部应急办和相关部门
+	// 请求提供支援; §5.5: 必要时报部应急办协调其他区域提供配合与支持). Each is
+	// reported to the ministry's office once the response has started; a
+	// request is on record once written.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=8
+	SupportRequests []SupportRequest `json:"supportRequests,omitempty"`
+}
+
+// SupportRequest is the office's request for support from beyond the
+// province.
+type SupportRequest struct {
+	// name of the request within the response, e.g. "traffic-scrubbing".
+	// +required
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$`
+	Name string `json:"name"`
+
+	// kinds of support asked for. Each one of: ExpertConsultation,
+	// ResponseTeam, Equipment, Other.
+	// +required
+	// +listType=set
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=4
+	Kinds []SupportKind `json:"kinds"`
+
+	// what is asked for and why, e.g. "upstream scrubbing of the attack
+	// traffic from outside the province".
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=2048
+	What string `json:"what"`
+}
+
+// SupportRequestSent is when the operator first saw a support request: the
+// report to the ministry carries that time.
+type SupportRequestSent struct {
+	// name of the request (spec.supportRequests[].name).
+	// +required
+	// +kubebuilder:validation:MaxLength=32
+	Name string `json:"name"`
+
+	// seenTime is when the operator first saw it.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
+	// +required
+	SeenTime metav1.Time `json:"seenTime"`
 }
 
 // ResponsePhase is where a response stands. One of: Pending,
@@ -324,6 +375,14 @@ type EmergencyResponseStatus struct {
 	// progressReports counts the units' progress reports on this response.
 	// +optional
 	ProgressReports int32 `json:"progressReports,omitempty"`
+
+	// supportRequests records when the operator first saw each of the
+	// office's support requests (spec.supportRequests).
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=8
+	SupportRequests []SupportRequestSent `json:"supportRequests,omitempty"`
 
 	// progress lists the units' progress reports as they came in, the
 	// latest 64: the office reports each upward as the situation develops

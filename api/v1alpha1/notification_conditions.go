@@ -26,8 +26,8 @@ const (
 // WarningReportedUpward, WarningAdjusted, WarningLifted, ResponseStarted,
 // ResponseSituation, ResponseEscalated, ResponseEnded,
 // SummaryReportReceived, DrillReported, PublicNotice,
-// IncidentReportedUpward, ResponseAwaitingDecision.
-// +kubebuilder:validation:Enum=IncidentReported;IncidentLevelChanged;IncidentWithdrawn;DeadlineMissed;WarningRelayed;WarningPublished;WarningReportedUpward;WarningAdjusted;WarningLifted;ResponseStarted;ResponseSituation;ResponseEscalated;ResponseEnded;SummaryReportReceived;DrillReported;PublicNotice;IncidentReportedUpward;ResponseAwaitingDecision
+// IncidentReportedUpward, ResponseAwaitingDecision, ResponseSupportRequested.
+// +kubebuilder:validation:Enum=IncidentReported;IncidentLevelChanged;IncidentWithdrawn;DeadlineMissed;WarningRelayed;WarningPublished;WarningReportedUpward;WarningAdjusted;WarningLifted;ResponseStarted;ResponseSituation;ResponseEscalated;ResponseEnded;SummaryReportReceived;DrillReported;PublicNotice;IncidentReportedUpward;ResponseAwaitingDecision;ResponseSupportRequested
 type NotificationEvent string
 
 // The reports of the plan, and who receives them.
@@ -84,6 +84,9 @@ const (
 	// whoever the plan names: the LeadingGroup for III and IV, the
 	// MinistryOffice (its office for II, its leading group for I) (§5.3).
 	EventResponseAwaitingDecision NotificationEvent = "ResponseAwaitingDecision"
+	// EventResponseSupportRequested: the office asks the MinistryOffice for
+	// support from beyond the province (§5.4, §5.5).
+	EventResponseSupportRequested NotificationEvent = "ResponseSupportRequested"
 	// EventPublicNotice: information on an incident for the Public (§5.5);
 	// it leaves only with the office's consent.
 	EventPublicNotice NotificationEvent = "PublicNotice"

@@ -68,7 +68,7 @@ type NotificationSpec struct {
 	// WarningAdjusted, WarningLifted, ResponseStarted,
 	// ResponseSituation, ResponseEscalated, ResponseEnded,
 	// SummaryReportReceived, DrillReported, PublicNotice,
-	// IncidentReportedUpward, ResponseAwaitingDecision.
+	// IncidentReportedUpward, ResponseAwaitingDecision, ResponseSupportRequested.
 	// +required
 	Event NotificationEvent `json:"event"`
 

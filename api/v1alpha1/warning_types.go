@@ -187,7 +187,7 @@ type WarningNotification struct {
 	// WarningReportedUpward, WarningAdjusted, WarningLifted,
 	// ResponseStarted, ResponseSituation, ResponseEscalated, ResponseEnded,
 	// SummaryReportReceived, DrillReported, PublicNotice,
-	// IncidentReportedUpward, ResponseAwaitingDecision.
+	// IncidentReportedUpward, ResponseAwaitingDecision, ResponseSupportRequested.
 	// +required
 	Event NotificationEvent `json:"event"`
 

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"strings"
 	"time"
 )
 
@@ -53,6 +54,39 @@ func ResponseAwaitingDecision(f ResponseFacts, whoseZH, whose string, drill bool
 		Whose string `json:"whose"`
 	}
 	return l.report("AwaitingDecision", drill, awaiting{responseData(f), whose})
+}
+
+// SupportRequestFacts is the office's request to the ministry for support
+// from beyond the province.
+type SupportRequestFacts struct {
+	Name  string   `json:"name"`
+	Kinds []string `json:"kinds"`
+	What  string   `json:"what"`
+}
+
+// supportKindZH names a kind of support as the annex form does.
+var supportKindZH = map[string]string{"ExpertConsultation": "专家咨询", "ResponseTeam": "应急队伍", "Equipment": "技术设备", "Other": "其它"}
+
+// ResponseSupportRequested asks the ministry's emergency office for support
+// beyond the province (§5.4, §5.5).
+func ResponseSupportRequested(f ResponseFacts, req SupportRequestFacts, drill bool) (Content, error) {
+	zhKinds, enKinds := make([]string, len(req.Kinds)), make([]string, len(req.Kinds))
+	for i, k := range req.Kinds {
+		zhKinds[i], enKinds[i] = supportKindZH[k], k
+		if zhKinds[i] == "" {
+			zhKinds[i] = k
+		}
+	}
+	l := newLines(drill, "【请求支援】"+f.Namespace+"/"+f.Name+"：局网安应急办请求部应急办协调支援",
+		"[Support requested] "+f.Namespace+"/"+f.Name+": the office asks the ministry's emergency office for support")
+	l.add2("支援类型", strings.Join(zhKinds, "、"), "Kinds", strings.Join(enKinds, ", "))
+	l.add("请求内容", "Request", req.What)
+	responseLines(l, f)
+	type request struct {
+		ResponseFacts
+		Request SupportRequestFacts `json:"request"`
+	}
+	return l.report("SupportRequested", drill, request{responseData(f), req})
 }
 
 // ResponseEscalated reports that an incident of a running response rose to

@@ -65,6 +65,7 @@ const KeyReported = "reported"
 // Audiences of the plan's reports.
 var (
 	toOffice          = []v1alpha1.Audience{v1alpha1.AudienceOffice}
+	toMinistry        = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice}
 	toMinistryAndLead = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup}
 	toEnd             = []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup, v1alpha1.AudienceEmergencyManagement}
 )

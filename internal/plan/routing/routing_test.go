@@ -392,3 +392,48 @@ func TestProgressGoesUpward(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+// The office's request for support beyond the province goes to the
+// ministry's office once the response runs, once each, at the time the
+// operator first saw it (§5.4, §5.5).
+func TestSupportRequestGoesToTheMinistry(t *testing.T) {
+	seen := metav1.NewTime(setterNow.Add(-time.Hour))
+	resp := &v1alpha1.EmergencyResponse{ObjectMeta: metav1.ObjectMeta{Name: "r", Namespace: "office"},
+		Spec: v1alpha1.EmergencyResponseSpec{SupportRequests: []v1alpha1.SupportRequest{
+			{Name: "scrubbing", Kinds: []v1alpha1.SupportKind{v1alpha1.SupportEquipment, v1alpha1.SupportResponseTeam}, What: "Upstream scrubbing"},
+			{Name: "not-yet-seen", Kinds: []v1alpha1.SupportKind{v1alpha1.SupportOther}, What: "x"},
+		}},
+		Status: v1alpha1.EmergencyResponseStatus{Level: v1alpha1.LevelIII, SupportRequests: []v1alpha1.SupportRequestSent{{Name: "scrubbing", SeenTime: seen}}}}
+	owed := func() []Report {
+		t.Helper()
+		var out []Report
+		reqs, err := Response{EmergencyResponse: resp}.Owed()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range reqs {
+			if r.Event == v1alpha1.EventResponseSupportRequested {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	if got := owed(); len(got) != 0 {
+		t.Fatalf("a response not yet started asked the ministry for support: %+v", got)
+	}
+	started := metav1.NewTime(setterNow)
+	resp.Status.StartedTime = &started
+	got := owed()
+	if len(got) != 1 {
+		t.Fatalf("want one request to the ministry, got %+v", got)
+	}
+	r := got[0]
+	if r.Key != "supportrequest-scrubbing" || strings.Join(audienceStrings(r.Audiences), ",") != "MinistryOffice" || !r.Time.Equal(setterNow) {
+		t.Errorf("got key %q to %v at %v; want supportrequest-scrubbing to MinistryOffice at the start", r.Key, r.Audiences, r.Time)
+	}
+	for _, want := range []string{"请求支援", "技术设备、应急队伍", "Upstream scrubbing"} {
+		if !strings.Contains(r.Content.ZH, want) {
+			t.Errorf("the Chinese text lacks %q:\n%s", want, r.Content.ZH)
+		}
+	}
+}

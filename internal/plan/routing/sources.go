@@ -25,6 +25,7 @@ import (
 //	           started                   → MinistryOffice, LeadingGroup                       key started
 //	           work groups set up        → MinistryOffice, LeadingGroup (situation, §5.3/§5.4) key situation-workgroups
 //	           a unit's progress report  → MinistryOffice, LeadingGroup (situation, §5.3/§5.4) key situation-<namespace>-<report>
+//	           the office asks support   → MinistryOffice (§5.4, §5.5)                         key supportrequest-<name>
 //	           escalated                 → MinistryOffice, LeadingGroup                       key escalated
 //	           ended                     → MinistryOffice, LeadingGroup, EmergencyManagement  key ended
 //	           a drill ended             → Office (§7.2)                                      key drillreported
@@ -201,6 +202,28 @@ func (x Response) Owed() ([]Report, error) {
 		r, err := notify.ResponseEscalated(f, string(st.Level), drill)
 		if err := add(v1alpha1.EventResponseEscalated, "escalated", toMinistryAndLead, at, r, err); err != nil {
 			return nil, err
+		}
+	}
+	if st.StartedTime != nil {
+		// The office's requests for support beyond the province, once the
+		// response runs (§5.4, §5.5), each once.
+		for _, req := range resp.Spec.SupportRequests {
+			i := slices.IndexFunc(st.SupportRequests, func(s v1alpha1.SupportRequestSent) bool { return s.Name == req.Name })
+			if i < 0 {
+				continue
+			}
+			at := st.SupportRequests[i].SeenTime
+			if at.Before(st.StartedTime) {
+				at = *st.StartedTime
+			}
+			kinds := make([]string, len(req.Kinds))
+			for j, k := range req.Kinds {
+				kinds[j] = string(k)
+			}
+			r, err := notify.ResponseSupportRequested(f, notify.SupportRequestFacts{Name: req.Name, Kinds: kinds, What: req.What}, drill)
+			if err := add(v1alpha1.EventResponseSupportRequested, "supportrequest-"+req.Name, toMinistry, at, r, err); err != nil {
+				return nil, err
+			}
 		}
 	}
 	for _, p := range st.Progress {

@@ -88,6 +88,21 @@ var _ = Describe("Reports of incidents and responses", Ordered, func() {
 		Eventually(leading.RobotIDs).Should(ConsistOf(uid+"-awaitingdecision-iii", uid+"-started", uid+"-situation-workgroups"))
 		Expect(leading.Texts()).To(ContainElement(HavePrefix("【应急响应启动】较大（III级）事件应急响应已启动")))
 
+		By("the office asks the ministry for support beyond the province: the ministry's office alone is asked, once (§5.4, §5.5)")
+		Eventually(func(g Gomega) {
+			cur := harness.GetResponse(g, resp)
+			cur.Spec.SupportRequests = []v1alpha1.SupportRequest{{Name: "scrubbing", Kinds: []v1alpha1.SupportKind{v1alpha1.SupportEquipment},
+				What: "Upstream scrubbing of the attack traffic from outside the province"}}
+			g.Expect(harness.AsUser(harness.DutyOfficer).Update(ctx, cur)).To(Succeed())
+		}).Should(Succeed())
+		Eventually(ministry.IDs).Should(ConsistOf(uid+"-started", uid+"-situation-workgroups", uid+"-supportrequest-scrubbing"))
+		Expect(harness.ReportOf(Default, resp, "supportrequest-scrubbing").Spec.Message.ZH).To(ContainSubstring("【请求支援】"))
+		Eventually(func(g Gomega) {
+			cur := harness.GetResponse(g, resp)
+			cur.Spec.SupportRequests[0].What = "never mind"
+			harness.RefusedWith(harness.AsUser(harness.DutyOfficer).Update(ctx, cur), "a support request is on record")
+		}).Should(Succeed())
+
 		By("its incident rises above the level it was started for: the incident itself is reported upward at once (§2.2, §5.4)")
 		records(20_000_000)
 		Eventually(ministry.IDs).Should(ContainElement(uid + "-escalated"))
@@ -114,8 +129,8 @@ var _ = Describe("Reports of incidents and responses", Ordered, func() {
 			cur.Spec.SummaryReports.Office = &v1alpha1.SubmittedReport{SubmittedAt: metav1.NewTime(fakeClock.Now()), Document: "GZ-office"}
 			g.Expect(harness.AsUser(harness.DutyOfficer).Update(ctx, cur)).To(Succeed())
 		}).Should(Succeed())
-		want := []string{uid + "-started", uid + "-situation-workgroups", uid + "-escalated", uid + "-ended", uid + "-summary-office"}
-		wantLeading := append([]string{uid + "-awaitingdecision-iii"}, want...)
+		wantLeading := []string{uid + "-awaitingdecision-iii", uid + "-started", uid + "-situation-workgroups", uid + "-escalated", uid + "-ended", uid + "-summary-office"}
+		want := []string{uid + "-started", uid + "-situation-workgroups", uid + "-supportrequest-scrubbing", uid + "-escalated", uid + "-ended", uid + "-summary-office"}
 		Eventually(ministry.IDs).Should(ConsistOf(want))
 		Eventually(leading.RobotIDs).Should(ConsistOf(wantLeading))
 		Eventually(officeDesk.IDs).Should(Equal([]string{uid + "-summary-unit-" + unit}))
