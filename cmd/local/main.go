@@ -93,6 +93,7 @@ The kubeconfig has a context for each user (config/rbac/approval_roles.yaml):
     recipient: who receives the reports, confirms their receipt
     press-officer: the office's consent to releases and to the public's channels
     emergency-management: speaks for the emergency management department
+    telecom-reporter: a reporting unit's person, once bound in its namespace (docs/units.md)
 e.g. kubectl incident --context approver approve response NAME
 
 To see the reports arrive, start a loopback receiver in a third shell, after the export lines:

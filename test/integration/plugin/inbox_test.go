@@ -80,9 +80,9 @@ var _ = Describe("kubectl incident inbox", func() {
 		Expect(overdue).To(BeNumerically("<", decision), "overdue before decisions")
 		Expect(decision).To(BeNumerically("<", undelivered), "decisions before undelivered reports")
 
-		By("the leading group's inbox says plainly that its role hides the reports")
-		leader := kubeconfig(harness.ApproverIII)
-		out, err := run("--kubeconfig", leader, "inbox", "-A", "--time-zone", "UTC")
+		By("the drill pipeline's inbox says plainly that its role hides the reports")
+		pipeline := kubeconfig(harness.DrillPipeline)
+		out, err := run("--kubeconfig", pipeline, "inbox", "-A", "--time-zone", "UTC")
 		Expect(err).NotTo(HaveOccurred(), out)
 		Expect(out).To(ContainSubstring("# not shown: notifications in every namespace: hidden, your role may not list them\n"))
 		Expect(out).To(MatchRegexp(`(?m)^DECISION +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+00:00 +emergencyresponse +%s/resp`, office))
@@ -94,7 +94,7 @@ var _ = Describe("kubectl incident inbox", func() {
 		Expect(out).NotTo(ContainSubstring(unitA + "/late"))
 
 		By("a timeline says what the caller's role hid from it")
-		out, err = run("--kubeconfig", leader, "-n", office, "timeline", "response/resp")
+		out, err = run("--kubeconfig", pipeline, "-n", office, "timeline", "response/resp")
 		Expect(err).NotTo(HaveOccurred(), out)
 		GinkgoWriter.Println(out)
 		Expect(out).To(ContainSubstring("# not shown: events in namespace " + office))
