@@ -3,16 +3,20 @@ package controllers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/clock"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/duty"
 	"github.com/netsec-io/incident-operator/internal/plan/routing"
 	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
@@ -127,6 +131,39 @@ func (c *undeliverableCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
+// needsCollector counts, when scraped, what needs someone now (the items of
+// internal/duty, read from the cache with the operator's own rights):
+// deadlines overdue, decisions pending by whose decision, reports
+// undelivered or unconfirmed, deadlines to come.
+type needsCollector struct {
+	reader client.Reader
+	clock  clock.PassiveClock
+	desc   *prometheus.Desc
+}
+
+func (c *needsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *needsCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	d, err := duty.Gather(ctx, c.reader, "", c.clock.Now(), client.UnsafeDisableDeepCopy)
+	if err == nil && len(d.Hidden) > 0 {
+		err = fmt.Errorf("the operator's role hides %s", strings.Join(d.Hidden, "; "))
+	}
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, err)
+		return
+	}
+	type key struct{ ns, state, whose string }
+	counts := map[key]float64{}
+	for _, it := range d.Items {
+		counts[key{it.Namespace, strings.ToLower(it.State.String()), string(it.Whose)}]++
+	}
+	for k, n := range counts {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, n, k.ns, k.state, k.whose)
+	}
+}
+
 // unitCollector shows, when scraped, each unit's yearly record as its status
 // keeps it (the figures of a telecom operator's yearly assessment, §6.2,
 // §7.2) and the duties it has not acknowledged, read from the cache.
@@ -188,8 +225,9 @@ func recordMeasures(r *v1alpha1.YearRecord) []recordMeasure {
 }
 
 // RegisterMetrics adds the operator's metrics to controller-runtime's
-// registry; the incident gauge reads from r.
-func RegisterMetrics(r client.Reader) error {
+// registry; the gauges read from r, the cache, when scraped, at the time
+// clk tells.
+func RegisterMetrics(r client.Reader, clk clock.PassiveClock) error {
 	collectors := []prometheus.Collector{
 		deadlineOutcomes, classificationSeconds, approvalSeconds, workGroupsReadySeconds, deliveryOutcomes,
 		&incidentCollector{reader: r, desc: prometheus.NewDesc("incident_operator_incidents",
@@ -201,6 +239,9 @@ func RegisterMetrics(r client.Reader) error {
 				"A reporting unit's yearly record as its ReportingUnit status keeps it, by local year and measure.", []string{"namespace", "unit", "year", "measure"}, nil),
 			duties: prometheus.NewDesc("incident_operator_unit_duties_unacknowledged",
 				"Red or orange warnings and III/IV responses in force over a unit that it has not acknowledged.", []string{"namespace"}, nil)},
+		&needsCollector{reader: r, clock: clk, desc: prometheus.NewDesc("incident_operator_needs_someone",
+			"What needs someone now, as the duty board and kubectl incident inbox show it: by namespace, state (overdue, decision, undelivered, unconfirmed, due) and whose it is (office, leading group, ministry, ministry leading group, reporting unit, recipients, drill pipeline, operator).",
+			[]string{"namespace", "state", "whose"}, nil)},
 	}
 	for _, c := range collectors {
 		if err := metrics.Registry.Register(c); err != nil {

@@ -46,7 +46,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	if err := SetupIndexes(ctx, mgr); err != nil {
 		return fmt.Errorf("setting up indexes: %w", err)
 	}
-	if err := RegisterMetrics(mgr.GetClient()); err != nil {
+	if err := RegisterMetrics(mgr.GetClient(), cfg.Clock); err != nil {
 		return fmt.Errorf("registering metrics: %w", err)
 	}
 	recorder := mgr.GetEventRecorder("incident-operator")

@@ -138,9 +138,9 @@ type Duties struct {
 
 // Gather reads the duties in namespace ns ("" for every namespace the
 // caller may list) at time now.
-func Gather(ctx context.Context, c client.Client, ns string, now time.Time) (Duties, error) {
+func Gather(ctx context.Context, c client.Reader, ns string, now time.Time, extra ...client.ListOption) (Duties, error) {
 	var d Duties
-	opts := []client.ListOption{}
+	opts := slices.Clone(extra)
 	if ns != "" {
 		opts = append(opts, client.InNamespace(ns))
 	}

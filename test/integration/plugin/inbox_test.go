@@ -80,6 +80,19 @@ var _ = Describe("kubectl incident inbox", func() {
 		Expect(overdue).To(BeNumerically("<", decision), "overdue before decisions")
 		Expect(decision).To(BeNumerically("<", undelivered), "decisions before undelivered reports")
 
+		By("the operator's metric counts the same, by namespace, state and whose it is")
+		Eventually(func(g Gomega) {
+			for _, want := range []map[string]string{
+				{"namespace": unitA, "state": "overdue", "whose": "reporting unit"},
+				{"namespace": office, "state": "decision", "whose": "leading group"},
+				{"namespace": unitB, "state": "undelivered", "whose": "office"},
+			} {
+				m := harness.Gathered("incident_operator_needs_someone", want)
+				g.Expect(m).NotTo(BeNil(), "%v", want)
+				g.Expect(m.GetGauge().GetValue()).To(BeNumerically(">=", 1), "%v", want)
+			}
+		}).Should(Succeed())
+
 		By("the drill pipeline's inbox says plainly that its role hides the reports")
 		pipeline := kubeconfig(harness.DrillPipeline)
 		out, err := run("--kubeconfig", pipeline, "inbox", "-A", "--time-zone", "UTC")
