@@ -129,6 +129,7 @@ type boardData struct {
 	Decisions []duty.Item
 	Reports   []duty.Item
 	Warnings  []duty.InForce
+	Units     []duty.Owing
 }
 
 type levelGroup struct {
@@ -143,7 +144,7 @@ func (s *Server) boardPage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		d.Error = err.Error()
 	}
-	d.Hidden, d.Warnings = duties.Hidden, duties.Warnings
+	d.Hidden, d.Warnings, d.Units = duties.Hidden, duties.Warnings, duties.Units
 	byLevel := map[string][]duty.Open{}
 	for _, inc := range duties.Incidents {
 		byLevel[inc.Level] = append(byLevel[inc.Level], inc)

@@ -57,7 +57,15 @@ const (
 	Response Kind = "emergencyresponse"
 	Warning  Kind = "warning"
 	Report   Kind = "notification"
+	Register Kind = "reportingunit"
 )
+
+// AcknowledgementGrace is how long a unit has to acknowledge a duty put on
+// it (a red or orange warning, a III/IV response, an order to help) before
+// the acknowledgement is overdue. The plan asks for the 24-hour duty at
+// once (§4.5.1, §5.3); an hour is the time the operator allows for a
+// report owed "at once" by default, too.
+const AcknowledgementGrace = time.Hour
 
 // Who owes an item: a body of the plan.
 type Who string
@@ -111,6 +119,22 @@ type InForce struct {
 	Measures        []string
 }
 
+// Owing is a registered unit with the duties it has not acknowledged.
+type Owing struct {
+	Namespace, Unit string
+	// Duties not acknowledged, the oldest first.
+	Duties []OwedDuty
+	// Overdue is true once the oldest is older than AcknowledgementGrace.
+	Overdue bool
+}
+
+// OwedDuty is a duty a unit has not acknowledged.
+type OwedDuty struct {
+	v1alpha1.UnitDuty
+	// Overdue is true once it is older than AcknowledgementGrace.
+	Overdue bool
+}
+
 // Open is an incident still open: its response, if it has one, has not
 // ended.
 type Open struct {
@@ -132,6 +156,8 @@ type Duties struct {
 	Incidents []Open
 	// Warnings in force, the reddest first.
 	Warnings []InForce
+	// Units that owe an acknowledgement of a duty, the longest owing first.
+	Units []Owing
 	// Hidden names, one sentence each, what the caller may not list.
 	Hidden []string
 }
@@ -184,6 +210,14 @@ func Gather(ctx context.Context, c client.Reader, ns string, now time.Time, extr
 			d.warning(&warns.Items[i])
 		}
 	}
+	units := &v1alpha1.ReportingUnitList{}
+	if ok, err := list(units, "reportingunits"); err != nil {
+		return d, err
+	} else if ok {
+		for i := range units.Items {
+			d.unit(&units.Items[i], now)
+		}
+	}
 	ntfs := &v1alpha1.NotificationList{}
 	if ok, err := list(ntfs, "notifications"); err != nil {
 		return d, err
@@ -208,7 +242,44 @@ func Gather(ctx context.Context, c client.Reader, ns string, now time.Time, extr
 	sort.SliceStable(d.Warnings, func(i, j int) bool {
 		return colourRank(d.Warnings[i].Colour) < colourRank(d.Warnings[j].Colour)
 	})
+	sort.SliceStable(d.Units, func(i, j int) bool {
+		return sinceOf(d.Units[i].Duties[0].UnitDuty).Before(sinceOf(d.Units[j].Duties[0].UnitDuty))
+	})
 	return d, nil
+}
+
+// unit adds each duty a registered unit has not acknowledged: due
+// AcknowledgementGrace after it began, overdue after that.
+func (d *Duties) unit(u *v1alpha1.ReportingUnit, now time.Time) {
+	if u.Name != u.Namespace {
+		return
+	}
+	o := Owing{Namespace: u.Namespace, Unit: u.Spec.Name}
+	for _, du := range u.Status.Duties {
+		if du.Acknowledgement != "" {
+			continue
+		}
+		due := sinceOf(du).Add(AcknowledgementGrace)
+		it := Item{State: Due, Kind: Register, Namespace: u.Namespace, Name: u.Name, Drill: du.Drill, When: due, Whose: Unit,
+			Owed: "acknowledgement", Detail: fmt.Sprintf("%s %s/%s", du.Kind, du.Namespace, du.Name)}
+		late := !due.After(now)
+		if late {
+			it.State, o.Overdue = Overdue, true
+		}
+		o.Duties = append(o.Duties, OwedDuty{UnitDuty: du, Overdue: late})
+		d.Items = append(d.Items, it)
+	}
+	if len(o.Duties) > 0 {
+		sort.SliceStable(o.Duties, func(i, j int) bool { return sinceOf(o.Duties[i].UnitDuty).Before(sinceOf(o.Duties[j].UnitDuty)) })
+		d.Units = append(d.Units, o)
+	}
+}
+
+func sinceOf(du v1alpha1.UnitDuty) time.Time {
+	if du.Since == nil {
+		return time.Time{}
+	}
+	return du.Since.Time
 }
 
 // Sort orders items by urgency: overdue first (the longest overdue first),

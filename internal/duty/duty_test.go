@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
@@ -66,6 +67,11 @@ func objects() []client.Object {
 		&v1alpha1.SecurityIncident{ObjectMeta: meta("unit-d", "assessed", -4*time.Hour, v1alpha1.AnnotationAssessedLevel, "IV"), Spec: v1alpha1.SecurityIncidentSpec{
 			EventTypes: []v1alpha1.EventType{v1alpha1.EventOther}, Impact: v1alpha1.Impact{Other: &v1alpha1.OtherImpact{Description: "portals defaced"}}},
 			Status: v1alpha1.SecurityIncidentStatus{Level: "IV"}},
+		&v1alpha1.ReportingUnit{ObjectMeta: meta("unit-e", "unit-e", -48*time.Hour), Spec: v1alpha1.ReportingUnitSpec{Name: "Unit E"},
+			Status: v1alpha1.ReportingUnitStatus{Duties: []v1alpha1.UnitDuty{
+				{Kind: v1alpha1.DutyWarning, Namespace: "office", Name: "red", Since: ptr.To(at(-4 * time.Hour))},
+				{Kind: v1alpha1.DutyResponse, Namespace: "office", Name: "real-iv", Since: ptr.To(at(-5 * time.Hour)), Acknowledgement: "ack"},
+			}}},
 		&v1alpha1.SecurityIncident{ObjectMeta: meta("unit-a", "closed", -5*time.Hour), Status: v1alpha1.SecurityIncidentStatus{Level: "III",
 			Response: &v1alpha1.ResponseRef{Namespace: "office", Name: "over", Phase: v1alpha1.ResponseEnded}}},
 		resp("real-iv", false, "IV"),
@@ -123,6 +129,7 @@ func TestMostUrgentFirstAndWhoseItIs(t *testing.T) {
 		got = append(got, row{it.State, it.Namespace + "/" + it.Name, it.Whose, it.Owed})
 	}
 	want := []row{
+		{Overdue, "unit-e/unit-e", Unit, "acknowledgement"},
 		{Overdue, "unit-a/missed", Unit, v1alpha1.DeadlineInitialReport},
 		{Overdue, "unit-b/passed-unmarked", Unit, v1alpha1.DeadlineFullForm},
 		{Decision, "unit-d/asks-support", Office, "support"},
@@ -140,6 +147,9 @@ func TestMostUrgentFirstAndWhoseItIs(t *testing.T) {
 	}
 	if len(d.Warnings) != 1 || d.Warnings[0].Name != "red" || d.Warnings[0].Measures[0] != "24-hour duty" {
 		t.Errorf("warnings in force: %+v, want the red one with its measures", d.Warnings)
+	}
+	if len(d.Units) != 1 || d.Units[0].Unit != "Unit E" || !d.Units[0].Overdue || len(d.Units[0].Duties) != 1 || d.Units[0].Duties[0].Name != "red" {
+		t.Errorf("units owing: %+v, want Unit E owing the red warning's acknowledgement, overdue", d.Units)
 	}
 	if len(d.Hidden) != 0 {
 		t.Errorf("hidden: %q, want nothing", d.Hidden)

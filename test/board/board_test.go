@@ -227,6 +227,22 @@ var _ = Describe("the duty board", func() {
 		Expect(b.text(`[data-object="` + unit + `/exercise"] .badge.drill`)()).To(Equal("演练"))
 	})
 
+	It("shows a unit that owes the acknowledgement of its duty, and drops it once acknowledged", func() {
+		w := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Name: "red-dns", Namespace: office}, Spec: v1alpha1.WarningSpec{
+			Level: v1alpha1.WarningRed, Source: v1alpha1.SourceNational, StartTime: metav1.NewTime(time.Now().Truncate(time.Second)),
+			Scope: "Provincial DNS resolvers", Harm: "Cache poisoning", Precautions: []string{"Patch resolvers"},
+			TimeLimits: "Within 24 hours", Issuer: "National office", Hotline: "12321", Units: []string{unit}}}
+		Expect(harness.AsUser(harness.DutyOfficer).Create(ctx, w)).To(Succeed())
+		b := startBoard(harness.DutyOfficer, "-A")
+		row := `#panel-units [data-object="` + unit + `/` + office + `/red-dns"]`
+		Eventually(b.text(row+" .state"), 15*time.Second).Should(Equal("due"))
+		Expect(b.text(row + " a")()).To(Equal(office + "/red-dns"))
+
+		ack := builder.Acknowledgement("ack-red", unit, v1alpha1.ObjectRef{Namespace: office, Name: w.Name}, true)
+		Expect(k8s.Create(ctx, ack)).To(Succeed())
+		Eventually(b.count(row), 15*time.Second).Should(BeZero())
+	})
+
 	It("lets the approver start a response with a click, and shows anyone else the API server's refusal", func() {
 		inc := builder.Incident("outage", unit).Outage(v1alpha1.ScopeCity).Obj()
 		Expect(k8s.Create(ctx, inc)).To(Succeed())
