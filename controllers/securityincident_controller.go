@@ -71,7 +71,7 @@ func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Req
 // classify applies §3 and records every change of level.
 func (r *SecurityIncidentReconciler) classify(_ context.Context, s *incidentScope) error {
 	inc, st := s.Obj, &s.Obj.Status
-	got := level.Classify(&inc.Spec, assessment(inc))
+	got := level.Classify(&inc.Spec, level.AssessmentOf(inc))
 	if got.Level != st.Level {
 		s.recordLevelChange(got)
 	}
@@ -82,16 +82,6 @@ func (r *SecurityIncidentReconciler) classify(_ context.Context, s *incidentScop
 	}
 	s.setClassified(got)
 	return nil
-}
-
-// assessment is the office's assessment of the incident's other harm, as
-// the API server admitted it (config/admission/assessments.yaml), or none.
-func assessment(inc *v1alpha1.SecurityIncident) level.Assessment {
-	switch l := v1alpha1.Level(inc.Annotations[v1alpha1.AnnotationAssessedLevel]); l {
-	case v1alpha1.LevelI, v1alpha1.LevelII, v1alpha1.LevelIII, v1alpha1.LevelIV:
-		return level.Assessment{Level: l, By: inc.Annotations[v1alpha1.AnnotationAssessedBy]}
-	}
-	return level.Assessment{}
 }
 
 // checkSuggestion flags a reporter's suggested level that differs.

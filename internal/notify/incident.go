@@ -26,8 +26,10 @@ type IncidentFacts struct {
 	EventTypes []string `json:"eventTypes"`
 	// Level is I–IV, BelowThreshold, or empty before classification.
 	Level string `json:"level"`
-	// LevelReasons say which criteria of §3 matched.
-	LevelReasons []string `json:"levelReasons"`
+	// LevelReasons say which criteria of §3 matched; LevelReasonsZH the
+	// same in the plan's own words (the Chinese text's; not in the data).
+	LevelReasons   []string `json:"levelReasons"`
+	LevelReasonsZH []string `json:"-"`
 	// QuickNotice is true when the first report was a quick notice that
 	// owes the full form the same day.
 	QuickNotice bool `json:"quickNotice"`
@@ -141,7 +143,11 @@ func DeadlineMissed(d DeadlineFacts, drill bool) (Content, error) {
 func incidentLines(l *lines, f IncidentFacts) {
 	zhLevel, enLevel := LevelName(f.Level)
 	l.add2("事件级别", zhLevel, "Level", enLevel)
-	l.list("定级依据", "Criteria", f.LevelReasons)
+	zhReasons := f.LevelReasonsZH
+	if len(zhReasons) != len(f.LevelReasons) {
+		zhReasons = f.LevelReasons
+	}
+	l.list2("定级依据", "Criteria", zhReasons, f.LevelReasons)
 	l.add("事件", "Incident", f.Namespace+"/"+f.Name)
 	l.add("涉事网络单元", "Affected", f.Affected)
 	l.add("事件简要描述", "Description", f.Description)

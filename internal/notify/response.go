@@ -188,7 +188,37 @@ func responseLines(l *lines, f ResponseFacts) {
 	}
 	l.add("指挥", "Commander", f.Commander)
 	l.list("工作组", "Work groups", f.WorkGroups)
-	l.list("处置措施", "Measures", f.Measures)
+	zhM, enM := make([]string, len(f.Measures)), make([]string, len(f.Measures))
+	for i, m := range f.Measures {
+		zhM[i], enM[i] = responseMeasureName(m)
+	}
+	l.list2("处置措施", "Measures", zhM, enM)
+}
+
+// responseMeasureName words a §5.5 measure, as the plan names it.
+func responseMeasureName(m string) (zh, en string) {
+	switch m {
+	case "BandwidthExpansion":
+		return "带宽紧急扩容", "emergency bandwidth expansion"
+	case "AttackSourceControl":
+		return "控制攻击源", "control the attack sources"
+	case "AttackTrafficFiltering":
+		return "过滤攻击流量", "filter the attack traffic"
+	case "VulnerabilityPatching":
+		return "修补漏洞", "patch the vulnerabilities"
+	case "VirusRemoval":
+		return "查杀病毒", "remove the virus"
+	case "PortClosure":
+		return "关闭端口", "close ports"
+	case "BackupRestore":
+		return "启用备份数据", "restore from backups"
+	case "SystemShutdown":
+		return "暂时关闭相关系统", "shut the systems down for a time"
+	case "AffectedUserNotification":
+		return "告知受影响的用户及减轻危害的措施", "tell the affected users how to reduce the harm"
+	default:
+		return m, m
+	}
 }
 
 // commandName is who commands a response (§5.3), in both languages.

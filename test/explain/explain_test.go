@@ -28,7 +28,7 @@ const group = "/openapi/v3/apis/emergency.netsec.io/v1alpha1"
 
 // kinds are the group's kinds; each must be in the served document.
 var kinds = []string{"SecurityIncident", "EmergencyResponse", "WorkGroup", "Warning", "Notification",
-	"NotificationChannel", "HolidayCalendar", "ReportingUnit", "UnitReport"}
+	"NotificationChannel", "HolidayCalendar", "ReportingUnit", "UnitReport", "SupportDispatch"}
 
 // example is a time as a reporter in Guizhou writes it.
 var example = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00`)

@@ -27,6 +27,9 @@ type Result struct {
 	Level v1alpha1.IncidentLevel
 	// Reasons has one line per criterion that matched, highest level first.
 	Reasons []string
+	// ReasonsZH are the same lines in the plan's own words, for the reports
+	// sent to Chinese recipients.
+	ReasonsZH []string
 	// Below has one line per reported fact that reaches no criterion.
 	Below []string
 }
@@ -55,8 +58,8 @@ func Higher(a, b v1alpha1.IncidentLevel) v1alpha1.IncidentLevel {
 }
 
 type match struct {
-	level  v1alpha1.Level
-	reason string
+	level            v1alpha1.Level
+	reason, reasonZH string
 }
 
 var printer = message.NewPrinter(language.English)
@@ -69,14 +72,27 @@ type Assessment struct {
 	By string
 }
 
+// AssessmentOf is the office's assessment of an incident's other harm, as
+// the API server admitted it (config/admission/assessments.yaml), or none.
+func AssessmentOf(inc *v1alpha1.SecurityIncident) Assessment {
+	switch l := v1alpha1.Level(inc.Annotations[v1alpha1.AnnotationAssessedLevel]); l {
+	case v1alpha1.LevelI, v1alpha1.LevelII, v1alpha1.LevelIII, v1alpha1.LevelIV:
+		return Assessment{Level: l, By: inc.Annotations[v1alpha1.AnnotationAssessedBy]}
+	}
+	return Assessment{}
+}
+
 // Classify applies every criterion of §3 to the report's impact facts and,
 // for harm of the event type Other, to the level the office assessed it to
 // have.
 func Classify(spec *v1alpha1.SecurityIncidentSpec, assessed Assessment) Result {
 	var matches []match
 	var below []string
+	// hit records a criterion reached, in English and in the plan's own
+	// words (clauseZH), with what the report says beyond them (zhDetail).
 	hit := func(l v1alpha1.Level, clause, format string, args ...any) {
-		matches = append(matches, match{l, fmt.Sprintf("Level %s: %s (§%s)", l, printer.Sprintf(format, args...), clause)})
+		matches = append(matches, match{l, fmt.Sprintf("Level %s: %s (§%s)", l, printer.Sprintf(format, args...), clause),
+			fmt.Sprintf("%s级：%s（§%s）", l, clauseZH[clause], clause)})
 	}
 	miss := func(format string, args ...any) { below = append(below, printer.Sprintf(format, args...)) }
 
@@ -171,11 +187,35 @@ func Classify(spec *v1alpha1.SecurityIncidentSpec, assessed Assessment) Result {
 		for _, m := range matches {
 			if m.level == l {
 				res.Reasons = append(res.Reasons, m.reason)
+				res.ReasonsZH = append(res.ReasonsZH, m.reasonZH)
 				res.Level = Higher(res.Level, v1alpha1.IncidentLevel(l))
 			}
 		}
 	}
 	return res
+}
+
+// clauseZH are the criteria of §3 in the plan's own words, by clause.
+var clauseZH = map[string]string{
+	"3.1(1)": "全国范围大量互联网用户无法正常上网",
+	"3.1(2)": ".CN 国家顶级域名系统解析效率大幅下降",
+	"3.1(3)": "1 亿以上互联网用户信息泄露",
+	"3.1(4)": "网络病毒在全国范围大面积爆发",
+	"3.1(5)": "其他造成或可能造成特别重大危害或影响的网络安全事件（局网安应急办研判）",
+	"3.2(1)": "多个省大量互联网用户无法正常上网",
+	"3.2(2)": "在全国范围有影响力的网站或平台访问出现严重异常",
+	"3.2(3)": "大型域名解析系统访问出现严重异常",
+	"3.2(4)": "1 千万以上互联网用户信息泄露",
+	"3.2(5)": "网络病毒在多个省范围内大面积爆发",
+	"3.2(6)": "其他造成或可能造成重大危害或影响的网络安全事件（局网安应急办研判）",
+	"3.3(1)": "省内大量互联网用户无法正常上网",
+	"3.3(2)": "省内有影响力的网站或平台访问出现严重异常",
+	"3.3(3)": "100 万以上互联网用户信息泄露",
+	"3.3(4)": "网络病毒在省内大面积爆发",
+	"3.3(5)": "其他造成或可能造成较大危害或影响的网络安全事件（局网安应急办研判）",
+	"3.4(1)": "1 个地市大量互联网用户无法正常上网",
+	"3.4(2)": "10 万以上互联网用户信息泄露",
+	"3.4(3)": "其他造成或可能造成一般危害或影响的网络安全事件（局网安应急办研判）",
 }
 
 // otherClause is the §3 clause of "other harm" at each level.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"k8s.io/utils/ptr"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
@@ -121,7 +122,7 @@ func TestClassifyEachCriterion(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			got := classify(tc.impact)
 			want := Result{Level: tc.want, Reasons: tc.reasons, Below: tc.below}
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(Result{}, "ReasonsZH")); diff != "" {
 				t.Errorf("Classify() mismatch (-want +got):\n%s", diff)
 			}
 		})
@@ -234,5 +235,33 @@ func TestRankAndHigher(t *testing.T) {
 	}
 	if Rank("") != 0 || Rank("V") != 0 {
 		t.Errorf("unknown levels must rank 0")
+	}
+}
+
+// Every criterion reached is also said in the plan's own words, one line
+// for each English one, for the reports sent to Chinese recipients.
+func TestReasonsInThePlansWords(t *testing.T) {
+	for clause := range clauseZH {
+		if clauseZH[clause] == "" {
+			t.Errorf("clause %s has no words", clause)
+		}
+	}
+	all := []v1alpha1.Impact{outage(v1alpha1.ScopeNationwide), outage(v1alpha1.ScopeMultiProvince), outage(v1alpha1.ScopeProvince), outage(v1alpha1.ScopeCity),
+		dns(v1alpha1.DNSCNTopLevel, v1alpha1.DNSUnreachable, nil), dns(v1alpha1.DNSLarge, v1alpha1.DNSDegraded, nil),
+		site(v1alpha1.InfluenceNational, true), site(v1alpha1.InfluenceProvincial, false),
+		leak(100_000_000), leak(10_000_000), leak(1_000_000), leak(100_000),
+		virus(v1alpha1.ScopeNationwide), virus(v1alpha1.ScopeMultiProvince), virus(v1alpha1.ScopeProvince),
+		other("I"), other("II"), other("III"), other("IV")}
+	for _, im := range all {
+		got := classify(im)
+		if len(got.ReasonsZH) != len(got.Reasons) || len(got.Reasons) != 1 {
+			t.Fatalf("%q: %d Chinese lines for %d reasons: %q", got.Reasons, len(got.ReasonsZH), len(got.Reasons), got.ReasonsZH)
+		}
+		if strings.Contains(got.ReasonsZH[0], "%!") || strings.Contains(got.ReasonsZH[0], "：（") {
+			t.Errorf("%q in Chinese: %q", got.Reasons[0], got.ReasonsZH[0])
+		}
+	}
+	if got := classify(leak(1_500_000)).ReasonsZH; got[0] != "III级：100 万以上互联网用户信息泄露（§3.3(3)）" {
+		t.Errorf("a leak of 1,500,000 records in Chinese: %q", got)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
+	"github.com/netsec-io/incident-operator/internal/plan/level"
 )
 
 // The reports incidents and responses owe (§4.1, §5.3–§5.6, §6.1, §7.2),
@@ -121,13 +122,25 @@ func incidentFacts(inc *v1alpha1.SecurityIncident) notify.IncidentFacts {
 		Affected: inc.Spec.NetworkUnit.Name, Description: inc.Spec.Description,
 		OccurredAt: inc.Spec.OccurredAt.Time, DiscoveredAt: inc.Spec.DiscoveredAt.Time,
 		Level: string(inc.Status.Level), LevelReasons: inc.Status.LevelReasons,
-		QuickNotice:   inc.Spec.ReportChannel == v1alpha1.ReportQuickNotice,
-		MeasuresTaken: inc.Spec.MeasuresTaken,
+		LevelReasonsZH: reasonsZH(inc),
+		QuickNotice:    inc.Spec.ReportChannel == v1alpha1.ReportQuickNotice,
+		MeasuresTaken:  inc.Spec.MeasuresTaken,
 	}
 	for _, t := range inc.Spec.EventTypes {
 		f.EventTypes = append(f.EventTypes, string(t))
 	}
 	return f
+}
+
+// reasonsZH are the incident's level reasons in the plan's words, when the
+// criteria give the level its status records (they do but for a moment
+// after a correction, when the English reasons are sent as they are).
+func reasonsZH(inc *v1alpha1.SecurityIncident) []string {
+	got := level.Classify(&inc.Spec, level.AssessmentOf(inc))
+	if got.Level != inc.Status.Level || len(got.Reasons) != len(inc.Status.LevelReasons) {
+		return nil
+	}
+	return got.ReasonsZH
 }
 
 // Response is an EmergencyResponse as a source of reports.
