@@ -74,8 +74,8 @@ func TestChineseTextsCarryNoEnumNames(t *testing.T) {
 	at := metav1.NewTime(setterNow)
 	later := metav1.NewTime(setterNow.Add(time.Hour))
 	spec := v1alpha1.SecurityIncidentSpec{
-		Reporter:    v1alpha1.Reporter{UnitName: "贵州示例电信", UnitType: v1alpha1.UnitBasicTelecom},
-		EventTypes:  []v1alpha1.EventType{v1alpha1.EventInternetOutage, v1alpha1.EventDataLeak, v1alpha1.EventDNSAnomaly, v1alpha1.EventWebsiteAnomaly, v1alpha1.EventVirusOutbreak},
+		Reporter:   v1alpha1.Reporter{UnitName: "贵州示例电信", UnitType: v1alpha1.UnitBasicTelecom},
+		EventTypes: []v1alpha1.EventType{v1alpha1.EventInternetOutage, v1alpha1.EventDataLeak, v1alpha1.EventDNSAnomaly, v1alpha1.EventWebsiteAnomaly, v1alpha1.EventVirusOutbreak},
 		Impact: v1alpha1.Impact{InternetOutage: &v1alpha1.AreaImpact{Scope: v1alpha1.ScopeProvince}, DataLeak: &v1alpha1.DataLeakImpact{Records: 20_000_000},
 			DNS: &v1alpha1.DNSImpact{System: v1alpha1.DNSLarge, State: v1alpha1.DNSDegraded}, Website: &v1alpha1.WebsiteImpact{Influence: v1alpha1.InfluenceNational},
 			Virus: &v1alpha1.AreaImpact{Scope: v1alpha1.ScopeMultiProvince}},
@@ -92,7 +92,7 @@ func TestChineseTextsCarryNoEnumNames(t *testing.T) {
 			SupportRequests: []v1alpha1.SupportRequest{{Name: "scrubbing", Kinds: []v1alpha1.SupportKind{v1alpha1.SupportEquipment, v1alpha1.SupportResponseTeam}, What: "流量清洗"}}},
 		Status: v1alpha1.EmergencyResponseStatus{Level: v1alpha1.LevelII, StartedTime: &at, EndedTime: &later, WorkGroupsReadyTime: &at,
 			CommandedBy: "MinistryOffice", SupportRequests: []v1alpha1.SupportRequestSent{{Name: "scrubbing", SeenTime: at}},
-			Approval: &v1alpha1.Approval{Directive: "工信部网安〔2026〕17号", Level: v1alpha1.LevelII},
+			Approval:  &v1alpha1.Approval{Directive: "工信部网安〔2026〕17号", Level: v1alpha1.LevelII},
 			Deadlines: []v1alpha1.Deadline{{Name: v1alpha1.DeadlineOfficeSummaryReport, State: v1alpha1.DeadlineMissed, DueTime: later}}}}
 	var texts []string
 	add := func(reqs []Report, err error) {
