@@ -20,6 +20,13 @@ var words = map[string][2]string{ // key: {zh, en}
 	"panel.reports":                {"未送达或未确认的报告", "Reports not delivered or not confirmed"},
 	"panel.units":                  {"未确认值守的单位", "Units owing an acknowledgement of their duty"},
 	"acknowledgement":              {"值守确认", "acknowledgement"},
+	"reportingunit":                {"报送单位", "unit"},
+	"inbox.zone":                   {"# 时间均为", "# times in"},
+	"inbox.hidden":                 {"# 未显示：", "# not shown: "},
+	"inbox.empty":                  {"当前没有需要处理的事项。", "Nothing needs anyone now."},
+	"inbox.header":                 {"状态\t时间\t类别\t命名空间/名称\t级别\t由谁办理\t待办\t说明", "STATE\tWHEN\tKIND\tNAMESPACE/NAME\tLEVEL\tWHOSE\tOWED\tDETAIL"},
+	"inbox.ago":                    {"前", "ago"},
+	"inbox.drill":                  {"（演练）", " (drill)"},
 	"supportdispatch":              {"支援调派", "support dispatch"},
 	"nothing.owed":                 {"暂无到期事项", "nothing owed now"},
 	"CollectAndReport":             {"收集、报告有关信息", "collect and report information"},
@@ -140,6 +147,10 @@ var words = map[string][2]string{ // key: {zh, en}
 	"VirusOutbreak":                {"病毒爆发", "Virus outbreak"},
 	"Other":                        {"其他", "Other"},
 }
+
+// Word is key in lang (zh or en): the words the board and the plugin's
+// inbox share; a key without words is itself.
+func Word(lang, key string) string { return word(lang, key) }
 
 // word is key in lang.
 func word(lang, key string) string {

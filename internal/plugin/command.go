@@ -32,6 +32,7 @@ type options struct {
 	directive, level, output, zoneName string
 	dryRun, allNamespaces              bool
 	lang                               string
+	inboxLang                          string
 	port                               int
 	// units' own: the year of the records, and table or csv.
 	year        int
@@ -307,11 +308,16 @@ in silence.`,
 			if err != nil {
 				return err
 			}
-			PrintInbox(cmd.OutOrStdout(), d, zone, now)
+			lang, err := inboxLang(o.inboxLang)
+			if err != nil {
+				return err
+			}
+			PrintInbox(cmd.OutOrStdout(), d, zone, now, lang)
 			return nil
 		},
 	}
 	inbox.Flags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Every namespace you may list, instead of the current one")
+	inbox.Flags().StringVar(&o.inboxLang, "lang", "", "The inbox's language: zh or en (default: zh when LC_ALL, LC_MESSAGES or LANG starts with zh, else en)")
 
 	boardCmd := &cobra.Command{
 		Use:   "board",
@@ -540,4 +546,25 @@ func (o *options) decide(cmd *cobra.Command, what, name string, f func(context.C
 	}
 	fmt.Fprintln(cmd.OutOrStdout(), text.Inline(out))
 	return nil
+}
+
+// inboxLang is the inbox's language: the flag's, else the locale's (the
+// first of LC_ALL, LC_MESSAGES and LANG that is set), zh or en.
+func inboxLang(flag string) (string, error) {
+	switch flag {
+	case "zh", "en":
+		return flag, nil
+	case "":
+	default:
+		return "", fmt.Errorf("--lang is zh or en, not %q", flag)
+	}
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if l := os.Getenv(v); l != "" {
+			if strings.HasPrefix(l, "zh") {
+				return "zh", nil
+			}
+			return "en", nil
+		}
+	}
+	return "en", nil
 }

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/board"
 	"github.com/netsec-io/incident-operator/internal/duty"
 	"github.com/netsec-io/incident-operator/internal/text"
 )
@@ -51,32 +52,43 @@ func joinAudiences(as []v1alpha1.Audience) string {
 // PrintInbox writes the duties as a table, most urgent first: a header that
 // names the zone, a line for each part RBAC hid, then one item a line.
 // Times are in zone with their offset; an overdue item says by how long.
-func PrintInbox(w io.Writer, d duty.Duties, zone *time.Location, now time.Time) {
+// lang is zh or en: the words of the board, whose states, kinds, bodies
+// and duties it shares; the details are the operator's, in English.
+func PrintInbox(w io.Writer, d duty.Duties, zone *time.Location, now time.Time, lang string) {
 	zone = zoneOr(zone)
-	fmt.Fprintf(w, "# times in %s\n", ZoneName(zone, now))
+	say := func(key string) string { return board.Word(lang, key) }
+	fmt.Fprintf(w, "%s %s\n", say("inbox.zone"), ZoneName(zone, now))
 	for _, s := range d.Hidden {
-		fmt.Fprintf(w, "# not shown: %s\n", text.Inline(s))
+		fmt.Fprintf(w, "%s%s\n", say("inbox.hidden"), text.Inline(s))
 	}
 	if len(d.Items) == 0 {
-		fmt.Fprintln(w, "Nothing needs anyone now.")
+		fmt.Fprintln(w, say("inbox.empty"))
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "STATE\tWHEN\tKIND\tNAMESPACE/NAME\tLEVEL\tWHOSE\tOWED\tDETAIL")
+	fmt.Fprintln(tw, say("inbox.header"))
 	for _, it := range d.Items {
 		name := it.Namespace + "/" + it.Name
 		if it.Drill {
-			name += " (drill)"
+			name += say("inbox.drill")
 		}
 		when := "—"
 		if !it.When.IsZero() {
 			when = it.When.In(zone).Format(TimeLayout)
 			if it.State == duty.Overdue {
-				when += " (" + Ago(now.Sub(it.When)) + " ago)"
+				when += " (" + Ago(now.Sub(it.When)) + " " + say("inbox.ago") + ")"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.State, when, it.Kind, text.Inline(name), orDash(it.Level),
-			it.Whose, it.Owed, text.Inline(it.Detail))
+		state, kind, whose, owed := it.State.String(), string(it.Kind), string(it.Whose), it.Owed
+		if lang == "zh" {
+			prefix, rest, split := strings.Cut(owed, "/") // UnitSummaryReport/<namespace>
+			state, kind, whose, owed = say(state), say(kind), say(whose), say(prefix)
+			if split {
+				owed += "/" + rest
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", state, when, kind, text.Inline(name), orDash(it.Level),
+			whose, owed, text.Inline(it.Detail))
 	}
 	_ = tw.Flush()
 }

@@ -23,6 +23,8 @@ import (
 // kubectl incident inbox, confirm and a timeline's hidden parts, as the
 // people who run them, each with a kubeconfig of their own.
 var _ = Describe("kubectl incident inbox", func() {
+	// The inbox speaks the locale's language; these specs read its English.
+	BeforeEach(func() { GinkgoT().Setenv("LC_ALL", "C.UTF-8") })
 	run := func(args ...string) (string, error) {
 		GinkgoHelper()
 		var out, errOut bytes.Buffer
