@@ -79,7 +79,7 @@ type Options struct {
 	// Lang is the page's first language: "zh" (default) or "en".
 	Lang string
 	// Timeline reads an object's timeline (the plugin's timeline code).
-	Timeline func(ctx context.Context, kind, ns, name string) (History, error)
+	Timeline func(ctx context.Context, kind, ns, name, lang string) (History, error)
 	// Actions are the plugin's decisions, by the Act* names.
 	Actions map[string]Action
 	// Now is the clock; nil is time.Now.

@@ -237,7 +237,7 @@ func (s *Server) object(ctx context.Context, d *objectData) {
 		}
 	}
 	if s.opts.Timeline != nil && d.Kind != string(duty.Report) {
-		h, err := s.opts.Timeline(ctx, d.Kind, d.Ns, d.Name)
+		h, err := s.opts.Timeline(ctx, d.Kind, d.Ns, d.Name, d.Lang)
 		if err != nil {
 			d.HistoryError = err.Error()
 		}

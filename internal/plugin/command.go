@@ -32,7 +32,7 @@ type options struct {
 	directive, level, output, zoneName string
 	dryRun, allNamespaces              bool
 	lang                               string
-	inboxLang                          string
+	textLang                          string
 	port                               int
 	// units' own: the year of the records, and table or csv.
 	year        int
@@ -253,14 +253,19 @@ your role may not read (events, work groups, reports) is named on a line
 			if err != nil {
 				return err
 			}
-			h, err := ReadHistory(cmd.Context(), c, kind, ns, name, zone)
+			lang, err := textLangOf(o.textLang)
 			if err != nil {
 				return err
 			}
-			PrintHistory(cmd.OutOrStdout(), h, zone)
+			h, err := ReadHistoryIn(cmd.Context(), c, kind, ns, name, zone, lang)
+			if err != nil {
+				return err
+			}
+			PrintHistory(cmd.OutOrStdout(), h, zone, lang)
 			return nil
 		},
 	}
+	timelineCmd.Flags().StringVar(&o.textLang, "lang", "", "The timeline's language: zh or en (default: zh when LC_ALL, LC_MESSAGES or LANG starts with zh, else en)")
 	confirm := &cobra.Command{
 		Use:   "confirm NAME",
 		Short: "Confirm, as a recipient, that a report (Notification) arrived (电话确认)",
@@ -308,7 +313,7 @@ in silence.`,
 			if err != nil {
 				return err
 			}
-			lang, err := inboxLang(o.inboxLang)
+			lang, err := textLangOf(o.textLang)
 			if err != nil {
 				return err
 			}
@@ -317,7 +322,7 @@ in silence.`,
 		},
 	}
 	inbox.Flags().BoolVarP(&o.allNamespaces, "all-namespaces", "A", false, "Every namespace you may list, instead of the current one")
-	inbox.Flags().StringVar(&o.inboxLang, "lang", "", "The inbox's language: zh or en (default: zh when LC_ALL, LC_MESSAGES or LANG starts with zh, else en)")
+	inbox.Flags().StringVar(&o.textLang, "lang", "", "The inbox's language: zh or en (default: zh when LC_ALL, LC_MESSAGES or LANG starts with zh, else en)")
 
 	boardCmd := &cobra.Command{
 		Use:   "board",
@@ -425,8 +430,8 @@ func (o *options) serveBoard(cmd *cobra.Command) error {
 		ns = ""
 	}
 	srv, err := board.New(board.Options{Client: c, Namespace: ns, Zone: zone, User: user, Lang: o.lang,
-		Timeline: func(ctx context.Context, kind, ns, name string) (board.History, error) {
-			h, err := ReadHistory(ctx, c, Kind(kind), ns, name, zone)
+		Timeline: func(ctx context.Context, kind, ns, name, lang string) (board.History, error) {
+			h, err := ReadHistoryIn(ctx, c, Kind(kind), ns, name, zone, lang)
 			out := board.History{Hidden: h.Hidden}
 			for _, e := range h.Entries {
 				out.Entries = append(out.Entries, board.Entry{Time: e.Time, What: e.What})
@@ -548,9 +553,10 @@ func (o *options) decide(cmd *cobra.Command, what, name string, f func(context.C
 	return nil
 }
 
-// inboxLang is the inbox's language: the flag's, else the locale's (the
-// first of LC_ALL, LC_MESSAGES and LANG that is set), zh or en.
-func inboxLang(flag string) (string, error) {
+// textLangOf is the inbox's and the timeline's language: the flag's, else
+// the locale's (the first of LC_ALL, LC_MESSAGES and LANG that is set), zh
+// or en.
+func textLangOf(flag string) (string, error) {
 	switch flag {
 	case "zh", "en":
 		return flag, nil

@@ -2,6 +2,8 @@ package plugin
 
 import (
 	"bytes"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -46,14 +48,37 @@ func TestInboxLangFollowsTheLocale(t *testing.T) {
 		t.Setenv("LC_ALL", "")
 		t.Setenv("LC_MESSAGES", "")
 		t.Setenv("LANG", env)
-		if got, err := inboxLang(""); err != nil || got != want {
+		if got, err := textLangOf(""); err != nil || got != want {
 			t.Errorf("LANG=%s: %q, %v; want %q", env, got, err, want)
 		}
 	}
-	if got, _ := inboxLang("zh"); got != "zh" {
+	if got, _ := textLangOf("zh"); got != "zh" {
 		t.Errorf("--lang zh gave %q", got)
 	}
-	if _, err := inboxLang("fr"); err == nil {
+	if _, err := textLangOf("fr"); err == nil {
 		t.Error("--lang fr was taken")
+	}
+}
+
+// Every line the timeline writes has its Chinese words: a new line without
+// them fails here, not in front of a Chinese reader.
+func TestEveryTimelineLineHasChineseWords(t *testing.T) {
+	src, err := os.ReadFile("timeline.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	formats := regexp.MustCompile(`t\.add\([^,]+, "((?:[^"\\]|\\.)*)"`).FindAllStringSubmatch(string(src), -1)
+	if len(formats) < 30 {
+		t.Fatalf("found only %d of the timeline's lines", len(formats))
+	}
+	for _, f := range formats {
+		zh, ok := timelineZH[f[1]]
+		if !ok {
+			t.Errorf("the timeline line %q has no Chinese words in timelineZH", f[1])
+			continue
+		}
+		if strings.Count(zh, "%") != strings.Count(f[1], "%") {
+			t.Errorf("%q and its Chinese %q take different arguments", f[1], zh)
+		}
 	}
 }

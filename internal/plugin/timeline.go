@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/board"
 	"github.com/netsec-io/incident-operator/internal/plan/warning"
 	"github.com/netsec-io/incident-operator/internal/text"
 )
@@ -57,6 +58,9 @@ type timeline struct {
 	hidden []string
 	uids   []types.UID
 	zone   *time.Location
+	// lang is zh or en: a zh timeline says in Chinese what timelineZH
+	// words; names, times and the operator's own messages stay as they are.
+	lang string
 }
 
 // History is a timeline and what RBAC kept out of it.
@@ -73,6 +77,9 @@ func (t *timeline) hide(resource, ns, what string) {
 }
 
 func (t *timeline) add(at *metav1.Time, format string, args ...any) {
+	if zh, ok := timelineZH[format]; ok && t.lang == "zh" {
+		format = zh
+	}
 	if at != nil && !at.IsZero() {
 		t.out = append(t.out, Entry{at.Time, fmt.Sprintf(format, args...)})
 	}
@@ -92,7 +99,12 @@ func Timeline(ctx context.Context, c client.Client, kind Kind, ns, name string, 
 // ReadHistory is Timeline, with what the caller's role kept out of it: the
 // events, the work groups, the reports.
 func ReadHistory(ctx context.Context, c client.Client, kind Kind, ns, name string, zone *time.Location) (History, error) {
-	t := &timeline{zone: zone}
+	return ReadHistoryIn(ctx, c, kind, ns, name, zone, "en")
+}
+
+// ReadHistoryIn is ReadHistory in lang, zh or en.
+func ReadHistoryIn(ctx context.Context, c client.Client, kind Kind, ns, name string, zone *time.Location, lang string) (History, error) {
+	t := &timeline{zone: zone, lang: lang}
 	key := client.ObjectKey{Namespace: ns, Name: name}
 	found := false
 	for _, k := range []Kind{KindIncident, KindResponse, KindWarning} {
@@ -133,7 +145,7 @@ func ReadHistory(ctx context.Context, c client.Client, kind Kind, ns, name strin
 					if at.IsZero() {
 						at = e.CreationTimestamp.Time
 					}
-					t.out = append(t.out, Entry{at, fmt.Sprintf("event %s %s: %s", e.Type, e.Reason, e.Note)})
+					t.add(&metav1.Time{Time: at}, "event %s %s: %s", e.Type, e.Reason, e.Note)
 				}
 			}
 		}
@@ -406,11 +418,11 @@ func PrintTimeline(w io.Writer, entries []Entry, zone *time.Location) {
 
 // PrintHistory is PrintTimeline, with a line for each part of the history
 // RBAC hid from the caller, after the header.
-func PrintHistory(w io.Writer, h History, zone *time.Location) {
+func PrintHistory(w io.Writer, h History, zone *time.Location, lang string) {
 	zone = zoneOr(zone)
-	fmt.Fprintf(w, "# times in %s\n", ZoneName(zone, time.Now()))
+	fmt.Fprintf(w, "%s %s\n", board.Word(lang, "inbox.zone"), ZoneName(zone, time.Now()))
 	for _, s := range h.Hidden {
-		fmt.Fprintf(w, "# not shown: %s\n", text.Inline(s))
+		fmt.Fprintf(w, "%s%s\n", board.Word(lang, "inbox.hidden"), text.Inline(s))
 	}
 	printEntries(w, h.Entries, zone)
 }

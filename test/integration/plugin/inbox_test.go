@@ -115,6 +115,13 @@ var _ = Describe("kubectl incident inbox", func() {
 		Expect(out).To(ContainSubstring("# not shown: events in namespace " + office))
 		Expect(out).To(ContainSubstring("# not shown: notifications in namespace " + office))
 		Expect(out).To(ContainSubstring("response requested by " + harness.DutyOfficer))
+
+		By("the same timeline in Chinese")
+		out, err = run("--kubeconfig", pipeline, "-n", office, "timeline", "response/resp", "--lang", "zh")
+		Expect(err).NotTo(HaveOccurred(), out)
+		Expect(out).To(HavePrefix("# 时间均为 Asia/Shanghai"))
+		Expect(out).To(ContainSubstring("由 " + harness.DutyOfficer + " 提请启动响应"))
+		Expect(out).To(ContainSubstring("# 未显示：events in namespace " + office))
 	})
 
 	It("confirms receipt of a report as its recipient, once, and shows anyone else the API server's refusal", func() {
