@@ -32,7 +32,7 @@ type options struct {
 	directive, level, output, zoneName string
 	dryRun, allNamespaces              bool
 	lang                               string
-	textLang                          string
+	textLang                           string
 	port                               int
 	// units' own: the year of the records, and table or csv.
 	year        int
