@@ -59,6 +59,7 @@ func TestApprovalRolesGrantApproveByLevel(t *testing.T) {
 		"emergency-drill-approver":         {"i", "ii", "iii", "iv"},
 		"emergency-office":                 nil,
 		"emergency-reporting-unit":         nil,
+		"emergency-unit-reader":            nil,
 		// Consent to release to the public (§5.5), not a level.
 		"emergency-release-approver": {"public"},
 		"emergency-report-recipient": nil,

@@ -306,6 +306,13 @@ var _ = Describe("Lanes: every role changes only what its job covers", Ordered, 
 					Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, Name: "lanes-emergency-reporting-unit"}},
 				})).To(Succeed())
 			}, "securityincidents"},
+			{"emergency-unit-reader (in the office's namespace)", "lanes-emergency-unit-reader", func(ns string) {
+				Expect(k8s.Create(ctx, &rbacv1.RoleBinding{
+					ObjectMeta: metav1.ObjectMeta{Name: "lanes-unit-reader", Namespace: ns},
+					RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "emergency-unit-reader"},
+					Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, Name: "lanes-emergency-unit-reader"}},
+				})).To(Succeed())
+			}, "warnings"},
 			{"emergency-report-recipient", "lanes-emergency-report-recipient", cluster("emergency-report-recipient"), "notifications"},
 			{"emergency-release-approver", "lanes-emergency-release-approver", cluster("emergency-release-approver"), "notifications"},
 			{"the operator (manager-role)", "lanes-operator", func(string) { bindRole("lanes-operator", "manager-role") }, "notifications"},
