@@ -151,6 +151,18 @@ func RefusedWith(err error, words ...string) {
 	}
 }
 
+// RefusedIn is RefusedWith inside an Eventually: a conflict (the operator
+// wrote the object's status meanwhile) fails the attempt, so that it is
+// made again on a fresh copy, instead of failing the spec.
+func RefusedIn(g Gomega, err error, words ...string) {
+	g.Expect(err).To(HaveOccurred())
+	g.Expect(apierrors.IsConflict(err)).To(BeFalse(), "a conflict, not the refusal: trying again")
+	g.Expect(apierrors.IsForbidden(err) || apierrors.IsInvalid(err)).To(BeTrue(), "want a refusal, got %v", err)
+	for _, w := range words {
+		g.Expect(err.Error()).To(ContainSubstring(w))
+	}
+}
+
 // Gathered finds one metric in the operator's registry (controller-runtime's)
 // by name and labels, or nil.
 func Gathered(name string, labels map[string]string) *dto.Metric {

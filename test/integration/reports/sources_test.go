@@ -100,7 +100,7 @@ var _ = Describe("Reports of incidents and responses", Ordered, func() {
 		Eventually(func(g Gomega) {
 			cur := harness.GetResponse(g, resp)
 			cur.Spec.SupportRequests[0].What = "never mind"
-			harness.RefusedWith(harness.AsUser(harness.DutyOfficer).Update(ctx, cur), "a support request is on record")
+			harness.RefusedIn(g, harness.AsUser(harness.DutyOfficer).Update(ctx, cur), "a support request is on record")
 		}).Should(Succeed())
 
 		By("its incident rises above the level it was started for: the incident itself is reported upward at once (§2.2, §5.4)")

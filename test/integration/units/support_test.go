@@ -101,7 +101,7 @@ var _ = Describe("Support requests (§5.2)", func() {
 		Eventually(func(g Gomega) {
 			cur := getDispatch(g, d)
 			cur.Spec.Note = "never mind"
-			harness.RefusedWith(harness.AsUser(harness.DutyOfficer).Update(ctx, cur), "on record and cannot be changed")
+			harness.RefusedIn(g, harness.AsUser(harness.DutyOfficer).Update(ctx, cur), "on record and cannot be changed")
 		}).Should(Succeed())
 		harness.RefusedWith(annotate(harness.AsUser(harness.DutyOfficer), d, map[string]any{v1alpha1.AnnotationCreatedBy: harness.OtherOfficer}), "rule immutable")
 		harness.RefusedWith(harness.AsUser(harness.DutyOfficer).Delete(ctx, d), "rule record")
