@@ -25,6 +25,7 @@ help: ## Show the targets.
 .PHONY: manifests
 manifests: ## Generate the CRDs and the manager's RBAC role from the markers.
 	$(CONTROLLER_GEN) rbac:roleName=manager-role crd:allowDangerousTypes=false paths="./..." output:crd:artifacts:config=config/crd/bases output:rbac:artifacts:config=config/rbac
+	$(GO) run ./hack/typedtimes config/crd/bases
 
 .PHONY: generate
 generate: ## Generate the DeepCopy methods.

@@ -324,7 +324,7 @@ type Support struct {
 // field for field. The quick notice's fields are required; the rest complete
 // the full form, which a QuickNotice report owes by the end of the day.
 //
-// +kubebuilder:validation:XValidation:rule="self.discoveredAt >= self.occurredAt",message="discoveredAt must not be before occurredAt",fieldPath=".discoveredAt",reason=FieldValueInvalid
+// +kubebuilder:validation:XValidation:rule="!self.occurredAt.matches('^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$') || !self.discoveredAt.matches('^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$') || timestamp(self.discoveredAt) >= timestamp(self.occurredAt)",message="discoveredAt must not be before occurredAt",fieldPath=".discoveredAt",reason=FieldValueInvalid
 // +kubebuilder:validation:XValidation:rule="!('InternetOutage' in self.eventTypes) || (has(self.impact) && has(self.impact.internetOutage))",message="eventTypes includes InternetOutage, so impact.internetOutage is required",fieldPath=".impact.internetOutage",reason=FieldValueRequired
 // +kubebuilder:validation:XValidation:rule="!('DNSAnomaly' in self.eventTypes) || (has(self.impact) && has(self.impact.dns))",message="eventTypes includes DNSAnomaly, so impact.dns is required",fieldPath=".impact.dns",reason=FieldValueRequired
 // +kubebuilder:validation:XValidation:rule="!('WebsiteAnomaly' in self.eventTypes) || (has(self.impact) && has(self.impact.website))",message="eventTypes includes WebsiteAnomaly, so impact.website is required",fieldPath=".impact.website",reason=FieldValueRequired
@@ -375,6 +375,7 @@ type SecurityIncidentSpec struct {
 	// status.corrections, and the deadlines keep counting from the earliest
 	// time ever reported.
 	// +required
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$') && timestamp(self) == timestamp(self)",message="write the time in RFC 3339 with its offset, e.g. 2026-12-04T14:15:00+08:00 for 14:15 Beijing time (the T, the seconds and the offset are needed)"
 	OccurredAt metav1.Time `json:"occurredAt"`
 
 	// discoveredAt is when the incident was discovered, in RFC 3339 with
@@ -383,6 +384,7 @@ type SecurityIncidentSpec struct {
 	// status.corrections, and the deadlines count from the earliest
 	// discoveredAt ever reported, so that moving it later hides no lateness.
 	// +required
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$') && timestamp(self) == timestamp(self)",message="write the time in RFC 3339 with its offset, e.g. 2026-12-04T14:15:00+08:00 for 14:15 Beijing time (the T, the seconds and the offset are needed)"
 	DiscoveredAt metav1.Time `json:"discoveredAt"`
 
 	// eventTypes are the kinds of incident; each needs its impact section.
