@@ -433,7 +433,7 @@ func (r *EmergencyResponseReconciler) responsesOfIncident(ctx context.Context, o
 		ctrl.LoggerFrom(ctx).Error(err, "listing the responses of an incident")
 		return nil
 	}
-	return requestsFor(list.Items)
+	return requestsOf(list.Items)
 }
 
 func (r *EmergencyResponseReconciler) endedResponses(ctx context.Context, o client.Object) []ctrl.Request {
@@ -451,15 +451,7 @@ func (r *EmergencyResponseReconciler) endedResponses(ctx context.Context, o clie
 			out = append(out, resp)
 		}
 	}
-	return requestsFor(out)
-}
-
-func requestsFor(items []v1alpha1.EmergencyResponse) []ctrl.Request {
-	out := make([]ctrl.Request, 0, len(items))
-	for _, it := range items {
-		out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&it)})
-	}
-	return out
+	return requestsOf(out)
 }
 
 // yearsOf lists years in a sentence.

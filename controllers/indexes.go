@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -116,6 +117,23 @@ func reportsOn(ctx context.Context, c client.Reader, kind v1alpha1.DutyKind, nam
 	return out, nil
 }
 
+// firstAcknowledgements are the units' first acknowledgements, as
+// received, of one warning, response or dispatch, by the unit's namespace.
+func firstAcknowledgements(ctx context.Context, c client.Reader, kind v1alpha1.DutyKind, namespace, name string) (map[string]*v1alpha1.UnitReport, error) {
+	reports, err := reportsOn(ctx, c, kind, namespace, name)
+	if err != nil {
+		return nil, fmt.Errorf("listing the units' acknowledgements: %w", err)
+	}
+	acks := map[string]*v1alpha1.UnitReport{}
+	for i := range reports {
+		ur := &reports[i]
+		if ur.Spec.Type == v1alpha1.UnitReportAcknowledgement && ur.Status.ReceivedTime != nil && acks[ur.Namespace] == nil {
+			acks[ur.Namespace] = ur
+		}
+	}
+	return acks, nil
+}
+
 // receivedAt is when the operator received a unit's report; the zero time
 // while it has not yet.
 func receivedAt(ur *v1alpha1.UnitReport) time.Time {
@@ -135,6 +153,8 @@ func unitTarget(kind v1alpha1.DutyKind) handler.MapFunc {
 			ref = ur.Spec.ResponseRef
 		case v1alpha1.DutyWarning:
 			ref = ur.Spec.WarningRef
+		case v1alpha1.DutyDispatch:
+			ref = ur.Spec.DispatchRef
 		}
 		if ref == nil {
 			return nil

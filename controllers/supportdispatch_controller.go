@@ -7,7 +7,6 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -97,16 +96,9 @@ func (r *SupportDispatchReconciler) checkUnits(ctx context.Context, s *dispatchS
 // acknowledgement of the order, and counts those still owing one.
 func (r *SupportDispatchReconciler) readAcknowledgements(ctx context.Context, s *dispatchScope) error {
 	d, st := s.Obj, &s.Obj.Status
-	reports, err := reportsOn(ctx, r.Client, v1alpha1.DutyDispatch, d.Namespace, d.Name)
+	acks, err := firstAcknowledgements(ctx, r.Client, v1alpha1.DutyDispatch, d.Namespace, d.Name)
 	if err != nil {
-		return fmt.Errorf("listing the units' acknowledgements: %w", err)
-	}
-	acks := map[string]*v1alpha1.UnitReport{}
-	for i := range reports {
-		ur := &reports[i]
-		if ur.Spec.Type == v1alpha1.UnitReportAcknowledgement && ur.Status.ReceivedTime != nil && acks[ur.Namespace] == nil {
-			acks[ur.Namespace] = ur
-		}
+		return err
 	}
 	before := map[string]bool{}
 	for _, a := range st.Acknowledgements {
@@ -169,7 +161,7 @@ func (r *SupportDispatchReconciler) SetupWithManager(mgr ctrl.Manager, opts cont
 		For(&v1alpha1.SupportDispatch{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&v1alpha1.SecurityIncident{}, handler.EnqueueRequestsFromMapFunc(r.dispatchesOfIncident)).
 		Watches(&v1alpha1.ReportingUnit{}, handler.EnqueueRequestsFromMapFunc(r.dispatchesOrdering)).
-		Watches(&v1alpha1.UnitReport{}, handler.EnqueueRequestsFromMapFunc(dispatchOfReport)).
+		Watches(&v1alpha1.UnitReport{}, handler.EnqueueRequestsFromMapFunc(unitTarget(v1alpha1.DutyDispatch))).
 		WithOptions(opts).
 		Named("supportdispatch").
 		Complete(r)
@@ -182,7 +174,7 @@ func (r *SupportDispatchReconciler) dispatchesOfIncident(ctx context.Context, o 
 		ctrl.LoggerFrom(ctx).Error(err, "listing the dispatches of an incident")
 		return nil
 	}
-	return requestsOfDispatches(list.Items)
+	return requestsOf(list.Items)
 }
 
 // dispatchesOrdering wakes the dispatches that order the unit whose register
@@ -198,23 +190,6 @@ func (r *SupportDispatchReconciler) dispatchesOrdering(ctx context.Context, o cl
 		if orders(&list.Items[i], o.GetNamespace()) {
 			out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
 		}
-	}
-	return out
-}
-
-// dispatchOfReport wakes the dispatch a unit's acknowledgement names.
-func dispatchOfReport(_ context.Context, o client.Object) []ctrl.Request {
-	ref := o.(*v1alpha1.UnitReport).Spec.DispatchRef
-	if ref == nil {
-		return nil
-	}
-	return []ctrl.Request{{NamespacedName: types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}}}
-}
-
-func requestsOfDispatches(items []v1alpha1.SupportDispatch) []ctrl.Request {
-	out := make([]ctrl.Request, 0, len(items))
-	for i := range items {
-		out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&items[i])})
 	}
 	return out
 }

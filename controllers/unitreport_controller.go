@@ -194,7 +194,7 @@ func (r *UnitReportReconciler) reportsOfNamespace(ctx context.Context, o client.
 		ctrl.LoggerFrom(ctx).Error(err, "listing the reports of a unit")
 		return nil
 	}
-	return requestsOfReports(list.Items)
+	return requestsOf(list.Items)
 }
 
 // reportsOn wakes the reports naming a response or warning that changed.
@@ -205,14 +205,18 @@ func (r *UnitReportReconciler) reportsOn(kind v1alpha1.DutyKind) handler.MapFunc
 			ctrl.LoggerFrom(ctx).Error(err, "listing the reports on an object")
 			return nil
 		}
-		return requestsOfReports(list.Items)
+		return requestsOf(list.Items)
 	}
 }
 
-func requestsOfReports(items []v1alpha1.UnitReport) []ctrl.Request {
+// requestsOf are the requests of a list's items, for a map function.
+func requestsOf[T any, P interface {
+	*T
+	client.Object
+}](items []T) []ctrl.Request {
 	out := make([]ctrl.Request, 0, len(items))
 	for i := range items {
-		out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&items[i])})
+		out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(P(&items[i]))})
 	}
 	return out
 }

@@ -31,16 +31,9 @@ func (r *WarningReconciler) readAcknowledgements(ctx context.Context, s *warning
 	if err := r.List(ctx, units); err != nil {
 		return fmt.Errorf("listing the reporting units: %w", err)
 	}
-	reports, err := reportsOn(ctx, r.Client, v1alpha1.DutyWarning, w.Namespace, w.Name)
+	acks, err := firstAcknowledgements(ctx, r.Client, v1alpha1.DutyWarning, w.Namespace, w.Name)
 	if err != nil {
-		return fmt.Errorf("listing the units' acknowledgements: %w", err)
-	}
-	acks := map[string]*v1alpha1.UnitReport{}
-	for i := range reports {
-		ur := &reports[i]
-		if ur.Spec.Type == v1alpha1.UnitReportAcknowledgement && ur.Status.ReceivedTime != nil && acks[ur.Namespace] == nil {
-			acks[ur.Namespace] = ur
-		}
+		return err
 	}
 	slices.SortFunc(units.Items, func(a, b v1alpha1.ReportingUnit) int {
 		switch {
