@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/text"
 )
 
 // maxSupportAnswers is the most dispatches an incident's status lists (the
@@ -49,13 +50,13 @@ func (r *SecurityIncidentReconciler) readSupport(ctx context.Context, s *inciden
 	}
 	if len(st.Support) == 0 {
 		s.Set(v1alpha1.IncidentSupportAnsweredCondition, metav1.ConditionFalse, v1alpha1.IncidentSupportAwaitedReason,
-			fmt.Sprintf("The unit asks for technical support (%s); the office has sent none yet (a SupportDispatch naming this incident).", kindsText(inc.Spec.Support.Kinds)))
+			fmt.Sprintf("The unit asks for technical support (%s); the office has sent none yet (a SupportDispatch naming this incident).", text.Join(inc.Spec.Support.Kinds, ", ")))
 		return nil
 	}
 	last := st.Support[len(st.Support)-1]
 	s.Set(v1alpha1.IncidentSupportAnsweredCondition, metav1.ConditionTrue, v1alpha1.IncidentSupportAnsweredReason,
 		fmt.Sprintf("The office sent support (%s) by %s in %s/%s: %d experts, %d units ordered to help, %d not yet acknowledged.",
-			kindsText(last.Kinds), orUnknown(last.DispatchedBy), last.Namespace, last.Name, last.Experts, last.Units, last.Unacknowledged))
+			text.Join(last.Kinds, ", "), orUnknown(last.DispatchedBy), last.Namespace, last.Name, last.Experts, last.Units, last.Unacknowledged))
 	return nil
 }
 
@@ -66,14 +67,6 @@ func unacknowledgedOf(d *v1alpha1.SupportDispatch) int32 {
 		return int32(len(d.Spec.Units))
 	}
 	return d.Status.Unacknowledged
-}
-
-func kindsText(kinds []v1alpha1.SupportKind) string {
-	parts := make([]string, len(kinds))
-	for i, k := range kinds {
-		parts[i] = string(k)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // incidentOfDispatch wakes the incident a dispatch answers.

@@ -166,11 +166,11 @@ func (t *timeline) incident(ctx context.Context, c client.Client, key client.Obj
 	}
 	t.add(&inc.CreationTimestamp, "%sreported by %s (%s)", drill, inc.Spec.Reporter.UnitName, inc.Spec.ReportChannel)
 	if sp := inc.Spec.Support; sp != nil && sp.Needed {
-		t.add(&inc.CreationTimestamp, "technical support requested: %s", supportKinds(sp.Kinds))
+		t.add(&inc.CreationTimestamp, "technical support requested: %s", text.Join(sp.Kinds, ", "))
 	}
 	for _, a := range inc.Status.Support {
 		t.add(a.Time, "support sent by %s (dispatch %s/%s): %s; %d experts, %d units ordered to help, %d not yet acknowledged",
-			orDash(a.DispatchedBy), a.Namespace, a.Name, supportKinds(a.Kinds), a.Experts, a.Units, a.Unacknowledged)
+			orDash(a.DispatchedBy), a.Namespace, a.Name, text.Join(a.Kinds, ", "), a.Experts, a.Units, a.Unacknowledged)
 	}
 	for _, h := range inc.Status.LevelHistory {
 		t.add(&h.Time, "level %s → %s: %s", orDash(string(h.From)), h.To, h.Cause)
@@ -261,14 +261,6 @@ func (t *timeline) response(ctx context.Context, c client.Client, key client.Obj
 	t.deadlines(resp.Status.Deadlines)
 	t.notifications(ctx, c, key.Namespace, resp.UID)
 	return nil
-}
-
-func supportKinds(kinds []v1alpha1.SupportKind) string {
-	parts := make([]string, len(kinds))
-	for i, k := range kinds {
-		parts[i] = string(k)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // unitReports adds each unit's acknowledgement of a warning or a response,
