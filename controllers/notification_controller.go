@@ -13,8 +13,10 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/netsec-io/incident-operator/internal/reconcile"
 
@@ -42,6 +44,14 @@ type NotificationReconciler struct {
 	// only a notification it created (the API server stamps created-by) is
 	// sent. Empty, every notification is (a test of this controller alone).
 	Self string
+	// Grouping groups the reports of a storm (ReportGrouping); zero sends
+	// every report alone.
+	Grouping ReportGrouping
+
+	groups *grouper
+	// wake has the reports of a grouped message reconciled once it is
+	// recorded.
+	wake chan event.GenericEvent
 }
 
 type notificationScope struct {
@@ -57,6 +67,8 @@ type notificationScope struct {
 	due []int
 	// foreign is who created the notification, when not the operator.
 	foreign string
+	// grouped are the grouped messages this pass sends.
+	grouped []groupedSend
 }
 
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=notifications,verbs=get;list;watch;create
@@ -74,7 +86,7 @@ func (r *NotificationReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	}
 	s := &notificationScope{Pass: reconcile.Begin(r.Kit, n, n.Spec.Drill)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*notificationScope]{
-		r.authored, r.confirm, r.consent, r.target, r.claim, r.deliver,
+		r.authored, r.confirm, r.consent, r.target, r.claim, r.deliver, r.sendGroups,
 	}, r.ready)
 }
 
@@ -190,6 +202,9 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 			s.WakeAt(next)
 			continue
 		}
+		if r.together(s, *d, ch) {
+			continue
+		}
 		d.Attempts++
 		d.LastAttemptTime = &metav1.Time{Time: s.Now}
 		d.State = v1alpha1.DeliveryPending
@@ -206,6 +221,44 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 		return err
 	}
 	return nil
+}
+
+// together says whether a delivery due now goes in a grouped message
+// rather than alone in this pass: one that a grouped message carried
+// before is resent in it, whole; any other waits for its group, or this
+// pass sends the group (groupedSend), or another pass is sending it.
+func (r *NotificationReconciler) together(s *notificationScope, d v1alpha1.NotificationDelivery, ch *v1alpha1.NotificationChannel) bool {
+	if r.groups.off() {
+		return false
+	}
+	key := groupKeyOf(s.Obj, d)
+	if !slices.ContainsFunc(s.Before.Status.Deliveries, func(b v1alpha1.NotificationDelivery) bool {
+		return routing.DeliveryKey(b, s.Obj.Namespace) == key.channel
+	}) {
+		// New in this pass: the pass that sends its group claims it as it
+		// is on record, so it joins once it is.
+		s.Later = true
+		return true
+	}
+	if d.MessageID != "" {
+		if r.groups.start(d.MessageID) {
+			s.grouped = append(s.grouped, groupedSend{id: d.MessageID, key: key, ch: ch})
+		}
+		return true
+	}
+	verdict, at, members := r.groups.join(key, client.ObjectKeyFromObject(s.Obj), s.Now)
+	switch verdict {
+	case waitForGroup:
+		s.WakeAt(at)
+	case sendTogether:
+		id := newMessageID()
+		r.groups.start(id)
+		s.grouped = append(s.grouped, groupedSend{id: id, key: key, ch: ch, members: members})
+	case inMessage:
+	default:
+		return false
+	}
+	return true
 }
 
 // ready sets Delivered; Ready follows it.
@@ -231,9 +284,12 @@ func (r *NotificationReconciler) SetupWithManager(mgr ctrl.Manager, opts control
 	if opts.MaxConcurrentReconciles == 0 {
 		opts.MaxConcurrentReconciles = 4
 	}
+	r.groups = newGrouper(r.Grouping)
+	r.wake = make(chan event.GenericEvent, 1024)
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Notification{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&v1alpha1.NotificationChannel{}, handler.EnqueueRequestsFromMapFunc(r.undelivered)).
+		WatchesRawSource(source.Channel(r.wake, &handler.EnqueueRequestForObject{})).
 		WithOptions(opts).
 		Named("notification").
 		Complete(r)

@@ -84,7 +84,7 @@ func (r *NotificationReconciler) deliver(ctx context.Context, s *notificationSco
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			origin, err := r.send(ctx, msg, ch, claimed)
+			origin, err := r.send(ctx, messageOf(msg, claimed, r.resourceOf(msg.Spec.Source.Kind)), ch)
 			outcome := claimed
 			outcome.Namespace = ch.Namespace
 			if origin != "" {
@@ -148,13 +148,21 @@ func (r *NotificationReconciler) announceOutcome(n *v1alpha1.Notification, d v1a
 	if d.State == v1alpha1.DeliveryDelivered {
 		deliveryOutcomes.WithLabelValues(n.Namespace, d.Channel, "Delivered").Inc()
 		l.Add(reconcile.NormalEvent(v1alpha1.NotificationDeliveredEvent, "Deliver",
-			fmt.Sprintf("%s delivered to channel %s (%s, %s, attempt %d, id %s).", n.Spec.Event, routing.DeliveryKey(d, n.Namespace), ch.Spec.Audience, d.Endpoint, d.Attempts, d.EventID)))
+			fmt.Sprintf("%s delivered to channel %s (%s, %s, attempt %d, id %s%s).", n.Spec.Event, routing.DeliveryKey(d, n.Namespace), ch.Spec.Audience, d.Endpoint, d.Attempts, d.EventID, carriedBy(d))))
 	} else {
 		deliveryOutcomes.WithLabelValues(n.Namespace, d.Channel, "Failed").Inc()
 		l.Add(reconcile.WarningEvent(v1alpha1.NotificationDeliveryFailedEvent, "Deliver",
-			fmt.Sprintf("%s to channel %s failed (attempt %d): %s; retrying in %s.", n.Spec.Event, d.Channel, d.Attempts, d.LastError, retryDelay(d.Attempts))))
+			fmt.Sprintf("%s to channel %s failed (attempt %d%s): %s; retrying in %s.", n.Spec.Event, d.Channel, d.Attempts, carriedBy(d), d.LastError, retryDelay(d.Attempts))))
 	}
 	l.Flush(r.Recorder, n)
+}
+
+// carriedBy names the grouped message that carried a delivery, if one did.
+func carriedBy(d v1alpha1.NotificationDelivery) string {
+	if d.MessageID == "" {
+		return ""
+	}
+	return fmt.Sprintf(", in grouped message %s of %d reports", d.MessageID, d.GroupSize)
 }
 
 // record writes the outcome of one attempt into the delivery it claimed,
@@ -174,6 +182,7 @@ func (r *NotificationReconciler) record(ctx context.Context, n *v1alpha1.Notific
 	if err := r.Status().Patch(ctx, target, client.RawPatch(types.JSONPatchType, patch)); err != nil {
 		return fmt.Errorf("recording the delivery to channel %s of notification %s/%s: %w", claimed.Channel, n.Namespace, n.Name, err)
 	}
+	r.Written.Note(target)
 	return nil
 }
 
@@ -194,15 +203,15 @@ func (r *NotificationReconciler) refresh(ctx context.Context, s *notificationSco
 // send delivers one message to one channel, and says where it went (the
 // endpoint's origin, for the record: never its path or query). Its errors
 // never carry the channel's address or secret.
-func (r *NotificationReconciler) send(ctx context.Context, n *v1alpha1.Notification, ch *v1alpha1.NotificationChannel, d v1alpha1.NotificationDelivery) (string, error) {
+func (r *NotificationReconciler) send(ctx context.Context, m notify.Message, ch *v1alpha1.NotificationChannel) (string, error) {
 	endpoint, err := readEndpoint(ctx, r.APIReader, ch)
 	if err != nil {
 		return "", err
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, channelTimeout(ch))
 	defer cancel()
-	ctrl.LoggerFrom(ctx).V(1).Info("delivering", "channel", ch.Namespace+"/"+ch.Name, "endpoint", endpoint, "id", d.EventID, "attempt", d.Attempts)
-	return endpoint.Origin(), notify.Send(sendCtx, r.HTTP, endpoint, messageOf(n, d, r.resourceOf(n.Spec.Source.Kind)), r.Clock.Now())
+	ctrl.LoggerFrom(ctx).V(1).Info("delivering", "channel", ch.Namespace+"/"+ch.Name, "endpoint", endpoint, "id", m.ID, "attempt", m.Attempt)
+	return endpoint.Origin(), notify.Send(sendCtx, r.HTTP, endpoint, m, r.Clock.Now())
 }
 
 // messageOf is the message of a notification on one attempt; resource is

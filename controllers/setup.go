@@ -34,6 +34,9 @@ type Config struct {
 	// incident a unit files in its own namespace reaches the office. Empty:
 	// each namespace's reports go through its own channels only.
 	OfficeNamespace string
+	// ReportGrouping groups the reports of a storm; zero sends every
+	// report alone.
+	ReportGrouping ReportGrouping
 }
 
 // The operator writes real records (a real response's work groups, a real
@@ -68,7 +71,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 		"WorkGroup":           &WorkGroupReconciler{Kit: k},
 		"HolidayCalendar":     &HolidayCalendarReconciler{Kit: k},
 		"Warning":             &WarningReconciler{Kit: k, OfficeNamespace: cfg.OfficeNamespace},
-		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper(), OfficeNamespace: cfg.OfficeNamespace, Self: self},
+		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper(), OfficeNamespace: cfg.OfficeNamespace, Self: self, Grouping: cfg.ReportGrouping},
 		"NotificationChannel": &NotificationChannelReconciler{Kit: k, APIReader: mgr.GetAPIReader()},
 		"ReportingUnit":       &ReportingUnitReconciler{Kit: k, Plan: cfg.Plan},
 		"UnitReport":          &UnitReportReconciler{Kit: k},

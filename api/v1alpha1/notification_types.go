@@ -183,6 +183,21 @@ type NotificationDelivery struct {
 	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	DeliveredTime *metav1.Time `json:"deliveredTime,omitempty"`
+
+	// messageID is the id of the grouped message that carried this report,
+	// when reports of the same kind to the same channel fell due together
+	// (a storm) and went as one message listing each of them. Empty: the
+	// report went alone, under eventID. Once set it never changes: every
+	// retry resends that message whole, under the same id.
+	// +optional
+	// +kubebuilder:validation:MaxLength=320
+	MessageID string `json:"messageID,omitempty"`
+
+	// groupSize is how many reports the grouped message listed, this one
+	// included.
+	// +optional
+	// +kubebuilder:validation:Minimum=0
+	GroupSize int32 `json:"groupSize,omitempty"`
 }
 
 // NotificationStatus is where the report stands: on which channel, since
@@ -250,6 +265,7 @@ type NotificationStatus struct {
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Delivered")].reason`,priority=1
 // +kubebuilder:printcolumn:name="Delivered At",type=string,JSONPath=`.status.deliveredTime`,priority=1
 // +kubebuilder:printcolumn:name="Drill",type=boolean,JSONPath=`.spec.drill`,priority=1
+// +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.deliveries[*].messageID`,priority=1
 type Notification struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -68,6 +68,7 @@ func TestEveryTimelineLineHasChineseWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	formats := regexp.MustCompile(`t\.add\([^,]+, "((?:[^"\\]|\\.)*)"`).FindAllStringSubmatch(string(src), -1)
+	formats = append(formats, regexp.MustCompile(`t\.phrase\("((?:[^"\\]|\\.)*)"`).FindAllStringSubmatch(string(src), -1)...)
 	if len(formats) < 30 {
 		t.Fatalf("found only %d of the timeline's lines", len(formats))
 	}

@@ -77,12 +77,17 @@ func (t *timeline) hide(resource, ns, what string) {
 }
 
 func (t *timeline) add(at *metav1.Time, format string, args ...any) {
+	if at != nil && !at.IsZero() {
+		t.out = append(t.out, Entry{at.Time, t.phrase(format, args...)})
+	}
+}
+
+// phrase is a part of an entry in the timeline's language.
+func (t *timeline) phrase(format string, args ...any) string {
 	if zh, ok := timelineZH[format]; ok && t.lang == "zh" {
 		format = zh
 	}
-	if at != nil && !at.IsZero() {
-		t.out = append(t.out, Entry{at.Time, fmt.Sprintf(format, args...)})
-	}
+	return fmt.Sprintf(format, args...)
 }
 
 // Timeline gathers the history of an incident (reports, level changes, its
@@ -349,7 +354,10 @@ func (t *timeline) notifications(ctx context.Context, c client.Client, ns string
 			}
 			attempts := ""
 			if d.Attempts > 1 {
-				attempts = fmt.Sprintf(" after %d attempts", d.Attempts)
+				attempts = t.phrase(" after %d attempts", d.Attempts)
+			}
+			if d.MessageID != "" {
+				attempts += t.phrase(" in grouped message %s of %d reports", d.MessageID, d.GroupSize)
 			}
 			switch {
 			case d.DeliveredTime != nil:

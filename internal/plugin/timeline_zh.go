@@ -36,6 +36,8 @@ var timelineZH = map[string]string{
 	"lifted; its measures end":                                                     "已解除；相关措施结束",
 	"%s delivered to %s (notification %s)":                                         "%s 已送达 %s（报告 %s）",
 	"%s for %s (notification %s)":                                                  "%s 报送 %s（报告 %s）",
+	" after %d attempts":                                                           "（共 %d 次发送）",
+	" in grouped message %s of %d reports":                                         "（合并消息 %s，共 %d 份报告）",
 	"%s delivered to %s%s":                                                         "%s 已送达 %s%s",
 	"%s to %s failed%s: %s":                                                        "%s 向 %s 投递失败%s：%s",
 	"%s to %s not yet delivered%s: %s":                                             "%s 尚未送达 %s%s：%s",

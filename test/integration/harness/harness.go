@@ -271,6 +271,13 @@ func offlineNamespaces(ns []string) map[client.Object]cache.ByObject {
 // yet written is written. The spec's cleanup kills it too.
 func StartOperator(ns string) (kill func()) {
 	GinkgoHelper()
+	return StartOperatorGrouping(ns, controllers.ReportGrouping{})
+}
+
+// StartOperatorGrouping is StartOperator with the reports of a storm
+// grouped as g says (the suites' own operator sends every report alone).
+func StartOperatorGrouping(ns string, g controllers.ReportGrouping) (kill func()) {
+	GinkgoHelper()
 	c := current()
 	mgr, err := ctrl.NewManager(c.Config, ctrl.Options{
 		Scheme:                 c.Client.Scheme(),
@@ -282,7 +289,9 @@ func StartOperator(ns string) (kill func()) {
 	mctx, cancel := context.WithCancel(c.Ctx)
 	skip := true
 	// Its cache holds ns only: the office's channels are not its to see.
-	Expect(controllers.Setup(mctx, mgr, c.operatorConfig(mgr, &skip, ""))).To(Succeed())
+	cfg := c.operatorConfig(mgr, &skip, "")
+	cfg.ReportGrouping = g
+	Expect(controllers.Setup(mctx, mgr, cfg)).To(Succeed())
 	done := make(chan struct{})
 	go func() {
 		defer GinkgoRecover()

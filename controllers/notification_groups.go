@@ -1,0 +1,511 @@
+package controllers
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/uuid"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/notify"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
+	"github.com/netsec-io/incident-operator/internal/text"
+)
+
+// In a storm, hundreds of reports of the same kind fall due for the same
+// channel within seconds: a duty group cannot read one robot message per
+// incident. Reports are therefore grouped as alerting systems group alerts
+// (a group's first message at once, the next after an interval):
+//
+//   - A report whose channel had no message of its kind within the last
+//     interval goes at once, alone: a single incident on a quiet day is
+//     never held back.
+//   - A report that falls due within the interval waits for its end, and
+//     then goes in one message with every other report that waited, up to
+//     Max of them (a full message goes at once).
+//
+// Each report stays on record one by one: before the grouped message is
+// sent, every report it lists has its delivery claimed with the message's
+// id (status.deliveries[].messageID), and the outcome is recorded on each
+// after. A report claimed for a message is only ever resent in that
+// message, whole and under the same id, so a receiver that drops an id it
+// has seen never sees a report twice, across crashes and retries alike.
+
+// ReportGrouping is how reports of the same kind to the same channel are
+// grouped in a storm.
+type ReportGrouping struct {
+	// Interval is how long after a message of a kind to a channel the next
+	// reports of that kind to it wait, to go as one message. Zero sends
+	// every report alone, at once.
+	Interval time.Duration
+	// Max is the most reports one message lists; a message with Max
+	// reports waiting goes at once. Zero means DefaultReportGroupMax.
+	Max int
+}
+
+// DefaultReportGrouping is the grouping a duty group would choose: a
+// message at once, then at most one message of a kind every 30 seconds
+// while reports keep falling due, each listing at most 200 reports (a
+// robot message of 200 lines is the most a person scrolls through; a
+// CloudEvent of 200 reports stays well under a receiver's megabyte).
+var DefaultReportGrouping = ReportGrouping{Interval: 30 * time.Second, Max: DefaultReportGroupMax}
+
+// DefaultReportGroupMax is the most reports a grouped message lists when
+// ReportGrouping.Max is not set.
+const DefaultReportGroupMax = 200
+
+// claimWriters is how many claims or outcomes of a grouped message are
+// written at once.
+const claimWriters = 8
+
+// groupKey is what the reports of one grouped message share: the channel,
+// the kind of report, and drill or not.
+type groupKey struct {
+	channel string
+	event   v1alpha1.NotificationEvent
+	drill   bool
+}
+
+func groupKeyOf(n *v1alpha1.Notification, d v1alpha1.NotificationDelivery) groupKey {
+	return groupKey{channel: routing.DeliveryKey(d, n.Namespace), event: n.Spec.Event, drill: n.Spec.Drill}
+}
+
+// grouper decides, in memory, which reports wait and which pass sends
+// them. What it forgets on a restart costs nothing but a later grouping:
+// every claim is on record.
+type grouper struct {
+	cfg     ReportGrouping
+	mu      sync.Mutex
+	groups  map[groupKey]*reportGroup
+	sending map[string]bool // ids of grouped messages being sent
+}
+
+type reportGroup struct {
+	lastSent time.Time
+	waiting  []types.NamespacedName
+	taken    map[types.NamespacedName]bool
+}
+
+func newGrouper(cfg ReportGrouping) *grouper {
+	if cfg.Max <= 0 {
+		cfg.Max = DefaultReportGroupMax
+	}
+	return &grouper{cfg: cfg, groups: map[groupKey]*reportGroup{}, sending: map[string]bool{}}
+}
+
+// verdict is what to do now with a report due to a channel.
+type verdict int
+
+const (
+	// sendAlone: claim and send it alone, now.
+	sendAlone verdict = iota
+	// waitForGroup: it waits for its group's message, until the time given.
+	waitForGroup
+	// sendTogether: this pass sends the group's message, with the members
+	// given (the report first).
+	sendTogether
+	// inMessage: another pass is sending it in a grouped message.
+	inMessage
+)
+
+// off says whether every report goes alone.
+func (g *grouper) off() bool { return g == nil || g.cfg.Interval <= 0 }
+
+// join says what becomes of report m, due now for the channel of k.
+func (g *grouper) join(k groupKey, m types.NamespacedName, now time.Time) (verdict, time.Time, []types.NamespacedName) {
+	if g.off() {
+		return sendAlone, time.Time{}, nil
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	gr := g.groups[k]
+	if gr == nil {
+		gr = &reportGroup{taken: map[types.NamespacedName]bool{}}
+		g.groups[k] = gr
+	}
+	if gr.taken[m] {
+		return inMessage, time.Time{}, nil
+	}
+	due := gr.lastSent.Add(g.cfg.Interval)
+	waiting := slices.Contains(gr.waiting, m)
+	if !waiting && len(gr.waiting) == 0 && !now.Before(due) {
+		gr.lastSent = now
+		return sendAlone, time.Time{}, nil
+	}
+	if !waiting {
+		gr.waiting = append(gr.waiting, m)
+	}
+	if now.Before(due) && len(gr.waiting) < g.cfg.Max {
+		return waitForGroup, due, nil
+	}
+	// The interval is over, or a full message waits: this pass sends it.
+	take := []types.NamespacedName{m}
+	for _, w := range gr.waiting {
+		if len(take) == g.cfg.Max {
+			break
+		}
+		if w != m {
+			take = append(take, w)
+		}
+	}
+	gr.waiting = slices.DeleteFunc(gr.waiting, func(w types.NamespacedName) bool { return slices.Contains(take, w) })
+	gr.lastSent = now
+	if len(take) == 1 {
+		return sendAlone, time.Time{}, nil
+	}
+	for _, w := range take {
+		gr.taken[w] = true
+	}
+	return sendTogether, time.Time{}, take
+}
+
+// sent forgets the members of a message sent (or given up) from k.
+func (g *grouper) sent(k groupKey, members []types.NamespacedName) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if gr := g.groups[k]; gr != nil {
+		for _, m := range members {
+			delete(gr.taken, m)
+		}
+	}
+}
+
+// start marks message id as being sent, and says whether it was not
+// already: only one pass sends a message at a time.
+func (g *grouper) start(id string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.sending[id] {
+		return false
+	}
+	g.sending[id] = true
+	return true
+}
+
+func (g *grouper) done(id string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.sending, id)
+}
+
+// groupedSend is a grouped message a pass sends: a new one (members
+// named) or a resend of one on record (members found by its id).
+type groupedSend struct {
+	id      string
+	key     groupKey
+	ch      *v1alpha1.NotificationChannel
+	members []types.NamespacedName
+}
+
+// IndexDeliveryMessage indexes notifications by the ids of the grouped
+// messages that carried their deliveries.
+const IndexDeliveryMessage = "status.deliveries.messageID"
+
+func deliveryMessages(o client.Object) []string {
+	var ids []string
+	for _, d := range o.(*v1alpha1.Notification).Status.Deliveries {
+		if d.MessageID != "" && !slices.Contains(ids, d.MessageID) {
+			ids = append(ids, d.MessageID)
+		}
+	}
+	return ids
+}
+
+// member is one report of a grouped message: its notification (with its
+// texts), the index of its delivery to the channel, and the claim this
+// attempt wrote (nil: delivered before, listed again so that a resend
+// carries what the first send did).
+type member struct {
+	n       *v1alpha1.Notification
+	i       int
+	claimed *v1alpha1.NotificationDelivery
+}
+
+// sendGroups sends the grouped messages this pass took on, then bases the
+// rest of the pass on the notification as recorded (its own report is
+// among them).
+func (r *NotificationReconciler) sendGroups(ctx context.Context, s *notificationScope) error {
+	if len(s.grouped) == 0 {
+		return nil
+	}
+	var failures []error
+	for _, gs := range s.grouped {
+		if err := r.sendGroup(ctx, s.Now, gs); err != nil {
+			failures = append(failures, err)
+		}
+	}
+	if err := r.refresh(ctx, s); err != nil {
+		failures = append(failures, err)
+	}
+	return errors.Join(failures...)
+}
+
+// sendGroup claims each report of a grouped message, sends the message
+// once, and records its outcome on each report claimed.
+func (r *NotificationReconciler) sendGroup(ctx context.Context, now time.Time, gs groupedSend) error {
+	defer r.groups.done(gs.id)
+	defer r.groups.sent(gs.key, gs.members)
+	members, err := r.claimMembers(ctx, now, gs)
+	// Every report it took, listed or not, is looked at again.
+	defer r.wakeMembers(ctx, gs.members, members)
+	if err != nil {
+		return err
+	}
+	attempt := int32(0)
+	for _, m := range members {
+		if m.claimed != nil {
+			attempt = max(attempt, m.claimed.Attempts)
+		}
+	}
+	if attempt == 0 {
+		return nil // nothing left to send: each was delivered, or taken elsewhere
+	}
+	msgs := make([]notify.Message, 0, len(members))
+	for _, m := range members {
+		full, err := r.withTexts(ctx, m.n)
+		if err != nil {
+			return err
+		}
+		d := full.Status.Deliveries[m.i]
+		msgs = append(msgs, messageOf(full, d, r.resourceOf(full.Spec.Source.Kind)))
+	}
+	msg, err := notify.Group(gs.id, channelSource(gs.ch), msgs)
+	if err != nil {
+		return err
+	}
+	msg.Attempt = attempt
+	origin, sendErr := r.send(ctx, msg, gs.ch)
+
+	var (
+		mu       sync.Mutex
+		failures []error
+	)
+	r.eachMember(members, func(m member) {
+		if m.claimed == nil {
+			return
+		}
+		outcome := *m.claimed
+		outcome.GroupSize = int32(len(members))
+		if origin != "" {
+			outcome.Endpoint = origin
+		}
+		if sendErr == nil {
+			outcome.State, outcome.DeliveredTime, outcome.LastError = v1alpha1.DeliveryDelivered, &metav1.Time{Time: now}, ""
+		} else {
+			outcome.State, outcome.LastError = v1alpha1.DeliveryFailed, text.Truncate(sendErr.Error(), v1alpha1.MaxDeliveryError)
+		}
+		if err := r.record(ctx, m.n, m.i, *m.claimed, outcome); err != nil {
+			mu.Lock()
+			failures = append(failures, err)
+			mu.Unlock()
+			return
+		}
+		r.announceOutcome(m.n, outcome, gs.ch)
+	})
+	return errors.Join(failures...)
+}
+
+// claimMembers writes the claim of this attempt on each report of the
+// message that is not delivered yet, and returns the reports the message
+// lists, in the order it lists them. A claim refused (the report changed
+// meanwhile, or is gone) leaves that report out; a claim whose fate is
+// unknown is read back. When it cannot be, nothing is sent: the claims on
+// record are resent whole, under the same id, once the attempt's time is
+// over.
+func (r *NotificationReconciler) claimMembers(ctx context.Context, now time.Time, gs groupedSend) ([]member, error) {
+	var candidates []*v1alpha1.Notification
+	if gs.members != nil {
+		for _, key := range gs.members {
+			n := &v1alpha1.Notification{}
+			if err := r.Get(ctx, key, n); err != nil {
+				if apierrors.IsNotFound(err) {
+					continue
+				}
+				return nil, err
+			}
+			candidates = append(candidates, n)
+		}
+	} else {
+		list := &v1alpha1.NotificationList{}
+		if err := r.List(ctx, list, client.MatchingFields{IndexDeliveryMessage: gs.id}); err != nil {
+			return nil, err
+		}
+		for i := range list.Items {
+			candidates = append(candidates, &list.Items[i])
+		}
+	}
+	var (
+		mu      sync.Mutex
+		members []member
+		unknown []error
+	)
+	r.eachCandidate(candidates, func(n *v1alpha1.Notification) {
+		i := slices.IndexFunc(n.Status.Deliveries, func(d v1alpha1.NotificationDelivery) bool {
+			return routing.DeliveryKey(d, n.Namespace) == gs.key.channel && d.MessageID == gs.messageOf(d)
+		})
+		if i < 0 || n.Spec.Event != gs.key.event || n.Spec.Drill != gs.key.drill {
+			return
+		}
+		d := n.Status.Deliveries[i]
+		if d.State == v1alpha1.DeliveryDelivered {
+			if gs.members == nil { // a resend lists it again
+				mu.Lock()
+				members = append(members, member{n: n, i: i})
+				mu.Unlock()
+			}
+			return
+		}
+		claim := d
+		claim.Attempts++
+		claim.LastAttemptTime = &metav1.Time{Time: now}
+		claim.State = v1alpha1.DeliveryPending
+		claim.MessageID = gs.id
+		got, err := r.claimOne(ctx, n, i, d, claim)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err != nil:
+			unknown = append(unknown, err)
+		case got != nil:
+			members = append(members, member{n: got, i: i, claimed: &claim})
+		}
+	})
+	slices.SortFunc(members, func(a, b member) int {
+		if a.n.Namespace != b.n.Namespace {
+			return compareStrings(a.n.Namespace, b.n.Namespace)
+		}
+		return compareStrings(a.n.Name, b.n.Name)
+	})
+	return members, errors.Join(unknown...)
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// messageOf is the message id a delivery of this message has before its
+// claim: none for a new message, the message's own for a resend.
+func (gs groupedSend) messageOf(v1alpha1.NotificationDelivery) string {
+	if gs.members != nil {
+		return ""
+	}
+	return gs.id
+}
+
+// claimOne writes one claim, as record writes an outcome: a JSON patch
+// that first tests the entry is as read. It returns the notification as
+// the claim left it, nil when the claim was refused (nothing written), or
+// an error when its fate is unknown.
+func (r *NotificationReconciler) claimOne(ctx context.Context, n *v1alpha1.Notification, i int, was, claim v1alpha1.NotificationDelivery) (*v1alpha1.Notification, error) {
+	path := fmt.Sprintf("/status/deliveries/%d", i)
+	patch, err := json.Marshal([]map[string]any{
+		{"op": "test", "path": path, "value": was},
+		{"op": "replace", "path": path, "value": claim},
+	})
+	if err != nil {
+		return nil, err
+	}
+	target := &v1alpha1.Notification{ObjectMeta: metav1.ObjectMeta{Name: n.Name, Namespace: n.Namespace}}
+	err = r.Status().Patch(ctx, target, client.RawPatch(types.JSONPatchType, patch))
+	if err == nil {
+		r.Written.Note(target)
+		return target, nil
+	}
+	if refused(err) {
+		return nil, nil
+	}
+	// Did it land? Read it back.
+	fresh := &v1alpha1.Notification{}
+	if rerr := r.APIReader.Get(ctx, client.ObjectKeyFromObject(n), fresh); rerr != nil {
+		return nil, fmt.Errorf("claiming the delivery to channel %s of notification %s/%s for message %s: %w (and reading it back: %v)", claim.Channel, n.Namespace, n.Name, claim.MessageID, err, rerr)
+	}
+	if i < len(fresh.Status.Deliveries) && fresh.Status.Deliveries[i].MessageID == claim.MessageID && fresh.Status.Deliveries[i].Attempts == claim.Attempts {
+		return fresh, nil
+	}
+	return nil, nil
+}
+
+// refused says whether the API server refused a write, so that nothing of
+// it was written: the object is gone, changed (the patch's test failed),
+// or the write is invalid.
+func refused(err error) bool {
+	var status apierrors.APIStatus
+	if errors.As(err, &status) && status.Status().Code == http.StatusUnprocessableEntity {
+		return true
+	}
+	return apierrors.IsNotFound(err) || apierrors.IsInvalid(err) || apierrors.IsConflict(err) || apierrors.IsBadRequest(err)
+}
+
+// eachCandidate and eachMember run f over their items, claimWriters at a
+// time.
+func (r *NotificationReconciler) eachCandidate(ns []*v1alpha1.Notification, f func(*v1alpha1.Notification)) {
+	parallel(len(ns), func(i int) { f(ns[i]) })
+}
+
+func (r *NotificationReconciler) eachMember(ms []member, f func(member)) {
+	parallel(len(ms), func(i int) { f(ms[i]) })
+}
+
+func parallel(n int, f func(int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, claimWriters)
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			f(i)
+		}()
+	}
+	wg.Wait()
+}
+
+// wakeMembers has each report of a grouped message reconciled once its
+// outcome is recorded: its own conditions follow it (the notification's
+// watch does not wake on status).
+func (r *NotificationReconciler) wakeMembers(ctx context.Context, taken []types.NamespacedName, members []member) {
+	if r.wake == nil {
+		return
+	}
+	keys := slices.Clone(taken)
+	for _, m := range members {
+		if key := client.ObjectKeyFromObject(m.n); !slices.Contains(keys, key) {
+			keys = append(keys, key)
+		}
+	}
+	for _, key := range keys {
+		o := &v1alpha1.Notification{ObjectMeta: metav1.ObjectMeta{Namespace: key.Namespace, Name: key.Name}}
+		select {
+		case r.wake <- event.GenericEvent{Object: o}:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// channelSource is the CloudEvents source of a grouped message: the
+// channel it went to.
+func channelSource(ch *v1alpha1.NotificationChannel) string {
+	return fmt.Sprintf("/apis/%s/namespaces/%s/notificationchannels/%s", v1alpha1.GroupVersion.String(), ch.Namespace, ch.Name)
+}
+
+// newMessageID is the id of a new grouped message.
+func newMessageID() string { return "group-" + string(uuid.NewUUID()) }
