@@ -46,9 +46,9 @@ type objState struct {
 	awaitingAt, activeAt, groupsReadyAt, approvedAt time.Time
 	// addedAt: when the object's ADDED event came (work groups).
 	addedAt time.Time
-	// reportedAt: an incident's report to the office first seen with its
-	// Delivered condition (True, or False when no channel reaches the
-	// office, as in the bench): the report written and looked at;
+	// reportedAt: an incident's report to the office first seen delivered
+	// (or False with NoChannel when the bench gives the office no
+	// channel);
 	// reportAddedAt: the report's ADDED event.
 	reportedAt, reportAddedAt time.Time
 }
@@ -152,10 +152,9 @@ func isTrue(conds []metav1.Condition, typ string) bool {
 	return meta.IsStatusConditionTrue(conds, typ)
 }
 
-// settled says whether an incident's Ready is as it stays: True, or False
-// because its report cannot reach the office (NoChannel). The bench sets
-// up no channel for the office, so its incidents say NoChannel from their
-// first status write on, and the report written later changes nothing.
+// settled says whether an incident's Ready is as it stays: True (its
+// report delivered to the office's channel), or False because its report
+// cannot reach the office (NoChannel, with -office-channel=false).
 func settled(conds []metav1.Condition) bool {
 	c := meta.FindStatusCondition(conds, v1alpha1.ConditionReady)
 	return c != nil && (c.Status == metav1.ConditionTrue || c.Reason == v1alpha1.NotificationNoChannelReason)
@@ -209,7 +208,8 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 		if src.reportAddedAt.IsZero() {
 			src.reportAddedAt = now
 		}
-		if src.reportedAt.IsZero() && meta.FindStatusCondition(o.Status.Conditions, v1alpha1.NotificationDeliveredCondition) != nil {
+		if c := meta.FindStatusCondition(o.Status.Conditions, v1alpha1.NotificationDeliveredCondition); src.reportedAt.IsZero() && c != nil &&
+			(c.Status == metav1.ConditionTrue || c.Reason == v1alpha1.NotificationNoChannelReason) {
 			src.reportedAt = now
 		}
 	}

@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/notify"
+)
+
+// The storm's measures: what reaches the office's duty group while
+// thousands of incidents are reported, the API server's floor for a plain
+// custom resource, and latency at a sustained rate.
+
+// officeChannel is the channel the bench gives the office: a CloudEvents
+// webhook on the bench's own loopback receiver.
+const officeChannel = "office-desk"
+
+// inbox is the bench's loopback receiver: it accepts every message at once
+// and keeps, per path (one per audience), when each arrived and how many
+// reports it carried.
+type inbox struct {
+	srv *http.Server
+	url string
+	mu  sync.Mutex
+	got map[string][]arrival
+}
+
+type arrival struct {
+	at      time.Time
+	reports int
+}
+
+func startInbox() (*inbox, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	in := &inbox{url: "http://" + l.Addr().String(), got: map[string][]arrival{}}
+	in.srv = &http.Server{Handler: http.HandlerFunc(in.serve), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = in.srv.Serve(l) }()
+	return in, nil
+}
+
+func (in *inbox) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	reports := 1
+	var ev struct {
+		Type string          `json:"type"`
+		Data json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(body, &ev) == nil && strings.HasSuffix(ev.Type, notify.GroupTypeSuffix) {
+		if ids, err := notify.Members(ev.Data); err == nil {
+			reports = len(ids)
+		}
+	}
+	in.mu.Lock()
+	in.got[r.URL.Path] = append(in.got[r.URL.Path], arrival{at: time.Now(), reports: reports})
+	in.mu.Unlock()
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// between is, per path, the messages that arrived in [from, to) and the
+// reports they carried.
+func (in *inbox) between(from, to time.Time) map[string][2]int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	out := map[string][2]int{}
+	for path, as := range in.got {
+		for _, a := range as {
+			if !a.at.Before(from) && a.at.Before(to) {
+				v := out[path]
+				v[0]++
+				v[1] += a.reports
+				out[path] = v
+			}
+		}
+	}
+	return out
+}
+
+func (in *inbox) stop() { _ = in.srv.Close() }
+
+// describeInbox is messages and reports per audience.
+func describeInbox(m map[string][2]int) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, path := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s %d messages (%d reports)", strings.TrimPrefix(path, "/"), m[path][0], m[path][1]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// mostMessages is the most messages any audience got.
+func mostMessages(m map[string][2]int) int {
+	most := 0
+	for _, v := range m {
+		most = max(most, v[0])
+	}
+	return most
+}
+
+// setUpOfficeChannel gives the office a channel in ns to the inbox, which
+// the approver (the office) consents to.
+func setUpOfficeChannel(ctx context.Context, c *cluster, ns, url string) error {
+	secret := &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: officeChannel, Namespace: ns},
+		StringData: map[string]string{"address": url + "/office"},
+	}
+	if err := c.admin.Create(ctx, secret); err != nil {
+		return fmt.Errorf("the office channel's secret: %w", err)
+	}
+	ch := &v1alpha1.NotificationChannel{
+		ObjectMeta: metav1.ObjectMeta{Name: officeChannel, Namespace: ns},
+		Spec: v1alpha1.NotificationChannelSpec{
+			Type: v1alpha1.ChannelCloudEvents, Audience: v1alpha1.AudienceOffice,
+			SecretRef: v1alpha1.SecretReference{Name: officeChannel}, TimeoutSeconds: 5,
+		},
+	}
+	if err := c.admin.Create(ctx, ch); err != nil {
+		return fmt.Errorf("the office channel: %w", err)
+	}
+	patch := client.RawPatch(types.MergePatchType, fmt.Appendf(nil, `{"metadata":{"annotations":{%q:%q}}}`, v1alpha1.AnnotationConsentedBy, approverUser))
+	var err error
+	for range 50 { // RBAC reaches the authorizer a moment after the binding
+		if err = c.approver.Patch(ctx, ch, patch); err == nil {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("the office's consent to its channel: %w", err)
+}
+
+// The bare custom resource: no schema beyond "anything", no validation
+// rules, no admission policy. Its floor is the API server's own cost of a
+// create and a status write of an object of the incident's size.
+const (
+	bareGroup  = "bench.netsec.io"
+	bareKind   = "Bare"
+	barePlural = "bares"
+)
+
+func bareCRD() *apiextensionsv1.CustomResourceDefinition {
+	yes := true
+	return &apiextensionsv1.CustomResourceDefinition{
+		ObjectMeta: metav1.ObjectMeta{Name: barePlural + "." + bareGroup},
+		Spec: apiextensionsv1.CustomResourceDefinitionSpec{
+			Group: bareGroup,
+			Names: apiextensionsv1.CustomResourceDefinitionNames{Kind: bareKind, ListKind: bareKind + "List", Plural: barePlural, Singular: strings.ToLower(bareKind)},
+			Scope: apiextensionsv1.NamespaceScoped,
+			Versions: []apiextensionsv1.CustomResourceDefinitionVersion{{
+				Name: "v1", Served: true, Storage: true,
+				Subresources: &apiextensionsv1.CustomResourceSubresources{Status: &apiextensionsv1.CustomResourceSubresourceStatus{}},
+				Schema: &apiextensionsv1.CustomResourceValidation{OpenAPIV3Schema: &apiextensionsv1.JSONSchemaProps{
+					Type: "object", XPreserveUnknownFields: &yes,
+				}},
+			}},
+		},
+	}
+}
+
+// installBare installs the bare kind and waits until it is served.
+func installBare(ctx context.Context, c *cluster) error {
+	if err := apiextensionsv1.AddToScheme(c.scheme); err != nil {
+		return err
+	}
+	admin, err := client.New(c.adminCfg, client.Options{Scheme: c.scheme})
+	if err != nil {
+		return err
+	}
+	if err := admin.Create(ctx, bareCRD()); err != nil {
+		return fmt.Errorf("the bare custom resource: %w", err)
+	}
+	for range 100 {
+		list := &unstructured.UnstructuredList{}
+		list.SetAPIVersion(bareGroup + "/v1")
+		list.SetKind(bareKind + "List")
+		if err = admin.List(ctx, list, client.Limit(1)); err == nil {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("the bare custom resource is not served: %w", err)
+}
+
+// floorBare: a bare client creates n bare objects, each holding an
+// incident's spec, and writes each one's status once (the incident's
+// floor status), with writers in parallel.
+func floorBare(ctx context.Context, c client.Client, ns string, n, writers int) (time.Duration, error) {
+	return parallel(ctx, n, writers, func(ctx context.Context, i int) error {
+		inc := benchIncident(ns, i)
+		spec, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&inc.Spec)
+		if err != nil {
+			return err
+		}
+		u := &unstructured.Unstructured{Object: map[string]any{"spec": spec}}
+		u.SetAPIVersion(bareGroup + "/v1")
+		u.SetKind(bareKind)
+		u.SetNamespace(ns)
+		u.SetName(inc.Name)
+		if err := c.Create(ctx, u); err != nil {
+			return fmt.Errorf("bare floor: creating %s: %w", inc.Name, err)
+		}
+		inc.Generation = u.GetGeneration()
+		p, err := statusPatch(floorIncidentStatus(inc, time.Now()))
+		if err != nil {
+			return err
+		}
+		if err := c.Status().Patch(ctx, u, p); err != nil {
+			return fmt.Errorf("bare floor: writing the status of %s: %w", inc.Name, err)
+		}
+		return nil
+	})
+}
+
+// deleteBare removes the bare objects of ns.
+func deleteBare(ctx context.Context, c client.Client, ns string) error {
+	u := &unstructured.Unstructured{}
+	u.SetAPIVersion(bareGroup + "/v1")
+	u.SetKind(bareKind)
+	return c.DeleteAllOf(ctx, u, client.InNamespace(ns))
+}
+
+// sustainedResult is latency at a steady rate, the API server not
+// saturated.
+type sustainedResult struct {
+	rate     int
+	span     time.Duration
+	n        int
+	levelled int
+	p50, p99 time.Duration
+	pmax     time.Duration
+	load     string
+	inbox    map[string][2]int
+	done     bool
+}
+
+// sustained creates rate incidents a second for span, from index from, one
+// create at a time per tick, and measures create → level.
+func (b *bench) sustained(ctx context.Context, c *cluster, tr *tracker, in *inbox, r *sustainedResult, from int) error {
+	r.load = loadAverage()
+	r.n = int(r.span.Seconds()) * r.rate
+	fmt.Fprintf(os.Stderr, "bench: operator: %d incidents a second for %s\n", r.rate, r.span)
+	start := time.Now()
+	interval := time.Second / time.Duration(r.rate)
+	var wg sync.WaitGroup
+	errs := make(chan error, r.n)
+	for i := range r.n {
+		at := start.Add(time.Duration(i) * interval)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Until(at)):
+		}
+		wg.Go(func() {
+			inc := benchIncident(benchNS, from+i)
+			tr.starting(objKey(kindIncident, benchNS, inc.Name), time.Now())
+			if err := c.writer.Create(ctx, inc); err != nil {
+				errs <- fmt.Errorf("creating %s: %w", inc.Name, err)
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+	keys := make([]string, r.n)
+	for i := range keys {
+		keys[i] = objKey(kindIncident, benchNS, incidentName(from+i))
+	}
+	_, werr := tr.waitFor(ctx, keys, b.o.phaseTimeout, func(s *objState) bool { return !s.levelAt.IsZero() })
+	var lat []time.Duration
+	for _, s := range tr.snapshot(keys) {
+		if !s.levelAt.IsZero() {
+			r.levelled++
+			lat = append(lat, s.levelAt.Sub(s.start))
+		}
+	}
+	sortDurations(lat)
+	r.p50, r.p99, r.pmax = percentile(lat, 0.50), percentile(lat, 0.99), percentile(lat, 1)
+	if werr != nil {
+		return fmt.Errorf("classification at %d a second: %w", r.rate, werr)
+	}
+	if _, err := tr.waitFor(ctx, keys, b.o.phaseTimeout, func(s *objState) bool { return !s.reportedAt.IsZero() }); err != nil {
+		return fmt.Errorf("reports at %d a second: %w", r.rate, err)
+	}
+	r.inbox = in.between(start, time.Now())
+	r.done = true
+	_, _, err := b.idle(ctx, tr)
+	return err
+}
