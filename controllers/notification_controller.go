@@ -180,6 +180,27 @@ func (s *notificationScope) served(ch *v1alpha1.NotificationChannel) bool {
 	})
 }
 
+// outstanding is the channel of a delivery that its audience still waits
+// for, if it does.
+func (s *notificationScope) outstanding(d v1alpha1.NotificationDelivery) (*v1alpha1.NotificationChannel, bool) {
+	ch, ok := s.targets[routing.DeliveryKey(d, s.Obj.Namespace)]
+	if d.State == v1alpha1.DeliveryDelivered || !ok || s.served(ch) {
+		return nil, false
+	}
+	return ch, true
+}
+
+// countHeld counts the messages to the public waiting for consent, as
+// claim does, without claiming anything.
+func (s *notificationScope) countHeld() {
+	s.held = 0
+	for _, d := range s.Obj.Status.Deliveries {
+		if ch, ok := s.outstanding(d); ok && s.heldFor(ch) {
+			s.held++
+		}
+	}
+}
+
 // claim writes down, before anything is sent, each attempt about to be
 // made (attempts and lastAttemptTime): a restart finds it and knows the
 // message may have left. A delivery is due when it was never tried, or its
@@ -190,8 +211,8 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 	unclaimed := slices.Clone(st.Deliveries)
 	for i := range st.Deliveries {
 		d := &st.Deliveries[i]
-		ch, ok := s.targets[routing.DeliveryKey(*d, s.Obj.Namespace)]
-		if d.State == v1alpha1.DeliveryDelivered || !ok || s.served(ch) {
+		ch, ok := s.outstanding(*d)
+		if !ok {
 			continue
 		}
 		if s.heldFor(ch) {

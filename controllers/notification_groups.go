@@ -20,6 +20,7 @@ import (
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
 	"github.com/netsec-io/incident-operator/internal/plan/routing"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 	"github.com/netsec-io/incident-operator/internal/text"
 )
 
@@ -305,7 +306,7 @@ func (r *NotificationReconciler) sendGroup(ctx context.Context, now time.Time, g
 		} else {
 			outcome.State, outcome.LastError = v1alpha1.DeliveryFailed, text.Truncate(sendErr.Error(), v1alpha1.MaxDeliveryError)
 		}
-		if err := r.record(ctx, m.n, m.i, *m.claimed, outcome); err != nil {
+		if err := r.recordSettled(ctx, m, outcome); err != nil {
 			mu.Lock()
 			failures = append(failures, err)
 			mu.Unlock()
@@ -314,6 +315,37 @@ func (r *NotificationReconciler) sendGroup(ctx context.Context, now time.Time, g
 		r.announceOutcome(m.n, outcome, gs.ch)
 	})
 	return errors.Join(failures...)
+}
+
+// recordSettled records the outcome of a grouped message on one of its
+// reports, in the same write as the conditions the report's own next pass
+// would set (a write saved per report in a storm): the report's pass runs
+// on the claimed report with the outcome in it, short of claiming or
+// sending, and its status is written with the claim's resourceVersion.
+// Should the report have changed since its claim, the outcome alone is
+// recorded, as a report sent alone has it, and the report's next pass
+// settles the rest.
+func (r *NotificationReconciler) recordSettled(ctx context.Context, m member, outcome v1alpha1.NotificationDelivery) error {
+	after := m.n.DeepCopy()
+	after.Status.Deliveries[m.i] = outcome
+	s := &notificationScope{Pass: reconcile.Begin(r.Kit, after, after.Spec.Drill)}
+	s.Before = m.n
+	ran := true
+	for _, step := range []reconcile.Step[*notificationScope]{r.authored, r.confirm, r.consent, r.target} {
+		if err := step(ctx, s); err != nil {
+			ran = false
+			break
+		}
+	}
+	if ran {
+		s.countHeld()
+		reconcile.Finish(s.Pass, r.ready(s), true)
+		if err := reconcile.PatchStatus(ctx, r.Kit, s.Before, s.Obj); err == nil {
+			s.Events.Flush(r.Recorder, s.Obj)
+			return nil
+		}
+	}
+	return r.record(ctx, m.n, m.i, *m.claimed, outcome)
 }
 
 // claimMembers writes the claim of this attempt on each report of the

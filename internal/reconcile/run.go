@@ -189,11 +189,7 @@ func Run[T Object, S any](ctx context.Context, k Kit, p *Pass[T], s S, steps []S
 			break
 		}
 	}
-	if err == nil {
-		p.Obj.SetObservedGeneration(p.Obj.GetGeneration())
-	}
-	SetReady(p, ready(s))
-	setHealth(p)
+	Finish(p, ready(s), err == nil)
 	if perr := PatchStatus(ctx, k, p.Before, p.Obj); perr != nil {
 		err = errors.Join(err, perr)
 	} else {
@@ -210,6 +206,19 @@ func Run[T Object, S any](ctx context.Context, k Kit, p *Pass[T], s S, steps []S
 	default:
 		return ctrl.Result{}, err
 	}
+}
+
+// Finish is what Run does to the status after the steps, short of writing
+// it: the observed generation when every step ran, Ready from ready, and
+// the health conditions. A controller that settles an object's status
+// outside its own pass (in the same write as something else) finishes it
+// the same way, so that the object's next pass finds nothing to write.
+func Finish[T Object](p *Pass[T], ready Ready, ran bool) {
+	if ran {
+		p.Obj.SetObservedGeneration(p.Obj.GetGeneration())
+	}
+	SetReady(p, ready)
+	setHealth(p)
 }
 
 // PatchStatus writes an object's status with one merge patch, and only when

@@ -87,7 +87,7 @@ func TestReportedUpward(t *testing.T) {
 		"no channel, never silent": {ntfs: []v1alpha1.Notification{ntf("a", "Delivered", "True", ""), ntf("b", "NoChannel", "False", "Cannot reach every audience: no Ready channel for Office.")},
 			want: Verdict{Status: "False", Reason: "NoChannel", Message: "b (IncidentReported): Cannot reach every audience: no Ready channel for Office."}},
 		"failing, never silent": {ntfs: []v1alpha1.Notification{ntf("a", "DeliveryPending", "False", "Not delivered yet."), ntf("b", "DeliveryFailing", "False", "Every channel of Office failed so far; retrying.")}, channels: office,
-			want: Verdict{Status: "False", Reason: "DeliveryFailing", Message: "b (IncidentReported): Every channel of Office failed so far; retrying. a (IncidentReported): Not delivered yet."}},
+			want: Verdict{Status: "False", Reason: "DeliveryFailing", Message: "b (IncidentReported): Every channel of Office failed so far; retrying. a (IncidentReported): not yet delivered"}},
 		"all delivered": {ntfs: []v1alpha1.Notification{ntf("a", "Delivered", "True", "")},
 			want: Verdict{Status: "True", Reason: "Reported", Message: "All 1 reports delivered: a."}},
 	}

@@ -27,6 +27,11 @@ func DeliveryState(n *v1alpha1.Notification, channels []v1alpha1.NotificationCha
 	switch {
 	case c != nil && c.Status == metav1.ConditionTrue:
 		return v1alpha1.NotificationDeliveredReason, c.Message
+	case c != nil && c.Reason == v1alpha1.NotificationDeliveryPendingReason && !strings.Contains(c.Message, "attempt"):
+		// On its way, no attempt failed: said the same way from the
+		// report's creation to its delivery, so that the source's status
+		// is not written again for the report's own progress.
+		return v1alpha1.NotificationDeliveryPendingReason, "not yet delivered"
 	case c != nil:
 		return c.Reason, c.Message
 	}
