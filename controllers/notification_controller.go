@@ -69,6 +69,9 @@ type notificationScope struct {
 	foreign string
 	// grouped are the grouped messages this pass sends.
 	grouped []groupedSend
+	// waiting says, for a report waiting for its group's message, when
+	// that message goes.
+	waiting string
 }
 
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=notifications,verbs=get;list;watch;create
@@ -85,6 +88,7 @@ func (r *NotificationReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	s := &notificationScope{Pass: reconcile.Begin(r.Kit, n, n.Spec.Drill)}
+	defer r.release(ctx, s)
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*notificationScope]{
 		r.authored, r.confirm, r.consent, r.target, r.claim, r.deliver, r.sendGroups,
 	}, r.ready)
@@ -232,6 +236,9 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 		s.due = append(s.due, i)
 	}
 	if len(s.due) == 0 {
+		// A new report that waits for its grouped message writes nothing
+		// yet: its claim, when the message goes, writes its status whole.
+		s.Hold = s.waiting != "" && len(s.grouped) == 0 && len(s.Before.Status.Deliveries) == 0 && len(s.Before.Status.Conditions) == 0
 		return nil
 	}
 	reconcile.SetReady(s.Pass, r.ready(s))
@@ -253,14 +260,6 @@ func (r *NotificationReconciler) together(s *notificationScope, d v1alpha1.Notif
 		return false
 	}
 	key := groupKeyOf(s.Obj, d)
-	if !slices.ContainsFunc(s.Before.Status.Deliveries, func(b v1alpha1.NotificationDelivery) bool {
-		return routing.DeliveryKey(b, s.Obj.Namespace) == key.channel
-	}) {
-		// New in this pass: the pass that sends its group claims it as it
-		// is on record, so it joins once it is.
-		s.Later = true
-		return true
-	}
 	if d.MessageID != "" {
 		if r.groups.start(d.MessageID) {
 			s.grouped = append(s.grouped, groupedSend{id: d.MessageID, key: key, ch: ch})
@@ -268,14 +267,19 @@ func (r *NotificationReconciler) together(s *notificationScope, d v1alpha1.Notif
 		return true
 	}
 	verdict, at, members := r.groups.join(key, client.ObjectKeyFromObject(s.Obj), s.Now)
+	// The same words while it waits and while its message is sent, so
+	// that its status is not written for the difference.
+	waiting := fmt.Sprintf(" In a storm, it goes in one message with the other %s reports to %s (--report-group-interval).", s.Obj.Spec.Event, key.channel)
 	switch verdict {
 	case waitForGroup:
 		s.WakeAt(at)
+		s.waiting = waiting
 	case sendTogether:
 		id := newMessageID()
 		r.groups.start(id)
 		s.grouped = append(s.grouped, groupedSend{id: id, key: key, ch: ch, members: members})
 	case inMessage:
+		s.waiting = waiting
 	default:
 		return false
 	}

@@ -144,17 +144,25 @@ func (r *NotificationReconciler) withTexts(ctx context.Context, n *v1alpha1.Noti
 // announceOutcome sends the event and counts the outcome of one attempt,
 // now that it is recorded.
 func (r *NotificationReconciler) announceOutcome(n *v1alpha1.Notification, d v1alpha1.NotificationDelivery, ch *v1alpha1.NotificationChannel) {
+	countOutcome(n, d)
 	l := reconcile.EventLog{Drill: n.Spec.Drill}
 	if d.State == v1alpha1.DeliveryDelivered {
-		deliveryOutcomes.WithLabelValues(n.Namespace, d.Channel, "Delivered").Inc()
 		l.Add(reconcile.NormalEvent(v1alpha1.NotificationDeliveredEvent, "Deliver",
 			fmt.Sprintf("%s delivered to channel %s (%s, %s, attempt %d, id %s%s).", n.Spec.Event, routing.DeliveryKey(d, n.Namespace), ch.Spec.Audience, d.Endpoint, d.Attempts, d.EventID, carriedBy(d))))
 	} else {
-		deliveryOutcomes.WithLabelValues(n.Namespace, d.Channel, "Failed").Inc()
 		l.Add(reconcile.WarningEvent(v1alpha1.NotificationDeliveryFailedEvent, "Deliver",
 			fmt.Sprintf("%s to channel %s failed (attempt %d%s): %s; retrying in %s.", n.Spec.Event, d.Channel, d.Attempts, carriedBy(d), d.LastError, retryDelay(d.Attempts))))
 	}
 	l.Flush(r.Recorder, n)
+}
+
+// countOutcome counts the outcome of one attempt.
+func countOutcome(n *v1alpha1.Notification, d v1alpha1.NotificationDelivery) {
+	state := "Failed"
+	if d.State == v1alpha1.DeliveryDelivered {
+		state = "Delivered"
+	}
+	deliveryOutcomes.WithLabelValues(n.Namespace, d.Channel, state).Inc()
 }
 
 // carriedBy names the grouped message that carried a delivery, if one did.

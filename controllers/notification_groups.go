@@ -1,8 +1,8 @@
 package controllers
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -207,6 +207,23 @@ type groupedSend struct {
 	key     groupKey
 	ch      *v1alpha1.NotificationChannel
 	members []types.NamespacedName
+	// handled: sendGroup took it (and released it when done).
+	handled bool
+}
+
+// release lets go of the grouped messages a pass took on and never came
+// to send (an earlier step failed): their reports are no longer taken, and
+// are looked at again.
+func (r *NotificationReconciler) release(ctx context.Context, s *notificationScope) {
+	for i := range s.grouped {
+		gs := &s.grouped[i]
+		if gs.handled {
+			continue
+		}
+		r.groups.sent(gs.key, gs.members)
+		r.groups.done(gs.id)
+		r.wakeMembers(ctx, gs.members, nil)
+	}
 }
 
 // IndexDeliveryMessage indexes notifications by the ids of the grouped
@@ -241,8 +258,9 @@ func (r *NotificationReconciler) sendGroups(ctx context.Context, s *notification
 		return nil
 	}
 	var failures []error
-	for _, gs := range s.grouped {
-		if err := r.sendGroup(ctx, s.Now, gs); err != nil {
+	for i := range s.grouped {
+		s.grouped[i].handled = true
+		if err := r.sendGroup(ctx, s.Now, s.grouped[i]); err != nil {
 			failures = append(failures, err)
 		}
 	}
@@ -312,9 +330,26 @@ func (r *NotificationReconciler) sendGroup(ctx context.Context, now time.Time, g
 			mu.Unlock()
 			return
 		}
-		r.announceOutcome(m.n, outcome, gs.ch)
+		countOutcome(m.n, outcome)
 	})
+	r.announceMessage(gs, msg, len(members), sendErr)
 	return errors.Join(failures...)
+}
+
+// announceMessage is the one event of a grouped message, on its channel:
+// each report has the message's id, size and outcome in its own status
+// (and its timeline), so a storm costs no event per report.
+func (r *NotificationReconciler) announceMessage(gs groupedSend, msg notify.Message, size int, sendErr error) {
+	l := reconcile.EventLog{Drill: gs.key.drill}
+	if sendErr == nil {
+		l.Add(reconcile.NormalEvent(v1alpha1.NotificationDeliveredEvent, "Deliver",
+			fmt.Sprintf("Grouped message %s delivered (attempt %d): %d %s reports.", msg.ID, msg.Attempt, size, gs.key.event)))
+	} else {
+		l.Add(reconcile.WarningEvent(v1alpha1.NotificationDeliveryFailedEvent, "Deliver",
+			fmt.Sprintf("Grouped message %s of %d %s reports failed (attempt %d): %s; retrying in %s.", msg.ID, size, gs.key.event, msg.Attempt,
+				text.Truncate(sendErr.Error(), v1alpha1.MaxDeliveryError), retryDelay(msg.Attempt))))
+	}
+	l.Flush(r.Recorder, gs.ch)
 }
 
 // recordSettled records the outcome of a grouped message on one of its
@@ -383,53 +418,20 @@ func (r *NotificationReconciler) claimMembers(ctx context.Context, now time.Time
 		unknown []error
 	)
 	r.eachCandidate(candidates, func(n *v1alpha1.Notification) {
-		i := slices.IndexFunc(n.Status.Deliveries, func(d v1alpha1.NotificationDelivery) bool {
-			return routing.DeliveryKey(d, n.Namespace) == gs.key.channel && d.MessageID == gs.messageOf(d)
-		})
-		if i < 0 || n.Spec.Event != gs.key.event || n.Spec.Drill != gs.key.drill {
-			return
-		}
-		d := n.Status.Deliveries[i]
-		if d.State == v1alpha1.DeliveryDelivered {
-			if gs.members == nil { // a resend lists it again
-				mu.Lock()
-				members = append(members, member{n: n, i: i})
-				mu.Unlock()
-			}
-			return
-		}
-		claim := d
-		claim.Attempts++
-		claim.LastAttemptTime = &metav1.Time{Time: now}
-		claim.State = v1alpha1.DeliveryPending
-		claim.MessageID = gs.id
-		got, err := r.claimOne(ctx, n, i, d, claim)
+		m, err := r.claimOne(ctx, now, n, gs)
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
 		case err != nil:
 			unknown = append(unknown, err)
-		case got != nil:
-			members = append(members, member{n: got, i: i, claimed: &claim})
+		case m != nil:
+			members = append(members, *m)
 		}
 	})
 	slices.SortFunc(members, func(a, b member) int {
-		if a.n.Namespace != b.n.Namespace {
-			return compareStrings(a.n.Namespace, b.n.Namespace)
-		}
-		return compareStrings(a.n.Name, b.n.Name)
+		return cmp.Or(cmp.Compare(a.n.Namespace, b.n.Namespace), cmp.Compare(a.n.Name, b.n.Name))
 	})
 	return members, errors.Join(unknown...)
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // messageOf is the message id a delivery of this message has before its
@@ -441,37 +443,62 @@ func (gs groupedSend) messageOf(v1alpha1.NotificationDelivery) string {
 	return gs.id
 }
 
-// claimOne writes one claim, as record writes an outcome: a JSON patch
-// that first tests the entry is as read. It returns the notification as
-// the claim left it, nil when the claim was refused (nothing written), or
-// an error when its fate is unknown.
-func (r *NotificationReconciler) claimOne(ctx context.Context, n *v1alpha1.Notification, i int, was, claim v1alpha1.NotificationDelivery) (*v1alpha1.Notification, error) {
-	path := fmt.Sprintf("/status/deliveries/%d", i)
-	patch, err := json.Marshal([]map[string]any{
-		{"op": "test", "path": path, "value": was},
-		{"op": "replace", "path": path, "value": claim},
-	})
-	if err != nil {
-		return nil, err
+// claimOne claims a report's delivery for the message as the report's own
+// pass would have: its steps up to the claim run on the report as read,
+// the delivery to the message's channel (added now, for a report whose
+// first pass held its status back) is claimed with the message's id, and
+// the whole status, conditions and all, is written with the resourceVersion
+// it was read at. It returns the report as the claim left it, or, for a
+// resend, as read when it is delivered already or could not be claimed
+// (listed again, so that the message carries what it carried), nil when
+// it is not the message's, and an error when the claim's fate is unknown.
+func (r *NotificationReconciler) claimOne(ctx context.Context, now time.Time, n *v1alpha1.Notification, gs groupedSend) (*member, error) {
+	resend := gs.members == nil
+	s := &notificationScope{Pass: reconcile.Begin(r.Kit, n.DeepCopy(), n.Spec.Drill)}
+	s.Before, s.Now = n, now
+	for _, step := range []reconcile.Step[*notificationScope]{r.authored, r.confirm, r.consent, r.target} {
+		if err := step(ctx, s); err != nil {
+			return nil, nil // not claimed: it goes another time
+		}
 	}
-	target := &v1alpha1.Notification{ObjectMeta: metav1.ObjectMeta{Name: n.Name, Namespace: n.Namespace}}
-	err = r.Status().Patch(ctx, target, client.RawPatch(types.JSONPatchType, patch))
+	i := slices.IndexFunc(s.Obj.Status.Deliveries, func(d v1alpha1.NotificationDelivery) bool {
+		return routing.DeliveryKey(d, n.Namespace) == gs.key.channel && d.MessageID == gs.messageOf(d)
+	})
+	if s.foreign != "" || i < 0 || n.Spec.Event != gs.key.event || n.Spec.Drill != gs.key.drill {
+		return nil, nil
+	}
+	listed := &member{n: n, i: i}
+	if !resend {
+		listed = nil
+	}
+	d := &s.Obj.Status.Deliveries[i]
+	if ch, ok := s.outstanding(*d); !ok || s.heldFor(ch) {
+		return listed, nil
+	}
+	d.Attempts++
+	d.LastAttemptTime = &metav1.Time{Time: now}
+	d.State = v1alpha1.DeliveryPending
+	d.MessageID = gs.id
+	claim := *d
+	s.countHeld()
+	reconcile.Finish(s.Pass, r.ready(s), true)
+	err := reconcile.PatchStatus(ctx, r.Kit, s.Before, s.Obj)
 	if err == nil {
-		r.Written.Note(target)
-		return target, nil
+		s.Events.Flush(r.Recorder, s.Obj)
+		return &member{n: s.Obj, i: i, claimed: &claim}, nil
 	}
 	if refused(err) {
-		return nil, nil
+		return listed, nil
 	}
 	// Did it land? Read it back.
 	fresh := &v1alpha1.Notification{}
 	if rerr := r.APIReader.Get(ctx, client.ObjectKeyFromObject(n), fresh); rerr != nil {
-		return nil, fmt.Errorf("claiming the delivery to channel %s of notification %s/%s for message %s: %w (and reading it back: %v)", claim.Channel, n.Namespace, n.Name, claim.MessageID, err, rerr)
+		return nil, fmt.Errorf("claiming the delivery to channel %s of notification %s/%s for message %s: %w (and reading it back: %v)", claim.Channel, n.Namespace, n.Name, gs.id, err, rerr)
 	}
-	if i < len(fresh.Status.Deliveries) && fresh.Status.Deliveries[i].MessageID == claim.MessageID && fresh.Status.Deliveries[i].Attempts == claim.Attempts {
-		return fresh, nil
+	if i < len(fresh.Status.Deliveries) && fresh.Status.Deliveries[i].MessageID == gs.id && fresh.Status.Deliveries[i].Attempts == claim.Attempts {
+		return &member{n: fresh, i: i, claimed: &claim}, nil
 	}
-	return nil, nil
+	return listed, nil
 }
 
 // refused says whether the API server refused a write, so that nothing of

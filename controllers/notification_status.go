@@ -55,6 +55,7 @@ func (s *notificationScope) setDelivered() {
 		if len(failing) > 0 {
 			progress += " " + strings.Join(failing, "; ") + "."
 		}
+		progress += s.waiting
 	}
 	var failed []string
 	for _, a := range unserved {

@@ -153,8 +153,8 @@ func misnamed(s *unitScope) reconcile.Ready {
 func (r *ReportingUnitReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	return ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.ReportingUnit{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
-		Watches(&v1alpha1.SecurityIncident{}, handler.EnqueueRequestsFromMapFunc(unitOfNamespace)).
-		Watches(&v1alpha1.UnitReport{}, handler.EnqueueRequestsFromMapFunc(unitOfNamespace)).
+		Watches(&v1alpha1.SecurityIncident{}, coalesced(unitOfNamespace, unitRecordWindow)).
+		Watches(&v1alpha1.UnitReport{}, coalesced(unitOfNamespace, unitRecordWindow)).
 		Watches(&v1alpha1.Warning{}, handler.EnqueueRequestsFromMapFunc(r.unitsOfWarning)).
 		Watches(&v1alpha1.EmergencyResponse{}, handler.EnqueueRequestsFromMapFunc(unitsOfResponse)).
 		Watches(&v1alpha1.SupportDispatch{}, handler.EnqueueRequestsFromMapFunc(unitsOfDispatch)).

@@ -64,6 +64,10 @@ type Pass[T Object] struct {
 	// queue's other work: a step left an action outside the object (a
 	// report to write) until its status is on record.
 	Later bool
+	// Hold leaves the status as it is on record: another writer settles it
+	// in a write of its own (a report waiting for its grouped message is
+	// claimed, status and all, when the message goes).
+	Hold bool
 }
 
 // Begin starts a pass over obj, read at the kit's clock.
@@ -190,6 +194,9 @@ func Run[T Object, S any](ctx context.Context, k Kit, p *Pass[T], s S, steps []S
 		}
 	}
 	Finish(p, ready(s), err == nil)
+	if p.Hold && err == nil {
+		return p.result(), nil
+	}
 	if perr := PatchStatus(ctx, k, p.Before, p.Obj); perr != nil {
 		err = errors.Join(err, perr)
 	} else {

@@ -77,6 +77,18 @@ var _ = Describe("A storm of reports", func() {
 		}
 		Eventually(func() []string { return office.IDs() }, 30*time.Second).Should(HaveLen(3))
 		Consistently(func() []string { return office.IDs() }, 2*time.Second).Should(HaveLen(3), "the rest wait for the interval")
+		waiting := 0
+		for _, inc := range storm {
+			n := harness.ReportOf(Default, inc, "reported")
+			if harness.Delivered(n).Status != metav1.ConditionTrue {
+				waiting++
+				Expect(n.Status.Deliveries).To(BeEmpty(), "a report first written in a storm writes no status until its message's claim")
+				up := harness.ConditionOf(harness.Get(Default, inc).Status.Conditions, v1alpha1.ConditionReportedUpward)
+				Expect(up.Status).To(Equal(metav1.ConditionFalse))
+				Expect(up.Message).To(ContainSubstring("not yet delivered"), "its incident says it is on its way")
+			}
+		}
+		Expect(waiting).To(Equal(2))
 		fakeClock.Step(time.Minute)
 		Eventually(func() []string { return office.IDs() }, 30*time.Second).Should(HaveLen(4))
 
