@@ -20,7 +20,9 @@ import (
 func TestCoalescedOnePassPerWindow(t *testing.T) {
 	q := workqueue.NewTypedRateLimitingQueue(workqueue.DefaultTypedControllerRateLimiter[reconcile.Request]())
 	defer q.ShutDown()
-	h := coalesced(func(_ context.Context, o client.Object) []ctrl.Request { return unitOfNamespace(context.Background(), o) }, 100*time.Millisecond)
+	h := coalesced(func(_ context.Context, o client.Object) []ctrl.Request {
+		return unitOfNamespace(context.Background(), o)
+	}, 100*time.Millisecond)
 	for i := range 500 {
 		inc := builder.Incident(fmt.Sprintf("inc-%d", i), "unit-a").Obj()
 		h.Create(context.Background(), event.CreateEvent{Object: inc}, q)

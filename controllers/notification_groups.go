@@ -493,7 +493,7 @@ func (r *NotificationReconciler) claimOne(ctx context.Context, now time.Time, n 
 	// Did it land? Read it back.
 	fresh := &v1alpha1.Notification{}
 	if rerr := r.APIReader.Get(ctx, client.ObjectKeyFromObject(n), fresh); rerr != nil {
-		return nil, fmt.Errorf("claiming the delivery to channel %s of notification %s/%s for message %s: %w (and reading it back: %v)", claim.Channel, n.Namespace, n.Name, gs.id, err, rerr)
+		return nil, fmt.Errorf("claiming the delivery to channel %s of notification %s/%s for message %s: %w (and reading it back: %w)", claim.Channel, n.Namespace, n.Name, gs.id, err, rerr)
 	}
 	if i < len(fresh.Status.Deliveries) && fresh.Status.Deliveries[i].MessageID == gs.id && fresh.Status.Deliveries[i].Attempts == claim.Attempts {
 		return &member{n: fresh, i: i, claimed: &claim}, nil
