@@ -259,6 +259,9 @@ func (r *NotificationReconciler) together(s *notificationScope, d v1alpha1.Notif
 	if r.groups.off() {
 		return false
 	}
+	if d.Attempts > 0 && d.MessageID == "" {
+		return false // it went alone: its retries go alone, as the same message
+	}
 	key := groupKeyOf(s.Obj, d)
 	if d.MessageID != "" {
 		if r.groups.start(d.MessageID) {

@@ -29,12 +29,13 @@ import (
 // incident. Reports are therefore grouped as alerting systems group alerts
 // (a group's first message at once, the next after an interval):
 //
-//   - A report whose channel had no message of its kind within the last
-//     interval goes at once, alone: a single incident on a quiet day is
-//     never held back.
-//   - A report that falls due within the interval waits for its end, and
-//     then goes in one message with every other report that waited, up to
-//     Max of them (a full message goes at once).
+//   - The first Alone reports of a kind to a channel in an interval go at
+//     once, alone: an ordinary day's few incidents are never held back.
+//   - A report that falls due after them within the interval waits for
+//     its end, and then goes in one message with every other report that
+//     waited, up to Max of them (a full message goes at once). The next
+//     interval begins with that message, and its reports wait likewise;
+//     an interval without a report ends the storm.
 //
 // Each report stays on record one by one: before the grouped message is
 // sent, every report it lists has its delivery claimed with the message's
@@ -53,6 +54,10 @@ type ReportGrouping struct {
 	// Max is the most reports one message lists; a message with Max
 	// reports waiting goes at once. Zero means DefaultReportGroupMax.
 	Max int
+	// Alone is how many reports of a kind a channel gets alone, at once,
+	// in an interval before the rest wait: an ordinary day's few reports
+	// never wait. Zero means DefaultReportGroupAlone.
+	Alone int
 }
 
 // DefaultReportGrouping is the grouping a duty group would choose: a
@@ -60,7 +65,14 @@ type ReportGrouping struct {
 // while reports keep falling due, each listing at most 200 reports (a
 // robot message of 200 lines is the most a person scrolls through; a
 // CloudEvent of 200 reports stays well under a receiver's megabyte).
-var DefaultReportGrouping = ReportGrouping{Interval: 30 * time.Second, Max: DefaultReportGroupMax}
+var DefaultReportGrouping = ReportGrouping{Interval: 30 * time.Second, Max: DefaultReportGroupMax, Alone: DefaultReportGroupAlone}
+
+// DefaultReportGroupAlone is how many reports of a kind a channel gets
+// alone in an interval when ReportGrouping.Alone is not set: five
+// warnings or incidents within half a minute are a busy day's (a drill
+// publishes four warnings to the units at once), the sixth a storm's
+// beginning.
+const DefaultReportGroupAlone = 5
 
 // DefaultReportGroupMax is the most reports a grouped message lists when
 // ReportGrouping.Max is not set.
@@ -93,14 +105,20 @@ type grouper struct {
 }
 
 type reportGroup struct {
-	lastSent time.Time
-	waiting  []types.NamespacedName
-	taken    map[types.NamespacedName]bool
+	// since is when the current interval began, alone how many reports
+	// went alone in it.
+	since   time.Time
+	alone   int
+	waiting []types.NamespacedName
+	taken   map[types.NamespacedName]bool
 }
 
 func newGrouper(cfg ReportGrouping) *grouper {
 	if cfg.Max <= 0 {
 		cfg.Max = DefaultReportGroupMax
+	}
+	if cfg.Alone <= 0 {
+		cfg.Alone = DefaultReportGroupAlone
 	}
 	return &grouper{cfg: cfg, groups: map[groupKey]*reportGroup{}, sending: map[string]bool{}}
 }
@@ -138,15 +156,18 @@ func (g *grouper) join(k groupKey, m types.NamespacedName, now time.Time) (verdi
 	if gr.taken[m] {
 		return inMessage, time.Time{}, nil
 	}
-	due := gr.lastSent.Add(g.cfg.Interval)
+	if len(gr.waiting) == 0 && !now.Before(gr.since.Add(g.cfg.Interval)) {
+		gr.since, gr.alone = now, 0 // quiet for an interval: a new one begins
+	}
 	waiting := slices.Contains(gr.waiting, m)
-	if !waiting && len(gr.waiting) == 0 && !now.Before(due) {
-		gr.lastSent = now
+	if !waiting && len(gr.waiting) == 0 && gr.alone < g.cfg.Alone {
+		gr.alone++
 		return sendAlone, time.Time{}, nil
 	}
 	if !waiting {
 		gr.waiting = append(gr.waiting, m)
 	}
+	due := gr.since.Add(g.cfg.Interval)
 	if now.Before(due) && len(gr.waiting) < g.cfg.Max {
 		return waitForGroup, due, nil
 	}
@@ -161,7 +182,9 @@ func (g *grouper) join(k groupKey, m types.NamespacedName, now time.Time) (verdi
 		}
 	}
 	gr.waiting = slices.DeleteFunc(gr.waiting, func(w types.NamespacedName) bool { return slices.Contains(take, w) })
-	gr.lastSent = now
+	// The next interval begins with this message, and no report goes
+	// alone in it.
+	gr.since, gr.alone = now, g.cfg.Alone
 	if len(take) == 1 {
 		return sendAlone, time.Time{}, nil
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 func TestGrouperSendsTheFirstAtOnceAndGroupsTheRest(t *testing.T) {
-	g := newGrouper(ReportGrouping{Interval: 30 * time.Second, Max: 3})
+	g := newGrouper(ReportGrouping{Interval: 30 * time.Second, Max: 3, Alone: 1})
 	k := groupKey{channel: "office/desk", event: "IncidentReported"}
 	t0 := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 	report := func(i int) types.NamespacedName { return types.NamespacedName{Namespace: "u", Name: fmt.Sprint(i)} }
@@ -74,5 +74,19 @@ func TestGrouperOff(t *testing.T) {
 	g.done("m")
 	if !g.start("m") {
 		t.Fatal("a message done may be resent")
+	}
+}
+
+func TestGrouperLetsAnOrdinaryDaysFewGoAlone(t *testing.T) {
+	g := newGrouper(ReportGrouping{Interval: 30 * time.Second})
+	k := groupKey{channel: "office/desk", event: "IncidentReported"}
+	t0 := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	for i := range DefaultReportGroupAlone {
+		if v, _, _ := g.join(k, types.NamespacedName{Name: fmt.Sprint(i)}, t0.Add(time.Duration(i)*time.Second)); v != sendAlone {
+			t.Fatalf("report %d of an ordinary day: %v, want it alone at once", i, v)
+		}
+	}
+	if v, _, _ := g.join(k, types.NamespacedName{Name: "storm"}, t0.Add(5*time.Second)); v != waitForGroup {
+		t.Fatalf("report %d within the interval: %v, want it to wait for the group", DefaultReportGroupAlone+1, v)
 	}
 }

@@ -58,6 +58,7 @@ type Options struct {
 	// (controllers.ReportGrouping).
 	ReportGroupInterval time.Duration
 	ReportGroupMax      int
+	ReportGroupAlone    int
 	// QPS and Burst bound the operator's requests to the API server.
 	QPS   float64
 	Burst int
@@ -92,6 +93,8 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&o.ReportGroupInterval, "report-group-interval", controllers.DefaultReportGrouping.Interval,
 		"In a storm, reports of the same kind to the same channel falling due within this time of its last message wait for its end and go as one message listing each (a report on a quiet day goes at once). 0 sends every report alone.")
 	fs.IntVar(&o.ReportGroupMax, "report-group-max", controllers.DefaultReportGrouping.Max, "The most reports one grouped message lists; a full message goes at once.")
+	fs.IntVar(&o.ReportGroupAlone, "report-group-alone", controllers.DefaultReportGrouping.Alone,
+		"How many reports of a kind a channel gets alone, at once, in an interval before the rest wait to be grouped.")
 	fs.Float64Var(&o.QPS, "kube-api-qps", -1, "Requests per second the operator may make to the API server; 0 or less turns the client-side limit off and leaves it to the API server's priority and fairness.")
 	fs.IntVar(&o.Burst, "kube-api-burst", 400, "Requests the operator may make at once above --kube-api-qps, when it is on.")
 	fs.IntVar(&o.Workers, "workers", 16, "Objects of each kind reconciled at once; one object is never reconciled twice at the same time.")
@@ -110,8 +113,8 @@ func (o *Options) Validate() error {
 	if o.ReportGrace <= 0 {
 		return errors.New("--report-grace must be positive")
 	}
-	if o.ReportGroupInterval < 0 || o.ReportGroupMax < 1 {
-		return errors.New("--report-group-interval must not be negative and --report-group-max must be positive")
+	if o.ReportGroupInterval < 0 || o.ReportGroupMax < 1 || o.ReportGroupAlone < 1 {
+		return errors.New("--report-group-interval must not be negative, --report-group-max and --report-group-alone must be positive")
 	}
 	if o.Burst <= 0 || o.Workers <= 0 {
 		return errors.New("--kube-api-burst and --workers must be positive")
@@ -225,7 +228,7 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 		HolidayCalendar: o.HolidayCalendar,
 		Controller:      controller.Options{MaxConcurrentReconciles: o.Workers},
 		OfficeNamespace: o.OfficeNamespace,
-		ReportGrouping:  controllers.ReportGrouping{Interval: o.ReportGroupInterval, Max: o.ReportGroupMax},
+		ReportGrouping:  controllers.ReportGrouping{Interval: o.ReportGroupInterval, Max: o.ReportGroupMax, Alone: o.ReportGroupAlone},
 	}); err != nil {
 		return err
 	}

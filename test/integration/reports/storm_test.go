@@ -59,7 +59,7 @@ var _ = Describe("A storm of reports", func() {
 		harness.RegisterUnit(ns, harness.DefaultUnitName, harness.DefaultUnitType)
 		office := harness.NewReceiver(0)
 		harness.NewChannel(ns, "office-desk", v1alpha1.ChannelCloudEvents, v1alpha1.AudienceOffice, office.URL, 5)
-		harness.StartOperatorGrouping(ns, controllers.ReportGrouping{Interval: time.Minute, Max: 5})
+		harness.StartOperatorGrouping(ns, controllers.ReportGrouping{Interval: time.Minute, Max: 5, Alone: 1})
 
 		By("a single incident on a quiet day: its report goes at once, alone, with the clock standing still")
 		quiet := file(ns, "quiet")
@@ -140,7 +140,7 @@ var _ = Describe("A storm of reports", func() {
 		harness.RegisterUnit(ns, harness.DefaultUnitName, harness.DefaultUnitType)
 		office := harness.NewReceiver(0)
 		harness.NewChannel(ns, "office-desk", v1alpha1.ChannelCloudEvents, v1alpha1.AudienceOffice, office.URL, 5)
-		grouping := controllers.ReportGrouping{Interval: time.Minute, Max: 3}
+		grouping := controllers.ReportGrouping{Interval: time.Minute, Max: 3, Alone: 1}
 		kill := harness.StartOperatorGrouping(ns, grouping)
 
 		quiet := file(ns, "first")
