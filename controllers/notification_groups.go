@@ -80,7 +80,7 @@ const DefaultReportGroupMax = 200
 
 // claimWriters is how many claims or outcomes of a grouped message are
 // written at once.
-const claimWriters = 8
+const claimWriters = 2
 
 // groupKey is what the reports of one grouped message share: the channel,
 // the kind of report, and drill or not.
