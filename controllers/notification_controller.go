@@ -256,18 +256,20 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 // before is resent in it, whole; any other waits for its group, or this
 // pass sends the group (groupedSend), or another pass is sending it.
 func (r *NotificationReconciler) together(s *notificationScope, d v1alpha1.NotificationDelivery, ch *v1alpha1.NotificationChannel) bool {
-	if r.groups.off() {
-		return false
-	}
-	if d.Attempts > 0 && d.MessageID == "" {
-		return false // it went alone: its retries go alone, as the same message
-	}
 	key := groupKeyOf(s.Obj, d)
 	if d.MessageID != "" {
+		// Resent whole under its id, even by an operator that groups no
+		// more: sent alone, under its own id, it would arrive twice.
 		if r.groups.start(d.MessageID) {
 			s.grouped = append(s.grouped, groupedSend{id: d.MessageID, key: key, ch: ch})
 		}
 		return true
+	}
+	if r.groups.off() {
+		return false
+	}
+	if d.Attempts > 0 {
+		return false // it went alone: its retries go alone, as the same message
 	}
 	verdict, at, members := r.groups.join(key, client.ObjectKeyFromObject(s.Obj), s.Now)
 	// The same words while it waits and while its message is sent, so

@@ -196,6 +196,9 @@ func (g *grouper) join(k groupKey, m types.NamespacedName, now time.Time) (verdi
 
 // sent forgets the members of a message sent (or given up) from k.
 func (g *grouper) sent(k groupKey, members []types.NamespacedName) {
+	if g == nil {
+		return
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if gr := g.groups[k]; gr != nil {
@@ -208,6 +211,9 @@ func (g *grouper) sent(k groupKey, members []types.NamespacedName) {
 // start marks message id as being sent, and says whether it was not
 // already: only one pass sends a message at a time.
 func (g *grouper) start(id string) bool {
+	if g == nil {
+		return true
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.sending[id] {
@@ -218,6 +224,9 @@ func (g *grouper) start(id string) bool {
 }
 
 func (g *grouper) done(id string) {
+	if g == nil {
+		return
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	delete(g.sending, id)

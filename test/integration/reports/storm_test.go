@@ -165,8 +165,8 @@ var _ = Describe("A storm of reports", func() {
 			Expect(d.State).To(Equal(v1alpha1.DeliveryPending), "its outcome was not recorded")
 		}
 
-		By("a new operator resends that message whole, with the same id, once it cannot still be under way")
-		harness.StartOperatorGrouping(ns, grouping)
+		By("a new operator, which groups no more, resends that message whole, with the same id, once it cannot still be under way")
+		harness.StartOperatorGrouping(ns, controllers.ReportGrouping{})
 		Eventually(func(g Gomega) {
 			fakeClock.Step(time.Second)
 			for _, inc := range storm {
