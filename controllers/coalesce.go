@@ -2,11 +2,9 @@ package controllers
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"k8s.io/client-go/util/workqueue"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
@@ -16,24 +14,25 @@ import (
 // unitRecordWindow is how long a change to what a unit's register is made
 // of (an incident, a report of its namespace) waits before the register is
 // looked at again; every change within it makes the same one pass. A storm
-// of thousands of incidents in one unit's namespace then costs a pass a
-// second over the unit's record, where each pass reads every incident of
-// the namespace from the cache, instead of a pass per incident.
-const unitRecordWindow = time.Second
+// of thousands of incidents in one unit's namespace then costs a pass about
+// a second over the unit's record, where each pass reads every incident of
+// the namespace from the cache, instead of a pass per incident. It is under
+// a second, as a follow-up pass's wait is: a record brought up to date, not
+// a deadline of the plan (test/fakeclock waits such in real time).
+const unitRecordWindow = 900 * time.Millisecond
 
 // coalesced is a handler that enqueues the requests mapFn names window
-// after the first change that named them, once for every change in
-// between. The wait is in real time, as a retry's is: a record brought up
-// to date, not a deadline of the plan.
+// after the first change that named them: the work queue keeps a waiting
+// request's earliest time, so every change in between makes the same one
+// pass.
 func coalesced(mapFn handler.MapFunc, window time.Duration) handler.EventHandler {
-	c := &coalescer{window: window, pending: map[reconcile.Request]bool{}}
 	add := func(ctx context.Context, q workqueue.TypedRateLimitingInterface[reconcile.Request], objs ...client.Object) {
 		for _, o := range objs {
 			if o == nil {
 				continue
 			}
 			for _, req := range mapFn(ctx, o) {
-				c.add(q, req)
+				q.AddAfter(req, window)
 			}
 		}
 	}
@@ -51,25 +50,4 @@ func coalesced(mapFn handler.MapFunc, window time.Duration) handler.EventHandler
 			add(ctx, q, e.Object)
 		},
 	}
-}
-
-type coalescer struct {
-	window  time.Duration
-	mu      sync.Mutex
-	pending map[reconcile.Request]bool
-}
-
-func (c *coalescer) add(q workqueue.TypedRateLimitingInterface[reconcile.Request], req ctrl.Request) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.pending[req] {
-		return
-	}
-	c.pending[req] = true
-	time.AfterFunc(c.window, func() {
-		c.mu.Lock()
-		delete(c.pending, req)
-		c.mu.Unlock()
-		q.Add(req)
-	})
 }

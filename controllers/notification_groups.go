@@ -17,6 +17,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
 	"github.com/netsec-io/incident-operator/internal/plan/routing"
@@ -342,7 +344,7 @@ func (r *NotificationReconciler) sendGroup(ctx context.Context, now time.Time, g
 		mu       sync.Mutex
 		failures []error
 	)
-	r.eachMember(members, func(m member) {
+	each(members, func(m member) {
 		if m.claimed == nil {
 			return
 		}
@@ -395,24 +397,41 @@ func (r *NotificationReconciler) announceMessage(gs groupedSend, msg notify.Mess
 func (r *NotificationReconciler) recordSettled(ctx context.Context, m member, outcome v1alpha1.NotificationDelivery) error {
 	after := m.n.DeepCopy()
 	after.Status.Deliveries[m.i] = outcome
-	s := &notificationScope{Pass: reconcile.Begin(r.Kit, after, after.Spec.Drill)}
-	s.Before = m.n
-	ran := true
-	for _, step := range []reconcile.Step[*notificationScope]{r.authored, r.confirm, r.consent, r.target} {
-		if err := step(ctx, s); err != nil {
-			ran = false
-			break
-		}
-	}
-	if ran {
-		s.countHeld()
-		reconcile.Finish(s.Pass, r.ready(s), true)
-		if err := reconcile.PatchStatus(ctx, r.Kit, s.Before, s.Obj); err == nil {
-			s.Events.Flush(r.Recorder, s.Obj)
-			return nil
-		}
+	if s, ok := r.passOn(ctx, m.n, after, time.Time{}); ok && r.settle(ctx, s) == nil {
+		return nil
 	}
 	return r.record(ctx, m.n, m.i, *m.claimed, outcome)
+}
+
+// passOn runs a report's own pass up to its claim on after, a copy of the
+// report as read (read), at now (zero: the clock's), so that another pass
+// can write the report's status as its own would. It says whether every
+// step ran.
+func (r *NotificationReconciler) passOn(ctx context.Context, read, after *v1alpha1.Notification, now time.Time) (*notificationScope, bool) {
+	s := &notificationScope{Pass: reconcile.Begin(r.Kit, after, after.Spec.Drill)}
+	s.Before = read
+	if !now.IsZero() {
+		s.Now = now
+	}
+	for _, step := range []reconcile.Step[*notificationScope]{r.authored, r.confirm, r.consent, r.target} {
+		if err := step(ctx, s); err != nil {
+			return s, false
+		}
+	}
+	return s, true
+}
+
+// settle finishes a pass run by passOn as the report's own would (its
+// conditions, observed generation and health) and writes its status with
+// the resourceVersion it was read at.
+func (r *NotificationReconciler) settle(ctx context.Context, s *notificationScope) error {
+	s.countHeld()
+	reconcile.Finish(s.Pass, r.ready(s), true)
+	if err := reconcile.PatchStatus(ctx, r.Kit, s.Before, s.Obj); err != nil {
+		return err
+	}
+	s.Events.Flush(r.Recorder, s.Obj)
+	return nil
 }
 
 // claimMembers writes the claim of this attempt on each report of the
@@ -449,7 +468,7 @@ func (r *NotificationReconciler) claimMembers(ctx context.Context, now time.Time
 		members []member
 		unknown []error
 	)
-	r.eachCandidate(candidates, func(n *v1alpha1.Notification) {
+	each(candidates, func(n *v1alpha1.Notification) {
 		m, err := r.claimOne(ctx, now, n, gs)
 		mu.Lock()
 		defer mu.Unlock()
@@ -466,9 +485,9 @@ func (r *NotificationReconciler) claimMembers(ctx context.Context, now time.Time
 	return members, errors.Join(unknown...)
 }
 
-// messageOf is the message id a delivery of this message has before its
+// unclaimedID is the message id a delivery of this message has before its
 // claim: none for a new message, the message's own for a resend.
-func (gs groupedSend) messageOf(v1alpha1.NotificationDelivery) string {
+func (gs groupedSend) unclaimedID() string {
 	if gs.members != nil {
 		return ""
 	}
@@ -486,15 +505,12 @@ func (gs groupedSend) messageOf(v1alpha1.NotificationDelivery) string {
 // it is not the message's, and an error when the claim's fate is unknown.
 func (r *NotificationReconciler) claimOne(ctx context.Context, now time.Time, n *v1alpha1.Notification, gs groupedSend) (*member, error) {
 	resend := gs.members == nil
-	s := &notificationScope{Pass: reconcile.Begin(r.Kit, n.DeepCopy(), n.Spec.Drill)}
-	s.Before, s.Now = n, now
-	for _, step := range []reconcile.Step[*notificationScope]{r.authored, r.confirm, r.consent, r.target} {
-		if err := step(ctx, s); err != nil {
-			return nil, nil // not claimed: it goes another time
-		}
+	s, ok := r.passOn(ctx, n, n.DeepCopy(), now)
+	if !ok {
+		return nil, nil // not claimed: it goes another time
 	}
 	i := slices.IndexFunc(s.Obj.Status.Deliveries, func(d v1alpha1.NotificationDelivery) bool {
-		return routing.DeliveryKey(d, n.Namespace) == gs.key.channel && d.MessageID == gs.messageOf(d)
+		return routing.DeliveryKey(d, n.Namespace) == gs.key.channel && d.MessageID == gs.unclaimedID()
 	})
 	if s.foreign != "" || i < 0 || n.Spec.Event != gs.key.event || n.Spec.Drill != gs.key.drill {
 		return nil, nil
@@ -512,11 +528,8 @@ func (r *NotificationReconciler) claimOne(ctx context.Context, now time.Time, n 
 	d.State = v1alpha1.DeliveryPending
 	d.MessageID = gs.id
 	claim := *d
-	s.countHeld()
-	reconcile.Finish(s.Pass, r.ready(s), true)
-	err := reconcile.PatchStatus(ctx, r.Kit, s.Before, s.Obj)
+	err := r.settle(ctx, s)
 	if err == nil {
-		s.Events.Flush(r.Recorder, s.Obj)
 		return &member{n: s.Obj, i: i, claimed: &claim}, nil
 	}
 	if refused(err) {
@@ -544,29 +557,14 @@ func refused(err error) bool {
 	return apierrors.IsNotFound(err) || apierrors.IsInvalid(err) || apierrors.IsConflict(err) || apierrors.IsBadRequest(err)
 }
 
-// eachCandidate and eachMember run f over their items, claimWriters at a
-// time.
-func (r *NotificationReconciler) eachCandidate(ns []*v1alpha1.Notification, f func(*v1alpha1.Notification)) {
-	parallel(len(ns), func(i int) { f(ns[i]) })
-}
-
-func (r *NotificationReconciler) eachMember(ms []member, f func(member)) {
-	parallel(len(ms), func(i int) { f(ms[i]) })
-}
-
-func parallel(n int, f func(int)) {
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, claimWriters)
-	for i := range n {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			f(i)
-		}()
+// each runs f over items, claimWriters at a time.
+func each[T any](items []T, f func(T)) {
+	var g errgroup.Group
+	g.SetLimit(claimWriters)
+	for _, it := range items {
+		g.Go(func() error { f(it); return nil })
 	}
-	wg.Wait()
+	_ = g.Wait()
 }
 
 // wakeMembers has each report of a grouped message reconciled once its

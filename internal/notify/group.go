@@ -97,11 +97,8 @@ func Group(id, source string, members []Message) (Message, error) {
 // headline is a report's first line, without the drill banner that the
 // grouped message carries once for all.
 func headline(s, banner string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return Value(strings.TrimSpace(strings.TrimPrefix(s, strings.TrimSpace(banner))))
+	first := firstLine(strings.TrimSpace(s))
+	return Value(strings.TrimSpace(strings.TrimPrefix(first, strings.TrimSpace(banner))))
 }
 
 // Members is the ids of the reports a grouped message's data lists, in

@@ -120,6 +120,19 @@ func statusPatch(status any) (client.Patch, error) {
 	return client.RawPatch(types.MergePatchType, data), nil
 }
 
+// writeFloorStatus writes once, as a merge patch, the floor's status of
+// inc on o (inc itself, or a bare object holding its spec).
+func writeFloorStatus(ctx context.Context, c client.Client, o client.Object, inc *v1alpha1.SecurityIncident) error {
+	p, err := statusPatch(floorIncidentStatus(inc, time.Now()))
+	if err != nil {
+		return err
+	}
+	if err := c.Status().Patch(ctx, o, p); err != nil {
+		return fmt.Errorf("floor: writing the status of %s: %w", o.GetName(), err)
+	}
+	return nil
+}
+
 // floorIncidents: a bare client creates n incidents (drills) in ns and writes each
 // one's status once, with writers in parallel.
 func floorIncidents(ctx context.Context, c client.Client, ns string, n, writers int) (time.Duration, error) {
@@ -131,14 +144,7 @@ func floorIncidents(ctx context.Context, c client.Client, ns string, n, writers 
 		if err := c.Create(ctx, inc); err != nil {
 			return fmt.Errorf("floor: creating %s: %w", inc.Name, err)
 		}
-		p, err := statusPatch(floorIncidentStatus(inc, time.Now()))
-		if err != nil {
-			return err
-		}
-		if err := c.Status().Patch(ctx, inc, p); err != nil {
-			return fmt.Errorf("floor: writing the status of %s: %w", inc.Name, err)
-		}
-		return nil
+		return writeFloorStatus(ctx, c, inc, inc)
 	})
 }
 

@@ -310,7 +310,7 @@ func (b *bench) run(ctx context.Context) (err error) {
 		return err
 	}
 	defer b.inbox.stop()
-	if err := installBare(ctx, c); err != nil {
+	if err := installBare(c); err != nil {
 		return err
 	}
 

@@ -20,7 +20,9 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/internal/notify"
@@ -141,14 +143,15 @@ func setUpOfficeChannel(ctx context.Context, c *cluster, ns, url string) error {
 		return fmt.Errorf("the office channel: %w", err)
 	}
 	patch := client.RawPatch(types.MergePatchType, fmt.Appendf(nil, `{"metadata":{"annotations":{%q:%q}}}`, v1alpha1.AnnotationConsentedBy, approverUser))
+	// RBAC reaches the authorizer a moment after the binding.
 	var err error
-	for range 50 { // RBAC reaches the authorizer a moment after the binding
-		if err = c.approver.Patch(ctx, ch, patch); err == nil {
-			return nil
-		}
-		time.Sleep(100 * time.Millisecond)
+	if werr := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 5*time.Second, true, func(ctx context.Context) (bool, error) {
+		err = c.approver.Patch(ctx, ch, patch)
+		return err == nil, nil
+	}); werr != nil {
+		return fmt.Errorf("the office's consent to its channel: %w", err)
 	}
-	return fmt.Errorf("the office's consent to its channel: %w", err)
+	return nil
 }
 
 // The bare custom resource: no schema beyond "anything", no validation
@@ -180,27 +183,11 @@ func bareCRD() *apiextensionsv1.CustomResourceDefinition {
 }
 
 // installBare installs the bare kind and waits until it is served.
-func installBare(ctx context.Context, c *cluster) error {
-	if err := apiextensionsv1.AddToScheme(c.scheme); err != nil {
-		return err
-	}
-	admin, err := client.New(c.adminCfg, client.Options{Scheme: c.scheme})
-	if err != nil {
-		return err
-	}
-	if err := admin.Create(ctx, bareCRD()); err != nil {
+func installBare(c *cluster) error {
+	if _, err := envtest.InstallCRDs(c.adminCfg, envtest.CRDInstallOptions{CRDs: []*apiextensionsv1.CustomResourceDefinition{bareCRD()}}); err != nil {
 		return fmt.Errorf("the bare custom resource: %w", err)
 	}
-	for range 100 {
-		list := &unstructured.UnstructuredList{}
-		list.SetAPIVersion(bareGroup + "/v1")
-		list.SetKind(bareKind + "List")
-		if err = admin.List(ctx, list, client.Limit(1)); err == nil {
-			return nil
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return fmt.Errorf("the bare custom resource is not served: %w", err)
+	return nil
 }
 
 // floorBare: a bare client creates n bare objects, each holding an
@@ -222,14 +209,7 @@ func floorBare(ctx context.Context, c client.Client, ns string, n, writers int) 
 			return fmt.Errorf("bare floor: creating %s: %w", inc.Name, err)
 		}
 		inc.Generation = u.GetGeneration()
-		p, err := statusPatch(floorIncidentStatus(inc, time.Now()))
-		if err != nil {
-			return err
-		}
-		if err := c.Status().Patch(ctx, u, p); err != nil {
-			return fmt.Errorf("bare floor: writing the status of %s: %w", inc.Name, err)
-		}
-		return nil
+		return writeFloorStatus(ctx, c, u, inc)
 	})
 }
 

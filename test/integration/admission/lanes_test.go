@@ -293,26 +293,26 @@ var _ = Describe("Lanes: every role changes only what its job covers", Ordered, 
 		cluster := func(role string) func(string) {
 			return func(string) { bindRole("lanes-"+role, role) }
 		}
+		// namespaced binds role to user in the namespace the attempt runs in.
+		namespaced := func(binding, role, user string) func(string) {
+			return func(ns string) {
+				Expect(k8s.Create(ctx, &rbacv1.RoleBinding{
+					ObjectMeta: metav1.ObjectMeta{Name: binding, Namespace: ns},
+					RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: role},
+					Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, Name: user}},
+				})).To(Succeed())
+			}
+		}
 		subjects = []laneSubject{
 			{"emergency-office", "lanes-emergency-office", cluster("emergency-office"), "emergencyresponses"},
 			{"emergency-leading-group", "lanes-emergency-leading-group", cluster("emergency-leading-group"), "emergencyresponses"},
 			{"emergency-ministry-office", "lanes-emergency-ministry-office", cluster("emergency-ministry-office"), "emergencyresponses"},
 			{"emergency-ministry-leading-group", "lanes-emergency-ministry-leading-group", cluster("emergency-ministry-leading-group"), "emergencyresponses"},
 			{"emergency-drill-approver", "lanes-emergency-drill-approver", cluster("emergency-drill-approver"), "emergencyresponses"},
-			{"emergency-reporting-unit (in its namespace)", "lanes-emergency-reporting-unit", func(ns string) {
-				Expect(k8s.Create(ctx, &rbacv1.RoleBinding{
-					ObjectMeta: metav1.ObjectMeta{Name: "lanes-unit", Namespace: ns},
-					RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "emergency-reporting-unit"},
-					Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, Name: "lanes-emergency-reporting-unit"}},
-				})).To(Succeed())
-			}, "securityincidents"},
-			{"emergency-unit-reader (in the office's namespace)", "lanes-emergency-unit-reader", func(ns string) {
-				Expect(k8s.Create(ctx, &rbacv1.RoleBinding{
-					ObjectMeta: metav1.ObjectMeta{Name: "lanes-unit-reader", Namespace: ns},
-					RoleRef:    rbacv1.RoleRef{APIGroup: rbacv1.GroupName, Kind: "ClusterRole", Name: "emergency-unit-reader"},
-					Subjects:   []rbacv1.Subject{{Kind: rbacv1.UserKind, Name: "lanes-emergency-unit-reader"}},
-				})).To(Succeed())
-			}, "warnings"},
+			{"emergency-reporting-unit (in its namespace)", "lanes-emergency-reporting-unit",
+				namespaced("lanes-unit", "emergency-reporting-unit", "lanes-emergency-reporting-unit"), "securityincidents"},
+			{"emergency-unit-reader (in the office's namespace)", "lanes-emergency-unit-reader",
+				namespaced("lanes-unit-reader", "emergency-unit-reader", "lanes-emergency-unit-reader"), "warnings"},
 			{"emergency-report-recipient", "lanes-emergency-report-recipient", cluster("emergency-report-recipient"), "notifications"},
 			{"emergency-release-approver", "lanes-emergency-release-approver", cluster("emergency-release-approver"), "notifications"},
 			{"the operator (manager-role)", "lanes-operator", func(string) { bindRole("lanes-operator", "manager-role") }, "notifications"},
