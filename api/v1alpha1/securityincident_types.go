@@ -789,6 +789,12 @@ type SecurityIncidentStatus struct {
 	// +optional
 	CountedFrom *ReportedTimes `json:"countedFrom,omitempty"`
 
+	// upstream is what the upper cluster decided on this incident's copy,
+	// when an Uplink carries it there (a unit's incident, decided by the
+	// province; a province's level I or II incident, by the ministry).
+	// +optional
+	Upstream *UpstreamDecision `json:"upstream,omitempty"`
+
 	// receiptConfirmed is the office's confirmation that the report arrived
 	// (§4.1: 并电话确认报送结果), as the recipient wrote it on the report's
 	// Notification (emergency.netsec.io/confirmed-by): the printed form

@@ -76,3 +76,12 @@ func (in *SupportDispatch) SetConditions(c []metav1.Condition) { in.Status.Condi
 
 // SetObservedGeneration records the generation the status describes.
 func (in *SupportDispatch) SetObservedGeneration(g int64) { in.Status.ObservedGeneration = g }
+
+// GetConditions returns the link's conditions.
+func (in *Uplink) GetConditions() []metav1.Condition { return in.Status.Conditions }
+
+// SetConditions replaces the link's conditions.
+func (in *Uplink) SetConditions(c []metav1.Condition) { in.Status.Conditions = c }
+
+// SetObservedGeneration records the generation the status describes.
+func (in *Uplink) SetObservedGeneration(g int64) { in.Status.ObservedGeneration = g }

@@ -1,0 +1,178 @@
+package controllers
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/types"
+	toolscache "k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/clientcmd"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/cluster"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+// upper is one link's connection to its upper cluster: a client, and a
+// cache of the link's namespace there that wakes the link when a copy
+// changes (the upper cluster's decisions on it).
+type upper struct {
+	// key is what the connection was made from (the kubeconfig, the
+	// namespaces); a link whose key changed connects again.
+	key     string
+	cluster cluster.Cluster
+	stop    context.CancelFunc
+	done    chan struct{}
+}
+
+// uppers holds every link's connection, made by the link's pass and
+// closed when the link is gone, its Secret changes, or the manager stops.
+type uppers struct {
+	mu     sync.Mutex
+	m      map[string]*upper
+	scheme *runtime.Scheme
+	// wake re-runs the pass of the link named by the object it carries.
+	wake chan event.GenericEvent
+}
+
+func newUppers(scheme *runtime.Scheme) *uppers {
+	return &uppers{m: map[string]*upper{}, scheme: scheme, wake: make(chan event.GenericEvent, 1024)}
+}
+
+// Start waits for the manager to stop, then closes every connection.
+func (u *uppers) Start(ctx context.Context) error {
+	<-ctx.Done()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for name, c := range u.m {
+		c.close()
+		delete(u.m, name)
+	}
+	return nil
+}
+
+func (c *upper) close() {
+	c.stop()
+	<-c.done
+}
+
+// errNoCredentials says the link's kubeconfig cannot be had or read.
+var errNoCredentials = errors.New("no credentials")
+
+// kubeconfigOf reads the link's kubeconfig from its Secret.
+func kubeconfigOf(ctx context.Context, r client.Reader, l *v1alpha1.Uplink) ([]byte, error) {
+	ref := l.Spec.Upper.Kubeconfig
+	key := ref.Key
+	if key == "" {
+		key = "kubeconfig"
+	}
+	s := &corev1.Secret{}
+	if err := r.Get(ctx, types.NamespacedName{Namespace: ref.Namespace, Name: ref.Name}, s); err != nil {
+		if apierrors.IsNotFound(err) {
+			return nil, fmt.Errorf("%w: Secret %s/%s is not there", errNoCredentials, ref.Namespace, ref.Name)
+		}
+		return nil, err
+	}
+	b := s.Data[key]
+	if len(b) == 0 {
+		return nil, fmt.Errorf("%w: Secret %s/%s has no key %q", errNoCredentials, ref.Namespace, ref.Name, key)
+	}
+	return b, nil
+}
+
+// officeOf is the upper office's namespace.
+func officeOf(l *v1alpha1.Uplink) string {
+	if l.Spec.Upper.OfficeNamespace != "" {
+		return l.Spec.Upper.OfficeNamespace
+	}
+	return "emergency-office"
+}
+
+// get returns the link's connection, connecting when there is none or its
+// kubeconfig or namespaces changed. The cache there starts at once and
+// fills in the background.
+func (u *uppers) get(l *v1alpha1.Uplink, kubeconfig []byte) (*upper, error) {
+	sum := sha256.Sum256(append(append([]byte(l.Spec.Upper.Namespace+"\x00"+officeOf(l)+"\x00"), kubeconfig...), 0))
+	key := string(sum[:])
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if c, ok := u.m[l.Name]; ok {
+		if c.key == key {
+			return c, nil
+		}
+		c.close()
+		delete(u.m, l.Name)
+	}
+	cfg, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the kubeconfig cannot be read: %w", errNoCredentials, err)
+	}
+	cfg.Timeout = 10 * time.Second
+	// A storm's copies go out in parallel (carryUp); the client's default
+	// of 5 requests a second would hold them back.
+	cfg.QPS, cfg.Burst = 200, 400
+	cl, err := cluster.New(cfg, func(o *cluster.Options) {
+		o.Scheme = u.scheme
+		o.Cache = cache.Options{
+			DefaultNamespaces: map[string]cache.Config{l.Spec.Upper.Namespace: {}},
+			DefaultTransform:  cache.TransformStripManagedFields(),
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errNoCredentials, err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	c := &upper{key: key, cluster: cl, stop: stop, done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		if err := cl.Start(ctx); err != nil {
+			ctrl.Log.WithName("uplink").Error(err, "the upper cluster's cache stopped", "uplink", l.Name)
+		}
+	}()
+	wakeLink := &v1alpha1.Uplink{}
+	wakeLink.Name = l.Name
+	wake := func(any) {
+		select {
+		case u.wake <- event.GenericEvent{Object: wakeLink}:
+		default:
+			// Full: passes are already waiting, and every one reads all.
+		}
+	}
+	for _, o := range []client.Object{&v1alpha1.SecurityIncident{}, &v1alpha1.UnitReport{}} {
+		inf, err := cl.GetCache().GetInformer(ctx, o, cache.BlockUntilSynced(false))
+		if err != nil {
+			c.close()
+			return nil, err
+		}
+		if _, err := inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+			AddFunc:    wake,
+			UpdateFunc: func(_, n any) { wake(n) },
+			DeleteFunc: wake,
+		}); err != nil {
+			c.close()
+			return nil, err
+		}
+	}
+	u.m[l.Name] = c
+	return c, nil
+}
+
+// drop closes the connection of a link that is gone.
+func (u *uppers) drop(name string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if c, ok := u.m[name]; ok {
+		c.close()
+		delete(u.m, name)
+	}
+}

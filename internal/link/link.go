@@ -1,0 +1,187 @@
+// Package link says what crosses an Uplink and in what form: the name and
+// marks of a copy, the copy itself, whether one on the other side is
+// current, and what the upper cluster's copy tells the original. It reads
+// and builds objects only; the controller of the Uplink kind writes them.
+package link
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"maps"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/text"
+)
+
+// Origin is where a copy came from.
+type Origin struct {
+	Cluster   string
+	Namespace string
+	Name      string
+	UID       types.UID
+}
+
+// OriginOf reads a copy's origin from its marks; ok is false for an
+// original.
+func OriginOf(o metav1.Object) (Origin, bool) {
+	l := o.GetLabels()
+	if l[v1alpha1.LabelCopy] == "" || l[v1alpha1.LabelOriginCluster] == "" {
+		return Origin{}, false
+	}
+	ns, name := splitOrigin(o.GetAnnotations()[v1alpha1.AnnotationOrigin])
+	return Origin{Cluster: l[v1alpha1.LabelOriginCluster], Namespace: ns, Name: name, UID: types.UID(l[v1alpha1.LabelOriginUID])}, true
+}
+
+// IsCopy says whether o is a copy of any kind, carried up or down.
+func IsCopy(o metav1.Object) bool { return o.GetLabels()[v1alpha1.LabelCopy] != "" }
+
+// IsMirror says whether o is a mirror: an upper cluster's record carried
+// down, which the operator here reads and never acts on.
+func IsMirror(o metav1.Object) bool {
+	return o.GetLabels()[v1alpha1.LabelCopy] == v1alpha1.CopyMirror
+}
+
+func splitOrigin(s string) (ns, name string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' {
+			return s[:i], s[i+1:]
+		}
+	}
+	return "", s
+}
+
+// maxName is the longest name a copy of a namespaced kind gets.
+const maxName = 253
+
+// CopyName is the name of o's copy on the upper cluster. A unit's link
+// carries one namespace into one, so its copies keep their names (a
+// unit's report names its incident the same on both sides); the
+// province's link carries many namespaces into one, so a relayed copy's
+// name is the original's namespace and name, with the original's uid when
+// that is too long. Either way the copy carries the uid, and a name held
+// by a copy of another origin is a conflict, never overwritten.
+func CopyName(member v1alpha1.UplinkMember, o metav1.Object) string {
+	if member == v1alpha1.UplinkUnit {
+		return o.GetName()
+	}
+	name := o.GetNamespace() + "-" + o.GetName()
+	if len(name) <= maxName {
+		return name
+	}
+	sum := sha256.Sum256([]byte(o.GetUID()))
+	return strings.TrimRight(name[:maxName-17], ".-") + "-" + hex.EncodeToString(sum[:8])
+}
+
+// CopyKind is the kind of copy a link of member makes going up.
+func CopyKind(member v1alpha1.UplinkMember) string {
+	if member == v1alpha1.UplinkProvince {
+		return v1alpha1.CopyRelayed
+	}
+	return v1alpha1.CopyReported
+}
+
+// Mark gives dst the marks of a copy of src from cluster, of kind copy.
+// Labels and annotations of src are not carried: the other side's own
+// admission policies set theirs (drill, created-by), and its own people
+// decide there.
+func Mark(dst, src metav1.Object, cluster, copy string) {
+	l := maps.Clone(dst.GetLabels())
+	if l == nil {
+		l = map[string]string{}
+	}
+	l[v1alpha1.LabelCopy] = copy
+	l[v1alpha1.LabelOriginCluster] = cluster
+	l[v1alpha1.LabelOriginUID] = string(src.GetUID())
+	dst.SetLabels(l)
+	a := maps.Clone(dst.GetAnnotations())
+	if a == nil {
+		a = map[string]string{}
+	}
+	a[v1alpha1.AnnotationOrigin] = src.GetNamespace() + "/" + src.GetName()
+	dst.SetAnnotations(a)
+}
+
+// Marked says whether o carries exactly the marks Mark would give it.
+func Marked(o, src metav1.Object, cluster, copy string) bool {
+	l, a := o.GetLabels(), o.GetAnnotations()
+	return l[v1alpha1.LabelCopy] == copy && l[v1alpha1.LabelOriginCluster] == cluster &&
+		l[v1alpha1.LabelOriginUID] == string(src.GetUID()) &&
+		a[v1alpha1.AnnotationOrigin] == src.GetNamespace()+"/"+src.GetName()
+}
+
+// SameOrigin says whether the object held under a copy's name on the other
+// side is a copy of src (and not of another original of the same name).
+func SameOrigin(held, src metav1.Object) bool {
+	return held.GetLabels()[v1alpha1.LabelOriginUID] == string(src.GetUID())
+}
+
+// Incident is the copy of in on the upper cluster, in namespace ns.
+func Incident(in *v1alpha1.SecurityIncident, member v1alpha1.UplinkMember, cluster, ns string) *v1alpha1.SecurityIncident {
+	c := &v1alpha1.SecurityIncident{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: CopyName(member, in)}}
+	in.Spec.DeepCopyInto(&c.Spec)
+	Mark(c, in, cluster, CopyKind(member))
+	return c
+}
+
+// IncidentCurrent says whether held, the copy of in on the upper cluster,
+// says what in says.
+func IncidentCurrent(held, in *v1alpha1.SecurityIncident, member v1alpha1.UplinkMember, cluster string) bool {
+	return Marked(held, in, cluster, CopyKind(member)) && equality.Semantic.DeepEqual(held.Spec, in.Spec)
+}
+
+// Resolve maps a unit's reference to a mirror here to the mirror's
+// original on the upper cluster; ok is false when ns/name is no mirror.
+type Resolve func(ns, name string) (v1alpha1.ObjectRef, bool)
+
+// UnitReport is the copy of r on the upper cluster, in namespace ns: its
+// references to mirrors here (the province's warning a unit acknowledges,
+// the response it reports progress on) name their originals there.
+func UnitReport(r *v1alpha1.UnitReport, cluster, ns string, resolve Resolve) *v1alpha1.UnitReport {
+	c := &v1alpha1.UnitReport{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: CopyName(v1alpha1.UplinkUnit, r)}}
+	r.Spec.DeepCopyInto(&c.Spec)
+	for _, ref := range []*v1alpha1.ObjectRef{c.Spec.ResponseRef, c.Spec.WarningRef, c.Spec.DispatchRef} {
+		if ref == nil {
+			continue
+		}
+		if to, ok := resolve(ref.Namespace, ref.Name); ok {
+			*ref = to
+		}
+	}
+	Mark(c, r, cluster, v1alpha1.CopyReported)
+	return c
+}
+
+// UnitReportCurrent says whether held, the copy of r on the upper
+// cluster, says what r says.
+func UnitReportCurrent(held, r *v1alpha1.UnitReport, cluster, ns string, resolve Resolve) bool {
+	want := UnitReport(r, cluster, ns, resolve)
+	return Marked(held, r, cluster, v1alpha1.CopyReported) && equality.Semantic.DeepEqual(held.Spec, want.Spec)
+}
+
+// Decision is what the upper cluster's copy of an incident tells its
+// original: its level there, the responses covering it, the deadlines
+// missed there and its Ready condition.
+func Decision(upper string, held *v1alpha1.SecurityIncident) *v1alpha1.UpstreamDecision {
+	d := &v1alpha1.UpstreamDecision{Cluster: upper, Namespace: held.Namespace, Name: held.Name, Level: held.Status.Level}
+	for _, r := range held.Status.Responses {
+		if len(d.Responses) < 16 {
+			d.Responses = append(d.Responses, r.Name)
+		}
+	}
+	for _, dl := range held.Status.Deadlines {
+		if dl.State == v1alpha1.DeadlineMissed && len(d.MissedDeadlines) < 16 {
+			d.MissedDeadlines = append(d.MissedDeadlines, dl.Name)
+		}
+	}
+	if c := meta.FindStatusCondition(held.Status.Conditions, v1alpha1.ConditionReady); c != nil {
+		d.Ready = string(c.Status)
+		d.ReadyMessage = text.Truncate(c.Message, 1024)
+	}
+	return d
+}

@@ -1,0 +1,325 @@
+// Package links_test runs a reporting unit's cluster linked to the
+// province's: two control planes in one process, each with its operator,
+// the unit's Uplink reaching the province's API server through a loopback
+// cable that a test can cut.
+package links_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/test/builder"
+	"github.com/netsec-io/incident-operator/test/testenv"
+)
+
+const (
+	// unitNS is the unit's namespace in its own cluster and on the
+	// province's (the Uplink maps one to the other).
+	unitNS = "unit-acme"
+	// unitCluster is the unit's cluster's name, as the province knows it.
+	unitCluster = "acme"
+	// linkUser is the identity the province issued to the unit's link.
+	linkUser = "link-acme"
+	// dutyOfficer is the province's emergency office.
+	dutyOfficer = "duty-officer"
+)
+
+type pair struct {
+	province, unit *site
+	cable          *cable
+	stopUnit       func()
+}
+
+// linked starts the province's and the unit's clusters with their
+// operators, registers the unit on both, grants its link on the province,
+// and links the unit's cluster up through a cable.
+func linked(t *testing.T) *pair {
+	t.Helper()
+	testenv.Assets(t, "starts two control planes")
+	g := NewWithT(t)
+	ctx := context.Background()
+	p := &pair{province: startSite(t, "province"), unit: startSite(t, "unit")}
+	for _, s := range []*site{p.province, p.unit} {
+		g.Expect(s.admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: unitNS}})).To(Succeed())
+		g.Expect(builder.Register(ctx, s.admin, unitNS, 30*time.Second)).To(Succeed())
+	}
+	// The province's grant: the unit link's role in the unit's namespace,
+	// and copy on origins/acme there.
+	pr := p.province
+	pr.bind(t, linkUser, "ClusterRole", "emergency-uplink-unit", unitNS)
+	g.Expect(pr.admin.Create(ctx, &rbacv1.Role{
+		ObjectMeta: metav1.ObjectMeta{Name: "uplink-origin", Namespace: unitNS},
+		Rules: []rbacv1.PolicyRule{{APIGroups: []string{"emergency.netsec.io"}, Resources: []string{"origins"},
+			ResourceNames: []string{unitCluster}, Verbs: []string{v1alpha1.VerbCopy}}},
+	})).To(Succeed())
+	pr.bind(t, linkUser, "Role", "uplink-origin", unitNS)
+	pr.bind(t, dutyOfficer, "ClusterRole", "emergency-office", "")
+
+	pr.startOperator(t)
+	p.stopUnit = p.unit.startOperator(t)
+	p.cable = newCable(t, pr.apiAddress(t))
+	g.Expect(p.unit.admin.Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: "uplink-province", Namespace: operatorNamespace},
+		Data:       map[string][]byte{"kubeconfig": pr.kubeconfigThrough(t, linkUser, p.cable.addr)},
+	})).To(Succeed())
+	g.Expect(p.unit.admin.Create(ctx, &v1alpha1.Uplink{
+		ObjectMeta: metav1.ObjectMeta{Name: "province"},
+		Spec: v1alpha1.UplinkSpec{
+			Cluster: unitCluster, Member: v1alpha1.UplinkUnit, Namespaces: []string{unitNS},
+			Upper: v1alpha1.UpperCluster{Name: "province", Namespace: unitNS, OfficeNamespace: office,
+				Kubeconfig: v1alpha1.SecretKeyRef{Namespace: operatorNamespace, Name: "uplink-province"}},
+		},
+	})).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(linkCondition(g, p.unit, v1alpha1.UplinkConnectedCondition).Status).To(Equal(metav1.ConditionTrue))
+	}, 30*time.Second).Should(Succeed())
+	return p
+}
+
+func linkOf(g Gomega, s *site) *v1alpha1.Uplink {
+	l := &v1alpha1.Uplink{}
+	g.Expect(s.admin.Get(context.Background(), client.ObjectKey{Name: "province"}, l)).To(Succeed())
+	return l
+}
+
+func linkCondition(g Gomega, s *site, typ string) metav1.Condition {
+	c := meta.FindStatusCondition(linkOf(g, s).Status.Conditions, typ)
+	g.Expect(c).NotTo(BeNil(), "the link has no condition %s yet", typ)
+	return *c
+}
+
+// copies lists the incidents on the province's cluster in the unit's
+// namespace, by the origin uid they carry.
+func copies(g Gomega, p *pair) map[string]v1alpha1.SecurityIncident {
+	list := &v1alpha1.SecurityIncidentList{}
+	g.Expect(p.province.admin.List(context.Background(), list, client.InNamespace(unitNS))).To(Succeed())
+	out := map[string]v1alpha1.SecurityIncident{}
+	for _, in := range list.Items {
+		uid := in.Labels[v1alpha1.LabelOriginUID]
+		if uid == "" {
+			continue // an original of the province's
+		}
+		g.Expect(out).NotTo(HaveKey(uid), "two copies of one incident: %s and %s", out[uid].Name, in.Name)
+		out[uid] = in
+	}
+	return out
+}
+
+// mark gives in the marks of a copy of the unit's cluster, with uid as
+// its origin's.
+func mark(in *v1alpha1.SecurityIncident, uid string) {
+	if in.Labels == nil {
+		in.Labels = map[string]string{}
+	}
+	if in.Annotations == nil {
+		in.Annotations = map[string]string{}
+	}
+	in.Labels[v1alpha1.LabelCopy] = v1alpha1.CopyReported
+	in.Labels[v1alpha1.LabelOriginCluster] = unitCluster
+	in.Labels[v1alpha1.LabelOriginUID] = uid
+	in.Annotations[v1alpha1.AnnotationOrigin] = unitNS + "/" + in.Name
+}
+
+// refused says err is the API server's refusal, in words.
+func refused(g Gomega, err error, words ...string) {
+	g.Expect(err).To(HaveOccurred())
+	g.Expect(apierrors.IsForbidden(err) || apierrors.IsInvalid(err)).To(BeTrue(), "want a refusal, got %v", err)
+	for _, w := range words {
+		g.Expect(err.Error()).To(ContainSubstring(w))
+	}
+}
+
+func TestUnitLink(t *testing.T) {
+	p := linked(t)
+	ctx := context.Background()
+	unitPeople := p.unit.admin
+
+	t.Run("an incident goes up, the province decides, the decision comes back", func(t *testing.T) {
+		g := NewWithT(t)
+		in := builder.Incident("ddos-1", unitNS).Records(2_000_000).Obj()
+		g.Expect(unitPeople.Create(ctx, in)).To(Succeed())
+
+		held := &v1alpha1.SecurityIncident{}
+		g.Eventually(func(g Gomega) {
+			g.Expect(p.province.admin.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: "ddos-1"}, held)).To(Succeed())
+			g.Expect(held.Status.Level).NotTo(BeEmpty(), "the province classifies the copy")
+		}, 30*time.Second).Should(Succeed())
+		g.Expect(held.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyReported))
+		g.Expect(held.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginCluster, unitCluster))
+		g.Expect(held.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginUID, string(in.UID)))
+		g.Expect(held.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationOrigin, unitNS+"/ddos-1"))
+		g.Expect(held.Spec).To(Equal(in.Spec))
+
+		g.Eventually(func(g Gomega) {
+			got := &v1alpha1.SecurityIncident{}
+			g.Expect(unitPeople.Get(ctx, client.ObjectKeyFromObject(in), got)).To(Succeed())
+			g.Expect(got.Status.Upstream).NotTo(BeNil())
+			g.Expect(got.Status.Upstream.Cluster).To(Equal("province"))
+			g.Expect(got.Status.Upstream.Name).To(Equal("ddos-1"))
+			g.Expect(got.Status.Upstream.Level).To(Equal(held.Status.Level))
+		}, 30*time.Second).Should(Succeed())
+
+		// A correction here follows the copy there.
+		g.Expect(unitPeople.Get(ctx, client.ObjectKeyFromObject(in), in)).To(Succeed())
+		in.Spec.Description = "Corrected: a DDoS wave on the Guiyang IDC."
+		g.Expect(unitPeople.Update(ctx, in)).To(Succeed())
+		g.Eventually(func(g Gomega) {
+			g.Expect(p.province.admin.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: "ddos-1"}, held)).To(Succeed())
+			g.Expect(held.Spec.Description).To(Equal(in.Spec.Description))
+		}, 30*time.Second).Should(Succeed())
+
+		g.Eventually(func(g Gomega) {
+			l := linkOf(g, p.unit)
+			g.Expect(l.Status.Backlog).To(BeZero())
+			g.Expect(meta.IsStatusConditionTrue(l.Status.Conditions, v1alpha1.UplinkInSyncCondition)).To(BeTrue())
+			g.Expect(meta.IsStatusConditionTrue(l.Status.Conditions, v1alpha1.ConditionReady)).To(BeTrue())
+			g.Expect(l.Status.LastContactTime).NotTo(BeNil())
+		}, 30*time.Second).Should(Succeed())
+	})
+
+	t.Run("a unit's report goes up", func(t *testing.T) {
+		g := NewWithT(t)
+		hz := &v1alpha1.UnitReport{
+			ObjectMeta: metav1.ObjectMeta{Name: "hazard-1", Namespace: unitNS},
+			Spec: v1alpha1.UnitReportSpec{Type: v1alpha1.UnitReportHazard, Hazard: &v1alpha1.HazardDetails{
+				Description: "Scanning of our DNS resolvers from one AS since 02:00."}},
+		}
+		g.Expect(unitPeople.Create(ctx, hz)).To(Succeed())
+		g.Eventually(func(g Gomega) {
+			held := &v1alpha1.UnitReport{}
+			g.Expect(p.province.admin.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: "hazard-1"}, held)).To(Succeed())
+			g.Expect(held.Spec).To(Equal(hz.Spec))
+			g.Expect(held.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyReported))
+		}, 30*time.Second).Should(Succeed())
+	})
+
+	t.Run("only the link writes copies, and only its own, as its unit", func(t *testing.T) {
+		g := NewWithT(t)
+		pr := p.province
+		link := pr.as(t, linkUser)
+		held := &v1alpha1.SecurityIncident{}
+		g.Expect(pr.admin.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: "ddos-1"}, held)).To(Succeed())
+
+		// A forged origin: the link claims another cluster's record.
+		forged := builder.Incident("forged", unitNS).Obj()
+		forged.Labels = map[string]string{v1alpha1.LabelCopy: v1alpha1.CopyReported,
+			v1alpha1.LabelOriginCluster: "other-unit", v1alpha1.LabelOriginUID: "0f0e0d0c-0000-4000-8000-000000000001"}
+		forged.Annotations = map[string]string{v1alpha1.AnnotationOrigin: "unit-other/forged"}
+		refused(g, link.Create(ctx, forged), "rule origin", "origins/other-unit")
+		// The province's people cannot dress one up either.
+		pr.bind(t, "acme-person", "ClusterRole", "emergency-reporting-unit", unitNS)
+		forged.Labels[v1alpha1.LabelOriginCluster] = unitCluster
+		refused(g, pr.as(t, "acme-person").Create(ctx, forged.DeepCopy()), "rule origin", "origins/acme")
+		// Another unit's namespace is not the link's.
+		other := builder.Incident("elsewhere", office).Obj()
+		link0 := other.DeepCopy()
+		g.Expect(link.Create(ctx, link0)).To(MatchError(ContainSubstring("forbidden")))
+		// As another unit: the tenancy rule holds for the link as for the
+		// unit's own people.
+		asOther := builder.Incident("as-other", unitNS).Obj()
+		asOther.Spec.Reporter.UnitName = "Another Telecom"
+		mark(asOther, "0f0e0d0c-0000-4000-8000-000000000002")
+		refused(g, link.Create(ctx, asOther), "rule tenancy")
+		// A copy's marks never change, not even by its link.
+		unmarked := held.DeepCopy()
+		delete(unmarked.Labels, v1alpha1.LabelCopy)
+		refused(g, link.Update(ctx, unmarked), "rule marks")
+		// The link deletes nothing.
+		g.Expect(link.Delete(ctx, held.DeepCopy())).To(MatchError(ContainSubstring("forbidden")))
+
+		// Edited at the hub: the office, a unit's person there, the cluster's
+		// administrator.
+		for _, by := range []struct {
+			who  string
+			c    client.Client
+			rule string
+		}{
+			{"office", pr.as(t, dutyOfficer), "rule"}, // its own lanes refuse it first
+			{"unit person", pr.as(t, "acme-person"), "rule origin"},
+			{"administrator", pr.admin, "rule explicit-grant"},
+		} {
+			edited := held.DeepCopy()
+			edited.Spec.Description = "Rewritten at the province by the " + by.who + "."
+			refused(g, by.c.Patch(ctx, edited, client.MergeFrom(held)), by.rule)
+		}
+		// An original made a copy, even by the link: refused.
+		orig := builder.Incident("original", unitNS).Obj()
+		g.Expect(pr.admin.Create(ctx, orig)).To(Succeed())
+		before := orig.DeepCopy()
+		mark(orig, string(orig.UID))
+		refused(g, link.Update(ctx, orig.DeepCopy()), "rule marks")
+		refused(g, pr.as(t, dutyOfficer).Patch(ctx, orig, client.MergeFrom(before)), "rule origin")
+
+		// The office's decision on a copy is still the office's to write.
+		decided := held.DeepCopy()
+		decided.Annotations["emergency.netsec.io/note"] = "seen by the duty officer"
+		err := pr.as(t, dutyOfficer).Patch(ctx, decided, client.MergeFrom(held))
+		if err != nil {
+			g.Expect(err.Error()).NotTo(ContainSubstring("rule origin"), "a decision on a copy is refused as an edit")
+		}
+	})
+
+	t.Run("a partition: cut off, records pile up, all cross once when mended", func(t *testing.T) {
+		g := NewWithT(t)
+		p.cable.cut()
+		g.Eventually(func(g Gomega) {
+			c := linkCondition(g, p.unit, v1alpha1.UplinkConnectedCondition)
+			g.Expect(c.Status).To(Equal(metav1.ConditionFalse))
+			g.Expect(c.Reason).To(Equal(v1alpha1.UplinkUnreachableReason))
+		}, 90*time.Second).Should(Succeed())
+		const n = 20
+		for i := range n {
+			g.Expect(unitPeople.Create(ctx, builder.Incident(fmt.Sprintf("cut-%02d", i), unitNS).Obj())).To(Succeed())
+		}
+		p.cable.mend(t)
+		g.Eventually(func(g Gomega) {
+			local := &v1alpha1.SecurityIncidentList{}
+			g.Expect(unitPeople.List(ctx, local, client.InNamespace(unitNS))).To(Succeed())
+			held := copies(g, p)
+			g.Expect(held).To(HaveLen(len(local.Items)))
+			for _, in := range local.Items {
+				g.Expect(held).To(HaveKey(string(in.UID)), "incident %s did not cross", in.Name)
+			}
+		}, 60*time.Second).Should(Succeed())
+		g.Eventually(func(g Gomega) {
+			g.Expect(linkCondition(g, p.unit, v1alpha1.UplinkConnectedCondition).Status).To(Equal(metav1.ConditionTrue))
+			g.Expect(linkOf(g, p.unit).Status.Backlog).To(BeZero())
+		}, 30*time.Second).Should(Succeed())
+	})
+
+	t.Run("the unit's operator killed mid-copy: the next one finishes, nothing doubled", func(t *testing.T) {
+		g := NewWithT(t)
+		const n = 60
+		for i := range n {
+			g.Expect(unitPeople.Create(ctx, builder.Incident(fmt.Sprintf("kill-%02d", i), unitNS).Obj())).To(Succeed())
+		}
+		// Stop the operator as soon as the first copies are there.
+		g.Eventually(func(g Gomega) int {
+			n := 0
+			for _, in := range copies(g, p) {
+				if len(in.Name) > 5 && in.Name[:5] == "kill-" {
+					n++
+				}
+			}
+			return n
+		}, 30*time.Second, 20*time.Millisecond).Should(BeNumerically(">", 0))
+		p.stopUnit()
+		p.stopUnit = p.unit.startOperator(t)
+		g.Eventually(func(g Gomega) {
+			local := &v1alpha1.SecurityIncidentList{}
+			g.Expect(unitPeople.List(ctx, local, client.InNamespace(unitNS))).To(Succeed())
+			g.Expect(copies(g, p)).To(HaveLen(len(local.Items)))
+		}, 60*time.Second).Should(Succeed())
+	})
+}
