@@ -19,6 +19,7 @@ import (
 	"github.com/netsec-io/incident-operator/internal/reconcile"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/link"
 	"github.com/netsec-io/incident-operator/internal/plan/approval"
 	"github.com/netsec-io/incident-operator/internal/plan/deadline"
 	"github.com/netsec-io/incident-operator/internal/plan/report"
@@ -60,6 +61,12 @@ func (r *EmergencyResponseReconciler) Reconcile(ctx context.Context, req ctrl.Re
 	resp := &v1alpha1.EmergencyResponse{}
 	if err := r.Get(ctx, req.NamespacedName, resp); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if link.IsCopy(resp) {
+		// Another cluster's response, relayed here for a decision or
+		// mirrored down: its own operator runs it, and its status is
+		// written by the link (docs/links.md).
+		return ctrl.Result{}, nil
 	}
 	s := &responseScope{Pass: reconcile.Begin(r.Kit, resp, resp.Spec.Drill)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*responseScope]{

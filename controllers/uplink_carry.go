@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -42,13 +43,15 @@ func (r *UplinkReconciler) carryUp(ctx context.Context, s *uplinkScope) error {
 		return err
 	}
 	work = append(work, incidents...)
-	if l.Spec.Member == v1alpha1.UplinkUnit {
-		reports, err := r.unitReportsUp(ctx, s)
-		if err != nil {
-			return err
-		}
-		work = append(work, reports...)
+	more := r.unitReportsUp
+	if l.Spec.Member == v1alpha1.UplinkProvince {
+		more = r.responsesUp
 	}
+	w, err := more(ctx, s)
+	if err != nil {
+		return err
+	}
+	work = append(work, w...)
 	s.crossing = len(work)
 
 	var mu sync.Mutex
@@ -192,6 +195,95 @@ func (r *UplinkReconciler) unitReportsUp(ctx context.Context, s *uplinkScope) ([
 	}
 	s.counts = append(s.counts, v1alpha1.UplinkCount{Kind: "UnitReport", Direction: "Up", Copies: across})
 	return work, nil
+}
+
+// responsesUp is the work of relaying the province's level I and II
+// responses to the ministry, with their status as the province has it, and
+// of bringing the ministry's directives on them down.
+func (r *UplinkReconciler) responsesUp(ctx context.Context, s *uplinkScope) ([]func(context.Context) error, error) {
+	l := s.Obj
+	cluster, upperNS := l.Spec.Cluster, l.Spec.Upper.Namespace
+	local := &v1alpha1.EmergencyResponseList{}
+	if err := r.List(ctx, local, inNamespaces(l)...); err != nil {
+		return nil, err
+	}
+	held := &v1alpha1.EmergencyResponseList{}
+	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS)); err != nil {
+		return nil, err
+	}
+	byName := make(map[string]*v1alpha1.EmergencyResponse, len(held.Items))
+	for i := range held.Items {
+		byName[held.Items[i].Name] = &held.Items[i]
+	}
+	ref := r.relayedName(ctx)
+	upc := s.upper.cluster.GetClient()
+	var work []func(context.Context) error
+	across := int32(0)
+	for i := range local.Items {
+		resp := &local.Items[i]
+		if !carries(l, resp.Namespace) || link.IsCopy(resp) ||
+			(resp.Status.Level != v1alpha1.LevelI && resp.Status.Level != v1alpha1.LevelII) {
+			continue
+		}
+		name := link.CopyName(v1alpha1.UplinkProvince, resp)
+		h := byName[name]
+		switch {
+		case h == nil:
+			want := link.Response(resp, cluster, upperNS, ref)
+			work = append(work, func(ctx context.Context) error {
+				err := createCopy(ctx, upc, want, resp, func(h *v1alpha1.EmergencyResponse) bool {
+					return link.ResponseCurrent(h, resp, cluster, upperNS, ref)
+				}, func(h *v1alpha1.EmergencyResponse) {
+					h.Spec = want.Spec
+					link.Mark(h, resp, cluster, v1alpha1.CopyRelayed)
+				})
+				if err != nil {
+					return err
+				}
+				// Its status as the province has it, in a write of its own.
+				want.Status = *resp.Status.DeepCopy()
+				return upc.Status().Update(ctx, want)
+			})
+			continue
+		case !link.SameOrigin(h, resp):
+			s.conflicts = append(s.conflicts, fmt.Sprintf("EmergencyResponse %s/%s", upperNS, name))
+			continue
+		case !link.ResponseCurrent(h, resp, cluster, upperNS, ref):
+			want := h.DeepCopy()
+			want.Spec = link.Response(resp, cluster, upperNS, ref).Spec
+			link.Mark(want, resp, cluster, v1alpha1.CopyRelayed)
+			work = append(work, func(ctx context.Context) error { return upc.Update(ctx, want) })
+		case !equality.Semantic.DeepEqual(h.Status, resp.Status):
+			want := h.DeepCopy()
+			want.Status = *resp.Status.DeepCopy()
+			work = append(work, func(ctx context.Context) error { return upc.Status().Update(ctx, want) })
+		default:
+			across++
+		}
+		if add := link.Directives(h, resp, l.Spec.Upper.Name); add != nil {
+			work = append(work, func(ctx context.Context) error {
+				after := resp.DeepCopy()
+				if after.Annotations == nil {
+					after.Annotations = map[string]string{}
+				}
+				maps.Copy(after.Annotations, add)
+				return r.Patch(ctx, after, client.MergeFrom(resp))
+			})
+		}
+	}
+	s.counts = append(s.counts, v1alpha1.UplinkCount{Kind: "EmergencyResponse", Direction: "Up", Copies: across})
+	return work, nil
+}
+
+// relayedName names the relayed copy of the incident ns/name here.
+func (r *UplinkReconciler) relayedName(ctx context.Context) link.RefName {
+	return func(ns, name string) string {
+		in := &v1alpha1.SecurityIncident{}
+		if err := r.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, in); err != nil {
+			in.Namespace, in.Name = ns, name
+		}
+		return link.CopyName(v1alpha1.UplinkProvince, in)
+	}
 }
 
 // mirrorOrigin maps a reference to a mirror here (a warning or a response

@@ -52,6 +52,10 @@ type uplinkScope struct {
 // side's decisions into its own incidents' status.
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=uplinks,verbs=get;list;watch
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=uplinks/status,verbs=get;update;patch
+// The province's link brings the ministry's directives down onto the
+// province's responses; the API server admits them only with a grant to
+// relay from the ministry (config/rbac/uplink_roles.yaml).
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=emergencyresponses,verbs=patch
 
 // uplinkHeartbeat is how often a connected link asks the upper cluster
 // whether it still answers, when nothing else wakes it.
@@ -158,6 +162,7 @@ func (r *UplinkReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Op
 		For(&v1alpha1.Uplink{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
 		Watches(&v1alpha1.SecurityIncident{}, links).
 		Watches(&v1alpha1.UnitReport{}, links).
+		Watches(&v1alpha1.EmergencyResponse{}, links).
 		WatchesRawSource(source.Channel(r.uppers.wake, coalesced(func(_ context.Context, o client.Object) []ctrl.Request {
 			return []ctrl.Request{{NamespacedName: client.ObjectKey{Name: o.GetName()}}}
 		}, uplinkWindow))).

@@ -121,11 +121,27 @@ func (u *uppers) get(l *v1alpha1.Uplink, kubeconfig []byte) (*upper, error) {
 	// A storm's copies go out in parallel (carryUp); the client's default
 	// of 5 requests a second would hold them back.
 	cfg.QPS, cfg.Burst = 200, 400
+	wakeLink := &v1alpha1.Uplink{}
+	wakeLink.Name = l.Name
+	wake := func(any) {
+		select {
+		case u.wake <- event.GenericEvent{Object: wakeLink}:
+		default:
+			// Full: passes are already waiting, and every one reads all.
+		}
+	}
 	cl, err := cluster.New(cfg, func(o *cluster.Options) {
 		o.Scheme = u.scheme
 		o.Cache = cache.Options{
 			DefaultNamespaces: map[string]cache.Config{l.Spec.Upper.Namespace: {}},
 			DefaultTransform:  cache.TransformStripManagedFields(),
+			// A watch that breaks (the upper cluster gone, the link's
+			// credentials revoked) wakes the link, which asks the upper
+			// cluster and says so, instead of waiting for its heartbeat.
+			DefaultWatchErrorHandler: func(ctx context.Context, r *toolscache.Reflector, err error) {
+				toolscache.DefaultWatchErrorHandler(ctx, r, err)
+				wake(nil)
+			},
 		}
 	})
 	if err != nil {
@@ -139,16 +155,7 @@ func (u *uppers) get(l *v1alpha1.Uplink, kubeconfig []byte) (*upper, error) {
 			ctrl.Log.WithName("uplink").Error(err, "the upper cluster's cache stopped", "uplink", l.Name)
 		}
 	}()
-	wakeLink := &v1alpha1.Uplink{}
-	wakeLink.Name = l.Name
-	wake := func(any) {
-		select {
-		case u.wake <- event.GenericEvent{Object: wakeLink}:
-		default:
-			// Full: passes are already waiting, and every one reads all.
-		}
-	}
-	for _, o := range []client.Object{&v1alpha1.SecurityIncident{}, &v1alpha1.UnitReport{}} {
+	for _, o := range watchedUp(l.Spec.Member) {
 		inf, err := cl.GetCache().GetInformer(ctx, o, cache.BlockUntilSynced(false))
 		if err != nil {
 			c.close()
@@ -165,6 +172,15 @@ func (u *uppers) get(l *v1alpha1.Uplink, kubeconfig []byte) (*upper, error) {
 	}
 	u.m[l.Name] = c
 	return c, nil
+}
+
+// watchedUp are the kinds of copies a link of member writes on the upper
+// cluster, and watches there for the decisions on them.
+func watchedUp(member v1alpha1.UplinkMember) []client.Object {
+	if member == v1alpha1.UplinkProvince {
+		return []client.Object{&v1alpha1.SecurityIncident{}, &v1alpha1.EmergencyResponse{}}
+	}
+	return []client.Object{&v1alpha1.SecurityIncident{}, &v1alpha1.UnitReport{}}
 }
 
 // drop closes the connection of a link that is gone.

@@ -47,6 +47,12 @@ const (
 	// AnnotationOrigin is the original's namespace and name, as
 	// namespace/name, in its own cluster.
 	AnnotationOrigin = "emergency.netsec.io/origin"
+	// AnnotationDirectedFrom names the upper cluster a directive on a
+	// response came from (AnnotationDirective, AnnotationEndDirective):
+	// the ministry wrote it on the response's relayed copy there, and the
+	// province's link brought it down. The API server admits it only from
+	// a holder of relay on origins/<that cluster> (approvals.yaml).
+	AnnotationDirectedFrom = "emergency.netsec.io/directed-from"
 )
 
 // The kinds of copy (LabelCopy).

@@ -123,8 +123,10 @@ type UplinkStatus struct {
 	// observedGeneration is the spec generation this status describes.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-	// lastContactTime is the last time the upper cluster answered.
-	// An RFC 3339 time, shown in UTC.
+	// lastContactTime is the last time the upper cluster answered, kept
+	// to the five minutes.
+	// An RFC 3339 time, shown in UTC: 2026-12-04T06:15:00Z is
+	// 2026-12-04T14:15:00+08:00, Beijing time.
 	// +optional
 	LastContactTime *metav1.Time `json:"lastContactTime,omitempty"`
 	// backlog is how many records are waiting to cross, either way, as the
@@ -207,7 +209,8 @@ type UpstreamDecision struct {
 	// +required
 	// +kubebuilder:validation:MaxLength=253
 	Name string `json:"name"`
-	// level the upper cluster gives the incident.
+	// level the upper cluster gives the incident. One of: I, II, III, IV,
+	// BelowThreshold.
 	// +optional
 	Level IncidentLevel `json:"level,omitempty"`
 	// responses covering the copy there, by name.

@@ -185,3 +185,59 @@ func Decision(upper string, held *v1alpha1.SecurityIncident) *v1alpha1.UpstreamD
 	}
 	return d
 }
+
+// RefName names, on the upper cluster, the copy of the incident ns/name
+// here.
+type RefName func(ns, name string) string
+
+// Response is the relayed copy of resp on the ministry's cluster, in
+// namespace ns: its incidents are their relayed copies there, named by
+// ref. Its status is resp's (ResponseStatusCurrent): the ministry's
+// operator does not act on a relayed response, the ministry decides on
+// it.
+func Response(resp *v1alpha1.EmergencyResponse, cluster, ns string, ref RefName) *v1alpha1.EmergencyResponse {
+	c := &v1alpha1.EmergencyResponse{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: CopyName(v1alpha1.UplinkProvince, resp)}}
+	resp.Spec.DeepCopyInto(&c.Spec)
+	for i := range c.Spec.IncidentRefs {
+		r := &c.Spec.IncidentRefs[i]
+		r.Namespace, r.Name = ns, ref(r.Namespace, r.Name)
+	}
+	Mark(c, resp, cluster, v1alpha1.CopyRelayed)
+	return c
+}
+
+// ResponseCurrent says whether held, the relayed copy of resp, says what
+// resp says (its spec and marks; its status is compared apart).
+func ResponseCurrent(held, resp *v1alpha1.EmergencyResponse, cluster, ns string, ref RefName) bool {
+	want := Response(resp, cluster, ns, ref)
+	return Marked(held, resp, cluster, v1alpha1.CopyRelayed) && equality.Semantic.DeepEqual(held.Spec, want.Spec)
+}
+
+// directives are the decisions the ministry writes on a relayed response
+// that come down to the original.
+var directives = []string{v1alpha1.AnnotationDirective, v1alpha1.AnnotationEndDirective}
+
+// Directives are the annotations to add to resp, the original, for the
+// directives the ministry wrote on held, its relayed copy on cluster
+// upper: each directive with its level, and where it came from. Nil when
+// nothing is new.
+func Directives(held, resp *v1alpha1.EmergencyResponse, upper string) map[string]string {
+	var add map[string]string
+	for _, k := range directives {
+		v, ok := held.Annotations[k]
+		if !ok || resp.Annotations[k] != "" {
+			continue
+		}
+		if add == nil {
+			add = map[string]string{}
+		}
+		add[k] = v
+		if k == v1alpha1.AnnotationDirective && resp.Annotations[v1alpha1.AnnotationApprovedLevel] == "" {
+			add[v1alpha1.AnnotationApprovedLevel] = held.Annotations[v1alpha1.AnnotationApprovedLevel]
+		}
+		if resp.Annotations[v1alpha1.AnnotationDirectedFrom] == "" {
+			add[v1alpha1.AnnotationDirectedFrom] = upper
+		}
+	}
+	return add
+}

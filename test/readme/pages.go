@@ -20,6 +20,7 @@ var Pages = []string{
 	"docs/trust.md",
 	"docs/units.md",
 	"docs/platform.md",
+	"docs/links.md",
 	"docs/benchmark.md",
 	"docs/contributing.md",
 	"docs/architecture.md",

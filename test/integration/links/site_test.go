@@ -101,14 +101,20 @@ func startSite(t *testing.T, name string) *site {
 	ctx := context.Background()
 	g.Expect(localcluster.ApplyManifests(ctx, s.admin, harness.Path("config", "admission"))).To(Succeed())
 	g.Expect(localcluster.WaitForSchemas(ctx, s.cfg, s.admin, time.Minute)).To(Succeed())
-	for _, f := range []string{"approval_roles.yaml", "uplink_roles.yaml"} {
+	for _, f := range []string{"role.yaml", "approval_roles.yaml", "uplink_roles.yaml"} {
 		g.Expect(localcluster.ApplyFile(ctx, s.admin, harness.Path("config", "rbac", f))).To(Succeed())
 	}
 	for _, ns := range []string{office, operatorNamespace} {
 		g.Expect(s.admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})).To(Succeed())
 	}
+	// The operator runs as its service account, with its own role, as
+	// deployed: a wildcard would pass no decision's rule.
+	s.bind(t, operatorUser, "ClusterRole", "manager-role", "")
 	return s
 }
+
+// operatorUser is the operator's identity on every site.
+const operatorUser = "system:serviceaccount:incident-operator-system:controller-manager"
 
 // startOperator starts the operator on the site, on the real clock, as
 // its administrator; the function it returns stops it, as a kill would:
@@ -116,7 +122,7 @@ func startSite(t *testing.T, name string) *site {
 func (s *site) startOperator(t *testing.T) (stop func()) {
 	t.Helper()
 	g := NewWithT(t)
-	mgr, err := ctrl.NewManager(s.cfg, ctrl.Options{
+	mgr, err := ctrl.NewManager(s.user(t, operatorUser).Config(), ctrl.Options{
 		Scheme:                 s.scheme,
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",

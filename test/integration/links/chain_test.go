@@ -1,0 +1,164 @@
+package links_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/test/builder"
+)
+
+const (
+	// provinceNS is the province's namespace on the ministry's cluster.
+	provinceNS = "province-gz"
+	// provinceLink is the identity the ministry issued to the province's
+	// link.
+	provinceLink = "link-province"
+)
+
+// TestChain links three clusters, a unit's to the province's to the
+// ministry's, and follows a level II incident from the unit's first report
+// to the ministry and the decisions back down the chain; a level III one
+// stays with the province.
+func TestChain(t *testing.T) {
+	p := linked(t)
+	ctx := context.Background()
+	g := NewWithT(t)
+	ministry := startSite(t, "ministry")
+	g.Expect(ministry.admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: provinceNS}})).To(Succeed())
+	grantLink(t, ministry, provinceLink, provinceNS, "emergency-uplink-province", "province", v1alpha1.VerbRelay)
+	ministry.startOperator(t)
+	linkUp(t, p.province, ministry, "ministry", v1alpha1.UplinkProvince, "province", provinceNS, nil, provinceLink)
+
+	ii := builder.Incident("leak-ii", unitNS).Records(20_000_000).Obj()
+	iii := builder.Incident("leak-iii", unitNS).Records(2_000_000).Obj()
+	for _, in := range []*v1alpha1.SecurityIncident{ii, iii} {
+		g.Expect(p.unit.admin.Create(ctx, in)).To(Succeed())
+	}
+
+	// The province classifies its copy of each; the ministry gets the
+	// level II one, relayed, carrying the province's copy as its origin.
+	atProvince := &v1alpha1.SecurityIncident{}
+	g.Eventually(func(g Gomega) {
+		g.Expect(p.province.admin.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: "leak-ii"}, atProvince)).To(Succeed())
+		g.Expect(atProvince.Status.Level).To(BeEquivalentTo(v1alpha1.LevelII))
+	}, 30*time.Second).Should(Succeed())
+	atMinistry := &v1alpha1.SecurityIncident{}
+	g.Eventually(func(g Gomega) {
+		g.Expect(ministry.admin.Get(ctx, client.ObjectKey{Namespace: provinceNS, Name: unitNS + "-leak-ii"}, atMinistry)).To(Succeed())
+		g.Expect(atMinistry.Status.Level).To(BeEquivalentTo(v1alpha1.LevelII))
+	}, 30*time.Second).Should(Succeed())
+	g.Expect(atMinistry.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyRelayed))
+	g.Expect(atMinistry.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginCluster, "province"))
+	g.Expect(atMinistry.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginUID, string(atProvince.UID)))
+	g.Expect(atMinistry.Spec).To(Equal(ii.Spec))
+
+	// The decisions come back down the chain: the ministry's into the
+	// province's copy, the province's into the unit's original.
+	g.Eventually(func(g Gomega) {
+		got := &v1alpha1.SecurityIncident{}
+		g.Expect(p.province.admin.Get(ctx, client.ObjectKeyFromObject(atProvince), got)).To(Succeed())
+		g.Expect(got.Status.Upstream).NotTo(BeNil())
+		g.Expect(got.Status.Upstream.Cluster).To(Equal("ministry"))
+		g.Expect(got.Status.Upstream.Level).To(BeEquivalentTo(v1alpha1.LevelII))
+		g.Expect(p.unit.admin.Get(ctx, client.ObjectKeyFromObject(ii), got)).To(Succeed())
+		g.Expect(got.Status.Upstream).NotTo(BeNil())
+		g.Expect(got.Status.Upstream.Cluster).To(Equal("province"))
+		g.Expect(got.Status.Upstream.Level).To(BeEquivalentTo(v1alpha1.LevelII))
+	}, 30*time.Second).Should(Succeed())
+
+	// The level III incident is the province's to decide: it never goes up.
+	g.Eventually(func(g Gomega) {
+		got := &v1alpha1.SecurityIncident{}
+		g.Expect(p.province.admin.Get(ctx, client.ObjectKeyFromObject(iii), got)).To(Succeed())
+		g.Expect(got.Status.Level).To(BeEquivalentTo(v1alpha1.LevelIII))
+	}, 30*time.Second).Should(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(condition(g, p.province, "ministry", v1alpha1.UplinkInSyncCondition).Status).To(Equal(metav1.ConditionTrue))
+	}, 30*time.Second).Should(Succeed())
+	list := &v1alpha1.SecurityIncidentList{}
+	g.Expect(ministry.admin.List(ctx, list, client.InNamespace(provinceNS))).To(Succeed())
+	g.Expect(list.Items).To(HaveLen(1), "only the level II incident is the ministry's")
+
+	// A level II response at the province goes up for the ministry's
+	// directive, with its status; the directive comes back down onto it.
+	p.province.bind(t, operatorUser, "ClusterRole", "emergency-uplink-directives", "")
+	ministry.bind(t, "ministry-officer", "ClusterRole", "emergency-ministry-office", "")
+	p.province.bind(t, "other-officer", "ClusterRole", "emergency-office", "")
+	officer := p.province.as(t, dutyOfficer)
+	resp := builder.Response("leak-response", office, atProvince).Obj()
+	g.Expect(officer.Create(ctx, resp)).To(Succeed())
+	relayedResp := &v1alpha1.EmergencyResponse{}
+	g.Eventually(func(g Gomega) {
+		g.Expect(ministry.admin.Get(ctx, client.ObjectKey{Namespace: provinceNS, Name: office + "-leak-response"}, relayedResp)).To(Succeed())
+		g.Expect(relayedResp.Status.Level).To(Equal(v1alpha1.LevelII))
+	}, 30*time.Second).Should(Succeed())
+	g.Expect(relayedResp.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyRelayed))
+	g.Expect(relayedResp.Spec.IncidentRefs).To(Equal([]v1alpha1.IncidentRef{{Namespace: provinceNS, Name: unitNS + "-leak-ii"}}))
+	g.Expect(relayedResp.Status.Phase).To(Equal(v1alpha1.ResponseAwaitingApproval), "the status is the province's")
+	g.Eventually(func(g Gomega) {
+		fresh := &v1alpha1.EmergencyResponse{}
+		g.Expect(ministry.admin.Get(ctx, client.ObjectKeyFromObject(relayedResp), fresh)).To(Succeed())
+		directed := fresh.DeepCopy()
+		directed.Annotations[v1alpha1.AnnotationDirective] = "MIIT-2026-017"
+		directed.Annotations[v1alpha1.AnnotationApprovedLevel] = "II"
+		g.Expect(ministry.as(t, "ministry-officer").Patch(ctx, directed, client.MergeFrom(fresh))).To(Succeed())
+	}, 10*time.Second).Should(Succeed())
+	g.Eventually(func(g Gomega) {
+		got := &v1alpha1.EmergencyResponse{}
+		g.Expect(p.province.admin.Get(ctx, client.ObjectKeyFromObject(resp), got)).To(Succeed())
+		g.Expect(got.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationDirective, "MIIT-2026-017"))
+		g.Expect(got.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationDirectedFrom, "ministry"))
+		g.Expect(got.Status.Phase).To(Equal(v1alpha1.ResponseActive))
+	}, 30*time.Second).Should(Succeed())
+	// ... and the started response's status goes up again.
+	g.Eventually(func(g Gomega) {
+		g.Expect(ministry.admin.Get(ctx, client.ObjectKeyFromObject(relayedResp), relayedResp)).To(Succeed())
+		g.Expect(relayedResp.Status.Phase).To(Equal(v1alpha1.ResponseActive))
+	}, 30*time.Second).Should(Succeed())
+
+	// A directive "from the ministry" written by anyone but its link is
+	// refused, and so is one from the office at the ministry without the
+	// ministry's grant.
+	other := builder.Response("other-response", office, atProvince).Obj()
+	g.Expect(officer.Create(ctx, other)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		fresh := &v1alpha1.EmergencyResponse{}
+		g.Expect(officer.Get(ctx, client.ObjectKeyFromObject(other), fresh)).To(Succeed())
+		g.Expect(fresh.Status.Level).To(Equal(v1alpha1.LevelII))
+		forged := fresh.DeepCopy()
+		forged.Annotations[v1alpha1.AnnotationDirective] = "forged"
+		forged.Annotations[v1alpha1.AnnotationApprovedLevel] = "II"
+		forged.Annotations[v1alpha1.AnnotationDirectedFrom] = "ministry"
+		err := p.province.as(t, "acme-person").Patch(ctx, forged, client.MergeFrom(fresh))
+		g.Expect(err).To(HaveOccurred())
+		refused(g, p.province.as(t, "other-officer").Patch(ctx, forged, client.MergeFrom(fresh)), "rule relayed")
+	}, 30*time.Second).Should(Succeed())
+	// Nor may the ministry's people rewrite the relayed response itself.
+	g.Expect(ministry.admin.Get(ctx, client.ObjectKeyFromObject(relayedResp), relayedResp)).To(Succeed())
+	rewritten := relayedResp.DeepCopy()
+	rewritten.Spec.Commander = "the ministry"
+	refused(g, ministry.as(t, "ministry-officer").Patch(ctx, rewritten, client.MergeFrom(relayedResp)), "rule")
+
+	// A unit's link relays nothing: relaying takes relay on the origin.
+	relayed := builder.Incident("relayed-by-unit", unitNS).Obj()
+	mark(relayed, "0f0e0d0c-0000-4000-8000-000000000003")
+	relayed.Labels[v1alpha1.LabelCopy] = v1alpha1.CopyRelayed
+	refused(g, p.province.as(t, linkUser).Create(ctx, relayed), "rule origin", "relay on origins/acme")
+	// The province's link writes only relayed copies of its own origin,
+	// only in its namespace.
+	asUnit := builder.Incident("reported-by-province", provinceNS).Obj()
+	mark(asUnit, "0f0e0d0c-0000-4000-8000-000000000004")
+	asUnit.Labels[v1alpha1.LabelOriginCluster] = "province"
+	// (a reported copy names a unit registered in its namespace, and none
+	// is in the province's: tenancy refuses it before the copies' rule)
+	refused(g, ministry.as(t, provinceLink).Create(ctx, asUnit))
+	elsewhere := builder.Incident("elsewhere", office).Obj()
+	g.Expect(ministry.as(t, provinceLink).Create(ctx, elsewhere)).To(MatchError(ContainSubstring("forbidden")))
+}
