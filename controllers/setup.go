@@ -76,7 +76,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 		"ReportingUnit":       &ReportingUnitReconciler{Kit: k, Plan: cfg.Plan},
 		"UnitReport":          &UnitReportReconciler{Kit: k},
 		"SupportDispatch":     &SupportDispatchReconciler{Kit: k},
-		"Uplink":              &UplinkReconciler{Kit: k, APIReader: mgr.GetAPIReader()},
+		"Uplink":              &UplinkReconciler{Kit: k, APIReader: mgr.GetAPIReader(), OfficeNamespace: cfg.OfficeNamespace},
 	} {
 		if err := r.SetupWithManager(mgr, cfg.Controller); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", name, err)

@@ -52,8 +52,13 @@ func (r *UplinkReconciler) carryUp(ctx context.Context, s *uplinkScope) error {
 		return err
 	}
 	work = append(work, w...)
-	s.crossing = len(work)
+	return s.cross(ctx, work)
+}
 
+// cross runs the work of a pass, a few writes at a time, and counts what
+// did not cross: a conflict by name, any other failure as backlog.
+func (s *uplinkScope) cross(ctx context.Context, work []func(context.Context) error) error {
+	s.crossing += len(work)
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(linkWriters)
@@ -273,6 +278,179 @@ func (r *UplinkReconciler) responsesUp(ctx context.Context, s *uplinkScope) ([]f
 	}
 	s.counts = append(s.counts, v1alpha1.UplinkCount{Kind: "EmergencyResponse", Direction: "Up", Copies: across})
 	return work, nil
+}
+
+// carryDown mirrors the upper office's published warnings here (into the
+// unit's namespace, or the province's office namespace), and for a unit
+// the upper office's responses that cover its incidents, with their
+// status as they are there. A mirror is read-only here, and the operator
+// here does not act on it.
+func (r *UplinkReconciler) carryDown(ctx context.Context, s *uplinkScope) error {
+	if s.upper == nil {
+		return nil
+	}
+	l := s.Obj
+	target := r.OfficeNamespace
+	if l.Spec.Member == v1alpha1.UplinkUnit {
+		target = l.Spec.Namespaces[0]
+	}
+	if target == "" {
+		return nil
+	}
+	upper, office := l.Spec.Upper.Name, officeOf(l)
+	var work []func(context.Context) error
+
+	warnings := &v1alpha1.WarningList{}
+	if err := s.upper.cluster.GetCache().List(ctx, warnings, client.InNamespace(office)); err != nil {
+		return err
+	}
+	across := int32(0)
+	for i := range warnings.Items {
+		w := &warnings.Items[i]
+		// A mirror there (the ministry's warning at the province's office)
+		// comes down too: the units answer the ministry's warnings through
+		// the province.
+		if !link.Mirrored(w) {
+			continue
+		}
+		m := &v1alpha1.Warning{}
+		err := r.Get(ctx, client.ObjectKey{Namespace: target, Name: w.Name}, m)
+		switch {
+		case apierrors.IsNotFound(err):
+			want := link.MirrorWarning(w, upper, target)
+			work = append(work, func(ctx context.Context) error { return r.createMirror(ctx, want, w) })
+		case err != nil:
+			return err
+		case !link.SameOrigin(m, w):
+			s.conflicts = append(s.conflicts, fmt.Sprintf("Warning %s/%s", target, w.Name))
+		case !link.WarningMirrorCurrent(m, w, upper):
+			want := link.MirrorWarning(w, upper, target)
+			work = append(work, func(ctx context.Context) error { return r.updateMirror(ctx, m, want) })
+		default:
+			across++
+		}
+	}
+	s.counts = append(s.counts, v1alpha1.UplinkCount{Kind: "Warning", Direction: "Down", Copies: across})
+
+	if l.Spec.Member == v1alpha1.UplinkUnit {
+		responses, err := r.responsesDown(ctx, s, target)
+		if err != nil {
+			return err
+		}
+		work = append(work, responses...)
+	}
+	return s.cross(ctx, work)
+}
+
+// responsesDown is the work of mirroring into a unit's namespace the upper
+// office's responses that cover the unit's incidents.
+func (r *UplinkReconciler) responsesDown(ctx context.Context, s *uplinkScope, target string) ([]func(context.Context) error, error) {
+	l := s.Obj
+	upper, upperNS := l.Spec.Upper.Name, l.Spec.Upper.Namespace
+	responses := &v1alpha1.EmergencyResponseList{}
+	if err := s.upper.cluster.GetCache().List(ctx, responses, client.InNamespace(officeOf(l))); err != nil {
+		return nil, err
+	}
+	// The incidents there that are this unit's copies, by name: a
+	// response's reference to one is a reference to its original here.
+	ours := map[string]string{}
+	held := &v1alpha1.SecurityIncidentList{}
+	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS)); err != nil {
+		return nil, err
+	}
+	for i := range held.Items {
+		if o, ok := link.OriginOf(&held.Items[i]); ok && o.Cluster == l.Spec.Cluster && o.Namespace == target {
+			ours[held.Items[i].Name] = o.Name
+		}
+	}
+	local := func(ref v1alpha1.IncidentRef) (v1alpha1.IncidentRef, bool) {
+		name, ok := ours[ref.Name]
+		return v1alpha1.IncidentRef{Namespace: target, Name: name}, ok && ref.Namespace == upperNS
+	}
+	var work []func(context.Context) error
+	across := int32(0)
+	for i := range responses.Items {
+		resp := &responses.Items[i]
+		if link.IsCopy(resp) {
+			continue
+		}
+		want, ok := link.MirrorResponse(resp, upper, target, local)
+		if !ok {
+			continue
+		}
+		m := &v1alpha1.EmergencyResponse{}
+		err := r.Get(ctx, client.ObjectKey{Namespace: target, Name: resp.Name}, m)
+		switch {
+		case apierrors.IsNotFound(err):
+			work = append(work, func(ctx context.Context) error { return r.createMirror(ctx, want, resp) })
+		case err != nil:
+			return nil, err
+		case !link.SameOrigin(m, resp):
+			s.conflicts = append(s.conflicts, fmt.Sprintf("EmergencyResponse %s/%s", target, resp.Name))
+		case !link.ResponseMirrorCurrent(m, want):
+			work = append(work, func(ctx context.Context) error { return r.updateMirror(ctx, m, want) })
+		default:
+			across++
+		}
+	}
+	s.counts = append(s.counts, v1alpha1.UplinkCount{Kind: "EmergencyResponse", Direction: "Down", Copies: across})
+	return work, nil
+}
+
+// createMirror creates want, a mirror, and then writes its status, which a
+// create does not take. A mirror already there (an earlier pass the cache
+// had not seen) is brought up to date instead, if it mirrors the same
+// original.
+func (r *UplinkReconciler) createMirror(ctx context.Context, want, origin client.Object) error {
+	status := want.DeepCopyObject().(client.Object)
+	err := r.Create(ctx, want)
+	if apierrors.IsAlreadyExists(err) {
+		held := want.DeepCopyObject().(client.Object)
+		if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(want), held); err != nil {
+			return err
+		}
+		if !link.SameOrigin(held, origin) {
+			return conflict{fmt.Sprintf("%s %s/%s", kindOf(want), want.GetNamespace(), want.GetName())}
+		}
+		return r.updateMirror(ctx, held, status)
+	}
+	if err != nil {
+		return err
+	}
+	status.SetResourceVersion(want.GetResourceVersion())
+	status.SetUID(want.GetUID())
+	return r.Status().Update(ctx, status)
+}
+
+// updateMirror makes held, a mirror here, say what want says: its spec in
+// one write, its status in another.
+func (r *UplinkReconciler) updateMirror(ctx context.Context, held, want client.Object) error {
+	next := held.DeepCopyObject().(client.Object)
+	switch n := next.(type) {
+	case *v1alpha1.Warning:
+		w := want.(*v1alpha1.Warning)
+		n.Spec, n.Status = w.Spec, w.Status
+	case *v1alpha1.EmergencyResponse:
+		w := want.(*v1alpha1.EmergencyResponse)
+		n.Spec, n.Status = w.Spec, w.Status
+	}
+	if !equality.Semantic.DeepEqual(specOf(held), specOf(next)) {
+		if err := r.Update(ctx, next); err != nil {
+			return err
+		}
+	}
+	return r.Status().Update(ctx, next)
+}
+
+// specOf is a warning's or a response's spec.
+func specOf(o client.Object) any {
+	switch o := o.(type) {
+	case *v1alpha1.Warning:
+		return o.Spec
+	case *v1alpha1.EmergencyResponse:
+		return o.Spec
+	}
+	return nil
 }
 
 // relayedName names the relayed copy of the incident ns/name here.

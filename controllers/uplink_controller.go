@@ -33,6 +33,9 @@ type UplinkReconciler struct {
 	APIReader client.Reader
 	// Scheme is the manager's, for the upper cluster's client.
 	Scheme *runtime.Scheme
+	// OfficeNamespace is where the province's link mirrors the ministry's
+	// warnings.
+	OfficeNamespace string
 
 	uppers *uppers
 }
@@ -56,6 +59,13 @@ type uplinkScope struct {
 // province's responses; the API server admits them only with a grant to
 // relay from the ministry (config/rbac/uplink_roles.yaml).
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=emergencyresponses,verbs=patch
+// It writes the mirrors of the upper cluster's warnings and responses; the
+// API server admits them only from a holder of copy on origins/<upper>
+// (config/admission/copies.yaml), and this role holds it for every origin:
+// the operator is the link.
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=warnings;emergencyresponses,verbs=create;update
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=warnings/status;emergencyresponses/status,verbs=update
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=origins,verbs=copy
 
 // uplinkHeartbeat is how often a connected link asks the upper cluster
 // whether it still answers, when nothing else wakes it.
@@ -84,7 +94,7 @@ func (r *UplinkReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	}
 	s := &uplinkScope{Pass: reconcile.Begin(r.Kit, l, false)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*uplinkScope]{
-		r.connect, r.carryUp, r.summarise,
+		r.connect, r.carryUp, r.carryDown, r.summarise,
 	}, r.ready)
 }
 

@@ -134,6 +134,7 @@ func (u *uppers) get(l *v1alpha1.Uplink, kubeconfig []byte) (*upper, error) {
 		o.Scheme = u.scheme
 		o.Cache = cache.Options{
 			DefaultNamespaces: map[string]cache.Config{l.Spec.Upper.Namespace: {}},
+			ByObject:          readDown(l),
 			DefaultTransform:  cache.TransformStripManagedFields(),
 			// A watch that breaks (the upper cluster gone, the link's
 			// credentials revoked) wakes the link, which asks the upper
@@ -155,7 +156,7 @@ func (u *uppers) get(l *v1alpha1.Uplink, kubeconfig []byte) (*upper, error) {
 			ctrl.Log.WithName("uplink").Error(err, "the upper cluster's cache stopped", "uplink", l.Name)
 		}
 	}()
-	for _, o := range watchedUp(l.Spec.Member) {
+	for _, o := range watched(l.Spec.Member) {
 		inf, err := cl.GetCache().GetInformer(ctx, o, cache.BlockUntilSynced(false))
 		if err != nil {
 			c.close()
@@ -174,13 +175,27 @@ func (u *uppers) get(l *v1alpha1.Uplink, kubeconfig []byte) (*upper, error) {
 	return c, nil
 }
 
-// watchedUp are the kinds of copies a link of member writes on the upper
-// cluster, and watches there for the decisions on them.
-func watchedUp(member v1alpha1.UplinkMember) []client.Object {
+// watched are the kinds a link watches on the upper cluster: those of the
+// copies it writes there (for the decisions on them) and those it mirrors
+// down.
+func watched(member v1alpha1.UplinkMember) []client.Object {
 	if member == v1alpha1.UplinkProvince {
-		return []client.Object{&v1alpha1.SecurityIncident{}, &v1alpha1.EmergencyResponse{}}
+		return []client.Object{&v1alpha1.SecurityIncident{}, &v1alpha1.EmergencyResponse{}, &v1alpha1.Warning{}}
 	}
-	return []client.Object{&v1alpha1.SecurityIncident{}, &v1alpha1.UnitReport{}}
+	return []client.Object{&v1alpha1.SecurityIncident{}, &v1alpha1.UnitReport{}, &v1alpha1.EmergencyResponse{}, &v1alpha1.Warning{}}
+}
+
+// readDown are the kinds a link reads in the upper office's namespace, to
+// mirror them down: its warnings, and for a unit the responses covering
+// its incidents. The unit's response copies are the province's own; the
+// province's relayed responses are in its namespace there.
+func readDown(l *v1alpha1.Uplink) map[client.Object]cache.ByObject {
+	office := map[string]cache.Config{officeOf(l): {}}
+	by := map[client.Object]cache.ByObject{&v1alpha1.Warning{}: {Namespaces: office}}
+	if l.Spec.Member == v1alpha1.UplinkUnit {
+		by[&v1alpha1.EmergencyResponse{}] = cache.ByObject{Namespaces: office}
+	}
+	return by
 }
 
 // drop closes the connection of a link that is gone.

@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/link"
 	"github.com/netsec-io/incident-operator/internal/plan/approval"
 	"github.com/netsec-io/incident-operator/internal/plan/routing"
 	"github.com/netsec-io/incident-operator/internal/plan/warning"
@@ -48,6 +49,11 @@ func (r *WarningReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	w := &v1alpha1.Warning{}
 	if err := r.Get(ctx, req.NamespacedName, w); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if link.IsCopy(w) {
+		// An upper cluster's warning, mirrored here: its own operator runs
+		// it, and the link writes its status (docs/links.md).
+		return ctrl.Result{}, nil
 	}
 	s := &warningScope{Pass: reconcile.Begin(r.Kit, w, w.Spec.Drill)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*warningScope]{

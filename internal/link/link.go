@@ -241,3 +241,57 @@ func Directives(held, resp *v1alpha1.EmergencyResponse, upper string) map[string
 	}
 	return add
 }
+
+// MirrorWarning is the mirror, in namespace ns here, of w, a warning of
+// the upper cluster upper: its spec and status as they are there.
+func MirrorWarning(w *v1alpha1.Warning, upper, ns string) *v1alpha1.Warning {
+	m := &v1alpha1.Warning{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: w.Name}}
+	w.Spec.DeepCopyInto(&m.Spec)
+	w.Status.DeepCopyInto(&m.Status)
+	Mark(m, w, upper, v1alpha1.CopyMirror)
+	return m
+}
+
+// Mirrored says whether a warning of the upper cluster is one to mirror:
+// published, or lifted after it was. One awaiting its approval is the
+// upper cluster's business.
+func Mirrored(w *v1alpha1.Warning) bool {
+	return w.Status.Phase == v1alpha1.WarningPublished || w.Status.Phase == v1alpha1.WarningLifted
+}
+
+// WarningMirrorCurrent says whether m, the mirror of w, says what w says.
+func WarningMirrorCurrent(m, w *v1alpha1.Warning, upper string) bool {
+	return Marked(m, w, upper, v1alpha1.CopyMirror) && equality.Semantic.DeepEqual(m.Spec, w.Spec) &&
+		equality.Semantic.DeepEqual(m.Status, w.Status)
+}
+
+// MirrorResponse is the mirror, in namespace ns here, of resp, a response
+// of the upper cluster upper: its incidents are the originals here of the
+// copies it covers (local says which; the others, other units', are left
+// out), and its status is as it is there. ok is false when it covers none
+// of them.
+func MirrorResponse(resp *v1alpha1.EmergencyResponse, upper, ns string, local func(v1alpha1.IncidentRef) (v1alpha1.IncidentRef, bool)) (*v1alpha1.EmergencyResponse, bool) {
+	m := &v1alpha1.EmergencyResponse{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: resp.Name}}
+	resp.Spec.DeepCopyInto(&m.Spec)
+	m.Spec.IncidentRefs = nil
+	for _, ref := range resp.Spec.IncidentRefs {
+		if here, ok := local(ref); ok {
+			m.Spec.IncidentRefs = append(m.Spec.IncidentRefs, here)
+		}
+	}
+	if len(m.Spec.IncidentRefs) == 0 {
+		return nil, false
+	}
+	resp.Status.DeepCopyInto(&m.Status)
+	Mark(m, resp, upper, v1alpha1.CopyMirror)
+	return m, true
+}
+
+// ResponseMirrorCurrent says whether m says what want, the mirror as
+// MirrorResponse makes it, says.
+func ResponseMirrorCurrent(m, want *v1alpha1.EmergencyResponse) bool {
+	return equality.Semantic.DeepEqual(m.Labels[v1alpha1.LabelOriginUID], want.Labels[v1alpha1.LabelOriginUID]) &&
+		m.Labels[v1alpha1.LabelCopy] == v1alpha1.CopyMirror &&
+		m.Annotations[v1alpha1.AnnotationOrigin] == want.Annotations[v1alpha1.AnnotationOrigin] &&
+		equality.Semantic.DeepEqual(m.Spec, want.Spec) && equality.Semantic.DeepEqual(m.Status, want.Status)
+}

@@ -33,6 +33,7 @@ func TestChain(t *testing.T) {
 	ministry := startSite(t, "ministry")
 	g.Expect(ministry.admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: provinceNS}})).To(Succeed())
 	grantLink(t, ministry, provinceLink, provinceNS, "emergency-uplink-province", "province", v1alpha1.VerbRelay)
+	ministry.bind(t, provinceLink, "ClusterRole", "emergency-unit-reader", office)
 	ministry.startOperator(t)
 	linkUp(t, p.province, ministry, "ministry", v1alpha1.UplinkProvince, "province", provinceNS, nil, provinceLink)
 
@@ -145,6 +146,41 @@ func TestChain(t *testing.T) {
 	rewritten := relayedResp.DeepCopy()
 	rewritten.Spec.Commander = "the ministry"
 	refused(g, ministry.as(t, "ministry-officer").Patch(ctx, rewritten, client.MergeFrom(relayedResp)), "rule")
+
+	// The ministry's orange warning comes down to the province's office,
+	// as a mirror.
+	ministry.bind(t, "ministry-desk", "ClusterRole", "emergency-office", "")
+	orange := &v1alpha1.Warning{
+		ObjectMeta: metav1.ObjectMeta{Name: "worm-orange", Namespace: office},
+		Spec: v1alpha1.WarningSpec{
+			Level: v1alpha1.WarningOrange, Source: v1alpha1.SourceMinistry, StartTime: metav1.NewTime(time.Now().Truncate(time.Second)),
+			Scope: "Industrial internet platforms", Harm: "A worm spreading through unpatched gateways", Precautions: []string{"Patch the gateways"},
+			TimeLimits: "Within 12 hours", Issuer: "Ministry emergency office", Hotline: "12321",
+		},
+	}
+	g.Expect(ministry.as(t, "ministry-desk").Create(ctx, orange)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		m := &v1alpha1.Warning{}
+		g.Expect(p.province.admin.Get(ctx, client.ObjectKey{Namespace: office, Name: orange.Name}, m)).To(Succeed())
+		g.Expect(m.Status.Phase).To(Equal(v1alpha1.WarningPublished))
+		g.Expect(m.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyMirror))
+		g.Expect(m.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginCluster, "ministry"))
+	}, 30*time.Second).Should(Succeed())
+	// ... and on to the unit, whose duty it is to answer it, as the
+	// province's: the unit's acknowledgement names the province's mirror.
+	g.Eventually(func(g Gomega) {
+		m := &v1alpha1.Warning{}
+		g.Expect(p.unit.admin.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: orange.Name}, m)).To(Succeed())
+		g.Expect(m.Status.Phase).To(Equal(v1alpha1.WarningPublished))
+		g.Expect(m.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginCluster, "province"))
+	}, 30*time.Second).Should(Succeed())
+	ack := builder.Acknowledgement("ack-worm", unitNS, v1alpha1.ObjectRef{Namespace: unitNS, Name: orange.Name}, true)
+	g.Expect(p.unit.admin.Create(ctx, ack)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		up := &v1alpha1.UnitReport{}
+		g.Expect(p.province.admin.Get(ctx, client.ObjectKeyFromObject(ack), up)).To(Succeed())
+		g.Expect(up.Spec.WarningRef).To(Equal(&v1alpha1.ObjectRef{Namespace: office, Name: orange.Name}))
+	}, 30*time.Second).Should(Succeed())
 
 	// A unit's link relays nothing: relaying takes relay on the origin.
 	relayed := builder.Incident("relayed-by-unit", unitNS).Obj()

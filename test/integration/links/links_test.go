@@ -33,6 +33,8 @@ const (
 	linkUser = "link-acme"
 	// dutyOfficer is the province's emergency office.
 	dutyOfficer = "duty-officer"
+	// leadingGroup is the provincial leading group.
+	leadingGroup = "leading-group"
 )
 
 type pair struct {
@@ -56,7 +58,10 @@ func linked(t *testing.T) *pair {
 	}
 	pr := p.province
 	grantLink(t, pr, linkUser, unitNS, "emergency-uplink-unit", unitCluster, v1alpha1.VerbCopy)
+	// It reads what the office publishes, as the unit's people do.
+	pr.bind(t, linkUser, "ClusterRole", "emergency-unit-reader", office)
 	pr.bind(t, dutyOfficer, "ClusterRole", "emergency-office", "")
+	pr.bind(t, leadingGroup, "ClusterRole", "emergency-leading-group", "")
 
 	pr.startOperator(t)
 	p.stopUnit = p.unit.startOperator(t)
@@ -239,6 +244,69 @@ func TestUnitLink(t *testing.T) {
 			g.Expect(p.province.admin.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: "hazard-1"}, held)).To(Succeed())
 			g.Expect(held.Spec).To(Equal(hz.Spec))
 			g.Expect(held.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyReported))
+		}, 30*time.Second).Should(Succeed())
+	})
+
+	t.Run("the province's warning and its response come down as mirrors, read-only", func(t *testing.T) {
+		g := NewWithT(t)
+		pr := p.province
+		w := &v1alpha1.Warning{
+			ObjectMeta: metav1.ObjectMeta{Name: "mail-phishing", Namespace: office},
+			Spec: v1alpha1.WarningSpec{
+				Level: v1alpha1.WarningBlue, Source: v1alpha1.SourceProvincial, StartTime: metav1.NewTime(time.Now().Truncate(time.Second)),
+				Scope: "Mail servers of the province", Harm: "Credential theft", Precautions: []string{"Reset administrator passwords"},
+				TimeLimits: "Within 24 hours", Issuer: "Provincial office", Hotline: "12321",
+			},
+		}
+		g.Expect(pr.as(t, dutyOfficer).Create(ctx, w)).To(Succeed())
+		// Not yet published: it stays at the province.
+		g.Consistently(func() error {
+			return unitPeople.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: w.Name}, &v1alpha1.Warning{})
+		}, 2*time.Second).ShouldNot(Succeed())
+		g.Eventually(func(g Gomega) {
+			cur := &v1alpha1.Warning{}
+			g.Expect(pr.admin.Get(ctx, client.ObjectKeyFromObject(w), cur)).To(Succeed())
+			approved := cur.DeepCopy()
+			approved.Annotations[v1alpha1.AnnotationApprovedBy] = leadingGroup
+			approved.Annotations[v1alpha1.AnnotationApprovedLevel] = "Blue"
+			g.Expect(pr.as(t, leadingGroup).Patch(ctx, approved, client.MergeFrom(cur))).To(Succeed())
+		}, 10*time.Second).Should(Succeed())
+		mirror := &v1alpha1.Warning{}
+		g.Eventually(func(g Gomega) {
+			g.Expect(unitPeople.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: w.Name}, mirror)).To(Succeed())
+			g.Expect(mirror.Status.Phase).To(Equal(v1alpha1.WarningPublished))
+		}, 30*time.Second).Should(Succeed())
+		g.Expect(mirror.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyMirror))
+		g.Expect(mirror.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginCluster, "province"))
+		g.Expect(mirror.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationOrigin, office+"/"+w.Name))
+		g.Expect(mirror.Spec).To(Equal(w.Spec))
+
+		// A response at the province over the unit's incident comes down,
+		// covering the unit's own original.
+		held := &v1alpha1.SecurityIncident{}
+		g.Expect(pr.admin.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: "ddos-1"}, held)).To(Succeed())
+		resp := builder.Response("ddos-response", office, held).Obj()
+		g.Expect(pr.as(t, dutyOfficer).Create(ctx, resp)).To(Succeed())
+		down := &v1alpha1.EmergencyResponse{}
+		g.Eventually(func(g Gomega) {
+			g.Expect(unitPeople.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: resp.Name}, down)).To(Succeed())
+			g.Expect(down.Status.Level).NotTo(BeEmpty())
+		}, 30*time.Second).Should(Succeed())
+		g.Expect(down.Spec.IncidentRefs).To(Equal([]v1alpha1.IncidentRef{{Namespace: unitNS, Name: "ddos-1"}}))
+		g.Expect(down.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyMirror))
+		// Nobody in the unit's cluster edits a mirror: the unit's people, or
+		// its administrator.
+		p.unit.bind(t, "acme-reporter", "ClusterRole", "emergency-reporting-unit", unitNS)
+		for _, c := range []client.Client{p.unit.as(t, "acme-reporter"), p.unit.admin} {
+			edited := mirror.DeepCopy()
+			edited.Spec.Scope = "Nothing to worry about"
+			g.Expect(c.Patch(ctx, edited, client.MergeFrom(mirror))).NotTo(Succeed())
+		}
+		refused(g, p.unit.admin.Delete(ctx, mirror.DeepCopy()), "rule explicit-grant")
+		g.Eventually(func(g Gomega) {
+			l := linkOf(g, p.unit)
+			g.Expect(l.Status.Counts).To(ContainElement(v1alpha1.UplinkCount{Kind: "Warning", Direction: "Down", Copies: 1}))
+			g.Expect(l.Status.Counts).To(ContainElement(v1alpha1.UplinkCount{Kind: "EmergencyResponse", Direction: "Down", Copies: 1}))
 		}, 30*time.Second).Should(Succeed())
 	})
 
