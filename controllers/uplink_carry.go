@@ -38,11 +38,18 @@ func (r *UplinkReconciler) carryUp(ctx context.Context, s *uplinkScope) error {
 	}
 	l := s.Obj
 	var work []func(context.Context) error
-	incidents, err := r.incidentsUp(ctx, s)
+	incidents, decisions, err := r.incidentsUp(ctx, s)
 	if err != nil {
 		return err
 	}
 	work = append(work, incidents...)
+	if len(incidents) == 0 {
+		work = append(work, decisions...)
+	} else if len(decisions) > 0 {
+		// Copies first: in a storm the decisions there wait for a pass
+		// with no copy to write, and do not slow the copies down.
+		s.waiting += len(decisions)
+	}
 	more := r.unitReportsUp
 	if l.Spec.Member == v1alpha1.UplinkProvince {
 		more = r.responsesUp
@@ -82,24 +89,23 @@ func (s *uplinkScope) cross(ctx context.Context, work []func(context.Context) er
 }
 
 // incidentsUp is the work of carrying this cluster's incidents up, and
-// their copies' decisions back.
-func (r *UplinkReconciler) incidentsUp(ctx context.Context, s *uplinkScope) ([]func(context.Context) error, error) {
+// that of writing their copies' decisions back.
+func (r *UplinkReconciler) incidentsUp(ctx context.Context, s *uplinkScope) (work, decisions []func(context.Context) error, err error) {
 	l := s.Obj
 	member, cluster, upperNS := l.Spec.Member, l.Spec.Cluster, l.Spec.Upper.Namespace
 	local := &v1alpha1.SecurityIncidentList{}
 	if err := r.List(ctx, local, inNamespaces(l)...); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	held := &v1alpha1.SecurityIncidentList{}
 	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	byName := make(map[string]*v1alpha1.SecurityIncident, len(held.Items))
 	for i := range held.Items {
 		byName[held.Items[i].Name] = &held.Items[i]
 	}
 	upc := s.upper.cluster.GetClient()
-	var work []func(context.Context) error
 	across := int32(0)
 	for i := range local.Items {
 		in := &local.Items[i]
@@ -132,7 +138,7 @@ func (r *UplinkReconciler) incidentsUp(ctx context.Context, s *uplinkScope) ([]f
 			across++
 		}
 		if d := link.Decision(l.Spec.Upper.Name, h); !equality.Semantic.DeepEqual(in.Status.Upstream, d) {
-			work = append(work, func(ctx context.Context) error {
+			decisions = append(decisions, func(ctx context.Context) error {
 				after := in.DeepCopy()
 				after.Status.Upstream = d
 				return reconcile.PatchStatus(ctx, r.Kit, in, after)
@@ -140,7 +146,7 @@ func (r *UplinkReconciler) incidentsUp(ctx context.Context, s *uplinkScope) ([]f
 		}
 	}
 	s.counts = append(s.counts, v1alpha1.UplinkCount{Kind: "SecurityIncident", Direction: "Up", Copies: across})
-	return work, nil
+	return work, decisions, nil
 }
 
 // goesUp says whether a link of member carries the incident: a unit's

@@ -47,8 +47,10 @@ type uplinkScope struct {
 	// crossing is what this pass found to cross, and failed what of it
 	// could not; conflicts name the records another origin's copy blocks.
 	crossing, failed int
-	conflicts        []string
-	counts           []v1alpha1.UplinkCount
+	// waiting counts what the pass left for the next one.
+	waiting   int
+	conflicts []string
+	counts    []v1alpha1.UplinkCount
 }
 
 // The operator reads the links and their Secrets, and writes the upper
@@ -124,7 +126,9 @@ func (r *UplinkReconciler) connect(ctx context.Context, s *uplinkScope) error {
 		err = errors.New("the upper cluster answered, but its copies could not yet be read")
 	}
 	if err != nil {
-		s.RecheckIn(uplinkRetry)
+		// Asked again soon: one small read, and the link catches up within
+		// seconds of the upper cluster's return.
+		s.RecheckIn(uplinkBacklogRetry)
 		reason := v1alpha1.UplinkUnreachableReason
 		if apierrors.IsUnauthorized(err) || apierrors.IsForbidden(err) {
 			reason = v1alpha1.UplinkRefusedReason

@@ -118,9 +118,10 @@ func (u *uppers) get(l *v1alpha1.Uplink, kubeconfig []byte) (*upper, error) {
 		return nil, fmt.Errorf("%w: the kubeconfig cannot be read: %w", errNoCredentials, err)
 	}
 	cfg.Timeout = 10 * time.Second
-	// A storm's copies go out in parallel (carryUp); the client's default
-	// of 5 requests a second would hold them back.
-	cfg.QPS, cfg.Burst = 200, 400
+	// A storm's copies go out in parallel, linkWriters at a time
+	// (carryUp), which bounds them; a client-side rate limit would only
+	// hold them back.
+	cfg.QPS = -1
 	wakeLink := &v1alpha1.Uplink{}
 	wakeLink.Name = l.Name
 	wake := func(any) {

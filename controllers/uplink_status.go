@@ -30,7 +30,7 @@ func (s *uplinkScope) setDisconnected(reason, message string) {
 func (s *uplinkScope) setInSync() {
 	st := &s.Obj.Status
 	st.Counts = s.counts
-	st.Backlog = int32(s.failed + len(s.conflicts))
+	st.Backlog = int32(s.failed + s.waiting + len(s.conflicts))
 	st.Conflicts = nil
 	for i, c := range s.conflicts {
 		if i == 10 {
@@ -43,9 +43,9 @@ func (s *uplinkScope) setInSync() {
 		s.Set(v1alpha1.UplinkInSyncCondition, metav1.ConditionFalse, v1alpha1.UplinkConflictReason,
 			fmt.Sprintf("%d record(s) cannot cross: the other side holds an object of the same name copied from another origin (%s). "+
 				"Rename or remove one of the two; nothing is overwritten.", len(s.conflicts), strings.Join(st.Conflicts, ", ")))
-	case s.failed > 0:
+	case s.failed > 0 || s.waiting > 0:
 		s.Set(v1alpha1.UplinkInSyncCondition, metav1.ConditionFalse, v1alpha1.UplinkBacklogReason,
-			fmt.Sprintf("%d of %d record(s) to cross did not cross in the last pass; the link tries again.", s.failed, s.crossing))
+			fmt.Sprintf("%d record(s) did not cross in the last pass and %d wait for the next; the link goes on.", s.failed, s.waiting))
 		s.RecheckIn(uplinkBacklogRetry)
 	default:
 		s.Set(v1alpha1.UplinkInSyncCondition, metav1.ConditionTrue, v1alpha1.UplinkInSyncReason,

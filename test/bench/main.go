@@ -31,13 +31,21 @@
 //     groups for each; RSS again;
 //  6. floor of memory: runs itself as a bare process that caches the same
 //     objects, whole and then as metadata only, and reads its RSS
-//     (holder.go).
+//     (holder.go);
+//  7. link (-link, link.go): with the bench's control plane stopped, two
+//     more, a unit's and the province's, linked by an Uplink through a
+//     loopback relay, a manager on each: -link incidents filed at once in
+//     the unit's cluster until all are copied to the province's, and the
+//     catch-up after a partition of -link records, each against a bare
+//     client copying the same objects between the same two API servers.
+//     -link-only runs this phase alone.
 //
 // With pprof on the manager (--pprof-bind-address), the CPU profile of the
 // first burst and heap profiles go to -profiles. The results printed at the
 // end is also written to -output (bin/bench/output.txt).
 //
 //	go run ./test/bench -incidents 2000 -total 10000
+//	go run ./test/bench -link-only -link 200
 package main
 
 import (
@@ -92,6 +100,8 @@ type options struct {
 	assets, managerSrc, managerBin, profiles, output string
 	identity, managerArgs, writerIdentity            string
 	keep                                             bool
+	link                                             int
+	linkOnly                                         bool
 }
 
 func main() {
@@ -125,6 +135,8 @@ func run() int {
 		"Whom the bench's writers (floor and load) act as: admin (system:masters, exempt from priority and fairness) or reporter (an ordinary user allowed to create and write status).")
 	flag.StringVar(&o.identity, "identity", "serviceaccount", "Whom the manager runs as: serviceaccount (manager-role, as deployed) or admin (system:masters).")
 	flag.BoolVar(&o.keep, "keep", false, "Keep the run's directory (logs, etcd data).")
+	flag.IntVar(&o.link, "link", 1000, "Incidents in the link phase's burst and in its partition (two more control planes, linked by an Uplink); 0 skips the phase.")
+	flag.BoolVar(&o.linkOnly, "link-only", false, "Run the link phase only (no other phase, no main control plane).")
 	flag.Parse()
 	quietLogs()
 	if o.assets == "" {
@@ -137,6 +149,10 @@ func run() int {
 	}
 	if o.identity != "serviceaccount" && o.identity != "admin" {
 		fmt.Fprintln(os.Stderr, "bench: -identity is serviceaccount or admin")
+		return 2
+	}
+	if o.linkOnly && o.link <= 0 {
+		fmt.Fprintln(os.Stderr, "bench: -link-only needs -link > 0")
 		return 2
 	}
 	o.approve = min(o.approve, o.responses)
@@ -260,6 +276,7 @@ type bench struct {
 	resp     *responseResult
 	notes    []string
 	profiles []string
+	link     *linkResult
 }
 
 func (b *bench) note(format string, args ...any) {
@@ -292,7 +309,21 @@ func (b *bench) run(ctx context.Context) (err error) {
 			return err
 		}
 	}
+	if !o.linkOnly {
+		if err := b.phases(ctx, bin); err != nil {
+			return err
+		}
+	}
+	if o.link > 0 {
+		return b.linkPhase(ctx, bin)
+	}
+	return nil
+}
 
+// phases runs every phase but the link's, on the bench's own control
+// plane, which it stops when it returns.
+func (b *bench) phases(ctx context.Context, bin string) (err error) {
+	o := b.o
 	fmt.Fprintln(os.Stderr, "bench: starting the control plane in", b.dir)
 	crd, adm, roles, mrole := "config/crd/bases", "config/admission", "config/rbac/approval_roles.yaml", "config/rbac/role.yaml"
 	c, err := startCluster(ctx, clusterOptions{dir: b.dir, assets: o.assets, crdDir: crd, admissionDir: adm,
@@ -1113,7 +1144,7 @@ func (b *bench) rows() []row {
 			add("  events in the namespace", fmt.Sprint(r.events), "", nil)
 		}
 	}
-	return rows
+	return append(rows, b.linkRows()...)
 }
 
 func (b *bench) passed() bool {
@@ -1122,7 +1153,10 @@ func (b *bench) passed() bool {
 			return false
 		}
 	}
-	return len(b.bursts) > 0 && b.bursts[0].done
+	if b.o.link > 0 && !b.linkPassed() {
+		return false
+	}
+	return b.o.linkOnly || len(b.bursts) > 0 && b.bursts[0].done
 }
 
 // writeOutput writes the results to a file as well, its directory made.

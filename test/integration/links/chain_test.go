@@ -2,6 +2,8 @@ package links_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,26 +24,48 @@ const (
 	provinceLink = "link-province"
 )
 
+// timeline notes when each step of the chain was seen, on which cluster,
+// and prints them in order at the end.
+type timeline struct {
+	start time.Time
+	steps []string
+}
+
+func (tl *timeline) saw(where, what string) {
+	tl.steps = append(tl.steps, fmt.Sprintf("| %6.2f s | %s | %s |", time.Since(tl.start).Seconds(), where, what))
+}
+
+func (tl *timeline) print(t *testing.T) {
+	t.Log("the chain's timeline:\n| after | cluster | seen |\n| --- | --- | --- |\n" + strings.Join(tl.steps, "\n"))
+}
+
 // TestChain links three clusters, a unit's to the province's to the
-// ministry's, and follows a level II incident from the unit's first report
-// to the ministry and the decisions back down the chain; a level III one
-// stays with the province.
+// ministry's, each with its operator, and plays a drill: a level II
+// incident from the unit's first report to the ministry, the province's
+// response relayed for the ministry's directive and the directive back
+// down; a level III one stays with the province. Then the province is cut
+// off from both for a minute, and its operator killed while it catches
+// up: every record crosses once.
 func TestChain(t *testing.T) {
 	p := linked(t)
 	ctx := context.Background()
 	g := NewWithT(t)
+	tl := &timeline{}
+	defer tl.print(t)
 	ministry := startSite(t, "ministry")
 	g.Expect(ministry.admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: provinceNS}})).To(Succeed())
 	grantLink(t, ministry, provinceLink, provinceNS, "emergency-uplink-province", "province", v1alpha1.VerbRelay)
 	ministry.bind(t, provinceLink, "ClusterRole", "emergency-unit-reader", office)
 	ministry.startOperator(t)
-	linkUp(t, p.province, ministry, "ministry", v1alpha1.UplinkProvince, "province", provinceNS, nil, provinceLink)
+	toMinistry := linkUp(t, p.province, ministry, "ministry", v1alpha1.UplinkProvince, "province", provinceNS, nil, provinceLink)
 
-	ii := builder.Incident("leak-ii", unitNS).Records(20_000_000).Obj()
-	iii := builder.Incident("leak-iii", unitNS).Records(2_000_000).Obj()
+	tl.start = time.Now()
+	ii := builder.Incident("leak-ii", unitNS).Records(20_000_000).Drill().Obj()
+	iii := builder.Incident("leak-iii", unitNS).Records(2_000_000).Drill().Obj()
 	for _, in := range []*v1alpha1.SecurityIncident{ii, iii} {
 		g.Expect(p.unit.admin.Create(ctx, in)).To(Succeed())
 	}
+	tl.saw("unit", "a level II and a level III drill incident filed")
 
 	// The province classifies its copy of each; the ministry gets the
 	// level II one, relayed, carrying the province's copy as its origin.
@@ -50,11 +74,13 @@ func TestChain(t *testing.T) {
 		g.Expect(p.province.admin.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: "leak-ii"}, atProvince)).To(Succeed())
 		g.Expect(atProvince.Status.Level).To(BeEquivalentTo(v1alpha1.LevelII))
 	}, 30*time.Second).Should(Succeed())
+	tl.saw("province", "the copy of leak-ii classified II")
 	atMinistry := &v1alpha1.SecurityIncident{}
 	g.Eventually(func(g Gomega) {
 		g.Expect(ministry.admin.Get(ctx, client.ObjectKey{Namespace: provinceNS, Name: unitNS + "-leak-ii"}, atMinistry)).To(Succeed())
 		g.Expect(atMinistry.Status.Level).To(BeEquivalentTo(v1alpha1.LevelII))
 	}, 30*time.Second).Should(Succeed())
+	tl.saw("ministry", "leak-ii relayed as "+atMinistry.Name+", classified II")
 	g.Expect(atMinistry.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyRelayed))
 	g.Expect(atMinistry.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginCluster, "province"))
 	g.Expect(atMinistry.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginUID, string(atProvince.UID)))
@@ -73,6 +99,7 @@ func TestChain(t *testing.T) {
 		g.Expect(got.Status.Upstream.Cluster).To(Equal("province"))
 		g.Expect(got.Status.Upstream.Level).To(BeEquivalentTo(v1alpha1.LevelII))
 	}, 30*time.Second).Should(Succeed())
+	tl.saw("unit", "the province's decision in leak-ii's status.upstream (the province's, the ministry's in turn)")
 
 	// The level III incident is the province's to decide: it never goes up.
 	g.Eventually(func(g Gomega) {
@@ -91,10 +118,12 @@ func TestChain(t *testing.T) {
 	// directive, with its status; the directive comes back down onto it.
 	p.province.bind(t, operatorUser, "ClusterRole", "emergency-uplink-directives", "")
 	ministry.bind(t, "ministry-officer", "ClusterRole", "emergency-ministry-office", "")
+	ministry.bind(t, "ministry-drills", "ClusterRole", "emergency-drill-approver", "")
 	p.province.bind(t, "other-officer", "ClusterRole", "emergency-office", "")
 	officer := p.province.as(t, dutyOfficer)
-	resp := builder.Response("leak-response", office, atProvince).Obj()
+	resp := builder.Response("leak-response", office, atProvince).Drill().Obj()
 	g.Expect(officer.Create(ctx, resp)).To(Succeed())
+	tl.saw("province", "the office opens a level II drill response")
 	relayedResp := &v1alpha1.EmergencyResponse{}
 	g.Eventually(func(g Gomega) {
 		g.Expect(ministry.admin.Get(ctx, client.ObjectKey{Namespace: provinceNS, Name: office + "-leak-response"}, relayedResp)).To(Succeed())
@@ -103,14 +132,17 @@ func TestChain(t *testing.T) {
 	g.Expect(relayedResp.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyRelayed))
 	g.Expect(relayedResp.Spec.IncidentRefs).To(Equal([]v1alpha1.IncidentRef{{Namespace: provinceNS, Name: unitNS + "-leak-ii"}}))
 	g.Expect(relayedResp.Status.Phase).To(Equal(v1alpha1.ResponseAwaitingApproval), "the status is the province's")
+	tl.saw("ministry", "the response relayed, awaiting the ministry's directive")
 	g.Eventually(func(g Gomega) {
 		fresh := &v1alpha1.EmergencyResponse{}
 		g.Expect(ministry.admin.Get(ctx, client.ObjectKeyFromObject(relayedResp), fresh)).To(Succeed())
 		directed := fresh.DeepCopy()
 		directed.Annotations[v1alpha1.AnnotationDirective] = "MIIT-2026-017"
 		directed.Annotations[v1alpha1.AnnotationApprovedLevel] = "II"
-		g.Expect(ministry.as(t, "ministry-officer").Patch(ctx, directed, client.MergeFrom(fresh))).To(Succeed())
+		// A drill's directive is the drill pipeline's (approve on drills/ii).
+		g.Expect(ministry.as(t, "ministry-drills").Patch(ctx, directed, client.MergeFrom(fresh))).To(Succeed())
 	}, 10*time.Second).Should(Succeed())
+	tl.saw("ministry", "the directive written on the relayed response")
 	g.Eventually(func(g Gomega) {
 		got := &v1alpha1.EmergencyResponse{}
 		g.Expect(p.province.admin.Get(ctx, client.ObjectKeyFromObject(resp), got)).To(Succeed())
@@ -118,16 +150,18 @@ func TestChain(t *testing.T) {
 		g.Expect(got.Annotations).To(HaveKeyWithValue(v1alpha1.AnnotationDirectedFrom, "ministry"))
 		g.Expect(got.Status.Phase).To(Equal(v1alpha1.ResponseActive))
 	}, 30*time.Second).Should(Succeed())
+	tl.saw("province", "the directive on the province's response; it is Active")
 	// ... and the started response's status goes up again.
 	g.Eventually(func(g Gomega) {
 		g.Expect(ministry.admin.Get(ctx, client.ObjectKeyFromObject(relayedResp), relayedResp)).To(Succeed())
 		g.Expect(relayedResp.Status.Phase).To(Equal(v1alpha1.ResponseActive))
 	}, 30*time.Second).Should(Succeed())
+	tl.saw("ministry", "the relayed response Active")
 
 	// A directive "from the ministry" written by anyone but its link is
 	// refused, and so is one from the office at the ministry without the
 	// ministry's grant.
-	other := builder.Response("other-response", office, atProvince).Obj()
+	other := builder.Response("other-response", office, atProvince).Drill().Obj()
 	g.Expect(officer.Create(ctx, other)).To(Succeed())
 	g.Eventually(func(g Gomega) {
 		fresh := &v1alpha1.EmergencyResponse{}
@@ -159,6 +193,7 @@ func TestChain(t *testing.T) {
 		},
 	}
 	g.Expect(ministry.as(t, "ministry-desk").Create(ctx, orange)).To(Succeed())
+	tl.saw("ministry", "an orange warning published")
 	g.Eventually(func(g Gomega) {
 		m := &v1alpha1.Warning{}
 		g.Expect(p.province.admin.Get(ctx, client.ObjectKey{Namespace: office, Name: orange.Name}, m)).To(Succeed())
@@ -166,6 +201,7 @@ func TestChain(t *testing.T) {
 		g.Expect(m.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyMirror))
 		g.Expect(m.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginCluster, "ministry"))
 	}, 30*time.Second).Should(Succeed())
+	tl.saw("province", "its mirror in the office")
 	// ... and on to the unit, whose duty it is to answer it, as the
 	// province's: the unit's acknowledgement names the province's mirror.
 	g.Eventually(func(g Gomega) {
@@ -174,6 +210,7 @@ func TestChain(t *testing.T) {
 		g.Expect(m.Status.Phase).To(Equal(v1alpha1.WarningPublished))
 		g.Expect(m.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginCluster, "province"))
 	}, 30*time.Second).Should(Succeed())
+	tl.saw("unit", "its mirror in the unit's namespace")
 	ack := builder.Acknowledgement("ack-worm", unitNS, v1alpha1.ObjectRef{Namespace: unitNS, Name: orange.Name}, true)
 	g.Expect(p.unit.admin.Create(ctx, ack)).To(Succeed())
 	g.Eventually(func(g Gomega) {
@@ -181,6 +218,7 @@ func TestChain(t *testing.T) {
 		g.Expect(p.province.admin.Get(ctx, client.ObjectKeyFromObject(ack), up)).To(Succeed())
 		g.Expect(up.Spec.WarningRef).To(Equal(&v1alpha1.ObjectRef{Namespace: office, Name: orange.Name}))
 	}, 30*time.Second).Should(Succeed())
+	tl.saw("province", "the unit's acknowledgement, naming the province's mirror")
 
 	// A unit's link relays nothing: relaying takes relay on the origin.
 	relayed := builder.Incident("relayed-by-unit", unitNS).Obj()
@@ -197,4 +235,71 @@ func TestChain(t *testing.T) {
 	refused(g, ministry.as(t, provinceLink).Create(ctx, asUnit))
 	elsewhere := builder.Incident("elsewhere", office).Obj()
 	g.Expect(ministry.as(t, provinceLink).Create(ctx, elsewhere)).To(MatchError(ContainSubstring("forbidden")))
+
+	// The province cut off from both sides for a minute: the unit files
+	// meanwhile, and nothing crosses; mended, all crosses once, the level
+	// II ones on to the ministry, even with the province's operator
+	// killed in the middle of it.
+	p.cable.cut()
+	toMinistry.cut()
+	tl.saw("province", "cut off from the unit and the ministry")
+	const n = 10
+	for i := range n {
+		in := builder.Incident(fmt.Sprintf("cut-%02d", i), unitNS).Drill()
+		if i%2 == 0 {
+			in = in.Records(20_000_000)
+		}
+		g.Expect(p.unit.admin.Create(ctx, in.Obj())).To(Succeed())
+	}
+	g.Eventually(func(g Gomega) {
+		g.Expect(condition(g, p.unit, "province", v1alpha1.UplinkConnectedCondition).Status).To(Equal(metav1.ConditionFalse))
+		g.Expect(condition(g, p.province, "ministry", v1alpha1.UplinkConnectedCondition).Status).To(Equal(metav1.ConditionFalse))
+	}, 90*time.Second).Should(Succeed())
+	time.Sleep(time.Minute)
+	cut := &v1alpha1.SecurityIncidentList{}
+	g.Expect(p.province.admin.List(ctx, cut, client.InNamespace(unitNS))).To(Succeed())
+	for _, in := range cut.Items {
+		g.Expect(in.Name).NotTo(HavePrefix("cut-"), "crossed while cut off")
+	}
+	p.cable.mend(t)
+	toMinistry.mend(t)
+	tl.saw("province", "mended, after a minute")
+	g.Eventually(func(g Gomega) int {
+		list := &v1alpha1.SecurityIncidentList{}
+		g.Expect(p.province.admin.List(ctx, list, client.InNamespace(unitNS))).To(Succeed())
+		got := 0
+		for _, in := range list.Items {
+			if strings.HasPrefix(in.Name, "cut-") {
+				got++
+			}
+		}
+		return got
+	}, 60*time.Second, 20*time.Millisecond).Should(BeNumerically(">", 0))
+	p.stopProvince()
+	p.stopProvince = p.province.startOperator(t)
+	tl.saw("province", "its operator killed mid-catch-up, and started again")
+	g.Eventually(func(g Gomega) {
+		local := &v1alpha1.SecurityIncidentList{}
+		g.Expect(p.unit.admin.List(ctx, local, client.InNamespace(unitNS))).To(Succeed())
+		g.Expect(copies(g, p)).To(HaveLen(len(local.Items)))
+		relayed := map[string]bool{}
+		atProvince := &v1alpha1.SecurityIncidentList{}
+		g.Expect(p.province.admin.List(ctx, atProvince, client.InNamespace(unitNS))).To(Succeed())
+		want := 0
+		for _, in := range atProvince.Items {
+			if in.Status.Level == v1alpha1.IncidentLevel(v1alpha1.LevelII) {
+				want++
+			}
+		}
+		list := &v1alpha1.SecurityIncidentList{}
+		g.Expect(ministry.admin.List(ctx, list, client.InNamespace(provinceNS))).To(Succeed())
+		for _, in := range list.Items {
+			uid := in.Labels[v1alpha1.LabelOriginUID]
+			g.Expect(relayed).NotTo(HaveKey(uid), "relayed twice: %s", in.Name)
+			relayed[uid] = true
+		}
+		g.Expect(relayed).To(HaveLen(want))
+		g.Expect(want).To(Equal(1 + n/2))
+	}, 90*time.Second).Should(Succeed())
+	tl.saw("all", fmt.Sprintf("caught up: %d incidents filed while cut off, each once at the province, the %d of level II once at the ministry", n, n/2))
 }
