@@ -22,6 +22,10 @@ import (
 // cross in parallel, as a client copying them by hand would send them.
 const linkWriters = 16
 
+// maxDecisions is how many decisions of the upper cluster a pass writes
+// back at most: a few rounds of the writers.
+const maxDecisions = 4 * linkWriters
+
 // conflict says a copy's name is held on the other side by a copy of
 // another origin; it names the record.
 type conflict struct{ what string }
@@ -43,12 +47,20 @@ func (r *UplinkReconciler) carryUp(ctx context.Context, s *uplinkScope) error {
 		return err
 	}
 	work = append(work, incidents...)
-	if len(incidents) == 0 {
-		work = append(work, decisions...)
-	} else if len(decisions) > 0 {
-		// Copies first: in a storm the decisions there wait for a pass
-		// with no copy to write, and do not slow the copies down.
-		s.waiting += len(decisions)
+	// Copies first: in a storm the decisions there wait for a pass with no
+	// copy to write, and such a pass writes a few of them only, so that
+	// the copies filed meanwhile do not wait long behind them; the rest
+	// follow in passes of their own, at once.
+	if len(incidents) > 0 {
+		decisions, s.waiting = nil, s.waiting+len(decisions)
+	}
+	if len(decisions) > maxDecisions {
+		s.waiting += len(decisions) - maxDecisions
+		decisions = decisions[:maxDecisions]
+	}
+	work = append(work, decisions...)
+	if s.waiting > 0 {
+		s.Later = true
 	}
 	more := r.unitReportsUp
 	if l.Spec.Member == v1alpha1.UplinkProvince {

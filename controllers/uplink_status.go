@@ -46,7 +46,9 @@ func (s *uplinkScope) setInSync() {
 	case s.failed > 0 || s.waiting > 0:
 		s.Set(v1alpha1.UplinkInSyncCondition, metav1.ConditionFalse, v1alpha1.UplinkBacklogReason,
 			fmt.Sprintf("%d record(s) did not cross in the last pass and %d wait for the next; the link goes on.", s.failed, s.waiting))
-		s.RecheckIn(uplinkBacklogRetry)
+		if s.failed > 0 {
+			s.RecheckIn(uplinkBacklogRetry)
+		}
 	default:
 		s.Set(v1alpha1.UplinkInSyncCondition, metav1.ConditionTrue, v1alpha1.UplinkInSyncReason,
 			"Every record is across, either way, and current.")
