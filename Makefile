@@ -102,7 +102,7 @@ docker-build: ## Build the container image (needs a Docker engine).
 ##@ Benchmark
 
 .PHONY: bench
-bench: manifests generate envtest ## Time the operator under a burst and at size against a bare client (≈15 min on 2 cores; not part of test). BENCH_ARGS=-h lists the knobs.
+bench: manifests generate envtest ## Time the operator under a burst and at size against a bare client (≈20–25 min on 2 cores; not part of test). BENCH_ARGS=-h lists the knobs.
 	KUBEBUILDER_ASSETS=$(ENVTEST_DIR) $(GO) run ./test/bench $(BENCH_ARGS)
 
 ##@ Image

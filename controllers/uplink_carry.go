@@ -106,18 +106,18 @@ func (r *UplinkReconciler) incidentsUp(ctx context.Context, s *uplinkScope) (wor
 	l := s.Obj
 	member, cluster, upperNS := l.Spec.Member, l.Spec.Cluster, l.Spec.Upper.Namespace
 	local := &v1alpha1.SecurityIncidentList{}
-	if err := r.List(ctx, local, inNamespaces(l)...); err != nil {
+	if err := r.List(ctx, local, readOnly(inNamespaces(l))...); err != nil {
 		return nil, nil, err
 	}
 	held := &v1alpha1.SecurityIncidentList{}
-	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS)); err != nil {
+	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS), client.UnsafeDisableDeepCopy); err != nil {
 		return nil, nil, err
 	}
 	byName := make(map[string]*v1alpha1.SecurityIncident, len(held.Items))
 	for i := range held.Items {
 		byName[held.Items[i].Name] = &held.Items[i]
 	}
-	upc := s.upper.cluster.GetClient()
+	upc, written := s.upper.cluster.GetClient(), s.upper.written
 	across := int32(0)
 	for i := range local.Items {
 		in := &local.Items[i]
@@ -129,8 +129,12 @@ func (r *UplinkReconciler) incidentsUp(ctx context.Context, s *uplinkScope) (wor
 		switch {
 		case h == nil:
 			want := link.Incident(in, member, cluster, upperNS)
+			if _, ok := written.Unseen(want, in.UID); ok {
+				across++ // created, and the cache there has not seen it yet
+				continue
+			}
 			work = append(work, func(ctx context.Context) error {
-				return createCopy(ctx, upc, want, in, func(h *v1alpha1.SecurityIncident) bool {
+				return createCopy(ctx, upc, written, want, in, func(h *v1alpha1.SecurityIncident) bool {
 					return link.IncidentCurrent(h, in, member, cluster)
 				}, func(h *v1alpha1.SecurityIncident) {
 					h.Spec = want.Spec
@@ -141,11 +145,13 @@ func (r *UplinkReconciler) incidentsUp(ctx context.Context, s *uplinkScope) (wor
 		case !link.SameOrigin(h, in):
 			s.conflicts = append(s.conflicts, fmt.Sprintf("SecurityIncident %s/%s", upperNS, name))
 			continue
+		case written.Behind(h):
+			// Written by this link, and the cache there is behind it.
 		case !link.IncidentCurrent(h, in, member, cluster):
 			want := h.DeepCopy()
 			in.Spec.DeepCopyInto(&want.Spec)
 			link.Mark(want, in, cluster, link.CopyKind(member))
-			work = append(work, func(ctx context.Context) error { return upc.Update(ctx, want) })
+			work = append(work, func(ctx context.Context) error { return updateCopy(ctx, upc, written, want) })
 		default:
 			across++
 		}
@@ -176,11 +182,11 @@ func (r *UplinkReconciler) unitReportsUp(ctx context.Context, s *uplinkScope) ([
 	l := s.Obj
 	cluster, upperNS := l.Spec.Cluster, l.Spec.Upper.Namespace
 	local := &v1alpha1.UnitReportList{}
-	if err := r.List(ctx, local, inNamespaces(l)...); err != nil {
+	if err := r.List(ctx, local, readOnly(inNamespaces(l))...); err != nil {
 		return nil, err
 	}
 	held := &v1alpha1.UnitReportList{}
-	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS)); err != nil {
+	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS), client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
 	byName := make(map[string]*v1alpha1.UnitReport, len(held.Items))
@@ -188,7 +194,7 @@ func (r *UplinkReconciler) unitReportsUp(ctx context.Context, s *uplinkScope) ([
 		byName[held.Items[i].Name] = &held.Items[i]
 	}
 	resolve := r.mirrorOrigin(ctx)
-	upc := s.upper.cluster.GetClient()
+	upc, written := s.upper.cluster.GetClient(), s.upper.written
 	var work []func(context.Context) error
 	across := int32(0)
 	for i := range local.Items {
@@ -200,18 +206,23 @@ func (r *UplinkReconciler) unitReportsUp(ctx context.Context, s *uplinkScope) ([
 		switch {
 		case h == nil:
 			want := link.UnitReport(rep, cluster, upperNS, resolve)
+			if _, ok := written.Unseen(want, rep.UID); ok {
+				across++
+				continue
+			}
 			work = append(work, func(ctx context.Context) error {
-				return createCopy(ctx, upc, want, rep, func(h *v1alpha1.UnitReport) bool {
+				return createCopy(ctx, upc, written, want, rep, func(h *v1alpha1.UnitReport) bool {
 					return link.UnitReportCurrent(h, rep, cluster, upperNS, resolve)
 				}, func(h *v1alpha1.UnitReport) { h.Spec = want.Spec; link.Mark(h, rep, cluster, v1alpha1.CopyReported) })
 			})
 		case !link.SameOrigin(h, rep):
 			s.conflicts = append(s.conflicts, fmt.Sprintf("UnitReport %s/%s", upperNS, rep.Name))
+		case written.Behind(h):
 		case !link.UnitReportCurrent(h, rep, cluster, upperNS, resolve):
 			want := h.DeepCopy()
 			want.Spec = link.UnitReport(rep, cluster, upperNS, resolve).Spec
 			link.Mark(want, rep, cluster, v1alpha1.CopyReported)
-			work = append(work, func(ctx context.Context) error { return upc.Update(ctx, want) })
+			work = append(work, func(ctx context.Context) error { return updateCopy(ctx, upc, written, want) })
 		default:
 			across++
 		}
@@ -227,11 +238,11 @@ func (r *UplinkReconciler) responsesUp(ctx context.Context, s *uplinkScope) ([]f
 	l := s.Obj
 	cluster, upperNS := l.Spec.Cluster, l.Spec.Upper.Namespace
 	local := &v1alpha1.EmergencyResponseList{}
-	if err := r.List(ctx, local, inNamespaces(l)...); err != nil {
+	if err := r.List(ctx, local, readOnly(inNamespaces(l))...); err != nil {
 		return nil, err
 	}
 	held := &v1alpha1.EmergencyResponseList{}
-	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS)); err != nil {
+	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS), client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
 	byName := make(map[string]*v1alpha1.EmergencyResponse, len(held.Items))
@@ -239,7 +250,7 @@ func (r *UplinkReconciler) responsesUp(ctx context.Context, s *uplinkScope) ([]f
 		byName[held.Items[i].Name] = &held.Items[i]
 	}
 	ref := r.relayedName(ctx)
-	upc := s.upper.cluster.GetClient()
+	upc, written := s.upper.cluster.GetClient(), s.upper.written
 	var work []func(context.Context) error
 	across := int32(0)
 	for i := range local.Items {
@@ -253,8 +264,11 @@ func (r *UplinkReconciler) responsesUp(ctx context.Context, s *uplinkScope) ([]f
 		switch {
 		case h == nil:
 			want := link.Response(resp, cluster, upperNS, ref)
+			if _, ok := written.Unseen(want, resp.UID); ok {
+				continue
+			}
 			work = append(work, func(ctx context.Context) error {
-				err := createCopy(ctx, upc, want, resp, func(h *v1alpha1.EmergencyResponse) bool {
+				err := createCopy(ctx, upc, written, want, resp, func(h *v1alpha1.EmergencyResponse) bool {
 					return link.ResponseCurrent(h, resp, cluster, upperNS, ref)
 				}, func(h *v1alpha1.EmergencyResponse) {
 					h.Spec = want.Spec
@@ -265,21 +279,32 @@ func (r *UplinkReconciler) responsesUp(ctx context.Context, s *uplinkScope) ([]f
 				}
 				// Its status as the province has it, in a write of its own.
 				want.Status = *resp.Status.DeepCopy()
-				return upc.Status().Update(ctx, want)
+				if err := upc.Status().Update(ctx, want); err != nil {
+					return err
+				}
+				written.Note(want)
+				return nil
 			})
 			continue
 		case !link.SameOrigin(h, resp):
 			s.conflicts = append(s.conflicts, fmt.Sprintf("EmergencyResponse %s/%s", upperNS, name))
 			continue
+		case written.Behind(h):
 		case !link.ResponseCurrent(h, resp, cluster, upperNS, ref):
 			want := h.DeepCopy()
 			want.Spec = link.Response(resp, cluster, upperNS, ref).Spec
 			link.Mark(want, resp, cluster, v1alpha1.CopyRelayed)
-			work = append(work, func(ctx context.Context) error { return upc.Update(ctx, want) })
+			work = append(work, func(ctx context.Context) error { return updateCopy(ctx, upc, written, want) })
 		case !equality.Semantic.DeepEqual(h.Status, resp.Status):
 			want := h.DeepCopy()
 			want.Status = *resp.Status.DeepCopy()
-			work = append(work, func(ctx context.Context) error { return upc.Status().Update(ctx, want) })
+			work = append(work, func(ctx context.Context) error {
+				if err := upc.Status().Update(ctx, want); err != nil {
+					return err
+				}
+				written.Note(want)
+				return nil
+			})
 		default:
 			across++
 		}
@@ -319,7 +344,7 @@ func (r *UplinkReconciler) carryDown(ctx context.Context, s *uplinkScope) error 
 	var work []func(context.Context) error
 
 	warnings := &v1alpha1.WarningList{}
-	if err := s.upper.cluster.GetCache().List(ctx, warnings, client.InNamespace(office)); err != nil {
+	if err := s.upper.cluster.GetCache().List(ctx, warnings, client.InNamespace(office), client.UnsafeDisableDeepCopy); err != nil {
 		return err
 	}
 	across := int32(0)
@@ -366,14 +391,14 @@ func (r *UplinkReconciler) responsesDown(ctx context.Context, s *uplinkScope, ta
 	l := s.Obj
 	upper, upperNS := l.Spec.Upper.Name, l.Spec.Upper.Namespace
 	responses := &v1alpha1.EmergencyResponseList{}
-	if err := s.upper.cluster.GetCache().List(ctx, responses, client.InNamespace(officeOf(l))); err != nil {
+	if err := s.upper.cluster.GetCache().List(ctx, responses, client.InNamespace(officeOf(l)), client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
 	// The incidents there that are this unit's copies, by name: a
 	// response's reference to one is a reference to its original here.
 	ours := map[string]string{}
 	held := &v1alpha1.SecurityIncidentList{}
-	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS)); err != nil {
+	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS), client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
 	for i := range held.Items {
@@ -498,6 +523,14 @@ func (r *UplinkReconciler) mirrorOrigin(ctx context.Context) link.Resolve {
 	}
 }
 
+// readOnly adds to a list's options that its objects are the cache's own,
+// not copies: a pass compares every record on both sides, and copying a
+// storm's thousands each time would cost more than the rest of it. A pass
+// copies an object before it changes it.
+func readOnly(opts []client.ListOption) []client.ListOption {
+	return append(opts, client.UnsafeDisableDeepCopy)
+}
+
 // inNamespaces lists the namespaces a link carries: its namespaces, or
 // every one.
 func inNamespaces(l *v1alpha1.Uplink) []client.ListOption {
@@ -512,8 +545,11 @@ func inNamespaces(l *v1alpha1.Uplink) []client.ListOption {
 // copy, or an operator stopped between the write and its record), the
 // object there is read live: a copy of src is brought up to date with
 // mark, anything else is a conflict and stays as it is.
-func createCopy[T client.Object](ctx context.Context, c client.Client, want T, src client.Object, current func(T) bool, mark func(T)) error {
+func createCopy[T client.Object](ctx context.Context, c client.Client, w *reconcile.Written, want T, src client.Object, current func(T) bool, mark func(T)) error {
 	err := c.Create(ctx, want)
+	if err == nil {
+		w.NoteCreated(want, src.GetUID())
+	}
 	if !apierrors.IsAlreadyExists(err) {
 		return err
 	}
@@ -528,7 +564,17 @@ func createCopy[T client.Object](ctx context.Context, c client.Client, want T, s
 		return nil
 	}
 	mark(held)
-	return c.Update(ctx, held)
+	return updateCopy(ctx, c, w, held)
+}
+
+// updateCopy writes held, a copy on the other side, and remembers the
+// write until the cache there has it.
+func updateCopy(ctx context.Context, c client.Client, w *reconcile.Written, held client.Object) error {
+	if err := c.Update(ctx, held); err != nil {
+		return err
+	}
+	w.Note(held)
+	return nil
 }
 
 // kindOf names an object's kind for a message.

@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
 // upper is one link's connection to its upper cluster: a client, and a
@@ -31,6 +32,11 @@ type upper struct {
 	// namespaces); a link whose key changed connects again.
 	key     string
 	cluster cluster.Cluster
+	// written remembers the copies this link created and updated there,
+	// until the cache there has them: a pass that comes before would
+	// write them again (and the upper cluster would run its admission
+	// policies on each, to refuse it).
+	written *reconcile.Written
 	stop    context.CancelFunc
 	done    chan struct{}
 }
@@ -150,7 +156,7 @@ func (u *uppers) get(l *v1alpha1.Uplink, kubeconfig []byte) (*upper, error) {
 		return nil, fmt.Errorf("%w: %w", errNoCredentials, err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	c := &upper{key: key, cluster: cl, stop: stop, done: make(chan struct{})}
+	c := &upper{key: key, cluster: cl, stop: stop, done: make(chan struct{}), written: reconcile.NewWritten(nil)}
 	go func() {
 		defer close(c.done)
 		if err := cl.Start(ctx); err != nil {

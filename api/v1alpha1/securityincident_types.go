@@ -898,6 +898,9 @@ type SupportAnswer struct {
 // +kubebuilder:printcolumn:name="Types",type=string,JSONPath=`.spec.eventTypes`,priority=1
 // +kubebuilder:printcolumn:name="Discovered",type=string,JSONPath=`.spec.discoveredAt`,priority=1
 // +kubebuilder:printcolumn:name="Counted From",type=string,JSONPath=`.status.countedFrom.discoveredAt`,priority=1
+// +kubebuilder:printcolumn:name="Copy",type=string,JSONPath=`.metadata.labels.emergency\.netsec\.io/copy`,priority=1
+// +kubebuilder:printcolumn:name="Origin",type=string,JSONPath=`.metadata.labels.emergency\.netsec\.io/origin-cluster`,priority=1
+// +kubebuilder:printcolumn:name="Upstream",type=string,JSONPath=`.status.upstream.level`,priority=1
 type SecurityIncident struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

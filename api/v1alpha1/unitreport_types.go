@@ -277,6 +277,8 @@ type UnitReportStatus struct {
 // +kubebuilder:printcolumn:name="Decision",type=string,JSONPath=`.status.consultation`
 // +kubebuilder:printcolumn:name="Received",type=date,JSONPath=`.status.receivedTime`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Copy",type=string,JSONPath=`.metadata.labels.emergency\.netsec\.io/copy`,priority=1
+// +kubebuilder:printcolumn:name="Origin",type=string,JSONPath=`.metadata.labels.emergency\.netsec\.io/origin-cluster`,priority=1
 type UnitReport struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
