@@ -150,6 +150,9 @@ func (r *NotificationReconciler) target(ctx context.Context, s *notificationScop
 	if err != nil {
 		return err
 	}
+	if channels, err = withLinkChannels(ctx, r.Client, n.Namespace, n.Spec.Source.Kind, channels); err != nil {
+		return err
+	}
 	s.targets = routing.Targets(n.Namespace, &n.Spec, channels)
 	s.unreached = routing.Unreached(n.Namespace, &n.Spec, channels)
 
@@ -227,6 +230,13 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 			s.WakeAt(next)
 			continue
 		}
+		if isLinkChannel(ch) && !across(ctx, r.Client, s.Obj) {
+			// Through the link, a report is its source's copy up there: it
+			// is delivered once the link has carried it, not attempted
+			// before.
+			s.RecheckIn(linkReportWait)
+			continue
+		}
 		if r.together(s, *d, ch) {
 			continue
 		}
@@ -256,6 +266,9 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 // before is resent in it, whole; any other waits for its group, or this
 // pass sends the group (groupedSend), or another pass is sending it.
 func (r *NotificationReconciler) together(s *notificationScope, d v1alpha1.NotificationDelivery, ch *v1alpha1.NotificationChannel) bool {
+	if isLinkChannel(ch) {
+		return false // nothing is sent: the copy up there is the report
+	}
 	key := groupKeyOf(s.Obj, d)
 	if d.MessageID != "" {
 		// Resent whole under its id, even by an operator that groups no

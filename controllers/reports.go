@@ -121,6 +121,9 @@ func reportUpward[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *r
 	if err != nil {
 		return err
 	}
+	if channels, err = withLinkChannels(ctx, k, p.Obj.GetNamespace(), kindOf(p.Obj), channels); err != nil {
+		return err
+	}
 	setReportedUpward(p, routing.Upward(ntfs), channels)
 	announceUndeliverable(p, p.Condition(v1alpha1.ConditionReportedUpward))
 	return nil

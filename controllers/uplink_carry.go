@@ -226,6 +226,15 @@ func (r *UplinkReconciler) unitReportsUp(ctx context.Context, s *uplinkScope) ([
 		default:
 			across++
 		}
+		if h != nil && link.SameOrigin(h, rep) {
+			if d := link.ReportDecision(l.Spec.Upper.Name, h); !equality.Semantic.DeepEqual(rep.Status.Upstream, d) {
+				work = append(work, func(ctx context.Context) error {
+					after := rep.DeepCopy()
+					after.Status.Upstream = d
+					return reconcile.PatchStatus(ctx, r.Kit, rep, after)
+				})
+			}
+		}
 	}
 	s.counts = append(s.counts, v1alpha1.UplinkCount{Kind: "UnitReport", Direction: "Up", Copies: across})
 	return work, nil

@@ -253,6 +253,11 @@ type UnitReportStatus struct {
 	// +kubebuilder:validation:MaxLength=256
 	ConsultedBy string `json:"consultedBy,omitempty"`
 
+	// upstream is the report's copy on the province's cluster, when an
+	// Uplink carries it there, and its Ready condition there.
+	// +optional
+	Upstream *UpstreamDecision `json:"upstream,omitempty"`
+
 	// conditions: Ready (Accepted: the report names something it may report
 	// on).
 	// +optional

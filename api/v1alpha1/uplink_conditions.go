@@ -53,6 +53,11 @@ const (
 	// province's link brought it down. The API server admits it only from
 	// a holder of relay on origins/<that cluster> (approvals.yaml).
 	AnnotationDirectedFrom = "emergency.netsec.io/directed-from"
+	// LabelUplinkChannel marks the channel an Uplink of a unit gives the
+	// unit's namespace: the office is reached through the link, and a
+	// report delivered through it is the record's copy on the province's
+	// cluster. Such a channel is the operator's own and is never stored.
+	LabelUplinkChannel = "emergency.netsec.io/uplink"
 )
 
 // The kinds of copy (LabelCopy).

@@ -1965,6 +1965,11 @@ func (in *UnitReportStatus) DeepCopyInto(out *UnitReportStatus) {
 		in, out := &in.ReceivedTime, &out.ReceivedTime
 		*out = (*in).DeepCopy()
 	}
+	if in.Upstream != nil {
+		in, out := &in.Upstream, &out.Upstream
+		*out = new(UpstreamDecision)
+		(*in).DeepCopyInto(*out)
+	}
 	if in.Conditions != nil {
 		in, out := &in.Conditions, &out.Conditions
 		*out = make([]v1.Condition, len(*in))

@@ -295,3 +295,14 @@ func ResponseMirrorCurrent(m, want *v1alpha1.EmergencyResponse) bool {
 		m.Annotations[v1alpha1.AnnotationOrigin] == want.Annotations[v1alpha1.AnnotationOrigin] &&
 		equality.Semantic.DeepEqual(m.Spec, want.Spec) && equality.Semantic.DeepEqual(m.Status, want.Status)
 }
+
+// ReportDecision is what the upper cluster's copy of a unit's report tells
+// its original: where it is, and its Ready there.
+func ReportDecision(upper string, held *v1alpha1.UnitReport) *v1alpha1.UpstreamDecision {
+	d := &v1alpha1.UpstreamDecision{Cluster: upper, Namespace: held.Namespace, Name: held.Name}
+	if c := meta.FindStatusCondition(held.Status.Conditions, v1alpha1.ConditionReady); c != nil {
+		d.Ready = string(c.Status)
+		d.ReadyMessage = text.Truncate(c.Message, 1024)
+	}
+	return d
+}

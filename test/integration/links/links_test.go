@@ -213,6 +213,34 @@ func TestUnitLink(t *testing.T) {
 			g.Expect(got.Status.Upstream.Level).To(Equal(held.Status.Level))
 		}, 30*time.Second).Should(Succeed())
 
+		// In the unit's cluster, the report to the office went through the
+		// link: delivered once the copy was at the province.
+		g.Eventually(func(g Gomega) {
+			got := &v1alpha1.SecurityIncident{}
+			g.Expect(unitPeople.Get(ctx, client.ObjectKeyFromObject(in), got)).To(Succeed())
+			c := meta.FindStatusCondition(got.Status.Conditions, v1alpha1.ConditionReportedUpward)
+			g.Expect(c).NotTo(BeNil())
+			g.Expect(c.Status).To(Equal(metav1.ConditionTrue), c.Message)
+			ntfs := &v1alpha1.NotificationList{}
+			g.Expect(unitPeople.List(ctx, ntfs, client.InNamespace(unitNS))).To(Succeed())
+			var through []v1alpha1.NotificationDelivery
+			for _, n := range ntfs.Items {
+				if n.Spec.Source.Name != in.Name {
+					continue
+				}
+				for _, d := range n.Status.Deliveries {
+					if d.Channel == "uplink.province" {
+						through = append(through, d)
+					}
+				}
+			}
+			g.Expect(through).NotTo(BeEmpty())
+			for _, d := range through {
+				g.Expect(d.State).To(Equal(v1alpha1.DeliveryDelivered))
+				g.Expect(d.Attempts).To(BeEquivalentTo(1), "nothing is attempted before the copy is across")
+			}
+		}, 30*time.Second).Should(Succeed())
+
 		// A correction here follows the copy there.
 		g.Expect(unitPeople.Get(ctx, client.ObjectKeyFromObject(in), in)).To(Succeed())
 		in.Spec.Description = "Corrected: a DDoS wave on the Guiyang IDC."
@@ -244,6 +272,12 @@ func TestUnitLink(t *testing.T) {
 			g.Expect(p.province.admin.Get(ctx, client.ObjectKey{Namespace: unitNS, Name: "hazard-1"}, held)).To(Succeed())
 			g.Expect(held.Spec).To(Equal(hz.Spec))
 			g.Expect(held.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyReported))
+		}, 30*time.Second).Should(Succeed())
+		g.Eventually(func(g Gomega) {
+			got := &v1alpha1.UnitReport{}
+			g.Expect(unitPeople.Get(ctx, client.ObjectKeyFromObject(hz), got)).To(Succeed())
+			g.Expect(got.Status.Upstream).NotTo(BeNil())
+			g.Expect(got.Status.Upstream.Name).To(Equal(hz.Name))
 		}, 30*time.Second).Should(Succeed())
 	})
 

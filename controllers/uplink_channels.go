@@ -1,0 +1,90 @@
+package controllers
+
+import (
+	"context"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+)
+
+// A unit's own cluster has no office of its own: its office is the
+// province's, reached through the unit's Uplink. So the link is the
+// office's channel in the unit's namespace, for the records it carries:
+// a report through it is delivered once its source's copy is on the
+// province's cluster (status.upstream), where the province's operator
+// reports the copy to the office. The channel is the operator's own, never
+// stored: it is Ready while the link is connected, and consented by the
+// link's existence (a cluster administrator made it).
+
+// linkReportWait is how soon a report through a link looks again whether
+// its source is across: the link carries a record within a second or two.
+const linkReportWait = 2 * time.Second
+
+// linkChannelPrefix begins the name of a link's channel.
+const linkChannelPrefix = "uplink."
+
+// crossesLink says whether records of the kind go up a unit's link.
+func crossesLink(kind string) bool {
+	return kind == "SecurityIncident" || kind == "UnitReport"
+}
+
+// withLinkChannels adds to channels the channels that the Uplinks of a
+// unit give namespace ns, for reports about a record of the kind.
+func withLinkChannels(ctx context.Context, c client.Reader, ns, kind string, channels []v1alpha1.NotificationChannel) ([]v1alpha1.NotificationChannel, error) {
+	if !crossesLink(kind) {
+		return channels, nil
+	}
+	list := &v1alpha1.UplinkList{}
+	if err := c.List(ctx, list); err != nil {
+		return nil, err
+	}
+	for i := range list.Items {
+		l := &list.Items[i]
+		if l.Spec.Member != v1alpha1.UplinkUnit || !carries(l, ns) {
+			continue
+		}
+		ready := metav1.Condition{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: v1alpha1.UplinkConnectedReason,
+			Message: "The office is reached through the link to " + l.Spec.Upper.Name + "."}
+		if c := meta.FindStatusCondition(l.Status.Conditions, v1alpha1.UplinkConnectedCondition); c == nil || c.Status != metav1.ConditionTrue {
+			ready.Status, ready.Reason, ready.Message = metav1.ConditionFalse, v1alpha1.UplinkUnreachableReason,
+				"The link to "+l.Spec.Upper.Name+" is not connected (kubectl get uplink "+l.Name+")."
+		}
+		channels = append(channels, v1alpha1.NotificationChannel{
+			ObjectMeta: metav1.ObjectMeta{
+				Name: linkChannelPrefix + l.Name, Namespace: ns,
+				Labels:      map[string]string{v1alpha1.LabelUplinkChannel: l.Name},
+				Annotations: map[string]string{v1alpha1.AnnotationConsentedBy: "uplink " + l.Name},
+			},
+			Spec:   v1alpha1.NotificationChannelSpec{Audience: v1alpha1.AudienceOffice},
+			Status: v1alpha1.NotificationChannelStatus{Conditions: []metav1.Condition{ready}},
+		})
+	}
+	return channels, nil
+}
+
+// isLinkChannel says whether ch is a link's channel.
+func isLinkChannel(ch *v1alpha1.NotificationChannel) bool {
+	return ch != nil && ch.Labels[v1alpha1.LabelUplinkChannel] != ""
+}
+
+// across says whether the source of n has its copy on the upper cluster.
+func across(ctx context.Context, c client.Reader, n *v1alpha1.Notification) bool {
+	src := n.Spec.Source
+	key := client.ObjectKey{Namespace: n.Namespace, Name: src.Name}
+	if src.Namespace != "" {
+		key.Namespace = src.Namespace
+	}
+	switch src.Kind {
+	case "SecurityIncident":
+		in := &v1alpha1.SecurityIncident{}
+		return c.Get(ctx, key, in) == nil && string(in.UID) == src.UID && in.Status.Upstream != nil
+	case "UnitReport":
+		r := &v1alpha1.UnitReport{}
+		return c.Get(ctx, key, r) == nil && string(r.UID) == src.UID && r.Status.Upstream != nil
+	}
+	return false
+}
