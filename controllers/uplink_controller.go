@@ -64,10 +64,11 @@ type uplinkScope struct {
 // It writes the mirrors of the upper cluster's warnings and responses; the
 // API server admits them only from a holder of copy on origins/<upper>
 // (config/admission/copies.yaml), and this role holds it for every origin:
-// the operator is the link.
+// the operator is the link. Its verb mirror tells the API server that it
+// writes no original warning or response (rule mirrors-only).
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=warnings;emergencyresponses,verbs=create;update
 // +kubebuilder:rbac:groups=emergency.netsec.io,resources=warnings/status;emergencyresponses/status,verbs=update
-// +kubebuilder:rbac:groups=emergency.netsec.io,resources=origins,verbs=copy
+// +kubebuilder:rbac:groups=emergency.netsec.io,resources=origins,verbs=copy;mirror
 
 // uplinkHeartbeat is how often a connected link asks the upper cluster
 // whether it still answers, when nothing else wakes it.
