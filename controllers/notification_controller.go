@@ -232,9 +232,8 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 		}
 		if isLinkChannel(ch) && !across(ctx, r.Client, s.Obj) {
 			// Through the link, a report is its source's copy up there: it
-			// is delivered once the link has carried it, not attempted
-			// before.
-			s.RecheckIn(linkReportWait)
+			// is delivered once the link has carried it (the source's
+			// status.upstream wakes it, crossed), not attempted before.
 			continue
 		}
 		if r.together(s, *d, ch) {
@@ -333,6 +332,8 @@ func (r *NotificationReconciler) SetupWithManager(mgr ctrl.Manager, opts control
 		For(&v1alpha1.Notification{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&v1alpha1.NotificationChannel{}, handler.EnqueueRequestsFromMapFunc(r.undelivered)).
 		WatchesRawSource(source.Channel(r.wake, &handler.EnqueueRequestForObject{})).
+		Watches(&v1alpha1.SecurityIncident{}, handler.EnqueueRequestsFromMapFunc(r.reportsOfSource), builder.WithPredicates(crossed)).
+		Watches(&v1alpha1.UnitReport{}, handler.EnqueueRequestsFromMapFunc(r.reportsOfSource), builder.WithPredicates(crossed)).
 		WithOptions(opts).
 		Named("notification").
 		Complete(r)

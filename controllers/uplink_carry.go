@@ -113,10 +113,7 @@ func (r *UplinkReconciler) incidentsUp(ctx context.Context, s *uplinkScope) (wor
 	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS), client.UnsafeDisableDeepCopy); err != nil {
 		return nil, nil, err
 	}
-	byName := make(map[string]*v1alpha1.SecurityIncident, len(held.Items))
-	for i := range held.Items {
-		byName[held.Items[i].Name] = &held.Items[i]
-	}
+	byName := indexByName(held.Items)
 	upc, written := s.upper.cluster.GetClient(), s.upper.written
 	across := int32(0)
 	for i := range local.Items {
@@ -189,10 +186,7 @@ func (r *UplinkReconciler) unitReportsUp(ctx context.Context, s *uplinkScope) ([
 	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS), client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
-	byName := make(map[string]*v1alpha1.UnitReport, len(held.Items))
-	for i := range held.Items {
-		byName[held.Items[i].Name] = &held.Items[i]
-	}
+	byName := indexByName(held.Items)
 	resolve := r.mirrorOrigin(ctx)
 	upc, written := s.upper.cluster.GetClient(), s.upper.written
 	var work []func(context.Context) error
@@ -254,10 +248,7 @@ func (r *UplinkReconciler) responsesUp(ctx context.Context, s *uplinkScope) ([]f
 	if err := s.upper.cluster.GetCache().List(ctx, held, client.InNamespace(upperNS), client.UnsafeDisableDeepCopy); err != nil {
 		return nil, err
 	}
-	byName := make(map[string]*v1alpha1.EmergencyResponse, len(held.Items))
-	for i := range held.Items {
-		byName[held.Items[i].Name] = &held.Items[i]
-	}
+	byName := indexByName(held.Items)
 	ref := r.relayedName(ctx)
 	upc, written := s.upper.cluster.GetClient(), s.upper.written
 	var work []func(context.Context) error
@@ -599,4 +590,17 @@ func kindOf(o client.Object) string {
 		return "EmergencyResponse"
 	}
 	return fmt.Sprintf("%T", o)
+}
+
+// indexByName maps objects by their names.
+func indexByName[T any, PT interface {
+	*T
+	GetName() string
+}](items []T) map[string]PT {
+	out := make(map[string]PT, len(items))
+	for i := range items {
+		p := PT(&items[i])
+		out[p.GetName()] = p
+	}
+	return out
 }

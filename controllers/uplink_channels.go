@@ -2,11 +2,13 @@ package controllers
 
 import (
 	"context"
-	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 )
@@ -19,10 +21,6 @@ import (
 // reports the copy to the office. The channel is the operator's own, never
 // stored: it is Ready while the link is connected, and consented by the
 // link's existence (a cluster administrator made it).
-
-// linkReportWait is how soon a report through a link looks again whether
-// its source is across: the link carries a record within a second or two.
-const linkReportWait = 2 * time.Second
 
 // linkChannelPrefix begins the name of a link's channel.
 const linkChannelPrefix = "uplink."
@@ -87,4 +85,41 @@ func across(ctx context.Context, c client.Reader, n *v1alpha1.Notification) bool
 		return c.Get(ctx, key, r) == nil && string(r.UID) == src.UID && r.Status.Upstream != nil
 	}
 	return false
+}
+
+// crossed passes the change that brings a record across its link: its
+// status.upstream appears. The reports waiting for it go then.
+var crossed = predicate.Funcs{
+	CreateFunc:  func(event.CreateEvent) bool { return false },
+	DeleteFunc:  func(event.DeleteEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		return upstreamOf(e.ObjectOld) == nil && upstreamOf(e.ObjectNew) != nil
+	},
+}
+
+// upstreamOf is a record's status.upstream, for the kinds that cross.
+func upstreamOf(o client.Object) *v1alpha1.UpstreamDecision {
+	switch o := o.(type) {
+	case *v1alpha1.SecurityIncident:
+		return o.Status.Upstream
+	case *v1alpha1.UnitReport:
+		return o.Status.Upstream
+	}
+	return nil
+}
+
+// reportsOfSource wakes the reports a record owes, in its namespace.
+func (r *NotificationReconciler) reportsOfSource(ctx context.Context, o client.Object) []ctrl.Request {
+	list := &v1alpha1.NotificationList{}
+	if err := r.List(ctx, list, client.InNamespace(o.GetNamespace()),
+		client.MatchingLabels{v1alpha1.LabelSourceUID: string(o.GetUID())}, client.UnsafeDisableDeepCopy); err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "listing the reports of a record that crossed its link")
+		return nil
+	}
+	out := make([]ctrl.Request, 0, len(list.Items))
+	for i := range list.Items {
+		out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+	}
+	return out
 }

@@ -175,36 +175,6 @@ func startLinkSite(ctx context.Context, o options, dir, name string) (*linkSite,
 	return s, nil
 }
 
-// childProcs lists the processes this one started, by pid.
-func childProcs() map[int]string {
-	out := map[int]string{}
-	entries, _ := os.ReadDir("/proc")
-	self := os.Getpid()
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		s := string(data)
-		open, closing := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-		if open < 0 || closing < open {
-			continue
-		}
-		f := strings.Fields(s[closing+2:])
-		if len(f) < 2 {
-			continue
-		}
-		if ppid, _ := strconv.Atoi(f[1]); ppid == self {
-			out[pid] = s[open+1 : closing]
-		}
-	}
-	return out
-}
-
 // linkCPU is the CPU time used so far by the phase's processes and the
 // bench itself (the bare copier, the writers, the watches and the relay).
 func linkCPU(sites ...*linkSite) map[string]float64 {
@@ -1135,14 +1105,7 @@ func (b *bench) linkRows() []row {
 		return nil
 	}
 	var rows []row
-	add := func(what, measured, goal string, ok *bool) {
-		v := ""
-		if ok != nil {
-			v = verdict(*ok)
-		}
-		rows = append(rows, row{what, measured, goal, v})
-	}
-	yes := func(v bool) *bool { return &v }
+	add := func(what, measured, goal string, ok *bool) { rows = append(rows, resultRow(what, measured, goal, ok)) }
 	goal := fmt.Sprintf("≤ %.1fx", goalLinkRatio)
 	timing := func(last, first time.Duration, load string) string {
 		return fmt.Sprintf("%s (first copy %s; load at start %s)", secs(last), secs(first), load)

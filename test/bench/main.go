@@ -1004,16 +1004,21 @@ func verdict(ok bool) string {
 	return "MISSED"
 }
 
+// resultRow is a row of the results, with its verdict when ok says one.
+func resultRow(what, measured, goal string, ok *bool) row {
+	v := ""
+	if ok != nil {
+		v = verdict(*ok)
+	}
+	return row{what, measured, goal, v}
+}
+
+// yes points at v, for a row's verdict.
+func yes(v bool) *bool { return &v }
+
 func (b *bench) rows() []row {
 	var rows []row
-	add := func(what, measured, goal string, ok *bool) {
-		v := ""
-		if ok != nil {
-			v = verdict(*ok)
-		}
-		rows = append(rows, row{what, measured, goal, v})
-	}
-	yes := func(v bool) *bool { return &v }
+	add := func(what, measured, goal string, ok *bool) { rows = append(rows, resultRow(what, measured, goal, ok)) }
 	for i, r := range b.bursts {
 		size := r.existing + r.n
 		head := fmt.Sprintf("burst %d: %d incidents", i+1, r.n)

@@ -218,6 +218,16 @@ func cpuSeconds(pid int) float64 {
 // control plane's etcd and kube-apiserver, and the manager.
 func children() map[string]int {
 	out := map[string]int{}
+	for pid, name := range childProcs() {
+		out[name] = pid
+	}
+	return out
+}
+
+// childProcs lists the processes this one started, by pid, with their
+// command names.
+func childProcs() map[int]string {
+	out := map[int]string{}
 	entries, _ := os.ReadDir("/proc")
 	self := os.Getpid()
 	for _, e := range entries {
@@ -239,7 +249,7 @@ func children() map[string]int {
 			continue
 		}
 		if ppid, _ := strconv.Atoi(f[1]); ppid == self {
-			out[s[open+1:closing]] = pid
+			out[pid] = s[open+1 : closing]
 		}
 	}
 	return out
