@@ -48,10 +48,8 @@ func IsMirror(o metav1.Object) bool {
 }
 
 func splitOrigin(s string) (ns, name string) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '/' {
-			return s[:i], s[i+1:]
-		}
+	if ns, name, ok := strings.Cut(s, "/"); ok {
+		return ns, name
 	}
 	return "", s
 }
@@ -290,7 +288,7 @@ func MirrorResponse(resp *v1alpha1.EmergencyResponse, upper, ns string, local fu
 // ResponseMirrorCurrent says whether m says what want, the mirror as
 // MirrorResponse makes it, says.
 func ResponseMirrorCurrent(m, want *v1alpha1.EmergencyResponse) bool {
-	return equality.Semantic.DeepEqual(m.Labels[v1alpha1.LabelOriginUID], want.Labels[v1alpha1.LabelOriginUID]) &&
+	return m.Labels[v1alpha1.LabelOriginUID] == want.Labels[v1alpha1.LabelOriginUID] &&
 		m.Labels[v1alpha1.LabelCopy] == v1alpha1.CopyMirror &&
 		m.Annotations[v1alpha1.AnnotationOrigin] == want.Annotations[v1alpha1.AnnotationOrigin] &&
 		equality.Semantic.DeepEqual(m.Spec, want.Spec) && equality.Semantic.DeepEqual(m.Status, want.Status)
