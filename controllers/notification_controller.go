@@ -52,6 +52,9 @@ type NotificationReconciler struct {
 	// wake has the reports of a grouped message reconciled once it is
 	// recorded.
 	wake chan event.GenericEvent
+	// links are the Uplinks' connections, through which the province's
+	// reports to the ministry are relayed; nil, no report is.
+	links *uppers
 }
 
 type notificationScope struct {
@@ -96,8 +99,14 @@ func (r *NotificationReconciler) Reconcile(ctx context.Context, req ctrl.Request
 
 // authored finds out whether the operator wrote the notification: a
 // message written by anyone else (a cluster administrator may create one)
-// could say anything in the plan's name, and is not sent.
+// could say anything in the plan's name, and is not sent. A report
+// relayed from the province's cluster was written by the province's
+// operator and brought by its link, which alone may write one here
+// (config/admission/copies.yaml, rule origin): it is sent.
 func (r *NotificationReconciler) authored(_ context.Context, s *notificationScope) error {
+	if s.Obj.Labels[v1alpha1.LabelCopy] == v1alpha1.CopyRelayed {
+		return nil
+	}
 	if by := s.Obj.Annotations[v1alpha1.AnnotationCreatedBy]; r.Self != "" && by != r.Self {
 		s.foreign = by
 		if s.foreign == "" {
@@ -230,10 +239,11 @@ func (r *NotificationReconciler) claim(ctx context.Context, s *notificationScope
 			s.WakeAt(next)
 			continue
 		}
-		if isLinkChannel(ch) && !across(ctx, r.Client, s.Obj) {
-			// Through the link, a report is its source's copy up there: it
-			// is delivered once the link has carried it (the source's
-			// status.upstream wakes it, crossed), not attempted before.
+		if isLinkChannel(ch) && r.linkWaits(ctx, s.Obj, ch) {
+			// Through a link, nothing is attempted while the link is down,
+			// and a report that is its source's copy up there is delivered
+			// once the link has carried it (the source's status.upstream
+			// wakes it, crossed).
 			continue
 		}
 		if r.together(s, *d, ch) {
@@ -328,13 +338,17 @@ func (r *NotificationReconciler) SetupWithManager(mgr ctrl.Manager, opts control
 	}
 	r.groups = newGrouper(r.Grouping)
 	r.wake = make(chan event.GenericEvent, 1024)
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr).
 		For(&v1alpha1.Notification{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&v1alpha1.NotificationChannel{}, handler.EnqueueRequestsFromMapFunc(r.undelivered)).
 		WatchesRawSource(source.Channel(r.wake, &handler.EnqueueRequestForObject{})).
 		Watches(&v1alpha1.SecurityIncident{}, handler.EnqueueRequestsFromMapFunc(r.reportsOfSource), builder.WithPredicates(crossed)).
 		Watches(&v1alpha1.UnitReport{}, handler.EnqueueRequestsFromMapFunc(r.reportsOfSource), builder.WithPredicates(crossed)).
-		WithOptions(opts).
+		Watches(&v1alpha1.Uplink{}, handler.EnqueueRequestsFromMapFunc(r.awaitingLink), builder.WithPredicates(linkConnected))
+	if r.links != nil {
+		b = b.WatchesRawSource(source.Channel(r.links.connected, handler.EnqueueRequestsFromMapFunc(r.awaitingLink)))
+	}
+	return b.WithOptions(opts).
 		Named("notification").
 		Complete(r)
 }

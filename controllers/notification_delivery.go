@@ -84,7 +84,13 @@ func (r *NotificationReconciler) deliver(ctx context.Context, s *notificationSco
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			origin, err := r.send(ctx, messageOf(msg, claimed, r.resourceOf(msg.Spec.Source.Kind)), ch)
+			var origin string
+			var err error
+			if isLinkChannel(ch) {
+				origin, err = r.throughLink(ctx, msg, ch)
+			} else {
+				origin, err = r.send(ctx, messageOf(msg, claimed, r.resourceOf(msg.Spec.Source.Kind)), ch)
+			}
 			outcome := claimed
 			outcome.Namespace = ch.Namespace
 			if origin != "" {
@@ -212,11 +218,6 @@ func (r *NotificationReconciler) refresh(ctx context.Context, s *notificationSco
 // endpoint's origin, for the record: never its path or query). Its errors
 // never carry the channel's address or secret.
 func (r *NotificationReconciler) send(ctx context.Context, m notify.Message, ch *v1alpha1.NotificationChannel) (string, error) {
-	if isLinkChannel(ch) {
-		// claim let it through once its source's copy was across: the
-		// copy is the report, and nothing is sent.
-		return "uplink " + ch.Labels[v1alpha1.LabelUplinkChannel], nil
-	}
 	endpoint, err := readEndpoint(ctx, r.APIReader, ch)
 	if err != nil {
 		return "", err

@@ -65,18 +65,22 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 		return err
 	}
 	k := reconcile.Kit{Client: c, Recorder: recorder, Clock: cfg.Clock, Written: reconcile.NewWritten(nil)}
+	// The links' connections: made by the Uplink controller, and used by
+	// the notification controller for the province's reports to the
+	// ministry, which cross as themselves.
+	links := newUppers(mgr.GetScheme())
 	for name, r := range map[string]setup{
 		"SecurityIncident":    &SecurityIncidentReconciler{Kit: k, Plan: cfg.Plan, OfficeNamespace: cfg.OfficeNamespace},
 		"EmergencyResponse":   &EmergencyResponseReconciler{Kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar, APIReader: mgr.GetAPIReader(), OfficeNamespace: cfg.OfficeNamespace},
 		"WorkGroup":           &WorkGroupReconciler{Kit: k},
 		"HolidayCalendar":     &HolidayCalendarReconciler{Kit: k},
 		"Warning":             &WarningReconciler{Kit: k, OfficeNamespace: cfg.OfficeNamespace},
-		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper(), OfficeNamespace: cfg.OfficeNamespace, Self: self, Grouping: cfg.ReportGrouping},
+		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper(), OfficeNamespace: cfg.OfficeNamespace, Self: self, Grouping: cfg.ReportGrouping, links: links},
 		"NotificationChannel": &NotificationChannelReconciler{Kit: k, APIReader: mgr.GetAPIReader()},
 		"ReportingUnit":       &ReportingUnitReconciler{Kit: k, Plan: cfg.Plan},
 		"UnitReport":          &UnitReportReconciler{Kit: k},
 		"SupportDispatch":     &SupportDispatchReconciler{Kit: k},
-		"Uplink":              &UplinkReconciler{Kit: k, APIReader: mgr.GetAPIReader(), OfficeNamespace: cfg.OfficeNamespace},
+		"Uplink":              &UplinkReconciler{Kit: k, APIReader: mgr.GetAPIReader(), OfficeNamespace: cfg.OfficeNamespace, uppers: links},
 	} {
 		if err := r.SetupWithManager(mgr, cfg.Controller); err != nil {
 			return fmt.Errorf("setting up the %s controller: %w", name, err)

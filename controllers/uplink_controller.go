@@ -165,7 +165,9 @@ func (r *UplinkReconciler) ready(s *uplinkScope) reconcile.Ready {
 // link changes, when a record it carries changes here, and when a copy
 // changes on the upper cluster.
 func (r *UplinkReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
-	r.uppers = newUppers(mgr.GetScheme())
+	if r.uppers == nil {
+		r.uppers = newUppers(mgr.GetScheme())
+	}
 	if r.Scheme == nil {
 		r.Scheme = mgr.GetScheme()
 	}

@@ -49,10 +49,25 @@ type uppers struct {
 	scheme *runtime.Scheme
 	// wake re-runs the pass of the link named by the object it carries.
 	wake chan event.GenericEvent
+	// connected carries each link that connects, for the reports waiting
+	// to go through it (the notification controller's).
+	connected chan event.GenericEvent
 }
 
 func newUppers(scheme *runtime.Scheme) *uppers {
-	return &uppers{m: map[string]*upper{}, scheme: scheme, wake: make(chan event.GenericEvent, 1024)}
+	return &uppers{m: map[string]*upper{}, scheme: scheme,
+		wake: make(chan event.GenericEvent, 1024), connected: make(chan event.GenericEvent, 64)}
+}
+
+// lookup is the link's connection as its last pass made it, or nil when it
+// has none: the reports through a link never connect it themselves.
+func (u *uppers) lookup(name string) *upper {
+	if u == nil {
+		return nil
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.m[name]
 }
 
 // Start waits for the manager to stop, then closes every connection.
@@ -179,6 +194,10 @@ func (u *uppers) get(l *v1alpha1.Uplink, kubeconfig []byte) (*upper, error) {
 		}
 	}
 	u.m[l.Name] = c
+	select {
+	case u.connected <- event.GenericEvent{Object: wakeLink}:
+	default:
+	}
 	return c, nil
 }
 

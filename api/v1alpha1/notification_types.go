@@ -266,6 +266,8 @@ type NotificationStatus struct {
 // +kubebuilder:printcolumn:name="Delivered At",type=string,JSONPath=`.status.deliveredTime`,priority=1
 // +kubebuilder:printcolumn:name="Drill",type=boolean,JSONPath=`.spec.drill`,priority=1
 // +kubebuilder:printcolumn:name="Message",type=string,JSONPath=`.status.deliveries[*].messageID`,priority=1
+// +kubebuilder:printcolumn:name="Copy",type=string,JSONPath=`.metadata.labels.emergency\.netsec\.io/copy`,priority=1
+// +kubebuilder:printcolumn:name="Origin",type=string,JSONPath=`.metadata.labels.emergency\.netsec\.io/origin-cluster`,priority=1
 type Notification struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"maps"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -303,4 +304,38 @@ func ReportDecision(upper string, held *v1alpha1.UnitReport) *v1alpha1.UpstreamD
 		d.ReadyMessage = text.Truncate(c.Message, 1024)
 	}
 	return d
+}
+
+// Report is the relayed copy, in namespace ns on the ministry's cluster, of
+// n, a report the province's operator owes the ministry: the report
+// itself crosses, and the ministry's operator delivers it there through
+// the ministry's own channels. There the ministry's office is the office:
+// the audience MinistryOffice becomes Office, and the province's other
+// audiences (its leading group, its emergency management) stay behind.
+// Its source is named as the relayed copies are, <namespace>-<name> in
+// ns, whether or not the source crosses itself. Its event id stays the
+// province's, so that a receiver tells a report it has from a new one.
+func Report(n *v1alpha1.Notification, cluster, ns string) *v1alpha1.Notification {
+	c := &v1alpha1.Notification{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: CopyName(v1alpha1.UplinkProvince, n)}}
+	n.Spec.DeepCopyInto(&c.Spec)
+	c.Spec.Audiences = []v1alpha1.Audience{v1alpha1.AudienceOffice}
+	c.Spec.Channels = nil
+	src := &c.Spec.Source
+	srcNs := src.Namespace
+	if srcNs == "" {
+		srcNs = n.Namespace
+	}
+	src.Name = CopyName(v1alpha1.UplinkProvince, &metav1.ObjectMeta{Namespace: srcNs, Name: src.Name, UID: types.UID(src.UID)})
+	src.Namespace = ""
+	c.Labels = map[string]string{v1alpha1.LabelSourceUID: src.UID}
+	if n.Spec.Drill {
+		c.Labels[v1alpha1.LabelDrill] = "true"
+	}
+	Mark(c, n, cluster, v1alpha1.CopyRelayed)
+	return c
+}
+
+// ReportsTo says whether a report for audiences goes to the ministry.
+func ReportsTo(audiences []v1alpha1.Audience) bool {
+	return slices.Contains(audiences, v1alpha1.AudienceMinistryOffice)
 }

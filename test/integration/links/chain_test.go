@@ -2,13 +2,19 @@ package links_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -39,6 +45,96 @@ func (tl *timeline) print(t *testing.T) {
 	t.Log("the chain's timeline:\n| after | cluster | seen |\n| --- | --- | --- |\n" + strings.Join(tl.steps, "\n"))
 }
 
+// inbox is the ministry office's duty desk: a CloudEvents receiver on
+// loopback, registered at the ministry as its office's channel.
+type inbox struct {
+	mu  sync.Mutex
+	ids []string
+}
+
+func (b *inbox) got() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.ids)
+}
+
+// ministryDesk registers the inbox as the channel of the ministry's office
+// (audience Office in its office's namespace), consented by desk, whom
+// the ministry's office role lets speak for it.
+func ministryDesk(t *testing.T, ministry *site, desk string) *inbox {
+	b := &inbox{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var ev struct {
+			ID string `json:"id"`
+		}
+		_ = json.NewDecoder(r.Body).Decode(&ev)
+		b.mu.Lock()
+		b.ids = append(b.ids, ev.ID)
+		b.mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	g := NewWithT(t)
+	g.Expect(ministry.admin.Create(ctx, &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Name: "desk-endpoint", Namespace: office},
+		StringData: map[string]string{"address": srv.URL + "/desk"}})).To(Succeed())
+	g.Expect(ministry.admin.Create(ctx, &rbacv1.Role{ObjectMeta: metav1.ObjectMeta{Name: "desk-endpoint", Namespace: office},
+		Rules: []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"secrets"}, ResourceNames: []string{"desk-endpoint"}, Verbs: []string{"get"}}}})).To(Succeed())
+	ministry.bind(t, desk, "Role", "desk-endpoint", office)
+	g.Expect(ministry.as(t, desk).Create(ctx, &v1alpha1.NotificationChannel{
+		ObjectMeta: metav1.ObjectMeta{Name: "desk", Namespace: office, Annotations: map[string]string{v1alpha1.AnnotationConsentedBy: desk}},
+		Spec: v1alpha1.NotificationChannelSpec{Type: v1alpha1.ChannelCloudEvents, Audience: v1alpha1.AudienceOffice,
+			SecretRef: v1alpha1.SecretReference{Name: "desk-endpoint"}},
+	})).To(Succeed())
+	return b
+}
+
+// reportsToMinistry are the province's reports to the ministry's office
+// about anything but an incident: those that cross as themselves.
+func reportsToMinistry(g Gomega, province *site) []v1alpha1.Notification {
+	list := &v1alpha1.NotificationList{}
+	g.Expect(province.admin.List(context.Background(), list)).To(Succeed())
+	var out []v1alpha1.Notification
+	for _, n := range list.Items {
+		if slices.Contains(n.Spec.Audiences, v1alpha1.AudienceMinistryOffice) && n.Spec.Source.Kind != "SecurityIncident" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// throughLink is the delivery of n through the link's channel; it fails
+// g when there is none.
+func throughLink(g Gomega, n v1alpha1.Notification, linkName string) v1alpha1.NotificationDelivery {
+	for _, d := range n.Status.Deliveries {
+		if d.Channel == "uplink."+linkName {
+			return d
+		}
+	}
+	g.Expect(n.Status.Deliveries).To(ContainElement(HaveField("Channel", "uplink."+linkName)), "report %s/%s", n.Namespace, n.Name)
+	return v1alpha1.NotificationDelivery{}
+}
+
+// relayedReports are the ministry's relayed copies of the province's
+// reports, by origin uid (the others in the province's namespace there are
+// the ministry's operator's own, of the relayed incidents); it fails g on
+// a report relayed twice.
+func relayedReports(g Gomega, ministry *site) map[string]v1alpha1.Notification {
+	list := &v1alpha1.NotificationList{}
+	g.Expect(ministry.admin.List(context.Background(), list, client.InNamespace(provinceNS))).To(Succeed())
+	out := map[string]v1alpha1.Notification{}
+	for _, n := range list.Items {
+		uid := n.Labels[v1alpha1.LabelOriginUID]
+		if uid == "" {
+			continue
+		}
+		g.Expect(n.Labels).To(HaveKeyWithValue(v1alpha1.LabelCopy, v1alpha1.CopyRelayed))
+		g.Expect(out).NotTo(HaveKey(uid), "relayed twice: %s", n.Name)
+		out[uid] = n
+	}
+	return out
+}
+
 // TestChain links three clusters, a unit's to the province's to the
 // ministry's, each with its operator, and plays a drill: a level II
 // incident from the unit's first report to the ministry, the province's
@@ -56,6 +152,8 @@ func TestChain(t *testing.T) {
 	g.Expect(ministry.admin.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: provinceNS}})).To(Succeed())
 	grantLink(t, ministry, provinceLink, provinceNS, "emergency-uplink-province", "province", v1alpha1.VerbRelay)
 	ministry.bind(t, provinceLink, "ClusterRole", "emergency-unit-reader", office)
+	ministry.bind(t, "ministry-desk", "ClusterRole", "emergency-office", "")
+	desk := ministryDesk(t, ministry, "ministry-desk")
 	ministry.startOperator(t)
 	toMinistry := linkUp(t, p.province, ministry, "ministry", v1alpha1.UplinkProvince, "province", provinceNS, nil, provinceLink)
 
@@ -133,6 +231,45 @@ func TestChain(t *testing.T) {
 	g.Expect(relayedResp.Spec.IncidentRefs).To(Equal([]v1alpha1.IncidentRef{{Namespace: provinceNS, Name: unitNS + "-leak-ii"}}))
 	g.Expect(relayedResp.Status.Phase).To(Equal(v1alpha1.ResponseAwaitingApproval), "the status is the province's")
 	tl.saw("ministry", "the response relayed, awaiting the ministry's directive")
+
+	// The province's report that the response awaits the ministry's
+	// decision crosses as itself, and reaches the ministry's duty desk
+	// through the ministry's own channel; the report of the incident was
+	// the incident's relayed copy, which the ministry's operator reported.
+	g.Eventually(func(g Gomega) {
+		var awaiting *v1alpha1.Notification
+		for _, n := range reportsToMinistry(g, p.province) {
+			if n.Spec.Event == v1alpha1.EventResponseAwaitingDecision && n.Spec.Source.Name == resp.Name {
+				awaiting = &n
+			}
+		}
+		g.Expect(awaiting).NotTo(BeNil())
+		d := throughLink(g, *awaiting, "ministry")
+		g.Expect(d.State).To(Equal(v1alpha1.DeliveryDelivered))
+		g.Expect(d.Endpoint).To(Equal("uplink ministry: " + provinceNS + "/" + office + "-" + awaiting.Name))
+		there := relayedReports(g, ministry)[string(awaiting.UID)]
+		g.Expect(there.Name).To(Equal(office + "-" + awaiting.Name))
+		g.Expect(there.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginCluster, "province"))
+		g.Expect(there.Spec.Audiences).To(Equal([]v1alpha1.Audience{v1alpha1.AudienceOffice}))
+		g.Expect(there.Spec.Source.Name).To(Equal(relayedResp.Name))
+		g.Expect(there.Spec.EventID).To(Equal(awaiting.Spec.EventID))
+		g.Expect(there.Status.Conditions).To(ContainElement(And(HaveField("Type", v1alpha1.NotificationDeliveredCondition), HaveField("Status", metav1.ConditionTrue))))
+		g.Expect(desk.got()).To(ContainElement(awaiting.Spec.EventID))
+	}, 30*time.Second).Should(Succeed())
+	tl.saw("ministry", "the province's report that the response awaits the ministry's decision, relayed and at the ministry's duty desk")
+	g.Eventually(func(g Gomega) {
+		list := &v1alpha1.NotificationList{}
+		g.Expect(p.province.admin.List(ctx, list, client.InNamespace(unitNS))).To(Succeed())
+		found := false
+		for _, n := range list.Items {
+			if n.Spec.Source.Name == "leak-ii" && n.Spec.Event == v1alpha1.EventIncidentReportedUpward {
+				found = true
+				g.Expect(throughLink(g, n, "ministry").State).To(Equal(v1alpha1.DeliveryDelivered))
+				g.Expect(relayedReports(g, ministry)).NotTo(HaveKey(string(n.UID)), "an incident's report is its relayed copy")
+			}
+		}
+		g.Expect(found).To(BeTrue())
+	}, 30*time.Second).Should(Succeed())
 	g.Eventually(func(g Gomega) {
 		fresh := &v1alpha1.EmergencyResponse{}
 		g.Expect(ministry.admin.Get(ctx, client.ObjectKeyFromObject(relayedResp), fresh)).To(Succeed())
@@ -183,7 +320,6 @@ func TestChain(t *testing.T) {
 
 	// The ministry's orange warning comes down to the province's office,
 	// as a mirror.
-	ministry.bind(t, "ministry-desk", "ClusterRole", "emergency-office", "")
 	orange := &v1alpha1.Warning{
 		ObjectMeta: metav1.ObjectMeta{Name: "worm-orange", Namespace: office},
 		Spec: v1alpha1.WarningSpec{
@@ -255,7 +391,19 @@ func TestChain(t *testing.T) {
 		g.Expect(condition(g, p.unit, "province", v1alpha1.UplinkConnectedCondition).Status).To(Equal(metav1.ConditionFalse))
 		g.Expect(condition(g, p.province, "ministry", v1alpha1.UplinkConnectedCondition).Status).To(Equal(metav1.ConditionFalse))
 	}, 90*time.Second).Should(Succeed())
+	// The province's office opens a response meanwhile: its report that
+	// the response awaits the ministry's decision waits for the link.
+	cutResp := builder.Response("cut-response", office, atProvince).Drill().Obj()
+	g.Expect(officer.Create(ctx, cutResp)).To(Succeed())
 	time.Sleep(time.Minute)
+	waiting := 0
+	for _, n := range reportsToMinistry(g, p.province) {
+		if n.Spec.Source.Name == cutResp.Name {
+			waiting++
+			g.Expect(throughLink(g, n, "ministry").State).NotTo(Equal(v1alpha1.DeliveryDelivered), "delivered while cut off")
+		}
+	}
+	g.Expect(waiting).To(Equal(1), "the report of the response opened while cut off")
 	cut := &v1alpha1.SecurityIncidentList{}
 	g.Expect(p.province.admin.List(ctx, cut, client.InNamespace(unitNS))).To(Succeed())
 	for _, in := range cut.Items {
@@ -300,6 +448,16 @@ func TestChain(t *testing.T) {
 		}
 		g.Expect(relayed).To(HaveLen(want))
 		g.Expect(want).To(Equal(1 + n/2))
+		// Every report the province owes the ministry is there once, and
+		// reached its desk.
+		there := relayedReports(g, ministry)
+		for _, n := range reportsToMinistry(g, p.province) {
+			g.Expect(throughLink(g, n, "ministry").State).To(Equal(v1alpha1.DeliveryDelivered))
+			g.Expect(there).To(HaveKey(string(n.UID)))
+			g.Expect(desk.got()).To(ContainElement(n.Spec.EventID))
+		}
+		g.Expect(there).To(HaveLen(len(reportsToMinistry(g, p.province))))
 	}, 90*time.Second).Should(Succeed())
-	tl.saw("all", fmt.Sprintf("caught up: %d incidents filed while cut off, each once at the province, the %d of level II once at the ministry", n, n/2))
+	tl.saw("all", fmt.Sprintf("caught up: %d incidents filed while cut off, each once at the province, the %d of level II once at the ministry; "+
+		"the report of the response opened meanwhile relayed once, at the ministry's desk", n, n/2))
 }
