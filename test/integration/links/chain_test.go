@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/link"
 	"github.com/netsec-io/incident-operator/test/builder"
 )
 
@@ -371,6 +372,30 @@ func TestChain(t *testing.T) {
 	refused(g, ministry.as(t, provinceLink).Create(ctx, asUnit))
 	elsewhere := builder.Incident("elsewhere", office).Obj()
 	g.Expect(ministry.as(t, provinceLink).Create(ctx, elsewhere)).To(MatchError(ContainSubstring("forbidden")))
+	// A report at the ministry "from the province" is the province's
+	// link's alone: another origin, the ministry's administrator, or the
+	// link without the marks (then it is sent to nobody).
+	sample := reportsToMinistry(g, p.province)[0]
+	forged := link.Report(&sample, "province", provinceNS)
+	forged.Name = "forged-report"
+	forged.Labels[v1alpha1.LabelOriginCluster] = "acme"
+	refused(g, ministry.as(t, provinceLink).Create(ctx, forged.DeepCopy()), "rule origin", "relay on origins/acme")
+	forged.Labels[v1alpha1.LabelOriginCluster] = "province"
+	refused(g, ministry.admin.Create(ctx, forged.DeepCopy()), "rule explicit-grant")
+	unmarked := forged.DeepCopy()
+	for _, k := range []string{v1alpha1.LabelCopy, v1alpha1.LabelOriginCluster, v1alpha1.LabelOriginUID} {
+		delete(unmarked.Labels, k)
+	}
+	delete(unmarked.Annotations, v1alpha1.AnnotationOrigin)
+	g.Expect(ministry.as(t, provinceLink).Create(ctx, unmarked)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		got := &v1alpha1.Notification{}
+		g.Expect(ministry.admin.Get(ctx, client.ObjectKeyFromObject(unmarked), got)).To(Succeed())
+		g.Expect(got.Status.Conditions).To(ContainElement(HaveField("Reason", v1alpha1.NotificationNotFromOperatorReason)))
+		g.Expect(got.Status.Deliveries).To(BeEmpty())
+	}, 30*time.Second).Should(Succeed())
+	// Nor does a unit's link write reports at the province.
+	g.Expect(p.province.as(t, linkUser).Create(ctx, link.Report(&sample, unitCluster, unitNS))).To(MatchError(ContainSubstring("forbidden")))
 
 	// The province cut off from both sides for a minute: the unit files
 	// meanwhile, and nothing crosses; mended, all crosses once, the level
