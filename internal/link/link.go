@@ -8,7 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"maps"
-	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -333,9 +332,4 @@ func Report(n *v1alpha1.Notification, cluster, ns string) *v1alpha1.Notification
 	}
 	Mark(c, n, cluster, v1alpha1.CopyRelayed)
 	return c
-}
-
-// ReportsTo says whether a report for audiences goes to the ministry.
-func ReportsTo(audiences []v1alpha1.Audience) bool {
-	return slices.Contains(audiences, v1alpha1.AudienceMinistryOffice)
 }

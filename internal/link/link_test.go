@@ -113,3 +113,41 @@ func TestDecision(t *testing.T) {
 		t.Errorf("the message is %d bytes, more than the field holds", len(d.ReadyMessage))
 	}
 }
+
+func TestReport(t *testing.T) {
+	n := &v1alpha1.Notification{
+		ObjectMeta: metav1.ObjectMeta{Namespace: "emergency-office", Name: "resp-started-0a1b2c3d", UID: "n-uid"},
+		Spec: v1alpha1.NotificationSpec{
+			Source:    v1alpha1.NotificationSource{Kind: "EmergencyResponse", Name: "resp", UID: "r-uid"},
+			Event:     v1alpha1.EventResponseStarted,
+			Audiences: []v1alpha1.Audience{v1alpha1.AudienceMinistryOffice, v1alpha1.AudienceLeadingGroup},
+			Channels:  []string{"named"},
+			EventID:   "r-uid-started",
+			Drill:     true,
+		},
+	}
+	got := Report(n, "province", "province-gz")
+	if got.Namespace != "province-gz" || got.Name != "emergency-office-resp-started-0a1b2c3d" {
+		t.Errorf("the copy is %s/%s", got.Namespace, got.Name)
+	}
+	if !Marked(got, n, "province", v1alpha1.CopyRelayed) {
+		t.Errorf("the copy is not marked as relayed from n: %v %v", got.Labels, got.Annotations)
+	}
+	if len(got.Spec.Audiences) != 1 || got.Spec.Audiences[0] != v1alpha1.AudienceOffice || got.Spec.Channels != nil {
+		t.Errorf("the copy goes to %v through %v, want the ministry's Office only", got.Spec.Audiences, got.Spec.Channels)
+	}
+	if src := got.Spec.Source; src.Name != "emergency-office-resp" || src.Namespace != "" || src.UID != "r-uid" {
+		t.Errorf("the copy's source is %+v, want the relayed copy's name", src)
+	}
+	if got.Labels[v1alpha1.LabelSourceUID] != "r-uid" || got.Labels[v1alpha1.LabelDrill] != "true" || got.Spec.EventID != n.Spec.EventID {
+		t.Errorf("the copy's labels %v or event id %q do not follow the report", got.Labels, got.Spec.EventID)
+	}
+	if len(n.Spec.Audiences) != 2 || n.Spec.Channels == nil || n.Labels != nil {
+		t.Errorf("Report changed the original: %+v", n)
+	}
+	// A source in another namespace than its report's keeps its own.
+	n.Spec.Source.Namespace = "unit-a"
+	if got := Report(n, "province", "province-gz"); got.Spec.Source.Name != "unit-a-resp" {
+		t.Errorf("the source of a report of another namespace is named %q", got.Spec.Source.Name)
+	}
+}
