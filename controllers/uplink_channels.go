@@ -3,6 +3,8 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -238,6 +240,61 @@ func (r *NotificationReconciler) reportsOfSource(ctx context.Context, o client.O
 	out := make([]ctrl.Request, 0, len(list.Items))
 	for i := range list.Items {
 		out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+	}
+	return out
+}
+
+// reportsUp counts, for the province's link, the reports that crossed it
+// as themselves (kind Notification, up) and adds those still waiting for
+// it to the link's backlog.
+func (r *UplinkReconciler) reportsUp(ctx context.Context, s *uplinkScope) error {
+	if s.upper == nil || s.Obj.Spec.Member != v1alpha1.UplinkProvince {
+		return nil
+	}
+	list := &v1alpha1.NotificationList{}
+	if err := r.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
+		return err
+	}
+	ch := linkChannelPrefix + s.Obj.Name
+	across := int32(0)
+	for i := range list.Items {
+		n := &list.Items[i]
+		for _, d := range n.Status.Deliveries {
+			switch {
+			case d.Channel != ch:
+			case d.State != v1alpha1.DeliveryDelivered:
+				s.waiting++
+			case n.Spec.Source.Kind != "SecurityIncident":
+				across++
+			}
+		}
+	}
+	s.counts = append(s.counts, v1alpha1.UplinkCount{Kind: "Notification", Direction: "Up", Copies: across})
+	return nil
+}
+
+// throughLinkChanged passes a report's change that the province's link
+// counts: a delivery through a link's channel added or changed.
+var throughLinkChanged = predicate.Funcs{
+	CreateFunc:  func(event.CreateEvent) bool { return false },
+	DeleteFunc:  func(event.DeleteEvent) bool { return false },
+	GenericFunc: func(event.GenericEvent) bool { return false },
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		return !slices.Equal(linkDeliveries(e.ObjectOld), linkDeliveries(e.ObjectNew))
+	},
+}
+
+// linkDeliveries are the states of a report's deliveries through links.
+func linkDeliveries(o client.Object) []string {
+	n, ok := o.(*v1alpha1.Notification)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, d := range n.Status.Deliveries {
+		if strings.HasPrefix(d.Channel, linkChannelPrefix) {
+			out = append(out, d.Channel+"="+string(d.State))
+		}
 	}
 	return out
 }

@@ -81,6 +81,12 @@ const uplinkRetry = 10 * time.Second
 // the upper cluster did not take (a conflict, a grant not yet in force).
 const uplinkBacklogRetry = 2 * time.Second
 
+// uplinkUnreachableRetry is how soon a link whose upper cluster did not
+// answer asks again: one small read a second, so that after a partition
+// the link is back within a second of the upper cluster's return (no
+// event tells it: the other side is silent until asked).
+const uplinkUnreachableRetry = time.Second
+
 // uplinkWindow is how long a change waits before its link's pass: every
 // change within it makes the same one pass.
 const uplinkWindow = 200 * time.Millisecond
@@ -97,7 +103,7 @@ func (r *UplinkReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	}
 	s := &uplinkScope{Pass: reconcile.Begin(r.Kit, l, false)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*uplinkScope]{
-		r.connect, r.carryUp, r.carryDown, r.summarise,
+		r.connect, r.carryUp, r.carryDown, r.reportsUp, r.summarise,
 	}, r.ready)
 }
 
@@ -129,7 +135,7 @@ func (r *UplinkReconciler) connect(ctx context.Context, s *uplinkScope) error {
 	if err != nil {
 		// Asked again soon: one small read, and the link catches up within
 		// seconds of the upper cluster's return.
-		s.RecheckIn(uplinkBacklogRetry)
+		s.RecheckIn(uplinkUnreachableRetry)
 		reason := v1alpha1.UplinkUnreachableReason
 		if apierrors.IsUnauthorized(err) || apierrors.IsForbidden(err) {
 			reason = v1alpha1.UplinkRefusedReason
@@ -180,6 +186,7 @@ func (r *UplinkReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Op
 		Watches(&v1alpha1.SecurityIncident{}, links).
 		Watches(&v1alpha1.UnitReport{}, links).
 		Watches(&v1alpha1.EmergencyResponse{}, links).
+		Watches(&v1alpha1.Notification{}, coalesced(r.provinceLinksOf, uplinkWindow), builder.WithPredicates(throughLinkChanged)).
 		WatchesRawSource(source.Channel(r.uppers.wake, coalesced(func(_ context.Context, o client.Object) []ctrl.Request {
 			return []ctrl.Request{{NamespacedName: client.ObjectKey{Name: o.GetName()}}}
 		}, uplinkWindow))).
@@ -198,6 +205,22 @@ func (r *UplinkReconciler) linksOf(ctx context.Context, o client.Object) []ctrl.
 	for i := range list.Items {
 		if carries(&list.Items[i], o.GetNamespace()) {
 			out = append(out, ctrl.Request{NamespacedName: client.ObjectKey{Name: list.Items[i].Name}})
+		}
+	}
+	return out
+}
+
+// provinceLinksOf wakes the province's links that carry the object's
+// namespace: they count the reports that cross them (reportsUp).
+func (r *UplinkReconciler) provinceLinksOf(ctx context.Context, o client.Object) []ctrl.Request {
+	list := &v1alpha1.UplinkList{}
+	if err := r.List(ctx, list); err != nil {
+		return nil
+	}
+	var out []ctrl.Request
+	for i := range list.Items {
+		if l := &list.Items[i]; l.Spec.Member == v1alpha1.UplinkProvince && carries(l, o.GetNamespace()) {
+			out = append(out, ctrl.Request{NamespacedName: client.ObjectKey{Name: l.Name}})
 		}
 	}
 	return out

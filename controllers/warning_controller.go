@@ -3,12 +3,15 @@ package controllers
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
@@ -52,13 +55,56 @@ func (r *WarningReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ct
 	}
 	if link.IsCopy(w) {
 		// An upper cluster's warning, mirrored here: its own operator runs
-		// it, and the link writes its status (docs/links.md).
+		// it, and the link writes its status (docs/links.md). The
+		// ministry's, in the province's office, the province relays.
+		if link.IsMirror(w) && w.Namespace == r.OfficeNamespace && w.DeletionTimestamp == nil {
+			return r.relay(ctx, w)
+		}
 		return ctrl.Result{}, nil
 	}
 	s := &warningScope{Pass: reconcile.Begin(r.Kit, w, w.Spec.Drill)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*warningScope]{
 		r.advance, r.writeAhead, r.readAcknowledgements, r.report,
 	}, r.ready)
+}
+
+// relay passes on a warning of the ministry's that the province's link
+// mirrored into the office: red and orange warnings come from above, and
+// the province relays them at once (§4.2) to the units and the public and
+// tells its leading group, as for a relayed warning of its own. Each step
+// the ministry took (published, adjusted, lifted, in the mirror's history)
+// owes the same reports here. The mirror's status stays the ministry's,
+// as the link writes it: the reports are on record in their own
+// Notifications, which say where each went.
+func (r *WarningReconciler) relay(ctx context.Context, w *v1alpha1.Warning) (ctrl.Result, error) {
+	src := routing.Warning{Warning: w}
+	reports, err := src.Owed()
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	var res ctrl.Result
+	recheck := func(d time.Duration) {
+		if res.RequeueAfter == 0 || d < res.RequeueAfter {
+			res.RequeueAfter = d
+		}
+	}
+	_, created, err := ensureNotifications(ctx, r.Kit, w, src, w.Namespace, recheck, reports...)
+	if len(created) > 0 {
+		l := reconcile.EventLog{Drill: w.Spec.Drill}
+		l.Add(reconcile.NormalEvent(v1alpha1.WarningRelayedEvent, "Relay", fmt.Sprintf("Relayed from %s: %s.", w.Labels[v1alpha1.LabelOriginCluster], strings.Join(created, ", "))))
+		l.Flush(r.Recorder, w)
+	}
+	return res, err
+}
+
+// mirrorStepped passes a mirror's status change that records a step of
+// the warning up there: the link writes a mirror's status after its spec,
+// so its generation has moved on before the step is in its history.
+var mirrorStepped = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		was, is := e.ObjectOld.(*v1alpha1.Warning), e.ObjectNew.(*v1alpha1.Warning)
+		return link.IsMirror(is) && len(was.Status.History) != len(is.Status.History)
+	},
 }
 
 // maxStepsPerPass bounds the steps of one pass: publication, an
@@ -206,7 +252,7 @@ func (r *WarningReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.O
 		opts.MaxConcurrentReconciles = 4
 	}
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&v1alpha1.Warning{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		For(&v1alpha1.Warning{}, builder.WithPredicates(predicate.Or(predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}, mirrorStepped))).
 		Watches(&v1alpha1.Notification{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("Warning"))).
 		Watches(&v1alpha1.UnitReport{}, handler.EnqueueRequestsFromMapFunc(unitTarget(v1alpha1.DutyWarning))).
 		Watches(&v1alpha1.ReportingUnit{}, handler.EnqueueRequestsFromMapFunc(r.warningsOfUnit)).

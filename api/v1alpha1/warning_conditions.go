@@ -85,4 +85,8 @@ const (
 	WarningAdjustedEvent = "Adjusted"
 	// WarningLiftedEvent: the warning was lifted.
 	WarningLiftedEvent = "Lifted"
+	// WarningRelayedEvent: the province relays a step of the ministry's
+	// warning, mirrored into its office, to its units, its public and its
+	// leading group.
+	WarningRelayedEvent = "Relayed"
 )

@@ -339,6 +339,27 @@ func TestChain(t *testing.T) {
 		g.Expect(m.Labels).To(HaveKeyWithValue(v1alpha1.LabelOriginCluster, "ministry"))
 	}, 30*time.Second).Should(Succeed())
 	tl.saw("province", "its mirror in the office")
+	// The province relays it at once: to its units and its public, and
+	// its leading group is told; the mirror's status stays the ministry's.
+	g.Eventually(func(g Gomega) {
+		list := &v1alpha1.NotificationList{}
+		g.Expect(p.province.admin.List(ctx, list, client.InNamespace(office))).To(Succeed())
+		events := map[v1alpha1.NotificationEvent][]v1alpha1.Audience{}
+		for _, n := range list.Items {
+			if n.Spec.Source.Kind == "Warning" && n.Spec.Source.Name == orange.Name {
+				events[n.Spec.Event] = n.Spec.Audiences
+			}
+		}
+		g.Expect(events).To(Equal(map[v1alpha1.NotificationEvent][]v1alpha1.Audience{
+			v1alpha1.EventWarningPublished: {v1alpha1.AudienceUnits, v1alpha1.AudiencePublic},
+			v1alpha1.EventWarningRelayed:   {v1alpha1.AudienceLeadingGroup},
+		}))
+		m, there := &v1alpha1.Warning{}, &v1alpha1.Warning{}
+		g.Expect(p.province.admin.Get(ctx, client.ObjectKey{Namespace: office, Name: orange.Name}, m)).To(Succeed())
+		g.Expect(ministry.admin.Get(ctx, client.ObjectKeyFromObject(orange), there)).To(Succeed())
+		g.Expect(m.Status).To(Equal(there.Status))
+	}, 30*time.Second).Should(Succeed())
+	tl.saw("province", "relayed to its units, its public and its leading group")
 	// ... and on to the unit, whose duty it is to answer it, as the
 	// province's: the unit's acknowledgement names the province's mirror.
 	g.Eventually(func(g Gomega) {
@@ -482,6 +503,9 @@ func TestChain(t *testing.T) {
 			g.Expect(desk.got()).To(ContainElement(n.Spec.EventID))
 		}
 		g.Expect(there).To(HaveLen(len(reportsToMinistry(g, p.province))))
+		l := uplink(g, p.province, "ministry")
+		g.Expect(l.Status.Counts).To(ContainElement(v1alpha1.UplinkCount{Kind: "Notification", Direction: "Up", Copies: int32(len(there))}))
+		g.Expect(l.Status.Backlog).To(BeZero())
 	}, 90*time.Second).Should(Succeed())
 	tl.saw("all", fmt.Sprintf("caught up: %d incidents filed while cut off, each once at the province, the %d of level II once at the ministry; "+
 		"the report of the response opened meanwhile relayed once, at the ministry's desk", n, n/2))
