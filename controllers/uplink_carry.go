@@ -47,21 +47,28 @@ func (r *UplinkReconciler) carryUp(ctx context.Context, s *uplinkScope) error {
 		return err
 	}
 	work = append(work, incidents...)
+	// The new copies are with the connection's writers (hand); the failed
+	// ones are counted here, and tried again.
+	creating, failed := s.upper.handed()
+	s.failed += failed
 	// Copies first: in a storm the decisions there wait for a pass with no
 	// copy to write, and such a pass writes a few of them only, so that
 	// the copies filed meanwhile do not wait long behind them; the rest
-	// follow in passes of their own, at once.
-	if len(incidents) > 0 {
+	// follow in passes of their own, at once. While the writers have
+	// copies, the last of them wakes the link for those passes.
+	later := false
+	if len(incidents) > 0 || creating > 0 {
+		later = creating == 0
 		decisions, s.waiting = nil, s.waiting+len(decisions)
 	}
 	if len(decisions) > maxDecisions {
+		later = true
 		s.waiting += len(decisions) - maxDecisions
 		decisions = decisions[:maxDecisions]
 	}
 	work = append(work, decisions...)
-	if s.waiting > 0 {
-		s.Later = true
-	}
+	s.Later = s.Later || (later && s.waiting > 0)
+	s.waiting += creating
 	more := r.unitReportsUp
 	if l.Spec.Member == v1alpha1.UplinkProvince {
 		more = r.responsesUp
@@ -130,7 +137,7 @@ func (r *UplinkReconciler) incidentsUp(ctx context.Context, s *uplinkScope) (wor
 				across++ // created, and the cache there has not seen it yet
 				continue
 			}
-			work = append(work, func(ctx context.Context) error {
+			s.upper.hand(upperNS+"/"+name, func(ctx context.Context) error {
 				return createCopy(ctx, upc, written, want, in, func(h *v1alpha1.SecurityIncident) bool {
 					return link.IncidentCurrent(h, in, member, cluster)
 				}, func(h *v1alpha1.SecurityIncident) {

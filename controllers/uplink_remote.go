@@ -39,6 +39,73 @@ type upper struct {
 	written *reconcile.Written
 	stop    context.CancelFunc
 	done    chan struct{}
+
+	// ctx lives as long as the connection: the copies handed to its
+	// writers stop with it.
+	ctx context.Context
+	// wake runs the link's pass again.
+	wake func()
+	// slots bound the writers of the copies handed to the connection
+	// (hand), linkWriters at once.
+	slots chan struct{}
+	mu    sync.Mutex
+	// creating are the copies handed to the writers and not yet written,
+	// by namespace/name; failures counts those that failed since a pass
+	// last took the count.
+	creating map[string]bool
+	failures int
+}
+
+// hand gives the creation of a new copy to the connection's writers,
+// unless they have it already, and does not wait for it: in a storm the
+// copies cross as soon as a writer is free, not in rounds of one pass
+// each, and a pass that comes meanwhile leaves them to the writer that
+// has them. The pass after the last of them (their writers wake the link
+// then) counts them across; one that failed is counted by the next pass,
+// and tried again after uplinkBacklogRetry.
+func (c *upper) hand(key string, create func(context.Context) error) {
+	c.mu.Lock()
+	if c.creating[key] {
+		c.mu.Unlock()
+		return
+	}
+	c.creating[key] = true
+	c.mu.Unlock()
+	go func() {
+		err := func() error {
+			select {
+			case c.slots <- struct{}{}:
+			case <-c.ctx.Done():
+				return c.ctx.Err()
+			}
+			defer func() { <-c.slots }()
+			return create(c.ctx)
+		}()
+		c.mu.Lock()
+		delete(c.creating, key)
+		if err != nil {
+			c.failures++
+		}
+		idle := len(c.creating) == 0
+		c.mu.Unlock()
+		switch {
+		case err != nil && c.ctx.Err() == nil:
+			ctrl.Log.WithName("uplink").V(1).Info("a copy did not cross; the link tries again", "copy", key, "error", err.Error())
+			time.AfterFunc(uplinkBacklogRetry, c.wake)
+		case err == nil && idle:
+			c.wake()
+		}
+	}()
+}
+
+// handed says how many copies the writers have now, and how many failed
+// since the last pass asked.
+func (c *upper) handed() (creating, failed int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	creating, failed = len(c.creating), c.failures
+	c.failures = 0
+	return creating, failed
 }
 
 // uppers holds every link's connection, made by the link's pass and
@@ -171,7 +238,8 @@ func (u *uppers) get(l *v1alpha1.Uplink, kubeconfig []byte) (*upper, error) {
 		return nil, fmt.Errorf("%w: %w", errNoCredentials, err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	c := &upper{key: key, cluster: cl, stop: stop, done: make(chan struct{}), written: reconcile.NewWritten(nil)}
+	c := &upper{key: key, cluster: cl, stop: stop, done: make(chan struct{}), written: reconcile.NewWritten(nil),
+		ctx: ctx, wake: func() { wake(nil) }, slots: make(chan struct{}, linkWriters), creating: map[string]bool{}}
 	go func() {
 		defer close(c.done)
 		if err := cl.Start(ctx); err != nil {
