@@ -155,10 +155,14 @@ func (r *NotificationReconciler) throughLink(ctx context.Context, n *v1alpha1.No
 }
 
 // awaitingLink wakes the reports a link's connection may let through: the
-// undelivered ones of the namespaces it carries.
+// undelivered ones of the namespaces the province's link carries, which
+// cross as themselves. A unit's link lets nothing through by connecting:
+// its reports wait for their records to cross (crossed wakes them), and
+// waking them all when it comes back from a partition would write each
+// one's status while the link catches up.
 func (r *NotificationReconciler) awaitingLink(ctx context.Context, o client.Object) []ctrl.Request {
 	l := &v1alpha1.Uplink{}
-	if err := r.Get(ctx, client.ObjectKey{Name: o.GetName()}, l); err != nil {
+	if err := r.Get(ctx, client.ObjectKey{Name: o.GetName()}, l); err != nil || l.Spec.Member != v1alpha1.UplinkProvince {
 		return nil
 	}
 	list := &v1alpha1.NotificationList{}
@@ -169,7 +173,8 @@ func (r *NotificationReconciler) awaitingLink(ctx context.Context, o client.Obje
 	var out []ctrl.Request
 	for i := range list.Items {
 		n := &list.Items[i]
-		if carries(l, n.Namespace) && !meta.IsStatusConditionTrue(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition) {
+		if carries(l, n.Namespace) && n.Spec.Source.Kind != "SecurityIncident" && slices.Contains(n.Spec.Audiences, linkAudience(l.Spec.Member)) &&
+			!meta.IsStatusConditionTrue(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition) {
 			out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(n)})
 		}
 	}
