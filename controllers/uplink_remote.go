@@ -98,6 +98,20 @@ func (c *upper) hand(key string, create func(context.Context) error) {
 	}()
 }
 
+// changed wakes the link for a change up there (a copy written, a
+// decision on one), unless its writers have copies still to write: the
+// decisions wait for them, and the last of them wakes the link. In a
+// catch-up the upper cluster's every write on the new copies would
+// otherwise run the link's whole comparison again, beside the writers.
+func (c *upper) changed(any) {
+	c.mu.Lock()
+	busy := len(c.creating) > 0
+	c.mu.Unlock()
+	if !busy {
+		c.wake()
+	}
+}
+
 // handed says how many copies the writers have now, and how many failed
 // since the last pass asked.
 func (c *upper) handed() (creating, failed int) {
@@ -253,9 +267,9 @@ func (u *uppers) get(l *v1alpha1.Uplink, kubeconfig []byte) (*upper, error) {
 			return nil, err
 		}
 		if _, err := inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
-			AddFunc:    wake,
-			UpdateFunc: func(_, n any) { wake(n) },
-			DeleteFunc: wake,
+			AddFunc:    c.changed,
+			UpdateFunc: func(_, n any) { c.changed(n) },
+			DeleteFunc: c.changed,
 		}); err != nil {
 			c.close()
 			return nil, err
