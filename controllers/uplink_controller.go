@@ -82,10 +82,12 @@ const uplinkRetry = 10 * time.Second
 const uplinkBacklogRetry = 2 * time.Second
 
 // uplinkUnreachableRetry is how soon a link whose upper cluster did not
-// answer asks again: one small read a second, so that after a partition
-// the link is back within a second of the upper cluster's return (no
-// event tells it: the other side is silent until asked).
-const uplinkUnreachableRetry = time.Second
+// answer asks again: one small read (refused at once by a host that is
+// there without its API server, or timed out after five seconds by a
+// network that drops it), so that after a partition the link is back
+// within a quarter of a second of the upper cluster's return (no event
+// tells it: the other side is silent until asked).
+const uplinkUnreachableRetry = 250 * time.Millisecond
 
 // uplinkWindow is how long a change waits before its link's pass: every
 // change within it makes the same one pass.
