@@ -183,15 +183,21 @@ func (r *NotificationReconciler) awaitingLink(ctx context.Context, o client.Obje
 
 // linkConnected passes an Uplink's change that may let reports through:
 // its Connected condition turning true.
-var linkConnected = predicate.Funcs{
-	CreateFunc:  func(event.CreateEvent) bool { return false },
-	DeleteFunc:  func(event.DeleteEvent) bool { return false },
-	GenericFunc: func(event.GenericEvent) bool { return false },
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		was, is := e.ObjectOld.(*v1alpha1.Uplink), e.ObjectNew.(*v1alpha1.Uplink)
-		return !meta.IsStatusConditionTrue(was.Status.Conditions, v1alpha1.UplinkConnectedCondition) &&
-			meta.IsStatusConditionTrue(is.Status.Conditions, v1alpha1.UplinkConnectedCondition)
-	},
+var linkConnected = updatesOnly(func(old, new client.Object) bool {
+	was, is := old.(*v1alpha1.Uplink), new.(*v1alpha1.Uplink)
+	return !meta.IsStatusConditionTrue(was.Status.Conditions, v1alpha1.UplinkConnectedCondition) &&
+		meta.IsStatusConditionTrue(is.Status.Conditions, v1alpha1.UplinkConnectedCondition)
+})
+
+// updatesOnly passes the updates that changed says matter, and nothing
+// else.
+func updatesOnly(changed func(old, new client.Object) bool) predicate.Funcs {
+	return predicate.Funcs{
+		CreateFunc:  func(event.CreateEvent) bool { return false },
+		DeleteFunc:  func(event.DeleteEvent) bool { return false },
+		GenericFunc: func(event.GenericEvent) bool { return false },
+		UpdateFunc:  func(e event.UpdateEvent) bool { return changed(e.ObjectOld, e.ObjectNew) },
+	}
 }
 
 // across says whether the source of n has its copy on the upper cluster.
@@ -214,14 +220,9 @@ func across(ctx context.Context, c client.Reader, n *v1alpha1.Notification) bool
 
 // crossed passes the change that brings a record across its link: its
 // status.upstream appears. The reports waiting for it go then.
-var crossed = predicate.Funcs{
-	CreateFunc:  func(event.CreateEvent) bool { return false },
-	DeleteFunc:  func(event.DeleteEvent) bool { return false },
-	GenericFunc: func(event.GenericEvent) bool { return false },
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		return upstreamOf(e.ObjectOld) == nil && upstreamOf(e.ObjectNew) != nil
-	},
-}
+var crossed = updatesOnly(func(old, new client.Object) bool {
+	return upstreamOf(old) == nil && upstreamOf(new) != nil
+})
 
 // upstreamOf is a record's status.upstream, for the kinds that cross.
 func upstreamOf(o client.Object) *v1alpha1.UpstreamDecision {
@@ -280,14 +281,9 @@ func (r *UplinkReconciler) reportsUp(ctx context.Context, s *uplinkScope) error 
 
 // throughLinkChanged passes a report's change that the province's link
 // counts: a delivery through a link's channel added or changed.
-var throughLinkChanged = predicate.Funcs{
-	CreateFunc:  func(event.CreateEvent) bool { return false },
-	DeleteFunc:  func(event.DeleteEvent) bool { return false },
-	GenericFunc: func(event.GenericEvent) bool { return false },
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		return !slices.Equal(linkDeliveries(e.ObjectOld), linkDeliveries(e.ObjectNew))
-	},
-}
+var throughLinkChanged = updatesOnly(func(old, new client.Object) bool {
+	return !slices.Equal(linkDeliveries(old), linkDeliveries(new))
+})
 
 // linkDeliveries are the states of a report's deliveries through links.
 func linkDeliveries(o client.Object) []string {

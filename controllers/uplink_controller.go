@@ -199,29 +199,25 @@ func (r *UplinkReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Op
 
 // linksOf wakes the links that carry records of the object's namespace.
 func (r *UplinkReconciler) linksOf(ctx context.Context, o client.Object) []ctrl.Request {
-	list := &v1alpha1.UplinkList{}
-	if err := r.List(ctx, list); err != nil {
-		return nil
-	}
-	var out []ctrl.Request
-	for i := range list.Items {
-		if carries(&list.Items[i], o.GetNamespace()) {
-			out = append(out, ctrl.Request{NamespacedName: client.ObjectKey{Name: list.Items[i].Name}})
-		}
-	}
-	return out
+	return r.linksCarrying(ctx, o.GetNamespace(), "")
 }
 
 // provinceLinksOf wakes the province's links that carry the object's
 // namespace: they count the reports that cross them (reportsUp).
 func (r *UplinkReconciler) provinceLinksOf(ctx context.Context, o client.Object) []ctrl.Request {
+	return r.linksCarrying(ctx, o.GetNamespace(), v1alpha1.UplinkProvince)
+}
+
+// linksCarrying names the links (of member, when it is set) that carry
+// the records of namespace ns.
+func (r *UplinkReconciler) linksCarrying(ctx context.Context, ns string, member v1alpha1.UplinkMember) []ctrl.Request {
 	list := &v1alpha1.UplinkList{}
 	if err := r.List(ctx, list); err != nil {
 		return nil
 	}
 	var out []ctrl.Request
 	for i := range list.Items {
-		if l := &list.Items[i]; l.Spec.Member == v1alpha1.UplinkProvince && carries(l, o.GetNamespace()) {
+		if l := &list.Items[i]; (member == "" || l.Spec.Member == member) && carries(l, ns) {
 			out = append(out, ctrl.Request{NamespacedName: client.ObjectKey{Name: l.Name}})
 		}
 	}
