@@ -36,9 +36,10 @@
 //     more, a unit's and the province's, linked by an Uplink through a
 //     loopback relay, a manager on each: -link incidents filed at once in
 //     the unit's cluster until all are copied to the province's, and the
-//     catch-up after a partition of -link records, each against a bare
-//     client copying the same objects between the same two API servers.
-//     -link-only runs this phase alone.
+//     catch-up after a partition of -link records (-link-rounds rounds,
+//     judged on their median), each against a bare client copying the
+//     same objects between the same two API servers. -link-only runs this
+//     phase alone.
 //
 // With pprof on the manager (--pprof-bind-address), the CPU profile of the
 // first burst and heap profiles go to -profiles. The results printed at the
@@ -101,6 +102,8 @@ type options struct {
 	identity, managerArgs, writerIdentity            string
 	keep                                             bool
 	link                                             int
+	linkRounds                                       int
+	flowcontrol                                      string
 	linkOnly                                         bool
 }
 
@@ -136,6 +139,8 @@ func run() int {
 	flag.StringVar(&o.identity, "identity", "serviceaccount", "Whom the manager runs as: serviceaccount (manager-role, as deployed) or admin (system:masters).")
 	flag.BoolVar(&o.keep, "keep", false, "Keep the run's directory (logs, etcd data).")
 	flag.IntVar(&o.link, "link", 1000, "Incidents in the link phase's burst and in its partition (two more control planes, linked by an Uplink); 0 skips the phase.")
+	flag.StringVar(&o.flowcontrol, "flowcontrol", "config/flowcontrol", "Directory of the operator's priority and fairness schemas, applied to every control plane the bench starts; empty: none (the API server's own schemas only).")
+	flag.IntVar(&o.linkRounds, "link-rounds", 3, "Rounds of the link phase's catch-up, each its floor then the operator; its goal is judged on the median of the rounds' ratios.")
 	flag.BoolVar(&o.linkOnly, "link-only", false, "Run the link phase only (no other phase, no main control plane).")
 	flag.Parse()
 	quietLogs()
@@ -149,6 +154,10 @@ func run() int {
 	}
 	if o.identity != "serviceaccount" && o.identity != "admin" {
 		fmt.Fprintln(os.Stderr, "bench: -identity is serviceaccount or admin")
+		return 2
+	}
+	if o.link > 0 && o.linkRounds < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -link-rounds must be at least 1")
 		return 2
 	}
 	if o.linkOnly && o.link <= 0 {
@@ -327,7 +336,7 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 	fmt.Fprintln(os.Stderr, "bench: starting the control plane in", b.dir)
 	crd, adm, roles, mrole := "config/crd/bases", "config/admission", "config/rbac/approval_roles.yaml", "config/rbac/role.yaml"
 	c, err := startCluster(ctx, clusterOptions{dir: b.dir, assets: o.assets, crdDir: crd, admissionDir: adm,
-		approvalRoles: roles, managerRole: mrole, identity: o.identity, writerIdentity: o.writerIdentity})
+		approvalRoles: roles, managerRole: mrole, identity: o.identity, writerIdentity: o.writerIdentity, flowcontrolDir: o.flowcontrol})
 	if err != nil {
 		return err
 	}
