@@ -46,9 +46,6 @@ type cluster struct {
 
 type clusterOptions struct {
 	dir, assets, crdDir, admissionDir, approvalRoles, managerRole, identity, writerIdentity string
-	// flowcontrolDir holds the operator's priority and fairness schemas
-	// (config/flowcontrol); empty: none.
-	flowcontrolDir string
 }
 
 // unthrottled returns cfg without client-side rate limiting: the bench's
@@ -103,11 +100,7 @@ func (c *cluster) setUp(ctx context.Context, cfg *rest.Config, o clusterOptions)
 	if c.admin, err = client.NewWithWatch(c.adminCfg, client.Options{Scheme: c.scheme}); err != nil {
 		return err
 	}
-	dirs := []string{o.admissionDir}
-	if o.flowcontrolDir != "" {
-		dirs = append(dirs, o.flowcontrolDir)
-	}
-	if err := localcluster.ApplyManifests(ctx, c.admin, dirs...); err != nil {
+	if err := localcluster.ApplyManifests(ctx, c.admin, o.admissionDir); err != nil {
 		return err
 	}
 	if err := localcluster.WaitForSchemas(ctx, c.adminCfg, c.admin, time.Minute); err != nil {

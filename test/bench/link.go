@@ -243,8 +243,7 @@ func startLinkSite(ctx context.Context, o options, dir, name string) (*linkSite,
 	}
 	before := childProcs()
 	c, err := startCluster(ctx, clusterOptions{dir: dir, assets: o.assets, crdDir: "config/crd/bases", admissionDir: "config/admission",
-		approvalRoles: "config/rbac/approval_roles.yaml", managerRole: "config/rbac/role.yaml", identity: o.identity, writerIdentity: o.writerIdentity,
-		flowcontrolDir: o.flowcontrol})
+		approvalRoles: "config/rbac/approval_roles.yaml", managerRole: "config/rbac/role.yaml", identity: o.identity, writerIdentity: o.writerIdentity})
 	if err != nil {
 		return nil, fmt.Errorf("the %s's control plane: %w", name, err)
 	}

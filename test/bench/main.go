@@ -103,7 +103,6 @@ type options struct {
 	keep                                             bool
 	link                                             int
 	linkRounds                                       int
-	flowcontrol                                      string
 	linkOnly                                         bool
 }
 
@@ -139,7 +138,6 @@ func run() int {
 	flag.StringVar(&o.identity, "identity", "serviceaccount", "Whom the manager runs as: serviceaccount (manager-role, as deployed) or admin (system:masters).")
 	flag.BoolVar(&o.keep, "keep", false, "Keep the run's directory (logs, etcd data).")
 	flag.IntVar(&o.link, "link", 1000, "Incidents in the link phase's burst and in its partition (two more control planes, linked by an Uplink); 0 skips the phase.")
-	flag.StringVar(&o.flowcontrol, "flowcontrol", "config/flowcontrol", "Directory of the operator's priority and fairness schemas, applied to every control plane the bench starts; empty: none (the API server's own schemas only).")
 	flag.IntVar(&o.linkRounds, "link-rounds", 3, "Rounds of the link phase's catch-up, each its floor then the operator; its goal is judged on the median of the rounds' ratios.")
 	flag.BoolVar(&o.linkOnly, "link-only", false, "Run the link phase only (no other phase, no main control plane).")
 	flag.Parse()
@@ -336,7 +334,7 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 	fmt.Fprintln(os.Stderr, "bench: starting the control plane in", b.dir)
 	crd, adm, roles, mrole := "config/crd/bases", "config/admission", "config/rbac/approval_roles.yaml", "config/rbac/role.yaml"
 	c, err := startCluster(ctx, clusterOptions{dir: b.dir, assets: o.assets, crdDir: crd, admissionDir: adm,
-		approvalRoles: roles, managerRole: mrole, identity: o.identity, writerIdentity: o.writerIdentity, flowcontrolDir: o.flowcontrol})
+		approvalRoles: roles, managerRole: mrole, identity: o.identity, writerIdentity: o.writerIdentity})
 	if err != nil {
 		return err
 	}
@@ -1085,6 +1083,12 @@ func (b *bench) rows() []row {
 			add("  operator: all classified", fmt.Sprintf("%d of %d classified", r.levelled, r.n), "", yes(false))
 		} else {
 			add("  create→level p50 / p99 / max", fmt.Sprintf("%s / %s / %s", secs(r.p50), secs(r.p99), secs(r.pmax)), fmt.Sprintf("p99 < %s", secs(goalSustainedP99)), yes(r.p99 < goalSustainedP99))
+			add("  the bench's create call p50 / p99", fmt.Sprintf("%s / %s", secs(r.createP50), secs(r.createP99)), "(info)", nil)
+			var ws []string
+			for _, w := range r.windows {
+				ws = append(ws, fmt.Sprintf("%s/%s", secs(w.p50), secs(w.p99)))
+			}
+			add(fmt.Sprintf("  create→level p50/p99 by tenth of the %s, in order", r.span), strings.Join(ws, ", "), "(info)", nil)
 			if b.o.officeChannel {
 				add("  messages per audience", describeInbox(r.inbox), "(info)", nil)
 			}

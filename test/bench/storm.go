@@ -233,7 +233,16 @@ type sustainedResult struct {
 	load     string
 	inbox    map[string][2]int
 	done     bool
+	// createP99 is the bench's own create call, p99: the API server's
+	// answer to the incident's create, before any level can be written.
+	createP50, createP99 time.Duration
+	// windows is create→level p50/p99 by the second the incident was
+	// created in, in tenths of the span: whether the latency grows as the
+	// minute goes on (a queue that never drains) or comes in spikes.
+	windows []window
 }
+
+type window struct{ p50, p99 time.Duration }
 
 // sustained creates rate incidents a second for span, from index from, one
 // create at a time per tick, and measures create → level.
@@ -245,6 +254,7 @@ func (b *bench) sustained(ctx context.Context, c *cluster, tr *tracker, in *inbo
 	interval := time.Second / time.Duration(r.rate)
 	var wg sync.WaitGroup
 	errs := make(chan error, r.n)
+	took := make([]time.Duration, r.n)
 	for i := range r.n {
 		at := start.Add(time.Duration(i) * interval)
 		select {
@@ -254,10 +264,12 @@ func (b *bench) sustained(ctx context.Context, c *cluster, tr *tracker, in *inbo
 		}
 		wg.Go(func() {
 			inc := benchIncident(benchNS, from+i)
-			tr.starting(objKey(kindIncident, benchNS, inc.Name), time.Now())
+			t0 := time.Now()
+			tr.starting(objKey(kindIncident, benchNS, inc.Name), t0)
 			if err := c.writer.Create(ctx, inc); err != nil {
 				errs <- fmt.Errorf("creating %s: %w", inc.Name, err)
 			}
+			took[i] = time.Since(t0)
 		})
 	}
 	wg.Wait()
@@ -271,12 +283,23 @@ func (b *bench) sustained(ctx context.Context, c *cluster, tr *tracker, in *inbo
 	}
 	_, werr := tr.waitFor(ctx, keys, b.o.phaseTimeout, func(s *objState) bool { return !s.levelAt.IsZero() })
 	var lat []time.Duration
+	const tenths = 10
+	byWindow := make([][]time.Duration, tenths)
 	for _, s := range tr.snapshot(keys) {
 		if !s.levelAt.IsZero() {
 			r.levelled++
-			lat = append(lat, s.levelAt.Sub(s.start))
+			l := s.levelAt.Sub(s.start)
+			lat = append(lat, l)
+			w := min(int(s.start.Sub(start)*tenths/r.span), tenths-1)
+			byWindow[w] = append(byWindow[w], l)
 		}
 	}
+	for _, w := range byWindow {
+		sortDurations(w)
+		r.windows = append(r.windows, window{percentile(w, 0.5), percentile(w, 0.99)})
+	}
+	sortDurations(took)
+	r.createP50, r.createP99 = percentile(took, 0.5), percentile(took, 0.99)
 	sortDurations(lat)
 	r.p50, r.p99, r.pmax = percentile(lat, 0.50), percentile(lat, 0.99), percentile(lat, 1)
 	if werr != nil {
