@@ -86,6 +86,9 @@ func SetupIndexes(ctx context.Context, mgr ctrl.Manager) error {
 	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.Notification{}, IndexDeliveryMessage, deliveryMessages); err != nil {
 		return err
 	}
+	if err := mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.Notification{}, IndexLinkDelivery, linkChannels); err != nil {
+		return err
+	}
 	return mgr.GetFieldIndexer().IndexField(ctx, &v1alpha1.WorkGroup{}, IndexController, controllerUID)
 }
 

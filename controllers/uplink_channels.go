@@ -257,11 +257,11 @@ func (r *UplinkReconciler) reportsUp(ctx context.Context, s *uplinkScope) error 
 	if s.upper == nil || s.Obj.Spec.Member != v1alpha1.UplinkProvince {
 		return nil
 	}
+	ch := linkChannelPrefix + s.Obj.Name
 	list := &v1alpha1.NotificationList{}
-	if err := r.List(ctx, list, client.UnsafeDisableDeepCopy); err != nil {
+	if err := r.List(ctx, list, client.MatchingFields{IndexLinkDelivery: ch}, client.UnsafeDisableDeepCopy); err != nil {
 		return err
 	}
-	ch := linkChannelPrefix + s.Obj.Name
 	across := int32(0)
 	for i := range list.Items {
 		n := &list.Items[i]
@@ -277,6 +277,21 @@ func (r *UplinkReconciler) reportsUp(ctx context.Context, s *uplinkScope) error 
 	}
 	s.counts = append(s.counts, v1alpha1.UplinkCount{Kind: "Notification", Direction: "Up", Copies: across})
 	return nil
+}
+
+// IndexLinkDelivery indexes notifications by the links' channels
+// (uplink.<name>) they have a delivery to: a province's link counts the
+// reports that crossed it (reportsUp) without reading every report.
+const IndexLinkDelivery = "status.deliveries.linkChannel"
+
+func linkChannels(o client.Object) []string {
+	var out []string
+	for _, d := range o.(*v1alpha1.Notification).Status.Deliveries {
+		if strings.HasPrefix(d.Channel, linkChannelPrefix) && !slices.Contains(out, d.Channel) {
+			out = append(out, d.Channel)
+		}
+	}
+	return out
 }
 
 // throughLinkChanged passes a report's change that the province's link
