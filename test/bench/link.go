@@ -151,13 +151,17 @@ type burstRound struct {
 
 func (c *burstRound) ratio() float64 { return ratio(c.burst, c.floor) }
 
-// floorNS is the namespace of round i's burst floor.
-func floorNS(i int) string {
+// roundNS is the namespace of round i's floor, of base for the first:
+// real incidents cannot be deleted, so each round's floor files its own.
+func roundNS(base string, i int) string {
 	if i == 0 {
-		return linkFloorNS
+		return base
 	}
-	return fmt.Sprintf("%s-%d", linkFloorNS, i+1)
+	return fmt.Sprintf("%s-%d", base, i+1)
 }
+
+// floorNS is the namespace of round i's burst floor.
+func floorNS(i int) string { return roundNS(linkFloorNS, i) }
 
 // catchRound is one round of the catch-up: the floor (the bare copier
 // lists n existing incidents and copies them), from the list; then the
@@ -186,42 +190,35 @@ type catchRound struct {
 // ratio is the round's catch-up to its floor.
 func (c *catchRound) ratio() float64 { return ratio(c.catchUp, c.catchFloor) }
 
-// catchFloorNS is the namespace of round i's floor: real incidents cannot
-// be deleted, so each round files its own.
-func catchFloorNS(i int) string {
-	if i == 0 {
-		return linkCatchFloorNS
-	}
-	return fmt.Sprintf("%s-%d", linkCatchFloorNS, i+1)
-}
+// catchFloorNS is the namespace of round i's catch-up floor.
+func catchFloorNS(i int) string { return roundNS(linkCatchFloorNS, i) }
 
-// median is the median of ratios (the lower middle one of an even count).
+// median is the median of ratios (of an even count, the higher middle
+// one: a goal is not met on the better half of the rounds).
 func median(ratios []float64) float64 {
 	if len(ratios) == 0 {
 		return 0
 	}
 	ratios = slices.Clone(ratios)
 	slices.Sort(ratios)
-	return ratios[(len(ratios)-1)/2]
+	return ratios[len(ratios)/2]
 }
 
-// medianBurstRatio is the median of the finished burst rounds' ratios, and
-// how many rounds finished.
-func (r *linkResult) medianBurstRatio() (float64, int) {
-	var rs []float64
-	for _, c := range r.bursts {
-		if c.floorDone && c.burstDone {
-			rs = append(rs, c.ratio())
-		}
-	}
-	return median(rs), len(rs)
+// round is one round of a measure: its floor and the operator's.
+type round interface {
+	finished() bool // both measured
+	ratio() float64
 }
 
-// medianCatchRatio is the same for the catch-up.
-func (r *linkResult) medianCatchRatio() (float64, int) {
+func (c *burstRound) finished() bool { return c.floorDone && c.burstDone }
+func (c *catchRound) finished() bool { return c.catchFloorDone && c.catchDone }
+
+// medianRatio is the median of the finished rounds' ratios, and how many
+// rounds finished.
+func medianRatio[R round](rounds []R) (float64, int) {
 	var rs []float64
-	for _, c := range r.rounds {
-		if c.catchFloorDone && c.catchDone {
+	for _, c := range rounds {
+		if c.finished() {
 			rs = append(rs, c.ratio())
 		}
 	}
@@ -1249,7 +1246,7 @@ func (b *bench) linkRows() []row {
 			add("  operator: copies at the province", fmt.Sprintf("%d of %d seen; %s", c.seen, (i+1)*r.n, c.burstCopies.describe()), "", yes(false))
 		}
 	}
-	if m, done := r.medianBurstRatio(); done > 0 {
+	if m, done := medianRatio(r.bursts); done > 0 {
 		add(fmt.Sprintf("link: burst, median ratio to the floor over %d rounds", done), fmt.Sprintf("%.2fx", m), goal, yes(done == len(r.bursts) && m <= goalLinkRatio))
 	}
 	for i, c := range r.rounds {
@@ -1284,7 +1281,7 @@ func (b *bench) linkRows() []row {
 			add("  operator: catch-up", fmt.Sprintf("%d of %d seen; %s", max(c.catchSeen-(total-r.n), 0), r.n, c.afterCopies.describe()), "", yes(false))
 		}
 	}
-	if m, done := r.medianCatchRatio(); done > 0 {
+	if m, done := medianRatio(r.rounds); done > 0 {
 		add(fmt.Sprintf("link: catch-up, median ratio to the floor over %d rounds", done), fmt.Sprintf("%.2fx", m), goal, yes(done == len(r.rounds) && m <= goalLinkRatio))
 	}
 	return rows
@@ -1296,7 +1293,7 @@ func (b *bench) linkPassed() bool {
 	if r == nil || len(r.bursts) != b.o.linkRounds || len(r.rounds) != b.o.linkRounds {
 		return false
 	}
-	_, bursts := r.medianBurstRatio()
-	_, rounds := r.medianCatchRatio()
+	_, bursts := medianRatio(r.bursts)
+	_, rounds := medianRatio(r.rounds)
 	return bursts == len(r.bursts) && rounds == len(r.rounds)
 }

@@ -36,10 +36,10 @@
 //     more, a unit's and the province's, linked by an Uplink through a
 //     loopback relay, a manager on each: -link incidents filed at once in
 //     the unit's cluster until all are copied to the province's, and the
-//     catch-up after a partition of -link records (-link-rounds rounds,
-//     judged on their median), each against a bare client copying the
-//     same objects between the same two API servers. -link-only runs this
-//     phase alone.
+//     catch-up after a partition of -link records, each against a bare
+//     client copying the same objects between the same two API servers,
+//     each in -link-rounds rounds judged on their median. -link-only runs
+//     this phase alone.
 //
 // With pprof on the manager (--pprof-bind-address), the CPU profile of the
 // first burst and heap profiles go to -profiles. The results printed at the
@@ -138,7 +138,7 @@ func run() int {
 	flag.StringVar(&o.identity, "identity", "serviceaccount", "Whom the manager runs as: serviceaccount (manager-role, as deployed) or admin (system:masters).")
 	flag.BoolVar(&o.keep, "keep", false, "Keep the run's directory (logs, etcd data).")
 	flag.IntVar(&o.link, "link", 1000, "Incidents in the link phase's burst and in its partition (two more control planes, linked by an Uplink); 0 skips the phase.")
-	flag.IntVar(&o.linkRounds, "link-rounds", 3, "Rounds of the link phase's catch-up, each its floor then the operator; its goal is judged on the median of the rounds' ratios.")
+	flag.IntVar(&o.linkRounds, "link-rounds", 3, "Rounds of each of the link phase's measures (the burst, the catch-up), each its floor then the operator; each goal is judged on the median of its rounds' ratios.")
 	flag.BoolVar(&o.linkOnly, "link-only", false, "Run the link phase only (no other phase, no main control plane).")
 	flag.Parse()
 	quietLogs()

@@ -233,12 +233,13 @@ type sustainedResult struct {
 	load     string
 	inbox    map[string][2]int
 	done     bool
-	// createP99 is the bench's own create call, p99: the API server's
-	// answer to the incident's create, before any level can be written.
+	// createP50 and createP99 time the bench's own create call: the API
+	// server's answer to the incident's create, before any level can be
+	// written.
 	createP50, createP99 time.Duration
-	// windows is create→level p50/p99 by the second the incident was
-	// created in, in tenths of the span: whether the latency grows as the
-	// minute goes on (a queue that never drains) or comes in spikes.
+	// windows is create→level p50/p99 for the incidents created in each
+	// tenth of the span: whether the latency grows as the minute goes on
+	// (a queue that never drains) or comes in spikes.
 	windows []window
 }
 
