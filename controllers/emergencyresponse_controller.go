@@ -386,7 +386,7 @@ func timeOf(t *metav1.Time) *time.Time {
 // start, situation, escalation and end, and the office of the summary
 // reports (§5.3–§6.1), as Notifications (notification_sources.go).
 func (r *EmergencyResponseReconciler) report(ctx context.Context, s *responseScope) error {
-	return reportOwed(ctx, r.Kit, s.Pass, r.OfficeNamespace, routing.Response{EmergencyResponse: s.Obj})
+	return reportOwed(ctx, r.Kit, s.Pass, r.OfficeNamespace, routing.Response{EmergencyResponse: s.Obj}, nil)
 }
 
 // ready: the record of an ended or superseded response, or an active one

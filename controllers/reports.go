@@ -109,12 +109,29 @@ func reportsOf(ctx context.Context, k reconcile.Kit, owner client.Object, src ro
 // a burst every incident is classified before its report's writes compete
 // with the next incident's level for the API server. A crash in between
 // loses nothing: the next pass finds the report owed and writes it.
-func reportUpward[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *reconcile.Pass[T], office string, src routing.Source, reqs ...routing.Report) error {
-	ntfs, _, owed, err := reportsOf(ctx, k, p.Obj, src, p.Obj.GetNamespace(), !p.StatusChanged(), p.RecheckIn, reqs...)
+//
+// hold, when not nil, is asked before a report owed is written: while it
+// says so (a storm of incidents, storm.go), the reports stay owed, and the
+// pass comes back when hold says at the latest.
+func reportUpward[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *reconcile.Pass[T], office string, src routing.Source, hold func() (time.Duration, bool), reqs ...routing.Report) error {
+	write, held := !p.StatusChanged(), false
+	if write && hold != nil {
+		_, _, owed, err := reportsOf(ctx, k, p.Obj, src, p.Obj.GetNamespace(), false, p.RecheckIn, reqs...)
+		if err != nil {
+			return err
+		}
+		if owed > 0 {
+			if left, ok := hold(); ok {
+				write, held = false, true
+				p.RecheckIn(left)
+			}
+		}
+	}
+	ntfs, _, owed, err := reportsOf(ctx, k, p.Obj, src, p.Obj.GetNamespace(), write, p.RecheckIn, reqs...)
 	if err != nil {
 		return err
 	}
-	if owed > 0 {
+	if owed > 0 && !held {
 		p.Later = true
 	}
 	channels, err := channelsOf(ctx, k, p.Obj.GetNamespace(), office)
@@ -182,11 +199,11 @@ func announceUndeliverable[T reconcile.Object](p *reconcile.Pass[T], c *metav1.C
 
 // reportOwed is the step a reporting kind adds to its list: src is the
 // pass's object as the routing rules read it; the reports it owes are
-// written down and summed up (reportUpward).
-func reportOwed[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *reconcile.Pass[T], office string, src routing.Source) error {
+// written down and summed up (reportUpward), or held while hold says so.
+func reportOwed[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *reconcile.Pass[T], office string, src routing.Source, hold func() (time.Duration, bool)) error {
 	reports, err := src.Owed()
 	if err != nil {
 		return err
 	}
-	return reportUpward(ctx, k, p, office, src, reports...)
+	return reportUpward(ctx, k, p, office, src, hold, reports...)
 }

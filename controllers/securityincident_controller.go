@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	"github.com/netsec-io/incident-operator/internal/reconcile"
 
@@ -41,6 +42,9 @@ type SecurityIncidentReconciler struct {
 	// OfficeNamespace holds the channels that reach the office from every
 	// namespace (Config.OfficeNamespace).
 	OfficeNamespace string
+	// storm holds the incidents' reports while incidents arrive as a
+	// storm (storm.go); nil holds none.
+	storm *storm
 }
 
 // incidentScope is what the steps of one reconcile share.
@@ -79,6 +83,7 @@ func (r *SecurityIncidentReconciler) classify(_ context.Context, s *incidentScop
 	st.LevelReasons = got.Reasons
 	if st.ClassifiedTime == nil {
 		st.ClassifiedTime = &metav1.Time{Time: s.Now}
+		r.storm.arrived()
 	}
 	s.setClassified(got)
 	return nil
@@ -292,7 +297,9 @@ func runningBelow(rs []v1alpha1.CoveringResponse, l v1alpha1.IncidentLevel) *v1a
 // report tells the office of the incident, of each change of its level and
 // of each missed deadline (§4.1), as Notifications (notification_sources.go).
 func (r *SecurityIncidentReconciler) report(ctx context.Context, s *incidentScope) error {
-	if err := reportOwed(ctx, r.Kit, s.Pass, r.OfficeNamespace, routing.Incident{SecurityIncident: s.Obj}); err != nil {
+	key := client.ObjectKeyFromObject(s.Obj)
+	hold := func() (time.Duration, bool) { return r.storm.hold(key) }
+	if err := reportOwed(ctx, r.Kit, s.Pass, r.OfficeNamespace, routing.Incident{SecurityIncident: s.Obj}, hold); err != nil {
 		return err
 	}
 	return r.readConfirmation(ctx, s)
@@ -349,7 +356,11 @@ func incidentsOfResponse(_ context.Context, o client.Object) []ctrl.Request {
 // generation, so the operator's own writes do not wake it; a change of
 // annotations does (the office's assessment of other harm is one).
 func (r *SecurityIncidentReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr)
+	if r.storm != nil {
+		b = b.WatchesRawSource(source.Channel(r.storm.wake, lowPriority))
+	}
+	return b.
 		For(&v1alpha1.SecurityIncident{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&v1alpha1.EmergencyResponse{}, handler.EnqueueRequestsFromMapFunc(incidentsOfResponse)).
 		Watches(&v1alpha1.Notification{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("SecurityIncident"))).

@@ -37,6 +37,11 @@ type Config struct {
 	// ReportGrouping groups the reports of a storm; zero sends every
 	// report alone.
 	ReportGrouping ReportGrouping
+	// Storm says when incidents arrive as a storm, and how long their
+	// reports wait for it to calm (storm.go); a zero Hold holds none.
+	Storm StormConfig
+	// StormClock times the storm's arrivals; nil is the real clock.
+	StormClock clock.WithDelayedExecution
 }
 
 // The operator writes real records (a real response's work groups, a real
@@ -70,7 +75,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	// ministry, which cross as themselves.
 	links := newUppers(mgr.GetScheme())
 	for name, r := range map[string]setup{
-		"SecurityIncident":    &SecurityIncidentReconciler{Kit: k, Plan: cfg.Plan, OfficeNamespace: cfg.OfficeNamespace},
+		"SecurityIncident":    &SecurityIncidentReconciler{Kit: k, Plan: cfg.Plan, OfficeNamespace: cfg.OfficeNamespace, storm: newStorm(cfg.Storm, cfg.StormClock)},
 		"EmergencyResponse":   &EmergencyResponseReconciler{Kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar, APIReader: mgr.GetAPIReader(), OfficeNamespace: cfg.OfficeNamespace},
 		"WorkGroup":           &WorkGroupReconciler{Kit: k},
 		"HolidayCalendar":     &HolidayCalendarReconciler{Kit: k},

@@ -59,6 +59,11 @@ type Options struct {
 	ReportGroupInterval time.Duration
 	ReportGroupMax      int
 	ReportGroupAlone    int
+	// StormRate and StormReportHold say when incidents arrive as a storm,
+	// and how long their reports wait for it to calm
+	// (controllers.StormConfig).
+	StormRate       int
+	StormReportHold time.Duration
 	// QPS and Burst bound the operator's requests to the API server.
 	QPS   float64
 	Burst int
@@ -95,6 +100,10 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.IntVar(&o.ReportGroupMax, "report-group-max", controllers.DefaultReportGrouping.Max, "The most reports one grouped message lists; a full message goes at once.")
 	fs.IntVar(&o.ReportGroupAlone, "report-group-alone", controllers.DefaultReportGrouping.Alone,
 		"How many reports of a kind a channel gets alone, at once, in an interval before the rest wait to be grouped.")
+	fs.IntVar(&o.StormRate, "storm-rate", controllers.DefaultStorm.Rate,
+		"Incidents a second (over the last two seconds) that make a storm: while one lasts, the incidents' reports to the office wait, so that every level is written first.")
+	fs.DurationVar(&o.StormReportHold, "storm-report-hold", controllers.DefaultStorm.Hold,
+		"The most an incident's report waits for a storm to calm; 0 writes every report at once, storm or not.")
 	fs.Float64Var(&o.QPS, "kube-api-qps", -1, "Requests per second the operator may make to the API server; 0 or less turns the client-side limit off and leaves it to the API server's priority and fairness.")
 	fs.IntVar(&o.Burst, "kube-api-burst", 400, "Requests the operator may make at once above --kube-api-qps, when it is on.")
 	fs.IntVar(&o.Workers, "workers", 16, "Objects of each kind reconciled at once; one object is never reconciled twice at the same time.")
@@ -115,6 +124,9 @@ func (o *Options) Validate() error {
 	}
 	if o.ReportGroupInterval < 0 || o.ReportGroupMax < 1 || o.ReportGroupAlone < 1 {
 		return errors.New("--report-group-interval must not be negative, --report-group-max and --report-group-alone must be positive")
+	}
+	if o.StormRate < 1 || o.StormReportHold < 0 {
+		return errors.New("--storm-rate must be positive and --storm-report-hold must not be negative")
 	}
 	if o.Burst <= 0 || o.Workers <= 0 {
 		return errors.New("--kube-api-burst and --workers must be positive")
@@ -229,6 +241,7 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 		Controller:      controller.Options{MaxConcurrentReconciles: o.Workers},
 		OfficeNamespace: o.OfficeNamespace,
 		ReportGrouping:  controllers.ReportGrouping{Interval: o.ReportGroupInterval, Max: o.ReportGroupMax, Alone: o.ReportGroupAlone},
+		Storm:           controllers.StormConfig{Rate: o.StormRate, Hold: o.StormReportHold},
 	}); err != nil {
 		return err
 	}

@@ -278,6 +278,13 @@ func StartOperator(ns string) (kill func()) {
 // grouped as g says (the suites' own operator sends every report alone).
 func StartOperatorGrouping(ns string, g controllers.ReportGrouping) (kill func()) {
 	GinkgoHelper()
+	return StartOperatorWith(ns, func(cfg *controllers.Config) { cfg.ReportGrouping = g })
+}
+
+// StartOperatorWith is StartOperator with its configuration changed by set
+// (the suites' own operator groups no report and holds none in a storm).
+func StartOperatorWith(ns string, set func(*controllers.Config)) (kill func()) {
+	GinkgoHelper()
 	c := current()
 	mgr, err := ctrl.NewManager(c.Config, ctrl.Options{
 		Scheme:                 c.Client.Scheme(),
@@ -290,7 +297,7 @@ func StartOperatorGrouping(ns string, g controllers.ReportGrouping) (kill func()
 	skip := true
 	// Its cache holds ns only: the office's channels are not its to see.
 	cfg := c.operatorConfig(mgr, &skip, "")
-	cfg.ReportGrouping = g
+	set(&cfg)
 	Expect(controllers.Setup(mctx, mgr, cfg)).To(Succeed())
 	done := make(chan struct{})
 	go func() {

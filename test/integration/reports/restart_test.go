@@ -17,7 +17,7 @@ import (
 // offline are namespaces the suite's operator does not see: a spec there
 // runs an operator of its own, and stops it, as a crash would, while the
 // cluster goes on.
-var offline = []string{"offline-lift", "offline-kill", "offline-twice", "offline-storm", "offline-storm-crash"}
+var offline = []string{"offline-lift", "offline-kill", "offline-twice", "offline-storm", "offline-storm-crash", "offline-storm-hold"}
 
 // useOffline creates one of the offline namespaces.
 func useOffline(ns string) string {

@@ -8,11 +8,15 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	testingclock "k8s.io/utils/clock/testing"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/controllers"
 	"github.com/netsec-io/incident-operator/internal/notify"
+	"github.com/netsec-io/incident-operator/internal/plan/routing"
 	"github.com/netsec-io/incident-operator/internal/plugin"
 	"github.com/netsec-io/incident-operator/test/builder"
 	"github.com/netsec-io/incident-operator/test/integration/harness"
@@ -185,5 +189,96 @@ var _ = Describe("A storm of reports", func() {
 		kill2 := harness.StartOperatorGrouping(ns, grouping)
 		Consistently(func() []string { return office.IDs() }, 2*time.Second).Should(HaveLen(3))
 		kill2()
+	})
+
+	It("writes every level first while incidents arrive as a storm; each report follows once it calms, or after a restart, exactly once", func() {
+		ns := useOffline(offline[5])
+		harness.RegisterUnit(ns, harness.DefaultUnitName, harness.DefaultUnitType)
+		office := harness.NewReceiver(0)
+		harness.NewChannel(ns, "office-desk", v1alpha1.ChannelCloudEvents, v1alpha1.AudienceOffice, office.URL, 5)
+		// Two incidents within two seconds of the storm's clock make a
+		// storm; every report goes alone (grouping is another spec's).
+		stormClock := testingclock.NewFakeClock(time.Now())
+		start := func() func() {
+			return harness.StartOperatorWith(ns, func(cfg *controllers.Config) {
+				cfg.Storm = controllers.StormConfig{Rate: 1, Hold: time.Hour}
+				cfg.StormClock = stormClock
+			})
+		}
+		kill := start()
+		delivered := func(g Gomega, inc *v1alpha1.SecurityIncident) {
+			d := harness.DeliveryOf(harness.ReportOf(g, inc, "reported"), "office-desk")
+			g.Expect(d.State).To(Equal(v1alpha1.DeliveryDelivered), "the report of %s", inc.Name)
+		}
+		written := func(g Gomega, inc *v1alpha1.SecurityIncident) bool {
+			key := client.ObjectKey{Namespace: ns, Name: routing.NotificationName(inc.Name, routing.KeyReported, string(inc.UID))}
+			err := k8s.Get(ctx, key, &v1alpha1.Notification{})
+			if apierrors.IsNotFound(err) {
+				return false
+			}
+			g.Expect(err).NotTo(HaveOccurred())
+			return true
+		}
+		wave := func(prefix string) []*v1alpha1.SecurityIncident {
+			GinkgoHelper()
+			var out []*v1alpha1.SecurityIncident
+			for i := range 8 {
+				out = append(out, file(ns, fmt.Sprintf("%s-%d", prefix, i)))
+			}
+			By("each of the wave has its level and deadlines; from the wave's second on, their reports stay owed while it lasts")
+			Eventually(func(g Gomega) {
+				for _, inc := range out {
+					got := harness.Get(g, inc)
+					g.Expect(got.Status.Level).NotTo(BeEmpty(), inc.Name)
+					g.Expect(got.Status.Deadlines).NotTo(BeEmpty(), inc.Name)
+				}
+			}).Should(Succeed())
+			Consistently(func(g Gomega) {
+				n := 0
+				for _, inc := range out {
+					if written(g, inc) {
+						n++
+						continue
+					}
+					up := harness.ConditionOf(harness.Get(g, inc).Status.Conditions, v1alpha1.ConditionReportedUpward)
+					g.Expect(up.Status).To(Equal(metav1.ConditionFalse), "%s says its report is on its way", inc.Name)
+				}
+				g.Expect(n).To(BeNumerically("<=", 1), "only the wave's first may be reported before the storm is seen")
+			}, 2*time.Second).Should(Succeed())
+			return out
+		}
+
+		By("a single incident on a quiet day is reported at once")
+		quiet := file(ns, "quiet")
+		Eventually(func(g Gomega) { delivered(g, quiet) }).Should(Succeed())
+		stormClock.Step(3 * time.Second)
+
+		first := wave("wave")
+		By("the storm calms: every report is written and delivered")
+		stormClock.Step(3 * time.Second)
+		Eventually(func(g Gomega) {
+			for _, inc := range first {
+				delivered(g, inc)
+			}
+		}, 30*time.Second).Should(Succeed())
+
+		stormClock.Step(3 * time.Second)
+		second := wave("again")
+		By("the operator is killed while the reports wait, and started again: what it held is written at once")
+		kill()
+		start()
+		Eventually(func(g Gomega) {
+			for _, inc := range second {
+				delivered(g, inc)
+			}
+		}, 30*time.Second).Should(Succeed())
+
+		By("every report arrived once")
+		ids := office.IDs()
+		Expect(ids).To(HaveLen(17))
+		for _, inc := range append(append([]*v1alpha1.SecurityIncident{quiet}, first...), second...) {
+			Expect(ids).To(ContainElement(reportID(inc)))
+		}
+		Consistently(func() []string { return office.IDs() }, 2*time.Second).Should(HaveLen(17))
 	})
 })
