@@ -114,24 +114,22 @@ func reportsOf(ctx context.Context, k reconcile.Kit, owner client.Object, src ro
 // says so (a storm of incidents, storm.go), the reports stay owed, and the
 // pass comes back when hold says at the latest.
 func reportUpward[T reconcile.Object](ctx context.Context, k reconcile.Kit, p *reconcile.Pass[T], office string, src routing.Source, hold func() (time.Duration, bool), reqs ...routing.Report) error {
-	write, held := !p.StatusChanged(), false
-	if write && hold != nil {
-		_, _, owed, err := reportsOf(ctx, k, p.Obj, src, p.Obj.GetNamespace(), false, p.RecheckIn, reqs...)
-		if err != nil {
-			return err
-		}
-		if owed > 0 {
-			if left, ok := hold(); ok {
-				write, held = false, true
-				p.RecheckIn(left)
-			}
-		}
-	}
-	ntfs, _, owed, err := reportsOf(ctx, k, p.Obj, src, p.Obj.GetNamespace(), write, p.RecheckIn, reqs...)
+	write := !p.StatusChanged()
+	// With a hold to ask, the reports owed are counted before any is
+	// written, and written only when it lets them go.
+	ntfs, _, owed, err := reportsOf(ctx, k, p.Obj, src, p.Obj.GetNamespace(), write && hold == nil, p.RecheckIn, reqs...)
 	if err != nil {
 		return err
 	}
-	if owed > 0 && !held {
+	if owed > 0 && write && hold != nil {
+		if left, held := hold(); held {
+			p.RecheckIn(left)
+			owed = 0
+		} else if ntfs, _, owed, err = reportsOf(ctx, k, p.Obj, src, p.Obj.GetNamespace(), true, p.RecheckIn, reqs...); err != nil {
+			return err
+		}
+	}
+	if owed > 0 {
 		p.Later = true
 	}
 	channels, err := channelsOf(ctx, k, p.Obj.GetNamespace(), office)

@@ -72,8 +72,9 @@ type storm struct {
 	// last stormWindow, oldest first.
 	arrivals []time.Time
 	// held are the incidents whose reports wait, with when each began to.
-	held  map[types.NamespacedName]time.Time
-	timer clock.Timer
+	held map[types.NamespacedName]time.Time
+	// armed: a check is due when the storm would calm.
+	armed bool
 	wake  chan event.GenericEvent
 }
 
@@ -149,8 +150,9 @@ func (s *storm) hold(key types.NamespacedName) (time.Duration, bool) {
 		delete(s.held, key)
 		return 0, false
 	}
-	if s.timer == nil {
-		s.timer = s.later(calm.Sub(now))
+	if !s.armed {
+		s.armed = true
+		s.later(calm.Sub(now))
 		stormLog.Info("incidents arrive as a storm: their reports to the office wait for it to calm, so that every level is written first",
 			"incidentsPerSecond", s.cfg.Rate, "hold", s.cfg.Hold)
 	}
@@ -159,8 +161,8 @@ func (s *storm) hold(key types.NamespacedName) (time.Duration, bool) {
 
 // later has check run after d, in a goroutine of its own (a fake clock
 // runs its timers' functions while it holds its lock).
-func (s *storm) later(d time.Duration) clock.Timer {
-	return s.clock.AfterFunc(d, func() { go s.check() })
+func (s *storm) later(d time.Duration) {
+	s.clock.AfterFunc(d, func() { go s.check() })
 }
 
 // check runs when the storm may have calmed: it wakes every incident held
@@ -170,11 +172,11 @@ func (s *storm) check() {
 	now := s.clock.Now()
 	s.trim(now)
 	if calm := s.calmAt(); !calm.IsZero() {
-		s.timer = s.later(calm.Sub(now))
+		s.later(calm.Sub(now))
 		s.mu.Unlock()
 		return
 	}
-	s.timer = nil
+	s.armed = false
 	keys := make([]types.NamespacedName, 0, len(s.held))
 	for key := range s.held {
 		keys = append(keys, key)
