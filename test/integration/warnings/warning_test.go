@@ -218,6 +218,7 @@ var _ = Describe("Warning", func() {
 		}).Should(Succeed())
 		Eventually(wecom.Texts).Should(HaveLen(3))
 		Eventually(ministry.IDs).Should(Equal([]string{string(w.UID) + "-reportedupward", string(w.UID) + "-adjusted-1-reportedupward", string(w.UID) + "-lifted-reportedupward"}))
+		Eventually(emergencyManagement.Texts).Should(HaveLen(3))
 		Consistently(func() int { return len(wecom.Texts()) + len(ministry.IDs()) + len(emergencyManagement.Texts()) }, time.Second).Should(Equal(9))
 
 		By("and an approval once given cannot be changed")
