@@ -104,6 +104,7 @@ type options struct {
 	link                                             int
 	linkRounds                                       int
 	linkOnly                                         bool
+	floorParts                                       int
 }
 
 func main() {
@@ -139,6 +140,7 @@ func run() int {
 	flag.BoolVar(&o.keep, "keep", false, "Keep the run's directory (logs, etcd data).")
 	flag.IntVar(&o.link, "link", 1000, "Incidents in the link phase's burst and in its partition (two more control planes, linked by an Uplink); 0 skips the phase.")
 	flag.IntVar(&o.linkRounds, "link-rounds", 3, "Rounds of each of the link phase's measures (the burst, the catch-up), each its floor then the operator; each goal is judged on the median of its rounds' ratios.")
+	flag.IntVar(&o.floorParts, "floor-parts", 0, "Only measure the incidents' floor in parts (schema, validation rules, admission policies) against a bare custom resource's, this many rounds; no operator runs.")
 	flag.BoolVar(&o.linkOnly, "link-only", false, "Run the link phase only (no other phase, no main control plane).")
 	flag.Parse()
 	quietLogs()
@@ -284,6 +286,7 @@ type bench struct {
 	notes    []string
 	profiles []string
 	link     *linkResult
+	parts    []*floorPart
 }
 
 func (b *bench) note(format string, args ...any) {
@@ -306,6 +309,9 @@ func (b *bench) run(ctx context.Context) (err error) {
 		}
 	}
 
+	if o.floorParts > 0 {
+		return b.floorParts(ctx, o.floorParts)
+	}
 	bin := o.managerBin
 	b.source = bin
 	if bin == "" {
@@ -1174,7 +1180,7 @@ func (b *bench) passed() bool {
 	if b.o.link > 0 && !b.linkPassed() {
 		return false
 	}
-	return b.o.linkOnly || len(b.bursts) > 0 && b.bursts[0].done
+	return b.o.floorParts > 0 || b.o.linkOnly || len(b.bursts) > 0 && b.bursts[0].done
 }
 
 // writeOutput writes the results to a file as well, its directory made.
@@ -1186,6 +1192,11 @@ func writeOutput(path, results string) error {
 }
 
 func (b *bench) print(w io.Writer) {
+	if b.o.floorParts > 0 {
+		fmt.Fprintln(w)
+		printParts(w, b.o.incidents, b.parts)
+		return
+	}
 	extra := ""
 	if b.o.managerArgs != "" {
 		extra = " " + b.o.managerArgs

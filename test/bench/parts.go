@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/localcluster"
+)
+
+// The floor in parts (-floor-parts): where the same incidents' floor spends
+// its time beyond a bare custom resource's. With no operator running, each
+// round measures, one after another on the same control plane, a bare
+// client creating n objects and writing each one's status once:
+//
+//   - the bare custom resource (no schema, no rules, no policies);
+//   - the incidents, their schema without its validation rules, and no
+//     admission policy bound;
+//   - the incidents, their whole schema, and no admission policy bound;
+//   - the incidents as deployed: whole schema, every policy bound.
+//
+// The parts' order turns each round, so that no part always meets the
+// API server just after the heaviest one. What is printed is each part's
+// median over the rounds, with the API server's CPU-seconds; with
+// -profiles, the API server's CPU profile of each part in the first round
+// (kube-apiserver-cpu-floor-part-N.pprof, N as the parts are listed above).
+
+const floorPartsNS = "bench-floor-parts"
+
+type floorPart struct {
+	what        string
+	took        []time.Duration
+	apiserverCS []float64
+}
+
+// floorParts measures the parts of the incidents' floor, rounds times.
+func (b *bench) floorParts(ctx context.Context, rounds int) error {
+	o := b.o
+	fmt.Fprintln(os.Stderr, "bench: starting the control plane in", b.dir)
+	adm := "config/admission"
+	c, err := startCluster(ctx, clusterOptions{dir: b.dir, assets: o.assets, crdDir: "config/crd/bases", admissionDir: adm,
+		approvalRoles: "config/rbac/approval_roles.yaml", managerRole: "config/rbac/role.yaml", identity: o.identity, writerIdentity: o.writerIdentity})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = c.stop() }()
+	if err := apiextensionsv1.AddToScheme(c.scheme); err != nil {
+		return err
+	}
+	if err := installBare(c); err != nil {
+		return err
+	}
+	if err := ensureNamespace(ctx, c.admin, floorBareNS); err != nil {
+		return err
+	}
+	if err := ensureUnitNamespace(ctx, c.admin, floorPartsNS); err != nil {
+		return err
+	}
+	whole := &apiextensionsv1.CustomResourceDefinition{}
+	if err := c.admin.Get(ctx, client.ObjectKey{Name: "securityincidents." + v1alpha1.GroupVersion.Group}, whole); err != nil {
+		return err
+	}
+	ruleless := whole.DeepCopy()
+	for i := range ruleless.Spec.Versions {
+		if s := ruleless.Spec.Versions[i].Schema; s != nil && s.OpenAPIV3Schema != nil {
+			dropRules(s.OpenAPIV3Schema)
+		}
+	}
+
+	incidents := func() (time.Duration, error) {
+		return floorIncidents(ctx, c.writer, floorPartsNS, o.incidents, o.writers)
+	}
+	type setup struct {
+		part     *floorPart
+		crd      *apiextensionsv1.CustomResourceDefinition
+		policies bool
+		measure  func() (time.Duration, error)
+		clean    func() error
+	}
+	cleanIncidents := func() error {
+		return deleteAll(ctx, c.admin, &v1alpha1.SecurityIncidentList{}, floorPartsNS, o.writers)
+	}
+	setups := []setup{
+		{part: &floorPart{what: "a bare custom resource (no schema, rules or policies)"}, crd: whole, policies: true,
+			measure: func() (time.Duration, error) { return floorBare(ctx, c.admin, floorBareNS, o.incidents, o.writers) },
+			clean:   func() error { return deleteBare(ctx, c.admin, floorBareNS) }},
+		{part: &floorPart{what: "incidents: schema without its validation rules, no policies"}, crd: ruleless, measure: incidents, clean: cleanIncidents},
+		{part: &floorPart{what: "incidents: whole schema, no policies"}, crd: whole, measure: incidents, clean: cleanIncidents},
+		{part: &floorPart{what: "incidents as deployed: whole schema and policies"}, crd: whole, policies: true, measure: incidents, clean: cleanIncidents},
+	}
+	policies := true
+	for r := range rounds {
+		for k := range setups {
+			s := setups[(k+r)%len(setups)]
+			if err := putSchema(ctx, c, s.crd); err != nil {
+				return err
+			}
+			if s.policies != policies {
+				if err := bindPolicies(ctx, c, adm, s.policies); err != nil {
+					return err
+				}
+				policies = s.policies
+			}
+			// Let the API server take in the new schema and bindings, and
+			// the last part's deletes settle.
+			time.Sleep(5 * time.Second)
+			fmt.Fprintf(os.Stderr, "bench: floor parts, round %d: %s\n", r+1, s.part.what)
+			// The first round profiles the API server for the first
+			// seconds of each part.
+			profiled := make(chan error, 1)
+			if r == 0 && o.profiles != "" {
+				path := filepath.Join(o.profiles, fmt.Sprintf("kube-apiserver-cpu-floor-part-%d.pprof", (k+r)%len(setups)+1))
+				go func() { profiled <- fetchAPIServer(ctx, c.adminCfg, "/debug/pprof/profile", 8, path) }()
+			} else {
+				profiled <- nil
+			}
+			took, _, cpu, err := timed(s.measure)
+			if err != nil {
+				return err
+			}
+			if err := <-profiled; err != nil {
+				return err
+			}
+			s.part.took = append(s.part.took, took)
+			s.part.apiserverCS = append(s.part.apiserverCS, cpu["kube-apiserver"])
+			if err := s.clean(); err != nil {
+				return err
+			}
+		}
+	}
+	for _, s := range setups {
+		b.parts = append(b.parts, s.part)
+	}
+	return nil
+}
+
+// dropRules removes every x-kubernetes-validations rule from s.
+func dropRules(s *apiextensionsv1.JSONSchemaProps) {
+	s.XValidations = nil
+	for k, p := range s.Properties {
+		dropRules(&p)
+		s.Properties[k] = p
+	}
+	if s.Items != nil && s.Items.Schema != nil {
+		dropRules(s.Items.Schema)
+	}
+	if s.AdditionalProperties != nil && s.AdditionalProperties.Schema != nil {
+		dropRules(s.AdditionalProperties.Schema)
+	}
+}
+
+// putSchema makes the incidents' schema that of want.
+func putSchema(ctx context.Context, c *cluster, want *apiextensionsv1.CustomResourceDefinition) error {
+	cur := &apiextensionsv1.CustomResourceDefinition{}
+	if err := c.admin.Get(ctx, client.ObjectKeyFromObject(want), cur); err != nil {
+		return err
+	}
+	cur.Spec.Versions = want.DeepCopy().Spec.Versions
+	return c.admin.Update(ctx, cur)
+}
+
+// bindPolicies binds every admission policy of dir (on), or removes every
+// binding (off); the policies themselves stay.
+func bindPolicies(ctx context.Context, c *cluster, dir string, on bool) error {
+	if on {
+		return localcluster.ApplyManifests(ctx, c.admin, dir)
+	}
+	if err := c.admin.DeleteAllOf(ctx, &admissionregistrationv1.ValidatingAdmissionPolicyBinding{}); err != nil {
+		return err
+	}
+	return c.admin.DeleteAllOf(ctx, &admissionregistrationv1.MutatingAdmissionPolicyBinding{})
+}
+
+// printParts writes the parts' medians.
+func printParts(w io.Writer, n int, parts []*floorPart) {
+	if len(parts) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "The incidents' floor in parts: %d objects, create + 1 status write, median of %d rounds\n", n, len(parts[0].took))
+	for _, p := range parts {
+		took := slices.Clone(p.took)
+		slices.Sort(took)
+		cs := slices.Clone(p.apiserverCS)
+		slices.Sort(cs)
+		fmt.Fprintf(w, "  %-62s %6.1f s   kube-apiserver %5.1f CPU-s   (rounds: %v)\n", p.what, took[len(took)/2].Seconds(), cs[len(cs)/2], p.took)
+	}
+}
