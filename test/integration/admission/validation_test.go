@@ -44,7 +44,7 @@ var badInputs = map[string]badInput{
 		func(i *v1alpha1.SecurityIncident) {
 			i.Spec.EventTypes = append(i.Spec.EventTypes, v1alpha1.EventVirusOutbreak)
 		},
-		"spec.impact.virus", "eventTypes includes VirusOutbreak, so impact.virus is required"},
+		"spec.impact", "eventTypes includes VirusOutbreak, so impact.virus is required"},
 	"an impact section without its event type": {
 		func(i *v1alpha1.SecurityIncident) {
 			i.Spec.Impact.Website = &v1alpha1.WebsiteImpact{Influence: v1alpha1.InfluenceNational}
