@@ -11,10 +11,10 @@ import (
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
-	"github.com/netsec-io/incident-operator/internal/localcluster"
 )
 
 // The floor in parts (-floor-parts): where the same incidents' floor spends
@@ -46,8 +46,7 @@ type floorPart struct {
 func (b *bench) floorParts(ctx context.Context, rounds int) error {
 	o := b.o
 	fmt.Fprintln(os.Stderr, "bench: starting the control plane in", b.dir)
-	adm := "config/admission"
-	c, err := startCluster(ctx, clusterOptions{dir: b.dir, assets: o.assets, crdDir: "config/crd/bases", admissionDir: adm,
+	c, err := startCluster(ctx, clusterOptions{dir: b.dir, assets: o.assets, crdDir: "config/crd/bases", admissionDir: "config/admission",
 		approvalRoles: "config/rbac/approval_roles.yaml", managerRole: "config/rbac/role.yaml", identity: o.identity, writerIdentity: o.writerIdentity})
 	if err != nil {
 		return err
@@ -97,6 +96,13 @@ func (b *bench) floorParts(ctx context.Context, rounds int) error {
 		{part: &floorPart{what: "incidents: whole schema, no policies"}, crd: whole, measure: incidents, clean: cleanIncidents},
 		{part: &floorPart{what: "incidents as deployed: whole schema and policies"}, crd: whole, policies: true, measure: incidents, clean: cleanIncidents},
 	}
+	// The bindings as the cluster holds them now: taken away and put back
+	// as they were, not read again from config/admission, which may have
+	// changed since the run began.
+	bindings, err := listBindings(ctx, c)
+	if err != nil {
+		return err
+	}
 	policies := true
 	for r := range rounds {
 		for k := range setups {
@@ -105,7 +111,7 @@ func (b *bench) floorParts(ctx context.Context, rounds int) error {
 				return err
 			}
 			if s.policies != policies {
-				if err := bindPolicies(ctx, c, adm, s.policies); err != nil {
+				if err := bindPolicies(ctx, c, bindings, s.policies); err != nil {
 					return err
 				}
 				policies = s.policies
@@ -168,16 +174,46 @@ func putSchema(ctx context.Context, c *cluster, want *apiextensionsv1.CustomReso
 	return c.admin.Update(ctx, cur)
 }
 
-// bindPolicies binds every admission policy of dir (on), or removes every
-// binding (off); the policies themselves stay.
-func bindPolicies(ctx context.Context, c *cluster, dir string, on bool) error {
-	if on {
-		return localcluster.ApplyManifests(ctx, c.admin, dir)
+// listBindings returns every admission policy binding of the cluster.
+func listBindings(ctx context.Context, c *cluster) ([]client.Object, error) {
+	vs := &admissionregistrationv1.ValidatingAdmissionPolicyBindingList{}
+	if err := c.admin.List(ctx, vs); err != nil {
+		return nil, err
 	}
-	if err := c.admin.DeleteAllOf(ctx, &admissionregistrationv1.ValidatingAdmissionPolicyBinding{}); err != nil {
-		return err
+	ms := &admissionregistrationv1.MutatingAdmissionPolicyBindingList{}
+	if err := c.admin.List(ctx, ms); err != nil {
+		return nil, err
 	}
-	return c.admin.DeleteAllOf(ctx, &admissionregistrationv1.MutatingAdmissionPolicyBinding{})
+	var out []client.Object
+	for i := range vs.Items {
+		out = append(out, &vs.Items[i])
+	}
+	for i := range ms.Items {
+		out = append(out, &ms.Items[i])
+	}
+	return out, nil
+}
+
+// bindPolicies puts back the bindings (on), or removes every binding
+// (off); the policies themselves stay.
+func bindPolicies(ctx context.Context, c *cluster, bindings []client.Object, on bool) error {
+	if !on {
+		if err := c.admin.DeleteAllOf(ctx, &admissionregistrationv1.ValidatingAdmissionPolicyBinding{}); err != nil {
+			return err
+		}
+		return c.admin.DeleteAllOf(ctx, &admissionregistrationv1.MutatingAdmissionPolicyBinding{})
+	}
+	for _, b := range bindings {
+		o := b.DeepCopyObject().(client.Object)
+		o.SetResourceVersion("")
+		o.SetUID("")
+		o.SetManagedFields(nil)
+		o.SetCreationTimestamp(metav1.Time{})
+		if err := c.admin.Create(ctx, o); err != nil {
+			return fmt.Errorf("binding %s again: %w", o.GetName(), err)
+		}
+	}
+	return nil
 }
 
 // printParts writes the parts' medians.
