@@ -78,10 +78,14 @@ func (b *bench) floorParts(ctx context.Context, rounds int) error {
 	incidents := func() (time.Duration, error) {
 		return floorIncidents(ctx, c.writer, floorPartsNS, o.incidents, o.writers)
 	}
+	// A part's crd and policies are what it needs of the incidents'
+	// schema and bindings; the bare part needs neither, and leaves them
+	// as they are (nil).
+	on, off := true, false
 	type setup struct {
 		part     *floorPart
 		crd      *apiextensionsv1.CustomResourceDefinition
-		policies bool
+		policies *bool
 		measure  func() (time.Duration, error)
 		clean    func() error
 	}
@@ -89,12 +93,12 @@ func (b *bench) floorParts(ctx context.Context, rounds int) error {
 		return deleteAll(ctx, c.admin, &v1alpha1.SecurityIncidentList{}, floorPartsNS, o.writers)
 	}
 	setups := []setup{
-		{part: &floorPart{what: "a bare custom resource (no schema, rules or policies)"}, crd: whole, policies: true,
+		{part: &floorPart{what: "a bare custom resource (no schema, rules or policies)"},
 			measure: func() (time.Duration, error) { return floorBare(ctx, c.admin, floorBareNS, o.incidents, o.writers) },
 			clean:   func() error { return deleteBare(ctx, c.admin, floorBareNS) }},
-		{part: &floorPart{what: "incidents: schema without its validation rules, no policies"}, crd: ruleless, measure: incidents, clean: cleanIncidents},
-		{part: &floorPart{what: "incidents: whole schema, no policies"}, crd: whole, measure: incidents, clean: cleanIncidents},
-		{part: &floorPart{what: "incidents as deployed: whole schema and policies"}, crd: whole, policies: true, measure: incidents, clean: cleanIncidents},
+		{part: &floorPart{what: "incidents: schema without its validation rules, no policies"}, crd: ruleless, policies: &off, measure: incidents, clean: cleanIncidents},
+		{part: &floorPart{what: "incidents: whole schema, no policies"}, crd: whole, policies: &off, measure: incidents, clean: cleanIncidents},
+		{part: &floorPart{what: "incidents as deployed: whole schema and policies"}, crd: whole, policies: &on, measure: incidents, clean: cleanIncidents},
 	}
 	// The bindings as the cluster holds them now: taken away and put back
 	// as they were, not read again from config/admission, which may have
@@ -103,18 +107,21 @@ func (b *bench) floorParts(ctx context.Context, rounds int) error {
 	if err != nil {
 		return err
 	}
-	policies := true
+	schema, policies := whole, true
 	for r := range rounds {
 		for k := range setups {
 			s := setups[(k+r)%len(setups)]
-			if err := putSchema(ctx, c, s.crd); err != nil {
-				return err
-			}
-			if s.policies != policies {
-				if err := bindPolicies(ctx, c, bindings, s.policies); err != nil {
+			if s.crd != nil && s.crd != schema {
+				if err := putSchema(ctx, c, s.crd); err != nil {
 					return err
 				}
-				policies = s.policies
+				schema = s.crd
+			}
+			if s.policies != nil && *s.policies != policies {
+				if err := bindPolicies(ctx, c, bindings, *s.policies); err != nil {
+					return err
+				}
+				policies = *s.policies
 			}
 			// Let the API server take in the new schema and bindings, and
 			// the last part's deletes settle.
@@ -124,7 +131,7 @@ func (b *bench) floorParts(ctx context.Context, rounds int) error {
 			// seconds of each part.
 			profiled := make(chan error, 1)
 			if r == 0 && o.profiles != "" {
-				path := filepath.Join(o.profiles, fmt.Sprintf("kube-apiserver-cpu-floor-part-%d.pprof", (k+r)%len(setups)+1))
+				path := filepath.Join(o.profiles, fmt.Sprintf("kube-apiserver-cpu-floor-part-%d.pprof", k+1))
 				go func() { profiled <- fetchAPIServer(ctx, c.adminCfg, "/debug/pprof/profile", 8, path) }()
 			} else {
 				profiled <- nil
