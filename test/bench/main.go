@@ -9,9 +9,11 @@
 //  1. floors: for each burst, a bare client creates as many objects of a
 //     bare custom resource (no schema, no validation rules, no policies)
 //     and writes each status once; then the same incidents, with their
-//     status written once (a merge patch); and it creates the work groups
-//     of -approve responses with a status write each. Each floor's objects
-//     are deleted before the operator starts.
+//     status written once (a merge patch); the same incidents at the
+//     sustained phase's rate, each status written as its create returns;
+//     and it creates the work groups of -approve responses with a status
+//     write each. Each floor's objects are deleted before the operator
+//     starts.
 //
 // Then it builds and starts the manager as its own process (KUBECONFIG of
 // the bench cluster, as the deployed service account), gives the office a
@@ -22,7 +24,9 @@
 //     (resourceVersions) it saw, and when its report to the office is
 //     delivered; the receiver counts the messages per audience and the
 //     reports they carry; then -idle of quiet; RSS of the manager;
-//  3. sustained: -rate incidents a second for -sustain, create → level;
+//  3. sustained: -rate incidents a second for -sustain, create → level,
+//     against its floor (a bare client at the same rate, create → status
+//     written, measured with the other floors);
 //  4. creates incidents up to -total, the same way as the burst;
 //  5. creates -responses EmergencyResponses over level IV incidents, waits
 //     until they await approval, has another, entitled user approve -approve
@@ -90,6 +94,7 @@ const (
 	floorIncNS2      = "bench-floor-2"
 	floorGroupsNS    = "bench-floor-wg"
 	floorSameNS      = "bench-floor-same"
+	floorSteadyNS    = "bench-floor-steady"
 )
 
 type options struct {
@@ -408,6 +413,21 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 			return err
 		}
 	}
+	if r := b.steady; r != nil {
+		fmt.Fprintf(os.Stderr, "bench: floor: a bare client creates %d incidents a second for %s, each one's status written once its create returns\n", r.rate, r.span)
+		if err := ensureUnitNamespace(ctx, c.admin, floorSteadyNS); err != nil {
+			return err
+		}
+		load, cpu0 := loadAverage(), controlPlaneCPU()
+		if r.floorP50, r.floorP99, err = floorSustained(ctx, c.writer, tr, floorSteadyNS, r.rate, r.span, o.phaseTimeout); err != nil {
+			return err
+		}
+		r.floorLoad, r.floorCPU = load, cpuDelta(cpu0)
+		if err := deleteAll(ctx, c.admin, &v1alpha1.SecurityIncidentList{}, floorSteadyNS, o.writers); err != nil {
+			return err
+		}
+	}
+
 	floorNS := []string{floorIncNS1, floorIncNS2}
 	if err := ensureNamespace(ctx, c.admin, floorBareNS); err != nil {
 		return err
@@ -466,7 +486,7 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 			return nil
 		}
 		steadyRun = true
-		if err := b.sustained(ctx, c, tr, b.inbox, b.steady, from); err != nil {
+		if err := b.sustained(ctx, c, tr, m, b.inbox, b.steady, from); err != nil {
 			return err
 		}
 		from += b.steady.n
@@ -1090,6 +1110,9 @@ func (b *bench) rows() []row {
 		} else {
 			add("  create→level p50 / p99 / max", fmt.Sprintf("%s / %s / %s", secs(r.p50), secs(r.p99), secs(r.pmax)), fmt.Sprintf("p99 < %s", secs(goalSustainedP99)), yes(r.p99 < goalSustainedP99))
 			add("  the bench's create call p50 / p99", fmt.Sprintf("%s / %s", secs(r.createP50), secs(r.createP99)), "(info)", nil)
+			add("  floor: bare client at the same rate, create + status patch, create → level p50 / p99", fmt.Sprintf("%s / %s (load at start %s)", secs(r.floorP50), secs(r.floorP99), r.floorLoad), "(info)", nil)
+			add("  CPU seconds in the phase (to the last level)", describeCPU(r.cpu), "", nil)
+			add("  CPU seconds in the floor at the same rate", describeFloorCPU(r.floorCPU), "", nil)
 			var ws []string
 			for _, w := range r.windows {
 				ws = append(ws, fmt.Sprintf("%s/%s", secs(w.p50), secs(w.p99)))

@@ -237,6 +237,17 @@ type sustainedResult struct {
 	// server's answer to the incident's create, before any level can be
 	// written.
 	createP50, createP99 time.Duration
+	// floorP50 and floorP99 are the same rate's floor, measured before the
+	// operator runs: a bare client creates each incident and, once the
+	// create returns, writes its status; create → level seen by the
+	// bench's watch, as for the operator. What the API server gives at
+	// this rate, with nobody else writing.
+	floorP50, floorP99 time.Duration
+	floorLoad          string
+	floorCPU           map[string]float64
+	// cpu is what the manager and the control plane spent in the phase,
+	// from the first create until every incident had its level.
+	cpu map[string]float64
 	// windows is create→level p50/p99 for the incidents created in each
 	// tenth of the span: whether the latency grows as the minute goes on
 	// (a queue that never drains) or comes in spikes.
@@ -245,37 +256,84 @@ type sustainedResult struct {
 
 type window struct{ p50, p99 time.Duration }
 
-// sustained creates rate incidents a second for span, from index from, one
-// create at a time per tick, and measures create → level.
-func (b *bench) sustained(ctx context.Context, c *cluster, tr *tracker, in *inbox, r *sustainedResult, from int) error {
-	r.load = loadAverage()
-	r.n = int(r.span.Seconds()) * r.rate
-	fmt.Fprintf(os.Stderr, "bench: operator: %d incidents a second for %s\n", r.rate, r.span)
+// atRate calls f(i) for i in [0, n), rate times a second, each in its own
+// goroutine, and returns the first error once all have returned.
+func atRate(ctx context.Context, n, rate int, f func(i int) error) error {
 	start := time.Now()
-	interval := time.Second / time.Duration(r.rate)
+	interval := time.Second / time.Duration(rate)
 	var wg sync.WaitGroup
-	errs := make(chan error, r.n)
-	took := make([]time.Duration, r.n)
-	for i := range r.n {
+	errs := make(chan error, n)
+	for i := range n {
 		at := start.Add(time.Duration(i) * interval)
 		select {
 		case <-ctx.Done():
+			wg.Wait()
 			return ctx.Err()
 		case <-time.After(time.Until(at)):
 		}
 		wg.Go(func() {
-			inc := benchIncident(benchNS, from+i)
-			t0 := time.Now()
-			tr.starting(objKey(kindIncident, benchNS, inc.Name), t0)
-			if err := c.writer.Create(ctx, inc); err != nil {
-				errs <- fmt.Errorf("creating %s: %w", inc.Name, err)
+			if err := f(i); err != nil {
+				errs <- err
 			}
-			took[i] = time.Since(t0)
 		})
 	}
 	wg.Wait()
 	close(errs)
-	if err := <-errs; err != nil {
+	return <-errs
+}
+
+// floorSustained is the sustained phase's floor: a bare client creates
+// rate incidents a second for span in ns (drills, so that they can be
+// deleted) and writes each one's status as soon as its create returns.
+// Latency is taken as the operator's is: from the create's start until the
+// bench's watch (tr) sees the level; p50 and p99.
+func floorSustained(ctx context.Context, c client.Client, tr *tracker, ns string, rate int, span, timeout time.Duration) (p50, p99 time.Duration, err error) {
+	n := int(span.Seconds()) * rate
+	keys := make([]string, n)
+	if err := atRate(ctx, n, rate, func(i int) error {
+		inc := benchIncident(ns, i)
+		inc.Spec.Drill = true
+		keys[i] = objKey(kindIncident, ns, inc.Name)
+		tr.starting(keys[i], time.Now())
+		if err := c.Create(ctx, inc); err != nil {
+			return fmt.Errorf("floor: creating %s: %w", inc.Name, err)
+		}
+		return writeFloorStatus(ctx, c, inc, inc)
+	}); err != nil {
+		return 0, 0, err
+	}
+	if _, err := tr.waitFor(ctx, keys, timeout, func(s *objState) bool { return !s.levelAt.IsZero() }); err != nil {
+		return 0, 0, fmt.Errorf("floor at %d a second: %w", rate, err)
+	}
+	var lat []time.Duration
+	for _, s := range tr.snapshot(keys) {
+		lat = append(lat, s.levelAt.Sub(s.start))
+	}
+	sortDurations(lat)
+	return percentile(lat, 0.5), percentile(lat, 0.99), nil
+}
+
+// sustained creates rate incidents a second for span, from index from, one
+// create at a time per tick, and measures create → level.
+func (b *bench) sustained(ctx context.Context, c *cluster, tr *tracker, m *manager, in *inbox, r *sustainedResult, from int) error {
+	r.load = loadAverage()
+	r.n = int(r.span.Seconds()) * r.rate
+	fmt.Fprintf(os.Stderr, "bench: operator: %d incidents a second for %s\n", r.rate, r.span)
+	wait := b.cpuProfiles(ctx, c, m, "sustained")
+	defer wait()
+	cpu0 := cpuNow(m)
+	start := time.Now()
+	took := make([]time.Duration, r.n)
+	if err := atRate(ctx, r.n, r.rate, func(i int) error {
+		inc := benchIncident(benchNS, from+i)
+		t0 := time.Now()
+		tr.starting(objKey(kindIncident, benchNS, inc.Name), t0)
+		if err := c.writer.Create(ctx, inc); err != nil {
+			return fmt.Errorf("creating %s: %w", inc.Name, err)
+		}
+		took[i] = time.Since(t0)
+		return nil
+	}); err != nil {
 		return err
 	}
 	keys := make([]string, r.n)
@@ -283,6 +341,7 @@ func (b *bench) sustained(ctx context.Context, c *cluster, tr *tracker, in *inbo
 		keys[i] = objKey(kindIncident, benchNS, incidentName(from+i))
 	}
 	_, werr := tr.waitFor(ctx, keys, b.o.phaseTimeout, func(s *objState) bool { return !s.levelAt.IsZero() })
+	r.cpu = cpuSince(m, cpu0)
 	var lat []time.Duration
 	const tenths = 10
 	byWindow := make([][]time.Duration, tenths)
