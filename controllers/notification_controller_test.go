@@ -36,7 +36,7 @@ var _ = Describe("Notification", func() {
 		r, err := notify.PublicNotice(ns+"/leak-response", notify.Texts{ZH: "部分用户信息泄露，请修改密码。", EN: "Some user records leaked; change your password."}, "12321", false)
 		Expect(err).NotTo(HaveOccurred())
 		ntfs, created, err := controllers.EnsureNotifications(ctx, reconcile.Kit{Client: k8s}, resp, routing.Response{EmergencyResponse: resp}, ns, func(time.Duration) {}, routing.Report{
-			Event: v1alpha1.EventPublicNotice, Key: "publicnotice-1", Audiences: []v1alpha1.Audience{v1alpha1.AudiencePublic}, Time: time.Now(), Content: r,
+			Event: v1alpha1.EventPublicNotice, Key: "publicnotice-1", Audiences: []v1alpha1.Audience{v1alpha1.AudiencePublic}, Time: time.Now(), Content: routing.Says(r),
 		})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(created).To(HaveLen(1))
@@ -45,7 +45,7 @@ var _ = Describe("Notification", func() {
 
 		By("written twice, it is one report")
 		_, created, err = controllers.EnsureNotifications(ctx, reconcile.Kit{Client: k8s}, resp, routing.Response{EmergencyResponse: resp}, ns, func(time.Duration) {}, routing.Report{
-			Event: v1alpha1.EventPublicNotice, Key: "publicnotice-1", Audiences: []v1alpha1.Audience{v1alpha1.AudiencePublic}, Time: time.Now(), Content: r,
+			Event: v1alpha1.EventPublicNotice, Key: "publicnotice-1", Audiences: []v1alpha1.Audience{v1alpha1.AudiencePublic}, Time: time.Now(), Content: routing.Says(r),
 		})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(created).To(BeEmpty())

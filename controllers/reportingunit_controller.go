@@ -6,6 +6,7 @@ import (
 
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
@@ -23,12 +24,15 @@ import (
 type ReportingUnitReconciler struct {
 	reconcile.Kit
 	Plan PlanConfig
+	// Cache, when set, is read directly for the unit's incidents, without
+	// copying them (cachedIn).
+	Cache cache.Cache
 }
 
 type unitScope struct {
 	*reconcile.Pass[*v1alpha1.ReportingUnit]
 	// incidents of the unit's namespace, drills and withdrawn ones included.
-	incidents []v1alpha1.SecurityIncident
+	incidents []*v1alpha1.SecurityIncident
 	// reports the unit wrote, in its namespace.
 	reports []v1alpha1.UnitReport
 	// responses that refer to an incident of the namespace.
@@ -64,8 +68,8 @@ func (r *ReportingUnitReconciler) Reconcile(ctx context.Context, req ctrl.Reques
 // namespace does not copy all of them on every pass.
 func (r *ReportingUnitReconciler) read(ctx context.Context, s *unitScope) error {
 	ns := s.Obj.Namespace
-	incidents := &v1alpha1.SecurityIncidentList{}
-	if err := r.List(ctx, incidents, client.InNamespace(ns), client.UnsafeDisableDeepCopy); err != nil {
+	incidents, err := cachedIn[*v1alpha1.SecurityIncident](ctx, r.Cache, r, &v1alpha1.SecurityIncidentList{}, ns)
+	if err != nil {
 		return fmt.Errorf("listing the unit's incidents: %w", err)
 	}
 	reports := &v1alpha1.UnitReportList{}
@@ -84,7 +88,7 @@ func (r *ReportingUnitReconciler) read(ctx context.Context, s *unitScope) error 
 	if err := r.List(ctx, dispatches, client.UnsafeDisableDeepCopy); err != nil {
 		return fmt.Errorf("listing support dispatches: %w", err)
 	}
-	s.incidents, s.reports, s.responses, s.warnings = incidents.Items, reports.Items, responses.Items, warnings.Items
+	s.incidents, s.reports, s.responses, s.warnings = incidents, reports.Items, responses.Items, warnings.Items
 	s.dispatches = dispatches.Items
 	return nil
 }

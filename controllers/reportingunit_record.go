@@ -38,8 +38,7 @@ func (s *unitScope) yearRecords(loc *time.Location) ([]v1alpha1.YearRecord, []v1
 		}
 		return byYear[y]
 	}
-	for i := range s.incidents {
-		inc := &s.incidents[i]
+	for _, inc := range s.incidents {
 		if inc.Spec.Drill {
 			continue
 		}
@@ -104,8 +103,7 @@ func (s *unitScope) yearRecords(loc *time.Location) ([]v1alpha1.YearRecord, []v1
 // from when the operator first saw it.
 func (s *unitScope) drills() []v1alpha1.DrillHeld {
 	var out []v1alpha1.DrillHeld
-	for i := range s.incidents {
-		inc := &s.incidents[i]
+	for _, inc := range s.incidents {
 		if !inc.Spec.Drill {
 			continue
 		}

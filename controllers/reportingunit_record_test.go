@@ -58,7 +58,7 @@ func TestUnitYearRecords(t *testing.T) {
 		return v1alpha1.UnitReport{Spec: v1alpha1.UnitReportSpec{Type: typ, Drill: drill}, Status: v1alpha1.UnitReportStatus{ReceivedTime: at}}
 	}
 	s := unitAt(now, &v1alpha1.ReportingUnit{})
-	s.incidents = []v1alpha1.SecurityIncident{late, withdrawn, drilled, accepted, notYet}
+	s.incidents = []*v1alpha1.SecurityIncident{&late, &withdrawn, &drilled, &accepted, &notYet}
 	s.responses = []v1alpha1.EmergencyResponse{drillResp, realResp}
 	s.reports = []v1alpha1.UnitReport{
 		report(v1alpha1.UnitReportProgress, &eve, false), report(v1alpha1.UnitReportProgress, &day, true),

@@ -75,6 +75,9 @@ func reportsOf(ctx context.Context, k reconcile.Kit, owner client.Object, src ro
 			out = append(out, *n)
 			continue
 		}
+		if err := routing.Compose(n, req); err != nil {
+			return out, created, owed, err
+		}
 		if ns == owner.GetNamespace() {
 			if err := controllerutil.SetControllerReference(owner, n, c.Scheme()); err != nil {
 				return out, created, owed, err

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -48,7 +49,7 @@ func TestReportsOfTakesAnUnseenReportAsCreated(t *testing.T) {
 	inc := builder.Incident("leak", "u").Obj()
 	inc.UID = "0b1c2d3e-0000-0000-0000-000000000000"
 	req := routing.Report{Event: v1alpha1.EventIncidentReported, Key: "reported",
-		Audiences: []v1alpha1.Audience{v1alpha1.AudienceOffice}, Time: at, Content: notify.Content{Texts: notify.Texts{ZH: "报告", EN: "report"}, Data: []byte(`{}`)}}
+		Audiences: []v1alpha1.Audience{v1alpha1.AudienceOffice}, Time: at, Content: routing.Says(notify.Content{Texts: notify.Texts{ZH: "报告", EN: "report"}, Data: []byte(`{}`)})}
 
 	var recheck time.Duration
 	pass := func() (v1alpha1.Notification, []string) {
@@ -70,7 +71,7 @@ func TestReportsOfTakesAnUnseenReportAsCreated(t *testing.T) {
 	if recheck != reconcile.WrittenTTL {
 		t.Errorf("the pass taking the report as created rechecks in %s, want %s", recheck, reconcile.WrittenTTL)
 	}
-	if again.Name != first.Name || again.Spec.EventID != first.Spec.EventID || again.Spec.Message != first.Spec.Message {
+	if again.Name != first.Name || again.Spec.EventID != first.Spec.EventID || !slices.Equal(again.Spec.Audiences, first.Spec.Audiences) {
 		t.Errorf("the unseen report stands as %s/%s, want it as created: %s/%s", again.Name, again.Spec.EventID, first.Name, first.Spec.EventID)
 	}
 	now = at.Add(reconcile.WrittenTTL + time.Second)
@@ -94,5 +95,46 @@ func TestReportsOfTakesAnUnseenReportAsCreated(t *testing.T) {
 	w.Behind(stored)
 	if _, ok := w.Unseen(&first, inc.UID); ok {
 		t.Errorf("a report the cache has held is still taken as unseen")
+	}
+}
+
+// A report's texts are composed only when it is written down: not by a
+// dry run counting what is owed (a storm's hold), nor by a pass that finds
+// the report on record already.
+func TestReportsOfComposesOnlyWhatItWrites(t *testing.T) {
+	scheme := runtime.NewScheme()
+	if err := v1alpha1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	k := reconcile.Kit{Client: fake.NewClientBuilder().WithScheme(scheme).Build()}
+	inc := builder.Incident("leak", "u").Obj()
+	inc.UID = "0b1c2d3e-0000-0000-0000-000000000001"
+	composed := 0
+	req := routing.Report{Event: v1alpha1.EventIncidentReported, Key: "reported",
+		Audiences: []v1alpha1.Audience{v1alpha1.AudienceOffice}, Time: time.Now(),
+		Content: func() (notify.Content, error) {
+			composed++
+			return notify.Content{Texts: notify.Texts{ZH: "报告", EN: "report"}, Data: []byte(`{}`)}, nil
+		}}
+	pass := func(write bool) (v1alpha1.Notification, int) {
+		t.Helper()
+		out, _, owed, err := reportsOf(context.Background(), k, inc, routing.Incident{SecurityIncident: inc}, "u", write, func(time.Duration) {}, req)
+		if err != nil || len(out) != 1 {
+			t.Fatalf("reportsOf: %d reports, error %v", len(out), err)
+		}
+		return out[0], owed
+	}
+	if n, owed := pass(false); composed != 0 || owed != 1 || n.Name == "" || n.Spec.Message.EN != "" {
+		t.Errorf("dry run: composed %d times, %d owed, name %q, text %q; want nothing composed, one owed and named", composed, owed, n.Name, n.Spec.Message.EN)
+	}
+	if n, owed := pass(true); composed != 1 || owed != 0 || n.Spec.Message.EN != "report" || n.Spec.Data != `{}` {
+		t.Errorf("written: composed %d times, %d owed, text %q, data %q; want composed once, with its texts", composed, owed, n.Spec.Message.EN, n.Spec.Data)
+	}
+	stored := &v1alpha1.Notification{}
+	if err := k.Get(context.Background(), client.ObjectKey{Namespace: "u", Name: routing.NotificationName(inc.Name, "reported", string(inc.UID))}, stored); err != nil || stored.Spec.Message.ZH != "报告" {
+		t.Fatalf("the report on record: %v, text %q", err, stored.Spec.Message.ZH)
+	}
+	if _, owed := pass(true); composed != 1 || owed != 0 {
+		t.Errorf("a pass finding the report on record composed it again (%d in all), %d owed", composed, owed)
 	}
 }

@@ -82,8 +82,8 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 		"Warning":             &WarningReconciler{Kit: k, OfficeNamespace: cfg.OfficeNamespace},
 		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper(), OfficeNamespace: cfg.OfficeNamespace, Self: self, Grouping: cfg.ReportGrouping, links: links},
 		"NotificationChannel": &NotificationChannelReconciler{Kit: k, APIReader: mgr.GetAPIReader()},
-		"ReportingUnit":       &ReportingUnitReconciler{Kit: k, Plan: cfg.Plan},
-		"UnitReport":          &UnitReportReconciler{Kit: k},
+		"ReportingUnit":       &ReportingUnitReconciler{Kit: k, Plan: cfg.Plan, Cache: mgr.GetCache()},
+		"UnitReport":          &UnitReportReconciler{Kit: k, Cache: mgr.GetCache()},
 		"SupportDispatch":     &SupportDispatchReconciler{Kit: k},
 		"Uplink":              &UplinkReconciler{Kit: k, APIReader: mgr.GetAPIReader(), OfficeNamespace: cfg.OfficeNamespace, uppers: links},
 	} {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
+	"k8s.io/client-go/rest"
 	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -23,13 +24,14 @@ func TestControllers(t *testing.T) {
 // The suite's cluster, as harness.Start started it.
 var (
 	ctx       context.Context
+	cfg       *rest.Config
 	k8s       client.Client
 	fakeClock *clocktesting.FakeClock
 )
 
 var _ = BeforeSuite(func() {
 	c := harness.Start(harness.Options{})
-	ctx, k8s, fakeClock = c.Ctx, c.Client, c.Clock
+	ctx, cfg, k8s, fakeClock = c.Ctx, c.Config, c.Client, c.Clock
 })
 
 var _ = AfterSuite(harness.Stop)

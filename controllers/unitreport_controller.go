@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
@@ -24,6 +25,9 @@ import (
 // records the office's decision on a hazard report.
 type UnitReportReconciler struct {
 	reconcile.Kit
+	// Cache, when set, is read directly for the namespace's incidents,
+	// without copying them (cachedIn).
+	Cache cache.Cache
 }
 
 type unitReportScope struct {
@@ -96,11 +100,11 @@ func (r *UnitReportReconciler) checkTarget(ctx context.Context, s *unitReportSco
 			}
 			return fmt.Errorf("reading the response the report names: %w", err)
 		}
-		incidents := &v1alpha1.SecurityIncidentList{}
-		if err := r.List(ctx, incidents, client.InNamespace(s.Obj.Namespace)); err != nil {
+		incidents, err := cachedIn[*v1alpha1.SecurityIncident](ctx, r.Cache, r, &v1alpha1.SecurityIncidentList{}, s.Obj.Namespace)
+		if err != nil {
 			return fmt.Errorf("listing the namespace's incidents: %w", err)
 		}
-		if !coversUnit(resp, incidents.Items) {
+		if !coversUnit(resp, incidents) {
 			s.refused = reconcile.Cause{Reason: v1alpha1.UnitReportNotCoveredReason, Message: fmt.Sprintf(
 				"spec.responseRef: the response %s/%s covers no incident of namespace %s; a unit reports only on a response over its own incidents.",
 				ref.Namespace, ref.Name, s.Obj.Namespace)}
@@ -224,9 +228,9 @@ func requestsOf[T any, P interface {
 // coversUnit says whether a response covers an incident of the unit (one of
 // incidents, all of its namespace) that its reporter has not withdrawn: the
 // units a response counts (coveredUnits).
-func coversUnit(resp *v1alpha1.EmergencyResponse, incidents []v1alpha1.SecurityIncident) bool {
-	for i := range incidents {
-		if !withdrawn(&incidents[i]) && response.Covers(resp, &incidents[i]) {
+func coversUnit(resp *v1alpha1.EmergencyResponse, incidents []*v1alpha1.SecurityIncident) bool {
+	for _, inc := range incidents {
+		if !withdrawn(inc) && response.Covers(resp, inc) {
 			return true
 		}
 	}

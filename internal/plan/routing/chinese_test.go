@@ -101,7 +101,7 @@ func TestChineseTextsCarryNoEnumNames(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range reqs {
-			texts = append(texts, r.Content.ZH)
+			texts = append(texts, said(t, r).ZH)
 		}
 	}
 	add(Incident{SecurityIncident: inc}.Owed())

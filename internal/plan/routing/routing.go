@@ -14,6 +14,7 @@
 package routing
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -54,8 +55,16 @@ type Report struct {
 	Drill bool
 	// Time is when the reported event happened.
 	Time time.Time
-	// Content is what the report says (internal/notify composes it).
-	Content notify.Content
+	// Content composes what the report says (internal/notify). It is
+	// called only when the report is written down (Compose): a pass that
+	// finds its reports on record already, or holds them back in a storm,
+	// composes none of their texts.
+	Content func() (notify.Content, error)
+}
+
+// Says is a report's Content when it is composed already.
+func Says(c notify.Content) func() (notify.Content, error) {
+	return func() (notify.Content, error) { return c, nil }
 }
 
 // KeyReported is the key of an incident's first report to the office
@@ -86,7 +95,8 @@ func NotificationName(source, key string, uid string) string {
 }
 
 // NewNotification is the Notification that records report r of src, in
-// namespace ns.
+// namespace ns, without its texts and data: enough to name it and judge
+// where it stands. Compose adds them before it is written down.
 func NewNotification(src Source, ns string, r Report) *v1alpha1.Notification {
 	n := &v1alpha1.Notification{
 		ObjectMeta: metav1.ObjectMeta{
@@ -104,14 +114,7 @@ func NewNotification(src Source, ns string, r Report) *v1alpha1.Notification {
 			Drill:     r.Drill,
 			EventID:   string(src.GetUID()) + "-" + r.Key,
 			Time:      metav1.NewTime(r.Time),
-			Message: v1alpha1.NotificationMessage{
-				ZH: text.Truncate(r.Content.ZH, v1alpha1.MaxNotificationText),
-				EN: text.Truncate(r.Content.EN, v1alpha1.MaxNotificationText),
-			},
 		},
-	}
-	if len(r.Content.Data) <= v1alpha1.MaxNotificationData {
-		n.Spec.Data = string(r.Content.Data)
 	}
 	if ns != src.GetNamespace() {
 		n.Spec.Source.Namespace = src.GetNamespace()
@@ -120,6 +123,28 @@ func NewNotification(src Source, ns string, r Report) *v1alpha1.Notification {
 		n.Labels[v1alpha1.LabelDrill] = "true"
 	}
 	return n
+}
+
+// Compose gives n, made by NewNotification for r, what r says: its texts
+// (each cut to what a notification holds) and its data, unless the data
+// are too long to keep.
+func Compose(n *v1alpha1.Notification, r Report) error {
+	if r.Content == nil {
+		return fmt.Errorf("report %s says nothing", r.Key)
+	}
+	c, err := r.Content()
+	if err != nil {
+		return fmt.Errorf("composing report %s: %w", r.Key, err)
+	}
+	n.Spec.Message = v1alpha1.NotificationMessage{
+		ZH: text.Truncate(c.ZH, v1alpha1.MaxNotificationText),
+		EN: text.Truncate(c.EN, v1alpha1.MaxNotificationText),
+	}
+	n.Spec.Data = ""
+	if len(c.Data) <= v1alpha1.MaxNotificationData {
+		n.Spec.Data = string(c.Data)
+	}
+	return nil
 }
 
 // Writers are the users the API server recorded as having written the

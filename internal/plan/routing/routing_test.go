@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
+	"github.com/netsec-io/incident-operator/internal/notify"
 )
 
 var setterNow = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
@@ -137,8 +138,8 @@ func TestWarningReports(t *testing.T) {
 				if ThroughNamed(r.Audiences[0]) != (len(r.Channels) > 0) {
 					t.Errorf("%s: the named channels are for the units and the public only: %v", r.Key, r.Channels)
 				}
-				if !json.Valid(r.Content.Data) || !r.Time.Equal(setterNow) {
-					t.Errorf("%s: data valid %v, time %s", r.Key, json.Valid(r.Content.Data), r.Time)
+				if !json.Valid(said(t, r).Data) || !r.Time.Equal(setterNow) {
+					t.Errorf("%s: data valid %v, time %s", r.Key, json.Valid(said(t, r).Data), r.Time)
 				}
 			}
 			if diff := cmp.Diff(tc.want, gotKeys); diff != "" {
@@ -288,7 +289,7 @@ func TestIncidentWithdrawnReport(t *testing.T) {
 		t.Errorf("a withdrawn incident: to whom its first report went (-want +got):\n%s", diff)
 	}
 	reqs, _ := Incident{SecurityIncident: inc}.Owed()
-	if text := reqs[1].Content.EN; !strings.Contains(text, "a duplicate") || !strings.Contains(text, "first") || !strings.Contains(text, "unit-a") {
+	if text := said(t, reqs[1]).EN; !strings.Contains(text, "a duplicate") || !strings.Contains(text, "first") || !strings.Contains(text, "unit-a") {
 		t.Errorf("the withdrawal's text says why and who: %q", text)
 	}
 }
@@ -313,8 +314,8 @@ func TestIncidentReportedUpward(t *testing.T) {
 		for _, r := range reqs {
 			if r.Event == v1alpha1.EventIncidentReportedUpward || r.Event == v1alpha1.EventIncidentWithdrawn {
 				out = append(out, r.Key+" "+strings.Join(audienceStrings(r.Audiences), ","))
-				if r.Event == v1alpha1.EventIncidentReportedUpward && !strings.Contains(r.Content.ZH, "Start a level II response.") {
-					t.Errorf("%s does not carry the proposed measures: %q", r.Key, r.Content.ZH)
+				if r.Event == v1alpha1.EventIncidentReportedUpward && !strings.Contains(said(t, r).ZH, "Start a level II response.") {
+					t.Errorf("%s does not carry the proposed measures: %q", r.Key, said(t, r).ZH)
 				}
 			}
 		}
@@ -382,8 +383,8 @@ func TestProgressGoesUpward(t *testing.T) {
 	for _, r := range reqs {
 		if strings.HasPrefix(r.Key, "situation-unit") {
 			got = append(got, r.Key+" "+strings.Join(audienceStrings(r.Audiences), ","))
-			if strings.Contains(r.Content.ZH, "【演练】blocked") {
-				t.Errorf("a unit's words pass for a drill banner: %q", r.Content.ZH)
+			if strings.Contains(said(t, r).ZH, "【演练】blocked") {
+				t.Errorf("a unit's words pass for a drill banner: %q", said(t, r).ZH)
 			}
 		}
 	}
@@ -432,8 +433,18 @@ func TestSupportRequestGoesToTheMinistry(t *testing.T) {
 		t.Errorf("got key %q to %v at %v; want supportrequest-scrubbing to MinistryOffice at the start", r.Key, r.Audiences, r.Time)
 	}
 	for _, want := range []string{"请求支援", "技术设备、应急队伍", "Upstream scrubbing"} {
-		if !strings.Contains(r.Content.ZH, want) {
-			t.Errorf("the Chinese text lacks %q:\n%s", want, r.Content.ZH)
+		if !strings.Contains(said(t, r).ZH, want) {
+			t.Errorf("the Chinese text lacks %q:\n%s", want, said(t, r).ZH)
 		}
 	}
+}
+
+// said is what report r says, composed.
+func said(t *testing.T, r Report) notify.Content {
+	t.Helper()
+	c, err := r.Content()
+	if err != nil {
+		t.Fatalf("composing %s: %v", r.Key, err)
+	}
+	return c
 }

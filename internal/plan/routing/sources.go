@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -41,28 +42,27 @@ type Incident struct{ *v1alpha1.SecurityIncident }
 // SourceKind implements Source.
 func (Incident) SourceKind() string { return "SecurityIncident" }
 
-// Owed are the reports an incident owes the office.
+// Owed are the reports an incident owes the office. Their texts are
+// composed only when one is written down (Report.Content), so that a pass
+// over an incident whose reports are on record, or held in a storm,
+// composes none; the facts they share are gathered once, by the first.
 func (i Incident) Owed() ([]Report, error) {
 	inc := i.SecurityIncident
 	var out []Report
-	f := incidentFacts(inc)
-	add := func(event v1alpha1.NotificationEvent, key string, to []v1alpha1.Audience, at metav1.Time, c notify.Content, err error) error {
-		if err != nil {
-			return err
-		}
-		out = append(out, Report{Event: event, Key: key, Audiences: to, Drill: inc.Spec.Drill, Time: at.Time, Content: c})
-		return nil
+	facts := sync.OnceValue(func() notify.IncidentFacts { return incidentFacts(inc) })
+	drill := inc.Spec.Drill
+	add := func(event v1alpha1.NotificationEvent, key string, to []v1alpha1.Audience, at metav1.Time, say func() (notify.Content, error)) {
+		out = append(out, Report{Event: event, Key: key, Audiences: to, Drill: drill, Time: at.Time, Content: say})
 	}
-	r, err := notify.IncidentReported(f, inc.Spec.Drill)
-	if err := add(v1alpha1.EventIncidentReported, KeyReported, toOffice, inc.CreationTimestamp, r, err); err != nil {
-		return nil, err
-	}
+	add(v1alpha1.EventIncidentReported, KeyReported, toOffice, inc.CreationTimestamp, func() (notify.Content, error) {
+		return notify.IncidentReported(facts(), drill)
+	})
 	if w, rec := inc.Spec.Withdrawal, inc.Status.Withdrawal; w != nil && rec != nil {
-		r, err := notify.IncidentWithdrawn(f, notify.WithdrawalFacts{Reason: string(w.Reason), DuplicateOf: w.DuplicateOf, Note: w.Note, By: rec.By}, inc.Spec.Drill)
+		wf := notify.WithdrawalFacts{Reason: string(w.Reason), DuplicateOf: w.DuplicateOf, Note: w.Note, By: rec.By}
 		// To whom the first report went.
-		if err := add(v1alpha1.EventIncidentWithdrawn, "withdrawn", toOffice, rec.Time, r, err); err != nil {
-			return nil, err
-		}
+		add(v1alpha1.EventIncidentWithdrawn, "withdrawn", toOffice, rec.Time, func() (notify.Content, error) {
+			return notify.IncidentWithdrawn(facts(), wf, drill)
+		})
 	}
 	upward := false
 	for _, h := range inc.Status.LevelHistory {
@@ -74,12 +74,11 @@ func (i Incident) Owed() ([]Report, error) {
 			continue // once per level
 		}
 		upward = true
-		at := f
-		at.Level = string(h.To)
-		r, err := notify.IncidentReportedUpward(at, inc.Spec.ProposedMeasures, inc.Spec.Drill)
-		if err := add(v1alpha1.EventIncidentReportedUpward, key, toMinistryAndLead, h.Time, r, err); err != nil {
-			return nil, err
-		}
+		add(v1alpha1.EventIncidentReportedUpward, key, toMinistryAndLead, h.Time, func() (notify.Content, error) {
+			at := facts()
+			at.Level = string(h.To)
+			return notify.IncidentReportedUpward(at, inc.Spec.ProposedMeasures, drill)
+		})
 	}
 	if upward {
 		// A withdrawal goes to whom the reports went.
@@ -96,20 +95,19 @@ func (i Incident) Owed() ([]Report, error) {
 		}
 		change := strings.ToLower(string(h.From) + "-" + string(h.To))
 		seen[change]++
-		r, err := notify.IncidentLevelChanged(f, string(h.From), string(h.To), h.Cause, inc.Spec.Drill)
-		if err := add(v1alpha1.EventIncidentLevelChanged, fmt.Sprintf("levelchanged-%s-%d", change, seen[change]), toOffice, h.Time, r, err); err != nil {
-			return nil, err
-		}
+		add(v1alpha1.EventIncidentLevelChanged, fmt.Sprintf("levelchanged-%s-%d", change, seen[change]), toOffice, h.Time, func() (notify.Content, error) {
+			return notify.IncidentLevelChanged(facts(), string(h.From), string(h.To), h.Cause, drill)
+		})
 	}
 	for _, d := range inc.Status.Deadlines {
 		if d.State != v1alpha1.DeadlineMissed {
 			continue
 		}
-		r, err := notify.DeadlineMissed(notify.DeadlineFacts{Kind: "SecurityIncident", Namespace: inc.Namespace, Name: inc.Name,
-			Deadline: d.Name, Due: d.DueTime.Time, Unit: inc.Spec.Reporter.UnitName}, inc.Spec.Drill)
-		if err := add(v1alpha1.EventDeadlineMissed, "deadlinemissed-"+strings.ToLower(d.Name), toOffice, d.DueTime, r, err); err != nil {
-			return nil, err
-		}
+		df := notify.DeadlineFacts{Kind: "SecurityIncident", Namespace: inc.Namespace, Name: inc.Name,
+			Deadline: d.Name, Due: d.DueTime.Time, Unit: inc.Spec.Reporter.UnitName}
+		add(v1alpha1.EventDeadlineMissed, "deadlinemissed-"+strings.ToLower(d.Name), toOffice, d.DueTime, func() (notify.Content, error) {
+			return notify.DeadlineMissed(df, drill)
+		})
 	}
 	return out, nil
 }
@@ -159,7 +157,7 @@ func (x Response) Owed() ([]Report, error) {
 		if err != nil {
 			return err
 		}
-		out = append(out, Report{Event: event, Key: key, Audiences: to, Drill: drill, Time: at.Time, Content: c})
+		out = append(out, Report{Event: event, Key: key, Audiences: to, Drill: drill, Time: at.Time, Content: Says(c)})
 		return nil
 	}
 	if c := meta.FindStatusCondition(st.Conditions, v1alpha1.ResponseApprovedCondition); c != nil && c.Reason == v1alpha1.ResponseAwaitingApprovalReason && st.StartedTime == nil && st.Level != "" {

@@ -71,7 +71,7 @@ func (x Warning) Owed() ([]Report, error) {
 		}
 		out = append(out, Report{
 			Event: event, Key: key, Audiences: publicAudiences, Channels: w.Spec.Channels,
-			Drill: w.Spec.Drill, Time: h.Time.Time, Content: public,
+			Drill: w.Spec.Drill, Time: h.Time.Time, Content: Says(public),
 		})
 		to := upwardAudiences(w, h.Level)
 		if len(to) == 0 {
@@ -89,7 +89,7 @@ func (x Warning) Owed() ([]Report, error) {
 			}
 		}
 		out = append(out, Report{
-			Event: upEvent, Key: upKey, Audiences: to, Drill: w.Spec.Drill, Time: h.Time.Time, Content: up,
+			Event: upEvent, Key: upKey, Audiences: to, Drill: w.Spec.Drill, Time: h.Time.Time, Content: Says(up),
 		})
 	}
 	return out, nil
