@@ -56,9 +56,11 @@ type Report struct {
 	// Time is when the reported event happened.
 	Time time.Time
 	// Content composes what the report says (internal/notify). It is
-	// called only when the report is written down (Compose): a pass that
-	// finds its reports on record already, or holds them back in a storm,
-	// composes none of their texts.
+	// called only when the report is written down (Compose). An
+	// incident's reports compose their texts there, so that a pass over an
+	// incident whose reports are on record already, or held back in a
+	// storm, composes none; a response's and a warning's are composed by
+	// Owed and handed over with Says (they are few, and none is held).
 	Content func() (notify.Content, error)
 }
 
