@@ -419,7 +419,7 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 			return err
 		}
 		load, cpu0 := loadAverage(), controlPlaneCPU()
-		if r.floorP50, r.floorP99, err = floorSustained(ctx, c.writer, tr, floorSteadyNS, r.rate, r.span, o.phaseTimeout); err != nil {
+		if r.floor, err = floorSustained(ctx, c.writer, tr, floorSteadyNS, r.rate, r.span, o.phaseTimeout); err != nil {
 			return err
 		}
 		r.floorLoad, r.floorCPU = load, cpuDelta(cpu0)
@@ -964,6 +964,18 @@ func diff(after, before map[string]int) map[string]int {
 
 // Printing.
 
+// describeWindow is "p50 / p99".
+func describeWindow(w window) string { return secs(w.p50) + " / " + secs(w.p99) }
+
+// describeWindows is each window's p50/p99, in order.
+func describeWindows(ws []window) string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = secs(w.p50) + "/" + secs(w.p99)
+	}
+	return strings.Join(out, ", ")
+}
+
 func secs(d time.Duration) string {
 	switch {
 	case d == 0:
@@ -1108,16 +1120,15 @@ func (b *bench) rows() []row {
 		if !r.done {
 			add("  operator: all classified", fmt.Sprintf("%d of %d classified", r.levelled, r.n), "", yes(false))
 		} else {
-			add("  create→level p50 / p99 / max", fmt.Sprintf("%s / %s / %s", secs(r.p50), secs(r.p99), secs(r.pmax)), fmt.Sprintf("p99 < %s", secs(goalSustainedP99)), yes(r.p99 < goalSustainedP99))
+			add("  create→level p50 / p99 / max", fmt.Sprintf("%s / %s / %s", secs(r.lat.p50), secs(r.lat.p99), secs(r.lat.pmax)), fmt.Sprintf("p99 < %s", secs(goalSustainedP99)), yes(r.lat.p99 < goalSustainedP99))
 			add("  the bench's create call p50 / p99", fmt.Sprintf("%s / %s", secs(r.createP50), secs(r.createP99)), "(info)", nil)
-			add("  floor: bare client at the same rate, create + status patch, create → level p50 / p99", fmt.Sprintf("%s / %s (load at start %s)", secs(r.floorP50), secs(r.floorP99), r.floorLoad), "(info)", nil)
+			add("  floor: bare client at the same rate, create + status patch, create → level p50 / p99", fmt.Sprintf("%s / %s (load at start %s)", secs(r.floor.p50), secs(r.floor.p99), r.floorLoad), "(info)", nil)
+			add("  create → seen by a watch, p50 / p99: operator; floor", fmt.Sprintf("%s; %s", describeWindow(r.lat.seen), describeWindow(r.floor.seen)), "(info)", nil)
+			add("  seen → level seen, p50 / p99: operator; floor", fmt.Sprintf("%s; %s", describeWindow(r.lat.after), describeWindow(r.floor.after)), "(info)", nil)
 			add("  CPU seconds in the phase (to the last level)", describeCPU(r.cpu), "", nil)
 			add("  CPU seconds in the floor at the same rate", describeFloorCPU(r.floorCPU), "", nil)
-			var ws []string
-			for _, w := range r.windows {
-				ws = append(ws, fmt.Sprintf("%s/%s", secs(w.p50), secs(w.p99)))
-			}
-			add(fmt.Sprintf("  create→level p50/p99 by tenth of the %s, in order", r.span), strings.Join(ws, ", "), "(info)", nil)
+			add(fmt.Sprintf("  create→level p50/p99 by tenth of the %s, in order", r.span), describeWindows(r.lat.windows), "(info)", nil)
+			add(fmt.Sprintf("  floor: create→level p50/p99 by tenth of the %s", r.span), describeWindows(r.floor.windows), "(info)", nil)
 			if b.o.officeChannel {
 				add("  messages per audience", describeInbox(r.inbox), "(info)", nil)
 			}

@@ -228,30 +228,78 @@ type sustainedResult struct {
 	span     time.Duration
 	n        int
 	levelled int
-	p50, p99 time.Duration
-	pmax     time.Duration
-	load     string
-	inbox    map[string][2]int
-	done     bool
+	// lat is the operator's create → level, as its watch saw it.
+	lat   steadyLatency
+	load  string
+	inbox map[string][2]int
+	done  bool
 	// createP50 and createP99 time the bench's own create call: the API
 	// server's answer to the incident's create, before any level can be
 	// written.
 	createP50, createP99 time.Duration
-	// floorP50 and floorP99 are the same rate's floor, measured before the
-	// operator runs: a bare client creates each incident and, once the
-	// create returns, writes its status; create → level seen by the
-	// bench's watch, as for the operator. What the API server gives at
-	// this rate, with nobody else writing.
-	floorP50, floorP99 time.Duration
-	floorLoad          string
-	floorCPU           map[string]float64
+	// floor is the same rate's floor, measured before the operator runs: a
+	// bare client creates each incident and, once the create returns,
+	// writes its status; create → level seen by the bench's watch, as for
+	// the operator. What the API server gives at this rate, with nobody
+	// else writing.
+	floor     steadyLatency
+	floorLoad string
+	floorCPU  map[string]float64
 	// cpu is what the manager and the control plane spent in the phase,
 	// from the first create until every incident had its level.
 	cpu map[string]float64
+}
+
+// steadyLatency is create → level over a minute at a steady rate, from the
+// bench's watch: the whole, and its two legs. seen is from the create's
+// start until the watch sees the incident (what any watcher, the manager
+// too, waits for the API server to deliver the create); after is from
+// then until the watch sees the level.
+type steadyLatency struct {
+	p50, p99, pmax time.Duration
+	seen, after    window
 	// windows is create→level p50/p99 for the incidents created in each
 	// tenth of the span: whether the latency grows as the minute goes on
 	// (a queue that never drains) or comes in spikes.
 	windows []window
+}
+
+// steadyLatencyOf sums up the incidents levelled among states, created
+// over span from start; it returns how many were.
+func steadyLatencyOf(states []objState, start time.Time, span time.Duration) (steadyLatency, int) {
+	const tenths = 10
+	var l steadyLatency
+	var lat, seen, after []time.Duration
+	byWindow := make([][]time.Duration, tenths)
+	for _, s := range states {
+		if s.levelAt.IsZero() {
+			continue
+		}
+		d := s.levelAt.Sub(s.start)
+		lat = append(lat, d)
+		if !s.addedAt.IsZero() {
+			seen = append(seen, s.addedAt.Sub(s.start))
+			after = append(after, s.levelAt.Sub(s.addedAt))
+		}
+		w := min(max(0, int(s.start.Sub(start)*tenths/span)), tenths-1)
+		byWindow[w] = append(byWindow[w], d)
+	}
+	for _, w := range byWindow {
+		l.windows = append(l.windows, windowOf(w))
+	}
+	all := windowOf(lat)
+	l.p50, l.p99 = all.p50, all.p99
+	if len(lat) > 0 {
+		l.pmax = lat[len(lat)-1]
+	}
+	l.seen, l.after = windowOf(seen), windowOf(after)
+	return l, len(lat)
+}
+
+// windowOf sorts d and returns its p50 and p99.
+func windowOf(d []time.Duration) window {
+	sortDurations(d)
+	return window{percentile(d, 0.5), percentile(d, 0.99)}
 }
 
 type window struct{ p50, p99 time.Duration }
@@ -286,10 +334,11 @@ func atRate(ctx context.Context, n, rate int, f func(i int) error) error {
 // rate incidents a second for span in ns (drills, so that they can be
 // deleted) and writes each one's status as soon as its create returns.
 // Latency is taken as the operator's is: from the create's start until the
-// bench's watch (tr) sees the level; p50 and p99.
-func floorSustained(ctx context.Context, c client.Client, tr *tracker, ns string, rate int, span, timeout time.Duration) (p50, p99 time.Duration, err error) {
+// bench's watch (tr) sees the level.
+func floorSustained(ctx context.Context, c client.Client, tr *tracker, ns string, rate int, span, timeout time.Duration) (steadyLatency, error) {
 	n := int(span.Seconds()) * rate
 	keys := make([]string, n)
+	start := time.Now()
 	if err := atRate(ctx, n, rate, func(i int) error {
 		inc := benchIncident(ns, i)
 		inc.Spec.Drill = true
@@ -300,17 +349,13 @@ func floorSustained(ctx context.Context, c client.Client, tr *tracker, ns string
 		}
 		return writeFloorStatus(ctx, c, inc, inc)
 	}); err != nil {
-		return 0, 0, err
+		return steadyLatency{}, err
 	}
 	if _, err := tr.waitFor(ctx, keys, timeout, func(s *objState) bool { return !s.levelAt.IsZero() }); err != nil {
-		return 0, 0, fmt.Errorf("floor at %d a second: %w", rate, err)
+		return steadyLatency{}, fmt.Errorf("floor at %d a second: %w", rate, err)
 	}
-	var lat []time.Duration
-	for _, s := range tr.snapshot(keys) {
-		lat = append(lat, s.levelAt.Sub(s.start))
-	}
-	sortDurations(lat)
-	return percentile(lat, 0.5), percentile(lat, 0.99), nil
+	l, _ := steadyLatencyOf(tr.snapshot(keys), start, span)
+	return l, nil
 }
 
 // sustained creates rate incidents a second for span, from index from, one
@@ -342,26 +387,9 @@ func (b *bench) sustained(ctx context.Context, c *cluster, tr *tracker, m *manag
 	}
 	_, werr := tr.waitFor(ctx, keys, b.o.phaseTimeout, func(s *objState) bool { return !s.levelAt.IsZero() })
 	r.cpu = cpuSince(m, cpu0)
-	var lat []time.Duration
-	const tenths = 10
-	byWindow := make([][]time.Duration, tenths)
-	for _, s := range tr.snapshot(keys) {
-		if !s.levelAt.IsZero() {
-			r.levelled++
-			l := s.levelAt.Sub(s.start)
-			lat = append(lat, l)
-			w := min(int(s.start.Sub(start)*tenths/r.span), tenths-1)
-			byWindow[w] = append(byWindow[w], l)
-		}
-	}
-	for _, w := range byWindow {
-		sortDurations(w)
-		r.windows = append(r.windows, window{percentile(w, 0.5), percentile(w, 0.99)})
-	}
+	r.lat, r.levelled = steadyLatencyOf(tr.snapshot(keys), start, r.span)
 	sortDurations(took)
 	r.createP50, r.createP99 = percentile(took, 0.5), percentile(took, 0.99)
-	sortDurations(lat)
-	r.p50, r.p99, r.pmax = percentile(lat, 0.50), percentile(lat, 0.99), percentile(lat, 1)
 	if werr != nil {
 		return fmt.Errorf("classification at %d a second: %w", r.rate, werr)
 	}
