@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -80,35 +83,55 @@ func benchIncident(ns string, i int) *v1alpha1.SecurityIncident {
 	return builder.Incident(incidentName(i), ns).Outage(v1alpha1.ScopeCity).Obj()
 }
 
-// floorIncidentStatus is a status of the same shape and size as the
-// operator's for benchIncident: level, reasons, history, deadlines, timeline
-// and five conditions.
-func floorIncidentStatus(inc *v1alpha1.SecurityIncident, now time.Time) v1alpha1.SecurityIncidentStatus {
-	t := metav1.NewTime(now.Truncate(time.Second))
-	created := inc.CreationTimestamp
-	reason := "Level IV: many users unable to get online in one prefecture-level city (§3.4(1))"
-	cond := func(typ, r, msg string) metav1.Condition {
-		return metav1.Condition{Type: typ, Status: metav1.ConditionTrue, Reason: r, Message: msg, ObservedGeneration: inc.Generation, LastTransitionTime: t}
+// floorIncidentStatus is the status the floors write for inc, one of
+// benchIncident's: the operator's own first status of one (probe, from
+// probeStatus), so that a floor's status write costs the API server what
+// the operator's does.
+func floorIncidentStatus(inc *v1alpha1.SecurityIncident, probe *v1alpha1.SecurityIncidentStatus) v1alpha1.SecurityIncidentStatus {
+	st := *probe.DeepCopy()
+	st.ObservedGeneration = inc.Generation
+	return st
+}
+
+// probeNS is where probeStatus has the operator classify one drill.
+const probeNS = "bench-probe"
+
+// probeStatus runs the manager (bin) alone on one drill of benchIncident's,
+// in a namespace of its own, and returns the status its first write gave
+// it, for the floors to write (floorIncidentStatus). The manager is stopped
+// and the drill and its reports deleted before it returns, so that the
+// floors and the operator's phases meet none of it.
+func (b *bench) probeStatus(ctx context.Context, c *cluster, tr *tracker, bin string, controllers []string) (*v1alpha1.SecurityIncidentStatus, error) {
+	if err := ensureUnitNamespace(ctx, c.admin, probeNS); err != nil {
+		return nil, err
 	}
-	return v1alpha1.SecurityIncidentStatus{
-		ObservedGeneration: inc.Generation,
-		Level:              "IV",
-		LevelReasons:       []string{reason},
-		LevelHistory:       []v1alpha1.LevelChange{{Time: t, To: "IV", Generation: inc.Generation, Cause: reason}},
-		ClassifiedTime:     &t,
-		Deadlines: []v1alpha1.Deadline{
-			{Name: v1alpha1.DeadlineInitialReport, DueTime: metav1.NewTime(inc.Spec.DiscoveredAt.Add(time.Hour)), State: v1alpha1.DeadlineMet, CompletedTime: &created},
-			{Name: v1alpha1.DeadlineFullForm, DueTime: metav1.NewTime(inc.Spec.DiscoveredAt.Add(16 * time.Hour)), State: v1alpha1.DeadlineMet, CompletedTime: &created},
-		},
-		Timeline: v1alpha1.Timeline{ReportedTime: &created, ClassifiedTime: &t},
-		Conditions: []metav1.Condition{
-			cond(v1alpha1.IncidentClassifiedCondition, "LevelComputed", reason+"."),
-			cond(v1alpha1.IncidentSuggestionMatchedCondition, "SuggestionMatches", "The reporter suggested level IV, as the criteria give."),
-			cond(v1alpha1.IncidentFormCompleteCondition, "FormComplete", "Every box of the report form is filled in."),
-			cond(v1alpha1.IncidentDeadlinesMetCondition, "OnTime", "No deadline has been missed."),
-			cond(v1alpha1.ConditionReady, "Ready", "Classified as level IV with the full report form."),
-		},
+	dir := filepath.Join(b.dir, "probe")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
 	}
+	m, err := startManager(ctx, bin, c.managerKubeconfig, dir, strings.Fields(b.o.managerArgs), controllers)
+	defer m.stop()
+	if err != nil {
+		return nil, err
+	}
+	inc := benchIncident(probeNS, 0)
+	inc.Spec.Drill = true
+	key := objKey(kindIncident, probeNS, inc.Name)
+	tr.starting(key, time.Now())
+	if err := c.writer.Create(ctx, inc); err != nil {
+		return nil, fmt.Errorf("probe: creating %s: %w", inc.Name, err)
+	}
+	if _, err := tr.waitFor(ctx, []string{key}, time.Minute, func(s *objState) bool { return s.levelStatus != nil }); err != nil {
+		return nil, fmt.Errorf("probe: the manager did not classify %s: %w", key, err)
+	}
+	st := tr.snapshot([]string{key})[0].levelStatus
+	m.stop()
+	for _, list := range []client.ObjectList{&v1alpha1.NotificationList{}, &v1alpha1.SecurityIncidentList{}} {
+		if err := deleteAll(ctx, c.admin, list, probeNS, 1); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
 }
 
 // statusPatch is a merge patch that sets the status.
@@ -122,8 +145,8 @@ func statusPatch(status any) (client.Patch, error) {
 
 // writeFloorStatus writes once, as a merge patch, the floor's status of
 // inc on o (inc itself, or a bare object holding its spec).
-func writeFloorStatus(ctx context.Context, c client.Client, o client.Object, inc *v1alpha1.SecurityIncident) error {
-	p, err := statusPatch(floorIncidentStatus(inc, time.Now()))
+func writeFloorStatus(ctx context.Context, c client.Client, o client.Object, inc *v1alpha1.SecurityIncident, probe *v1alpha1.SecurityIncidentStatus) error {
+	p, err := statusPatch(floorIncidentStatus(inc, probe))
 	if err != nil {
 		return err
 	}
@@ -135,7 +158,7 @@ func writeFloorStatus(ctx context.Context, c client.Client, o client.Object, inc
 
 // floorIncidents: a bare client creates n incidents (drills) in ns and writes each
 // one's status once, with writers in parallel.
-func floorIncidents(ctx context.Context, c client.Client, ns string, n, writers int) (time.Duration, error) {
+func floorIncidents(ctx context.Context, c client.Client, ns string, n, writers int, probe *v1alpha1.SecurityIncidentStatus) (time.Duration, error) {
 	return parallel(ctx, n, writers, func(ctx context.Context, i int) error {
 		inc := benchIncident(ns, i)
 		// A drill, so that it can be deleted before the operator starts
@@ -144,7 +167,7 @@ func floorIncidents(ctx context.Context, c client.Client, ns string, n, writers 
 		if err := c.Create(ctx, inc); err != nil {
 			return fmt.Errorf("floor: creating %s: %w", inc.Name, err)
 		}
-		return writeFloorStatus(ctx, c, inc, inc)
+		return writeFloorStatus(ctx, c, inc, inc, probe)
 	})
 }
 
@@ -240,6 +263,10 @@ func listItems(list client.ObjectList) []client.Object {
 			out = append(out, &l.Items[i])
 		}
 	case *v1alpha1.WorkGroupList:
+		for i := range l.Items {
+			out = append(out, &l.Items[i])
+		}
+	case *v1alpha1.NotificationList:
 		for i := range l.Items {
 			out = append(out, &l.Items[i])
 		}

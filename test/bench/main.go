@@ -81,6 +81,10 @@ import (
 // custom resource's, latency at a sustained rate, the messages one
 // audience gets in a burst of 2,000, and memory against a bare process
 // caching the metadata of the same objects.
+// managerControllers are the controllers whose workers the bench waits
+// for when it starts the manager.
+var managerControllers = []string{"securityincident", "emergencyresponse", "workgroup"}
+
 const (
 	goalRatio        = 1.2
 	goalBareRatio    = 1.5
@@ -95,6 +99,7 @@ const (
 	floorGroupsNS    = "bench-floor-wg"
 	floorSameNS      = "bench-floor-same"
 	floorSteadyNS    = "bench-floor-steady"
+	floorWatchedNS   = "bench-floor-watched"
 )
 
 type options struct {
@@ -278,9 +283,12 @@ type responseResult struct {
 }
 
 type bench struct {
-	o        options
-	inbox    *inbox
-	steady   *sustainedResult
+	o      options
+	inbox  *inbox
+	steady *sustainedResult
+	// probe is the operator's first status of one of the bench's
+	// incidents, which the floors write (probeStatus).
+	probe    *v1alpha1.SecurityIncidentStatus
 	began    time.Time
 	dir      string
 	source   string
@@ -314,9 +322,6 @@ func (b *bench) run(ctx context.Context) (err error) {
 		}
 	}
 
-	if o.floorParts > 0 {
-		return b.floorParts(ctx, o.floorParts)
-	}
 	bin := o.managerBin
 	b.source = bin
 	if bin == "" {
@@ -326,6 +331,9 @@ func (b *bench) run(ctx context.Context) (err error) {
 		if bin, err = buildManager(ctx, o.managerSrc, b.dir); err != nil {
 			return err
 		}
+	}
+	if o.floorParts > 0 {
+		return b.floorParts(ctx, bin, o.floorParts)
 	}
 	if !o.linkOnly {
 		if err := b.phases(ctx, bin); err != nil {
@@ -388,6 +396,10 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 	// cluster, it took 15.4 s and 24.2 kube-apiserver CPU-seconds; measured
 	// after the 8,000-incident floor, 22.1 s and 34.6, and the same
 	// manager's burst was 1.96x the one and 1.16x the other.
+	// What the floors write as each incident's status: the operator's own.
+	if b.probe, err = b.probeStatus(ctx, c, tr, bin, managerControllers); err != nil {
+		return err
+	}
 	steady := 0
 	if o.rate > 0 && o.sustain > 0 {
 		b.steady = &sustainedResult{rate: o.rate, span: o.sustain}
@@ -419,11 +431,23 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 			return err
 		}
 		load, cpu0 := loadAverage(), controlPlaneCPU()
-		if r.floor, err = floorSustained(ctx, c.writer, tr, floorSteadyNS, r.rate, r.span, o.phaseTimeout); err != nil {
+		if r.floor, err = floorSustained(ctx, c.writer, nil, tr, floorSteadyNS, r.rate, r.span, o.phaseTimeout, b.probe); err != nil {
 			return err
 		}
 		r.floorLoad, r.floorCPU = load, cpuDelta(cpu0)
 		if err := deleteAll(ctx, c.admin, &v1alpha1.SecurityIncidentList{}, floorSteadyNS, o.writers); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "bench: floor: a bare client creates %d incidents a second for %s, each one's status written by a bare watcher once it sees the create\n", r.rate, r.span)
+		if err := ensureUnitNamespace(ctx, c.admin, floorWatchedNS); err != nil {
+			return err
+		}
+		load, cpu0 = loadAverage(), controlPlaneCPU()
+		if r.watched, err = floorSustained(ctx, c.writer, c.admin, tr, floorWatchedNS, r.rate, r.span, o.phaseTimeout, b.probe); err != nil {
+			return err
+		}
+		r.watchedLoad, r.watchedCPU = load, cpuDelta(cpu0)
+		if err := deleteAll(ctx, c.admin, &v1alpha1.SecurityIncidentList{}, floorWatchedNS, o.writers); err != nil {
 			return err
 		}
 	}
@@ -436,7 +460,7 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 		r, ns := b.bursts[i], floorNS[i]
 		fmt.Fprintf(os.Stderr, "bench: floor: a bare client creates %d objects of a bare custom resource with %d writers\n", r.n, o.writers)
 		if r.bareFloor, r.bareLoad, _, err = timed(func() (time.Duration, error) {
-			return floorBare(ctx, c.admin, floorBareNS, r.n, o.writers)
+			return floorBare(ctx, c.admin, floorBareNS, r.n, o.writers, b.probe)
 		}); err != nil {
 			return err
 		}
@@ -448,7 +472,7 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 			return err
 		}
 		if r.floor, r.floorLoad, r.floorCPU, err = timed(func() (time.Duration, error) {
-			return floorIncidents(ctx, c.writer, ns, r.n, o.writers)
+			return floorIncidents(ctx, c.writer, ns, r.n, o.writers, b.probe)
 		}); err != nil {
 			return err
 		}
@@ -459,8 +483,7 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 
 	// The operator.
 	fmt.Fprintln(os.Stderr, "bench: starting the manager")
-	m, err := startManager(ctx, bin, c.managerKubeconfig, b.dir, strings.Fields(o.managerArgs),
-		[]string{"securityincident", "emergencyresponse", "workgroup"})
+	m, err := startManager(ctx, bin, c.managerKubeconfig, b.dir, strings.Fields(o.managerArgs), managerControllers)
 	defer m.stop()
 	if err != nil {
 		return err
@@ -586,9 +609,10 @@ func cpuNow(m *manager) map[string]float64 {
 }
 
 // controlPlaneCPU is the CPU time used so far by the control plane the
-// bench started.
+// bench started, and by the bench itself (its writers, its watches, a
+// floor's watcher): all of them share the machine with the manager.
 func controlPlaneCPU() map[string]float64 {
-	out := map[string]float64{}
+	out := map[string]float64{"bench": cpuSeconds(os.Getpid())}
 	for name, pid := range children() {
 		if name == "etcd" || name == "kube-apiserver" {
 			out[name] = cpuSeconds(pid)
@@ -771,20 +795,20 @@ func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, 
 		r.burstAPI = api1.since(api0)
 	}
 	r.mem, _ = memory(m.pid())
-	r.statusBytes, r.floorStatusBytes = statusSizes(ctx, c.admin, keys[0])
+	r.statusBytes, r.floorStatusBytes = statusSizes(ctx, c.admin, keys[0], b.probe)
 	return nil
 }
 
 // statusSizes compares the JSON size of the operator's status of one
 // incident with the floor's.
-func statusSizes(ctx context.Context, c client.Client, key string) (int, int) {
+func statusSizes(ctx context.Context, c client.Client, key string, probe *v1alpha1.SecurityIncidentStatus) (int, int) {
 	parts := strings.Split(key, "/")
 	inc := &v1alpha1.SecurityIncident{}
 	if err := c.Get(ctx, client.ObjectKey{Namespace: parts[1], Name: parts[2]}, inc); err != nil {
 		return 0, 0
 	}
 	op, _ := json.Marshal(inc.Status)
-	fl, _ := json.Marshal(floorIncidentStatus(inc, time.Now()))
+	fl, _ := json.Marshal(floorIncidentStatus(inc, probe))
 	return len(op), len(fl)
 }
 
@@ -1026,14 +1050,14 @@ func describeCPU(m map[string]float64) string {
 	if len(m) == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("manager %.1f, kube-apiserver %.1f, etcd %.1f", m["manager"], m["kube-apiserver"], m["etcd"])
+	return fmt.Sprintf("manager %.1f, kube-apiserver %.1f, etcd %.1f; the bench %.1f", m["manager"], m["kube-apiserver"], m["etcd"], m["bench"])
 }
 
 func describeFloorCPU(m map[string]float64) string {
 	if len(m) == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("kube-apiserver %.1f, etcd %.1f", m["kube-apiserver"], m["etcd"])
+	return fmt.Sprintf("kube-apiserver %.1f, etcd %.1f; the bench %.1f", m["kube-apiserver"], m["etcd"], m["bench"])
 }
 
 func describeMem(m mem) string {
@@ -1123,12 +1147,15 @@ func (b *bench) rows() []row {
 			add("  create→level p50 / p99 / max", fmt.Sprintf("%s / %s / %s", secs(r.lat.p50), secs(r.lat.p99), secs(r.lat.pmax)), fmt.Sprintf("p99 < %s", secs(goalSustainedP99)), yes(r.lat.p99 < goalSustainedP99))
 			add("  the bench's create call p50 / p99", fmt.Sprintf("%s / %s", secs(r.createP50), secs(r.createP99)), "(info)", nil)
 			add("  floor: bare client at the same rate, create + status patch, create → level p50 / p99", fmt.Sprintf("%s / %s (load at start %s)", secs(r.floor.p50), secs(r.floor.p99), r.floorLoad), "(info)", nil)
-			add("  create → seen by a watch, p50 / p99: operator; floor", fmt.Sprintf("%s; %s", describeWindow(r.lat.seen), describeWindow(r.floor.seen)), "(info)", nil)
-			add("  seen → level seen, p50 / p99: operator; floor", fmt.Sprintf("%s; %s", describeWindow(r.lat.after), describeWindow(r.floor.after)), "(info)", nil)
+			add("  floor: the status written by a bare watcher once it sees the create, create → level p50 / p99", fmt.Sprintf("%s / %s (load at start %s)", secs(r.watched.p50), secs(r.watched.p99), r.watchedLoad), "(info)", nil)
+			add("  create → seen by a watch, p50 / p99: operator; floor; watcher's floor", fmt.Sprintf("%s; %s; %s", describeWindow(r.lat.seen), describeWindow(r.floor.seen), describeWindow(r.watched.seen)), "(info)", nil)
+			add("  seen → level seen, p50 / p99: operator; floor; watcher's floor", fmt.Sprintf("%s; %s; %s", describeWindow(r.lat.after), describeWindow(r.floor.after), describeWindow(r.watched.after)), "(info)", nil)
 			add("  CPU seconds in the phase (to the last level)", describeCPU(r.cpu), "", nil)
 			add("  CPU seconds in the floor at the same rate", describeFloorCPU(r.floorCPU), "", nil)
+			add("  CPU seconds in the watcher's floor (the watcher is the bench's)", describeFloorCPU(r.watchedCPU), "", nil)
 			add(fmt.Sprintf("  create→level p50/p99 by tenth of the %s, in order", r.span), describeWindows(r.lat.windows), "(info)", nil)
 			add(fmt.Sprintf("  floor: create→level p50/p99 by tenth of the %s", r.span), describeWindows(r.floor.windows), "(info)", nil)
+			add(fmt.Sprintf("  watcher's floor: create→level p50/p99 by tenth of the %s", r.span), describeWindows(r.watched.windows), "(info)", nil)
 			if b.o.officeChannel {
 				add("  messages per audience", describeInbox(r.inbox), "(info)", nil)
 			}

@@ -43,7 +43,7 @@ type floorPart struct {
 }
 
 // floorParts measures the parts of the incidents' floor, rounds times.
-func (b *bench) floorParts(ctx context.Context, rounds int) error {
+func (b *bench) floorParts(ctx context.Context, bin string, rounds int) error {
 	o := b.o
 	fmt.Fprintln(os.Stderr, "bench: starting the control plane in", b.dir)
 	c, err := startCluster(ctx, clusterOptions{dir: b.dir, assets: o.assets, crdDir: "config/crd/bases", admissionDir: "config/admission",
@@ -64,6 +64,23 @@ func (b *bench) floorParts(ctx context.Context, rounds int) error {
 	if err := ensureUnitNamespace(ctx, c.admin, floorPartsNS); err != nil {
 		return err
 	}
+	// The status every part writes: the operator's own first one, from a
+	// probe watched only while it runs.
+	tr := newTracker()
+	wctx, wcancel := context.WithCancel(ctx)
+	ready := make(chan struct{})
+	go tr.follow(wctx, c.admin, kindIncident, func() client.ObjectList { return &v1alpha1.SecurityIncidentList{} }, ready)
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		wcancel()
+		return ctx.Err()
+	}
+	probe, err := b.probeStatus(ctx, c, tr, bin, managerControllers)
+	wcancel()
+	if err != nil {
+		return err
+	}
 	whole := &apiextensionsv1.CustomResourceDefinition{}
 	if err := c.admin.Get(ctx, client.ObjectKey{Name: "securityincidents." + v1alpha1.GroupVersion.Group}, whole); err != nil {
 		return err
@@ -76,7 +93,7 @@ func (b *bench) floorParts(ctx context.Context, rounds int) error {
 	}
 
 	incidents := func() (time.Duration, error) {
-		return floorIncidents(ctx, c.writer, floorPartsNS, o.incidents, o.writers)
+		return floorIncidents(ctx, c.writer, floorPartsNS, o.incidents, o.writers, probe)
 	}
 	// A part's crd and policies are what it needs of the incidents'
 	// schema and bindings; the bare part needs neither, and leaves them
@@ -94,8 +111,10 @@ func (b *bench) floorParts(ctx context.Context, rounds int) error {
 	}
 	setups := []setup{
 		{part: &floorPart{what: "a bare custom resource (no schema, rules or policies)"},
-			measure: func() (time.Duration, error) { return floorBare(ctx, c.admin, floorBareNS, o.incidents, o.writers) },
-			clean:   func() error { return deleteBare(ctx, c.admin, floorBareNS) }},
+			measure: func() (time.Duration, error) {
+				return floorBare(ctx, c.admin, floorBareNS, o.incidents, o.writers, probe)
+			},
+			clean: func() error { return deleteBare(ctx, c.admin, floorBareNS) }},
 		{part: &floorPart{what: "incidents: schema without its validation rules, no policies"}, crd: ruleless, policies: &off, measure: incidents, clean: cleanIncidents},
 		{part: &floorPart{what: "incidents: whole schema, no policies"}, crd: whole, policies: &off, measure: incidents, clean: cleanIncidents},
 		{part: &floorPart{what: "incidents as deployed: whole schema and policies"}, crd: whole, policies: &on, measure: incidents, clean: cleanIncidents},

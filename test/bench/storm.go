@@ -21,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/apimachinery/pkg/watch"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
@@ -193,7 +194,7 @@ func installBare(c *cluster) error {
 // floorBare: a bare client creates n bare objects, each holding an
 // incident's spec, and writes each one's status once (the incident's
 // floor status), with writers in parallel.
-func floorBare(ctx context.Context, c client.Client, ns string, n, writers int) (time.Duration, error) {
+func floorBare(ctx context.Context, c client.Client, ns string, n, writers int, probe *v1alpha1.SecurityIncidentStatus) (time.Duration, error) {
 	return parallel(ctx, n, writers, func(ctx context.Context, i int) error {
 		inc := benchIncident(ns, i)
 		spec, err := runtime.DefaultUnstructuredConverter.ToUnstructured(&inc.Spec)
@@ -209,7 +210,7 @@ func floorBare(ctx context.Context, c client.Client, ns string, n, writers int) 
 			return fmt.Errorf("bare floor: creating %s: %w", inc.Name, err)
 		}
 		inc.Generation = u.GetGeneration()
-		return writeFloorStatus(ctx, c, u, inc)
+		return writeFloorStatus(ctx, c, u, inc, probe)
 	})
 }
 
@@ -245,6 +246,11 @@ type sustainedResult struct {
 	floor     steadyLatency
 	floorLoad string
 	floorCPU  map[string]float64
+	// watched is the same floor with the status written by a bare watcher
+	// as soon as it sees the create (floorSustained): an operator's floor.
+	watched     steadyLatency
+	watchedLoad string
+	watchedCPU  map[string]float64
 	// cpu is what the manager and the control plane spent in the phase,
 	// from the first create until every incident had its level.
 	cpu map[string]float64
@@ -333,11 +339,41 @@ func atRate(ctx context.Context, n, rate int, f func(i int) error) error {
 // floorSustained is the sustained phase's floor: a bare client creates
 // rate incidents a second for span in ns (drills, so that they can be
 // deleted) and writes each one's status as soon as its create returns.
-// Latency is taken as the operator's is: from the create's start until the
-// bench's watch (tr) sees the level.
-func floorSustained(ctx context.Context, c client.Client, tr *tracker, ns string, rate int, span, timeout time.Duration) (steadyLatency, error) {
+// With a watcher, the status is written instead as soon as the watcher's
+// own watch of ns sees the create: what any operator, which learns of an
+// incident from a watch, can do at best. Latency is taken as the
+// operator's is: from the create's start until the bench's watch (tr) sees
+// the level.
+func floorSustained(ctx context.Context, c client.Client, watcher client.WithWatch, tr *tracker, ns string, rate int, span, timeout time.Duration, probe *v1alpha1.SecurityIncidentStatus) (steadyLatency, error) {
 	n := int(span.Seconds()) * rate
 	keys := make([]string, n)
+	errs := make(chan error, 1)
+	report := func(err error) {
+		select {
+		case errs <- err:
+		default:
+		}
+	}
+	if watcher != nil {
+		w, err := watcher.Watch(ctx, &v1alpha1.SecurityIncidentList{}, client.InNamespace(ns))
+		if err != nil {
+			return steadyLatency{}, fmt.Errorf("floor: watching the incidents of %s: %w", ns, err)
+		}
+		var writes sync.WaitGroup
+		defer writes.Wait()
+		defer w.Stop()
+		go func() {
+			for ev := range w.ResultChan() {
+				if inc, ok := ev.Object.(*v1alpha1.SecurityIncident); ok && ev.Type == watch.Added && inc.Status.Level == "" {
+					writes.Go(func() {
+						if err := writeFloorStatus(ctx, c, inc, inc, probe); err != nil {
+							report(err)
+						}
+					})
+				}
+			}
+		}()
+	}
 	start := time.Now()
 	if err := atRate(ctx, n, rate, func(i int) error {
 		inc := benchIncident(ns, i)
@@ -347,11 +383,19 @@ func floorSustained(ctx context.Context, c client.Client, tr *tracker, ns string
 		if err := c.Create(ctx, inc); err != nil {
 			return fmt.Errorf("floor: creating %s: %w", inc.Name, err)
 		}
-		return writeFloorStatus(ctx, c, inc, inc)
+		if watcher != nil {
+			return nil
+		}
+		return writeFloorStatus(ctx, c, inc, inc, probe)
 	}); err != nil {
 		return steadyLatency{}, err
 	}
 	if _, err := tr.waitFor(ctx, keys, timeout, func(s *objState) bool { return !s.levelAt.IsZero() }); err != nil {
+		select {
+		case werr := <-errs:
+			err = werr
+		default:
+		}
 		return steadyLatency{}, fmt.Errorf("floor at %d a second: %w", rate, err)
 	}
 	l, _ := steadyLatencyOf(tr.snapshot(keys), start, span)

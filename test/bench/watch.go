@@ -41,6 +41,8 @@ type objState struct {
 	// seen by then.
 	levelAt, readyAt             time.Time
 	writesAtLevel, writesAtReady int
+	// levelStatus is an incident's status as its level was first seen.
+	levelStatus *v1alpha1.SecurityIncidentStatus
 	// A response's phase AwaitingApproval, Active and its WorkGroupsReady
 	// first seen; approvedAt: when the bench's approval returned.
 	awaitingAt, activeAt, groupsReadyAt, approvedAt time.Time
@@ -176,7 +178,7 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 	case *v1alpha1.SecurityIncident:
 		t.record(kind, objKey(kind, obj.GetNamespace(), obj.GetName()), o.Status)
 		if s.levelAt.IsZero() && o.Status.Level != "" {
-			s.levelAt, s.writesAtLevel = now, s.writes
+			s.levelAt, s.writesAtLevel, s.levelStatus = now, s.writes, &o.Status
 		}
 		if s.readyAt.IsZero() && settled(o.Status.Conditions) {
 			s.readyAt, s.writesAtReady = now, s.writes
