@@ -106,7 +106,7 @@ type options struct {
 	incidents, total, responses, approve, writers    int
 	rate                                             int
 	sustain                                          time.Duration
-	officeChannel                                    bool
+	officeChannel, watchedFloor                      bool
 	idle, phaseTimeout, timeout, cpuProfile          time.Duration
 	assets, managerSrc, managerBin, profiles, output string
 	identity, managerArgs, writerIdentity            string
@@ -133,6 +133,7 @@ func run() int {
 	flag.IntVar(&o.writers, "writers", 16, "Parallel writers of the bench (and of the floor).")
 	flag.IntVar(&o.rate, "rate", 50, "Incidents a second in the sustained phase, between the two bursts; 0 skips it.")
 	flag.DurationVar(&o.sustain, "sustain", time.Minute, "How long the sustained phase creates incidents.")
+	flag.BoolVar(&o.watchedFloor, "watched-floor", false, "Also measure the sustained phase's floor with each status written by a bare watcher once it sees the create (an operator's least). It adds a minute of creates and deletes to the cluster's history before the operator runs.")
 	flag.BoolVar(&o.officeChannel, "office-channel", true, "Give the office a channel (a CloudEvents webhook on the bench's loopback receiver), so that reports are delivered and counted.")
 	flag.DurationVar(&o.idle, "idle", 5*time.Second, "Quiet time after each phase, in which no write should happen.")
 	flag.DurationVar(&o.phaseTimeout, "phase-timeout", 15*time.Minute, "Longest wait for one phase to settle.")
@@ -438,17 +439,19 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 		if err := deleteAll(ctx, c.admin, &v1alpha1.SecurityIncidentList{}, floorSteadyNS, o.writers); err != nil {
 			return err
 		}
-		fmt.Fprintf(os.Stderr, "bench: floor: a bare client creates %d incidents a second for %s, each one's status written by a bare watcher once it sees the create\n", r.rate, r.span)
-		if err := ensureUnitNamespace(ctx, c.admin, floorWatchedNS); err != nil {
-			return err
-		}
-		load, cpu0 = loadAverage(), controlPlaneCPU()
-		if r.watched, err = floorSustained(ctx, c.writer, c.admin, tr, floorWatchedNS, r.rate, r.span, o.phaseTimeout, b.probe); err != nil {
-			return err
-		}
-		r.watchedLoad, r.watchedCPU = load, cpuDelta(cpu0)
-		if err := deleteAll(ctx, c.admin, &v1alpha1.SecurityIncidentList{}, floorWatchedNS, o.writers); err != nil {
-			return err
+		if o.watchedFloor {
+			fmt.Fprintf(os.Stderr, "bench: floor: a bare client creates %d incidents a second for %s, each one's status written by a bare watcher once it sees the create\n", r.rate, r.span)
+			if err := ensureUnitNamespace(ctx, c.admin, floorWatchedNS); err != nil {
+				return err
+			}
+			load, cpu0 = loadAverage(), controlPlaneCPU()
+			if r.watched, err = floorSustained(ctx, c.writer, c.admin, tr, floorWatchedNS, r.rate, r.span, o.phaseTimeout, b.probe); err != nil {
+				return err
+			}
+			r.watchedLoad, r.watchedCPU = load, cpuDelta(cpu0)
+			if err := deleteAll(ctx, c.admin, &v1alpha1.SecurityIncidentList{}, floorWatchedNS, o.writers); err != nil {
+				return err
+			}
 		}
 	}
 
@@ -1147,15 +1150,32 @@ func (b *bench) rows() []row {
 			add("  create→level p50 / p99 / max", fmt.Sprintf("%s / %s / %s", secs(r.lat.p50), secs(r.lat.p99), secs(r.lat.pmax)), fmt.Sprintf("p99 < %s", secs(goalSustainedP99)), yes(r.lat.p99 < goalSustainedP99))
 			add("  the bench's create call p50 / p99", fmt.Sprintf("%s / %s", secs(r.createP50), secs(r.createP99)), "(info)", nil)
 			add("  floor: bare client at the same rate, create + status patch, create → level p50 / p99", fmt.Sprintf("%s / %s (load at start %s)", secs(r.floor.p50), secs(r.floor.p99), r.floorLoad), "(info)", nil)
-			add("  floor: the status written by a bare watcher once it sees the create, create → level p50 / p99", fmt.Sprintf("%s / %s (load at start %s)", secs(r.watched.p50), secs(r.watched.p99), r.watchedLoad), "(info)", nil)
-			add("  create → seen by a watch, p50 / p99: operator; floor; watcher's floor", fmt.Sprintf("%s; %s; %s", describeWindow(r.lat.seen), describeWindow(r.floor.seen), describeWindow(r.watched.seen)), "(info)", nil)
-			add("  seen → level seen, p50 / p99: operator; floor; watcher's floor", fmt.Sprintf("%s; %s; %s", describeWindow(r.lat.after), describeWindow(r.floor.after), describeWindow(r.watched.after)), "(info)", nil)
+			if b.o.watchedFloor {
+				add("  floor: the status written by a bare watcher once it sees the create, create → level p50 / p99", fmt.Sprintf("%s / %s (load at start %s)", secs(r.watched.p50), secs(r.watched.p99), r.watchedLoad), "(info)", nil)
+			}
+			legs := func(l func(steadyLatency) window) string {
+				out := describeWindow(l(r.lat)) + "; " + describeWindow(l(r.floor))
+				if b.o.watchedFloor {
+					out += "; " + describeWindow(l(r.watched))
+				}
+				return out
+			}
+			floors := "operator; floor"
+			if b.o.watchedFloor {
+				floors += "; watcher's floor"
+			}
+			add("  create → seen by a watch, p50 / p99: "+floors, legs(func(l steadyLatency) window { return l.seen }), "(info)", nil)
+			add("  seen → level seen, p50 / p99: "+floors, legs(func(l steadyLatency) window { return l.after }), "(info)", nil)
 			add("  CPU seconds in the phase (to the last level)", describeCPU(r.cpu), "", nil)
 			add("  CPU seconds in the floor at the same rate", describeFloorCPU(r.floorCPU), "", nil)
-			add("  CPU seconds in the watcher's floor (the watcher is the bench's)", describeFloorCPU(r.watchedCPU), "", nil)
+			if b.o.watchedFloor {
+				add("  CPU seconds in the watcher's floor (the watcher is the bench's)", describeFloorCPU(r.watchedCPU), "", nil)
+			}
 			add(fmt.Sprintf("  create→level p50/p99 by tenth of the %s, in order", r.span), describeWindows(r.lat.windows), "(info)", nil)
 			add(fmt.Sprintf("  floor: create→level p50/p99 by tenth of the %s", r.span), describeWindows(r.floor.windows), "(info)", nil)
-			add(fmt.Sprintf("  watcher's floor: create→level p50/p99 by tenth of the %s", r.span), describeWindows(r.watched.windows), "(info)", nil)
+			if b.o.watchedFloor {
+				add(fmt.Sprintf("  watcher's floor: create→level p50/p99 by tenth of the %s", r.span), describeWindows(r.watched.windows), "(info)", nil)
+			}
 			if b.o.officeChannel {
 				add("  messages per audience", describeInbox(r.inbox), "(info)", nil)
 			}
