@@ -117,14 +117,15 @@ func (b *bench) probeStatus(ctx context.Context, c *cluster, tr *tracker, bin st
 	inc := benchIncident(probeNS, 0)
 	inc.Spec.Drill = true
 	key := objKey(kindIncident, probeNS, inc.Name)
+	tr.keepLevelStatus(key)
 	tr.starting(key, time.Now())
 	if err := c.writer.Create(ctx, inc); err != nil {
 		return nil, fmt.Errorf("probe: creating %s: %w", inc.Name, err)
 	}
-	if _, err := tr.waitFor(ctx, []string{key}, time.Minute, func(s *objState) bool { return s.levelStatus != nil }); err != nil {
+	if _, err := tr.waitFor(ctx, []string{key}, time.Minute, func(s *objState) bool { return !s.levelAt.IsZero() }); err != nil {
 		return nil, fmt.Errorf("probe: the manager did not classify %s: %w", key, err)
 	}
-	st := tr.snapshot([]string{key})[0].levelStatus
+	st := tr.levelStatus(key)
 	m.stop()
 	for _, list := range []client.ObjectList{&v1alpha1.NotificationList{}, &v1alpha1.SecurityIncidentList{}} {
 		if err := deleteAll(ctx, c.admin, list, probeNS, 1); err != nil {

@@ -360,9 +360,14 @@ func floorSustained(ctx context.Context, c client.Client, watcher client.WithWat
 			return steadyLatency{}, fmt.Errorf("floor: watching the incidents of %s: %w", ns, err)
 		}
 		var writes sync.WaitGroup
-		defer writes.Wait()
-		defer w.Stop()
+		watching := make(chan struct{})
+		defer func() {
+			w.Stop()
+			<-watching
+			writes.Wait()
+		}()
 		go func() {
+			defer close(watching)
 			for ev := range w.ResultChan() {
 				if inc, ok := ev.Object.(*v1alpha1.SecurityIncident); ok && ev.Type == watch.Added && inc.Status.Level == "" {
 					writes.Go(func() {

@@ -41,8 +41,6 @@ type objState struct {
 	// seen by then.
 	levelAt, readyAt             time.Time
 	writesAtLevel, writesAtReady int
-	// levelStatus is an incident's status as its level was first seen.
-	levelStatus *v1alpha1.SecurityIncidentStatus
 	// A response's phase AwaitingApproval, Active and its WorkGroupsReady
 	// first seen; approvedAt: when the bench's approval returned.
 	awaitingAt, activeAt, groupsReadyAt, approvedAt time.Time
@@ -68,10 +66,30 @@ type tracker struct {
 	lastStatus map[string]any
 	tallying   bool
 	tally      map[string]map[string]int
+	// levelStatuses holds, for the incidents asked for (keepLevelStatus),
+	// the status as their level was first seen; nil until then.
+	levelStatuses map[string]*v1alpha1.SecurityIncidentStatus
 }
 
 func newTracker() *tracker {
-	return &tracker{objs: map[string]*objState{}, changes: map[string]int{}, lastStatus: map[string]any{}, tally: map[string]map[string]int{}}
+	return &tracker{objs: map[string]*objState{}, changes: map[string]int{}, lastStatus: map[string]any{}, tally: map[string]map[string]int{},
+		levelStatuses: map[string]*v1alpha1.SecurityIncidentStatus{}}
+}
+
+// keepLevelStatus asks the tracker to keep incident key's status as its
+// level is first seen.
+func (t *tracker) keepLevelStatus(key string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.levelStatuses[key] = nil
+}
+
+// levelStatus is what keepLevelStatus kept for key: nil until its level is
+// seen.
+func (t *tracker) levelStatus(key string) *v1alpha1.SecurityIncidentStatus {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.levelStatuses[key]
 }
 
 func objKey(kind, ns, name string) string { return kind + "/" + ns + "/" + name }
@@ -167,7 +185,8 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.changes[kind]++
-	s := t.state(objKey(kind, obj.GetNamespace(), obj.GetName()))
+	key := objKey(kind, obj.GetNamespace(), obj.GetName())
+	s := t.state(key)
 	if typ == watch.Modified {
 		s.writes++
 	}
@@ -176,15 +195,19 @@ func (t *tracker) observe(kind string, typ watch.EventType, obj client.Object, n
 	}
 	switch o := obj.(type) {
 	case *v1alpha1.SecurityIncident:
-		t.record(kind, objKey(kind, obj.GetNamespace(), obj.GetName()), o.Status)
+		t.record(kind, key, o.Status)
 		if s.levelAt.IsZero() && o.Status.Level != "" {
-			s.levelAt, s.writesAtLevel, s.levelStatus = now, s.writes, &o.Status
+			s.levelAt, s.writesAtLevel = now, s.writes
+			if _, want := t.levelStatuses[key]; want {
+				st := o.Status
+				t.levelStatuses[key] = &st
+			}
 		}
 		if s.readyAt.IsZero() && settled(o.Status.Conditions) {
 			s.readyAt, s.writesAtReady = now, s.writes
 		}
 	case *v1alpha1.EmergencyResponse:
-		t.record(kind, objKey(kind, obj.GetNamespace(), obj.GetName()), o.Status)
+		t.record(kind, key, o.Status)
 		if s.awaitingAt.IsZero() && o.Status.Phase == v1alpha1.ResponseAwaitingApproval {
 			s.awaitingAt = now
 		}
