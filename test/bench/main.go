@@ -81,10 +81,6 @@ import (
 // custom resource's, latency at a sustained rate, the messages one
 // audience gets in a burst of 2,000, and memory against a bare process
 // caching the metadata of the same objects.
-// managerControllers are the controllers whose workers the bench waits
-// for when it starts the manager.
-var managerControllers = []string{"securityincident", "emergencyresponse", "workgroup"}
-
 const (
 	goalRatio        = 1.2
 	goalBareRatio    = 1.5
@@ -101,6 +97,10 @@ const (
 	floorSteadyNS    = "bench-floor-steady"
 	floorWatchedNS   = "bench-floor-watched"
 )
+
+// managerControllers are the controllers whose workers the bench waits
+// for when it starts the manager.
+var managerControllers = []string{"securityincident", "emergencyresponse", "workgroup"}
 
 type options struct {
 	incidents, total, responses, approve, writers    int
@@ -390,6 +390,11 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 		}
 	}
 
+	// What the floors write as each incident's status: the operator's own.
+	if b.probe, err = b.probeStatus(ctx, c, tr, bin, managerControllers); err != nil {
+		return err
+	}
+
 	// The floors, before the operator runs. The first burst's comes last,
 	// so that it meets the history the operator's first burst meets right
 	// after it: the API server works harder for minutes after thousands of
@@ -397,10 +402,6 @@ func (b *bench) phases(ctx context.Context, bin string) (err error) {
 	// cluster, it took 15.4 s and 24.2 kube-apiserver CPU-seconds; measured
 	// after the 8,000-incident floor, 22.1 s and 34.6, and the same
 	// manager's burst was 1.96x the one and 1.16x the other.
-	// What the floors write as each incident's status: the operator's own.
-	if b.probe, err = b.probeStatus(ctx, c, tr, bin, managerControllers); err != nil {
-		return err
-	}
 	steady := 0
 	if o.rate > 0 && o.sustain > 0 {
 		b.steady = &sustainedResult{rate: o.rate, span: o.sustain}
