@@ -25,7 +25,9 @@ const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 // merge patches of the operator's own fields, so nothing dropped is ever
 // written back. The strings that many objects repeat (condition types,
 // reasons and messages, level reasons, deadline names, namespaces) are kept
-// once (see interned).
+// once (see interned), and the lists a status grows by (conditions,
+// deadlines, level reasons and history) without the room decoding left
+// at their ends (see fit).
 func CacheOptions() cache.Options {
 	strip := cache.TransformStripManagedFields()
 	in := &interned{m: map[string]string{}}
@@ -52,23 +54,23 @@ func CacheOptions() cache.Options {
 			case *v1alpha1.Notification:
 				dropTexts(o)
 				in.meta(&o.ObjectMeta)
-				in.conditions(o.Status.Conditions)
+				in.conditions(&o.Status.Conditions)
 			case *v1alpha1.EmergencyResponse:
 				in.meta(&o.ObjectMeta)
-				in.conditions(o.Status.Conditions)
-				in.deadlines(o.Status.Deadlines)
+				in.conditions(&o.Status.Conditions)
+				in.deadlines(&o.Status.Deadlines)
 			case *v1alpha1.WorkGroup:
 				in.meta(&o.ObjectMeta)
-				in.conditions(o.Status.Conditions)
+				in.conditions(&o.Status.Conditions)
 			case *v1alpha1.Warning:
 				in.meta(&o.ObjectMeta)
-				in.conditions(o.Status.Conditions)
+				in.conditions(&o.Status.Conditions)
 			case *v1alpha1.ReportingUnit:
 				in.meta(&o.ObjectMeta)
-				in.conditions(o.Status.Conditions)
+				in.conditions(&o.Status.Conditions)
 			case *v1alpha1.UnitReport:
 				in.meta(&o.ObjectMeta)
-				in.conditions(o.Status.Conditions)
+				in.conditions(&o.Status.Conditions)
 				in.intern(&o.Status.Unit)
 			}
 			return obj, nil
@@ -184,9 +186,10 @@ func (t *interned) meta(m *metav1.ObjectMeta) {
 	t.internMap(&m.Annotations)
 }
 
-func (t *interned) conditions(cs []metav1.Condition) {
-	for i := range cs {
-		c := &cs[i]
+func (t *interned) conditions(cs *[]metav1.Condition) {
+	fit(cs)
+	for i := range *cs {
+		c := &(*cs)[i]
 		t.intern(&c.Type)
 		t.intern((*string)(&c.Status))
 		t.intern(&c.Reason)
@@ -194,18 +197,21 @@ func (t *interned) conditions(cs []metav1.Condition) {
 	}
 }
 
-func (t *interned) deadlines(ds []v1alpha1.Deadline) {
-	for i := range ds {
-		t.intern(&ds[i].Name)
-		t.intern((*string)(&ds[i].State))
+func (t *interned) deadlines(ds *[]v1alpha1.Deadline) {
+	fit(ds)
+	for i := range *ds {
+		t.intern(&(*ds)[i].Name)
+		t.intern((*string)(&(*ds)[i].State))
 	}
 }
 
 func (t *interned) incident(inc *v1alpha1.SecurityIncident) {
 	t.meta(&inc.ObjectMeta)
 	st := &inc.Status
-	t.conditions(st.Conditions)
-	t.deadlines(st.Deadlines)
+	t.conditions(&st.Conditions)
+	t.deadlines(&st.Deadlines)
+	fit(&st.LevelReasons)
+	fit(&st.LevelHistory)
 	for i := range st.LevelReasons {
 		t.intern(&st.LevelReasons[i])
 	}
@@ -220,4 +226,15 @@ func (t *interned) incident(inc *v1alpha1.SecurityIncident) {
 	t.intern(&r.FilledBy)
 	t.intern(&inc.Spec.NetworkUnit.Name)
 	t.intern(&inc.Spec.NetworkUnit.Address)
+}
+
+// fit gives *s a backing array of its own length. Decoding grows a slice
+// by doubling as it reads, so an incident's twelve conditions arrive in
+// room for sixteen, and the cache would keep the four empty ones as long
+// as it keeps the incident.
+func fit[S ~[]E, E any](s *S) {
+	if len(*s) == cap(*s) {
+		return
+	}
+	*s = append(make(S, 0, len(*s)), *s...)
 }

@@ -160,6 +160,15 @@ func writeFloorStatus(ctx context.Context, c client.Client, o client.Object, inc
 // floorIncidents: a bare client creates n incidents (drills) in ns and writes each
 // one's status once, with writers in parallel.
 func floorIncidents(ctx context.Context, c client.Client, ns string, n, writers int, probe *v1alpha1.SecurityIncidentStatus) (time.Duration, error) {
+	return floorIncidentsReading(ctx, c, ns, n, writers, probe, false)
+}
+
+// floorIncidentsReading is floorIncidents, each incident read back from the
+// API server before its status write when read is set: at the create's
+// resourceVersion, so that the API server answers from its watch cache, as
+// it would an operator that caches only the incidents' metadata and reads
+// each whole when its pass begins.
+func floorIncidentsReading(ctx context.Context, c client.Client, ns string, n, writers int, probe *v1alpha1.SecurityIncidentStatus, read bool) (time.Duration, error) {
 	return parallel(ctx, n, writers, func(ctx context.Context, i int) error {
 		inc := benchIncident(ns, i)
 		// A drill, so that it can be deleted before the operator starts
@@ -167,6 +176,14 @@ func floorIncidents(ctx context.Context, c client.Client, ns string, n, writers 
 		inc.Spec.Drill = true
 		if err := c.Create(ctx, inc); err != nil {
 			return fmt.Errorf("floor: creating %s: %w", inc.Name, err)
+		}
+		if read {
+			got := &v1alpha1.SecurityIncident{}
+			opts := &client.GetOptions{Raw: &metav1.GetOptions{ResourceVersion: inc.ResourceVersion}}
+			if err := c.Get(ctx, client.ObjectKeyFromObject(inc), got, opts); err != nil {
+				return fmt.Errorf("floor: reading %s back: %w", inc.Name, err)
+			}
+			inc = got
 		}
 		return writeFloorStatus(ctx, c, inc, inc, probe)
 	})

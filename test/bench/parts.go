@@ -26,7 +26,12 @@ import (
 //   - the incidents, their schema without its validation rules, and no
 //     admission policy bound;
 //   - the incidents, their whole schema, and no admission policy bound;
-//   - the incidents as deployed: whole schema, every policy bound.
+//   - the incidents as deployed: whole schema, every policy bound;
+//   - the same, each incident read back (a GET at its create's
+//     resourceVersion, which the API server answers from its watch cache)
+//     before its status write: what an operator caching only the
+//     incidents' metadata, and reading each whole when its pass begins,
+//     would add to every pass.
 //
 // The parts' order turns each round, so that no part always meets the
 // API server just after the heaviest one. What is printed is each part's
@@ -118,6 +123,10 @@ func (b *bench) floorParts(ctx context.Context, bin string, rounds int) error {
 		{part: &floorPart{what: "incidents: schema without its validation rules, no policies"}, crd: ruleless, policies: &off, measure: incidents, clean: cleanIncidents},
 		{part: &floorPart{what: "incidents: whole schema, no policies"}, crd: whole, policies: &off, measure: incidents, clean: cleanIncidents},
 		{part: &floorPart{what: "incidents as deployed: whole schema and policies"}, crd: whole, policies: &on, measure: incidents, clean: cleanIncidents},
+		{part: &floorPart{what: "as deployed, each read back before its status write"}, crd: whole, policies: &on,
+			measure: func() (time.Duration, error) {
+				return floorIncidentsReading(ctx, c.writer, floorPartsNS, o.incidents, o.writers, probe, true)
+			}, clean: cleanIncidents},
 	}
 	// The bindings as the cluster holds them now: taken away and put back
 	// as they were, not read again from config/admission, which may have
