@@ -27,8 +27,11 @@ import (
 // The bench runs itself again as that process (holdCacheArg), once with
 // whole objects (managed fields dropped, as any controller-runtime cache
 // may), once with their metadata only (metav1.PartialObjectMetadata, the
-// least a watch-driven controller keeps of an object). Anonymous memory is
-// what compares: the two binaries differ in size.
+// least a watch-driven controller keeps of an object), and once with the
+// incidents and their reports as metadata only and the rest whole: what an
+// operator that read each incident and report from the API server when a
+// pass needs it would still cache. Anonymous memory is what compares: the
+// binaries differ in size.
 
 const holdCacheArg = "hold-cache"
 
@@ -36,17 +39,25 @@ const holdCacheArg = "hold-cache"
 // holds, for the bench's output.
 type cacheFloor struct{ name, what string }
 
-// cacheFloors are the two bare caches, in the order they are measured.
+// cacheFloors are the bare caches, in the order they are measured.
 var cacheFloors = []cacheFloor{
 	{"full", "whole (managed fields dropped)"},
 	{"metadata", "metadata only"},
+	{"split", "incidents and reports as metadata only, the rest whole"},
 }
 
-// heldKinds are the kinds whose objects grow with the cluster, as whole
-// objects or as their metadata.
-func heldKinds(metadata bool) []client.Object {
+// heldKinds are the kinds whose objects grow with the cluster, each as
+// whole objects or as their metadata, as the cache what holds them.
+func heldKinds(what string) []client.Object {
 	var out []client.Object
 	for _, o := range []client.Object{&v1alpha1.SecurityIncident{}, &v1alpha1.EmergencyResponse{}, &v1alpha1.WorkGroup{}, &v1alpha1.Notification{}} {
+		metadata := what == "metadata"
+		if what == "split" {
+			switch o.(type) {
+			case *v1alpha1.SecurityIncident, *v1alpha1.Notification:
+				metadata = true
+			}
+		}
 		if metadata {
 			m := &metav1.PartialObjectMetadata{}
 			m.SetGroupVersionKind(v1alpha1.GroupVersion.WithKind(reflect.TypeOf(o).Elem().Name()))
@@ -57,9 +68,9 @@ func heldKinds(metadata bool) []client.Object {
 	return out
 }
 
-// holdCache is the bare process: it fills a cache of what (full or
-// metadata) from the cluster of kubeconfig, says "synced" on stdout, and
-// waits to be stopped.
+// holdCache is the bare process: it fills a cache of what (the name of one
+// of cacheFloors) from the cluster of kubeconfig, says "synced" on stdout,
+// and waits to be stopped.
 func holdCache(what, kubeconfig string) int {
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
@@ -78,7 +89,7 @@ func holdCache(what, kubeconfig string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	for _, o := range heldKinds(what == "metadata") {
+	for _, o := range heldKinds(what) {
 		if _, err := c.GetInformer(ctx, o); err != nil {
 			fmt.Fprintln(os.Stderr, "hold-cache:", err)
 			return 2
