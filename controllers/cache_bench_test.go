@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"testing"
 
-	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
@@ -24,11 +23,7 @@ func BenchmarkCachedIncident(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := k8sruntime.NewScheme()
-	if err := v1alpha1.AddToScheme(s); err != nil {
-		b.Fatal(err)
-	}
-	decoder := serializer.NewCodecFactory(s).UniversalDeserializer()
+	decoder := serializer.NewCodecFactory(apiScheme(b)).UniversalDeserializer()
 	transform := CacheOptions().DefaultTransform
 	kept := make([]any, 0, b.N)
 	var before, after runtime.MemStats

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/runtime"
+	k8sruntime "k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
@@ -24,10 +24,7 @@ import (
 // in that pass as it was created. Once its time is past, or once the
 // cache has held it, a missing report is created again.
 func TestReportsOfTakesAnUnseenReportAsCreated(t *testing.T) {
-	scheme := runtime.NewScheme()
-	if err := v1alpha1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
+	scheme := apiScheme(t)
 	creates := 0
 	c := fake.NewClientBuilder().WithScheme(scheme).WithInterceptorFuncs(interceptor.Funcs{
 		// The cache has not caught up: it never holds a notification.
@@ -102,10 +99,7 @@ func TestReportsOfTakesAnUnseenReportAsCreated(t *testing.T) {
 // dry run counting what is owed (a storm's hold), nor by a pass that finds
 // the report on record already.
 func TestReportsOfComposesOnlyWhatItWrites(t *testing.T) {
-	scheme := runtime.NewScheme()
-	if err := v1alpha1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
+	scheme := apiScheme(t)
 	k := reconcile.Kit{Client: fake.NewClientBuilder().WithScheme(scheme).Build()}
 	inc := builder.Incident("leak", "u").Obj()
 	inc.UID = "0b1c2d3e-0000-0000-0000-000000000001"
@@ -137,4 +131,15 @@ func TestReportsOfComposesOnlyWhatItWrites(t *testing.T) {
 	if _, owed := pass(true); composed != 1 || owed != 0 {
 		t.Errorf("a pass finding the report on record composed it again (%d in all), %d owed", composed, owed)
 	}
+}
+
+// apiScheme is a scheme of the operator's kinds alone, for the fake
+// clients and decoders of this directory's unit tests.
+func apiScheme(tb testing.TB) *k8sruntime.Scheme {
+	tb.Helper()
+	s := k8sruntime.NewScheme()
+	if err := v1alpha1.AddToScheme(s); err != nil {
+		tb.Fatal(err)
+	}
+	return s
 }

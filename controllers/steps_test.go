@@ -7,7 +7,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	clocktesting "k8s.io/utils/clock/testing"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
@@ -163,10 +162,7 @@ func TestIncidentSummarise(t *testing.T) {
 // responses by incident that the gate reads.
 func responsesClient(t *testing.T) client.Client {
 	t.Helper()
-	scheme := runtime.NewScheme()
-	if err := v1alpha1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
+	scheme := apiScheme(t)
 	return fake.NewClientBuilder().WithScheme(scheme).WithIndex(&v1alpha1.EmergencyResponse{}, IndexIncidentRefs, func(o client.Object) []string {
 		var keys []string
 		for _, ref := range o.(*v1alpha1.EmergencyResponse).Spec.IncidentRefs {
