@@ -42,6 +42,8 @@ type SecurityIncidentReconciler struct {
 	// OfficeNamespace holds the channels that reach the office from every
 	// namespace (Config.OfficeNamespace).
 	OfficeNamespace string
+	// APIReader reads an incident whole past the cache (wholeIncident).
+	APIReader client.Reader
 	// storm holds the incidents' reports while incidents arrive as a
 	// storm (storm.go); nil holds none.
 	storm *storm
@@ -62,14 +64,36 @@ type incidentScope struct {
 // deadlines, writes the status once if it changed, and comes back when the
 // next deadline falls due.
 func (r *SecurityIncidentReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	incident := &v1alpha1.SecurityIncident{}
-	if err := r.Get(ctx, req.NamespacedName, incident); err != nil {
+	incident, err := r.wholeIncident(ctx, req.NamespacedName)
+	if err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	s := &incidentScope{Pass: reconcile.Begin(r.Kit, incident, incident.Spec.Drill)}
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*incidentScope]{
 		r.classify, r.recordCorrections, r.checkTimes, r.withdraw, r.checkSuggestion, r.checkForm, r.trackDeadlines, r.linkResponse, r.readSupport, r.report,
 	}, r.ready)
+}
+
+// wholeIncident is the incident as the API server holds it. The cache
+// keeps less of an incident the operator has written to (slimIncident);
+// such an incident is read again, at the resourceVersion the cache holds,
+// which the API server answers from its own watch cache. An incident not
+// yet written to, as every incident of a storm is on its first pass, is
+// taken from the cache as it is.
+func (r *SecurityIncidentReconciler) wholeIncident(ctx context.Context, key client.ObjectKey) (*v1alpha1.SecurityIncident, error) {
+	cached := &v1alpha1.SecurityIncident{}
+	if err := r.Get(ctx, key, cached); err != nil {
+		return nil, err
+	}
+	if !incidentSlimmed(cached) {
+		return cached, nil
+	}
+	whole := &v1alpha1.SecurityIncident{}
+	at := &client.GetOptions{Raw: &metav1.GetOptions{ResourceVersion: cached.ResourceVersion}}
+	if err := r.APIReader.Get(ctx, key, whole, at); err != nil {
+		return nil, fmt.Errorf("reading incident %s whole: %w", key, err)
+	}
+	return whole, nil
 }
 
 // classify applies §3 and records every change of level.

@@ -75,7 +75,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	// ministry, which cross as themselves.
 	links := newUppers(mgr.GetScheme())
 	for name, r := range map[string]setup{
-		"SecurityIncident":    &SecurityIncidentReconciler{Kit: k, Plan: cfg.Plan, OfficeNamespace: cfg.OfficeNamespace, storm: newStorm(cfg.Storm, cfg.StormClock)},
+		"SecurityIncident":    &SecurityIncidentReconciler{Kit: k, Plan: cfg.Plan, APIReader: mgr.GetAPIReader(), OfficeNamespace: cfg.OfficeNamespace, storm: newStorm(cfg.Storm, cfg.StormClock)},
 		"EmergencyResponse":   &EmergencyResponseReconciler{Kit: k, Plan: cfg.Plan, HolidayCalendar: cfg.HolidayCalendar, APIReader: mgr.GetAPIReader(), OfficeNamespace: cfg.OfficeNamespace},
 		"WorkGroup":           &WorkGroupReconciler{Kit: k},
 		"HolidayCalendar":     &HolidayCalendarReconciler{Kit: k},
