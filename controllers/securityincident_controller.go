@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/source"
@@ -366,6 +367,15 @@ func (r *SecurityIncidentReconciler) ready(s *incidentScope) reconcile.Ready {
 	}
 }
 
+// notCreated leaves out the creation of an incident's report: the
+// incident's own pass created it and counted it in the status it wrote
+// (reportsOf), and a pass that does not find it in the cache yet takes it
+// as created and comes back by itself (Written.Unseen). The report's
+// status writes and its deletion still wake the incident. A wake-up
+// spared is a pass and a whole read of the incident (wholeIncident)
+// spared, one for each report of a storm.
+var notCreated = predicate.Funcs{CreateFunc: func(event.CreateEvent) bool { return false }}
+
 // incidentsOfResponse wakes the incidents a response covers.
 func incidentsOfResponse(_ context.Context, o client.Object) []ctrl.Request {
 	resp := o.(*v1alpha1.EmergencyResponse)
@@ -387,7 +397,7 @@ func (r *SecurityIncidentReconciler) SetupWithManager(mgr ctrl.Manager, opts con
 	return b.
 		For(&v1alpha1.SecurityIncident{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		Watches(&v1alpha1.EmergencyResponse{}, handler.EnqueueRequestsFromMapFunc(incidentsOfResponse)).
-		Watches(&v1alpha1.Notification{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("SecurityIncident"))).
+		Watches(&v1alpha1.Notification{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("SecurityIncident")), builder.WithPredicates(notCreated)).
 		Watches(&v1alpha1.SupportDispatch{}, handler.EnqueueRequestsFromMapFunc(incidentOfDispatch)).
 		WithOptions(opts).
 		Named("securityincident").
