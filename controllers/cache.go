@@ -24,7 +24,7 @@ const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 // notifications (see dropTexts). Status patches are
 // merge patches of the operator's own fields, so nothing dropped is ever
 // written back. The strings that many objects repeat (condition types,
-// reasons and messages, level reasons, deadline names, namespaces) are kept
+// reasons and messages, deadline names, namespaces) are kept
 // once (see interned), and the lists a status grows by (conditions,
 // deadlines) without the room decoding left at their ends (see fit).
 // Of an incident, the cache keeps only what readers other than its own
@@ -106,9 +106,9 @@ const (
 )
 
 // interned keeps one copy of the strings that many cached objects repeat:
-// decoding gives every object its own copy of, say, "Classified as level IV
-// with the full report form.", about a quarter of an incident's size in
-// the cache. Strings are immutable, so objects may share them. A string
+// decoding gives every object its own copy of the same condition reasons
+// and messages, a reporter's name, a namespace; they took about a quarter
+// of an incident's size in the cache. Strings are immutable, so objects may share them. A string
 // met once only (a message naming its object) takes room until the table
 // is full; then it starts afresh, and the objects keep the copies they
 // have.
@@ -259,9 +259,9 @@ func incidentSlimmed(inc *v1alpha1.SecurityIncident) bool {
 }
 
 // fit gives *s a backing array of its own length. Decoding grows a slice
-// by doubling as it reads, so an incident's twelve conditions arrive in
+// by doubling as it reads, so a response's dozen conditions arrive in
 // room for sixteen, and the cache would keep the four empty ones as long
-// as it keeps the incident.
+// as it keeps the response.
 func fit[S ~[]E, E any](s *S) {
 	if len(*s) == cap(*s) {
 		return

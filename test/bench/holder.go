@@ -47,7 +47,8 @@ var cacheFloors = []cacheFloor{
 }
 
 // heldKinds are the kinds whose objects grow with the cluster, each as
-// whole objects or as their metadata, as the cache what holds them.
+// whole objects or as their metadata, as the bare cache named what holds
+// them.
 func heldKinds(what string) []client.Object {
 	var out []client.Object
 	for _, o := range []client.Object{&v1alpha1.SecurityIncident{}, &v1alpha1.EmergencyResponse{}, &v1alpha1.WorkGroup{}, &v1alpha1.Notification{}} {
