@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -54,14 +55,14 @@ func CacheOptions() cache.Options {
 				in.incident(o)
 			case *v1alpha1.Notification:
 				dropTexts(o)
-				in.meta(&o.ObjectMeta)
-				in.conditions(&o.Status.Conditions)
+				in.notification(o)
 			case *v1alpha1.EmergencyResponse:
 				in.meta(&o.ObjectMeta)
 				in.conditions(&o.Status.Conditions)
 				in.deadlines(&o.Status.Deadlines)
 			case *v1alpha1.WorkGroup:
 				in.meta(&o.ObjectMeta)
+				in.owners(&o.ObjectMeta)
 				in.conditions(&o.Status.Conditions)
 			case *v1alpha1.Warning:
 				in.meta(&o.ObjectMeta)
@@ -123,6 +124,8 @@ type interned struct {
 	m  map[string]string
 	// maps are the label and annotation maps kept, by their entries.
 	maps map[string]map[string]string
+	// slices are the short lists of strings kept, by their entries.
+	slices map[string]any
 }
 
 // maxInternedEntries bounds the maps interned: a larger one is left as it
@@ -207,9 +210,9 @@ func (t *interned) deadlines(ds *[]v1alpha1.Deadline) {
 }
 
 func (t *interned) incident(inc *v1alpha1.SecurityIncident) {
+	slimIncident(inc)
 	t.meta(&inc.ObjectMeta)
 	st := &inc.Status
-	slimIncident(st)
 	t.conditions(&st.Conditions)
 	t.deadlines(&st.Deadlines)
 	r := &inc.Spec.Reporter
@@ -222,23 +225,131 @@ func (t *interned) incident(inc *v1alpha1.SecurityIncident) {
 	t.intern(&inc.Spec.NetworkUnit.Address)
 }
 
+// notification keeps once what a report repeats of other reports and of
+// itself. The uid of its source is written four times over (the source
+// label, the owner reference, the source, inside the event id), and the
+// label map that holds it is the report's own: 0.3 KB, when every other
+// label map is shared. So the cache drops the source label, whose value
+// the source names again (reportsOfSource reads the source's uid there),
+// and has the owner reference and the source share their strings. A
+// delivery repeats the event id and the channel, its namespace, endpoint
+// and audience, and a grouped message's id is that of every report it
+// carried: kept once.
+func (t *interned) notification(n *v1alpha1.Notification) {
+	dropSourceLabel(n)
+	t.meta(&n.ObjectMeta)
+	t.owners(&n.ObjectMeta)
+	src := &n.Spec.Source
+	t.intern(&src.Kind)
+	for _, ref := range n.OwnerReferences {
+		if string(ref.UID) == src.UID && ref.Name == src.Name {
+			src.UID, src.Name = string(ref.UID), ref.Name
+		}
+	}
+	internSlice(t, &src.WrittenBy)
+	internSlice(t, &n.Spec.Audiences)
+	internSlice(t, &n.Spec.Channels)
+	st := &n.Status
+	t.conditions(&st.Conditions)
+	fit(&st.Deliveries)
+	for i := range st.Deliveries {
+		d := &st.Deliveries[i]
+		if d.EventID == n.Spec.EventID {
+			d.EventID = n.Spec.EventID
+		}
+		for _, s := range []*string{&d.Channel, &d.Namespace, &d.Endpoint, (*string)(&d.Audience), (*string)(&d.State), &d.MessageID, &d.LastError} {
+			t.intern(s)
+		}
+	}
+	t.intern(&st.ReleaseApprovedBy)
+	t.intern(&st.ConfirmedBy)
+}
+
+// dropSourceLabel drops from a notification's labels the uid of its
+// source, when the source names the same uid.
+func dropSourceLabel(n *v1alpha1.Notification) {
+	uid, ok := n.Labels[v1alpha1.LabelSourceUID]
+	if !ok || uid != n.Spec.Source.UID {
+		return
+	}
+	if len(n.Labels) == 1 {
+		n.Labels = nil
+		return
+	}
+	kept := make(map[string]string, len(n.Labels)-1)
+	for k, v := range n.Labels {
+		if k != v1alpha1.LabelSourceUID {
+			kept[k] = v
+		}
+	}
+	n.Labels = kept
+}
+
+// owners keeps once the API version and kind of each owner reference.
+func (t *interned) owners(m *metav1.ObjectMeta) {
+	for i := range m.OwnerReferences {
+		t.intern(&m.OwnerReferences[i].APIVersion)
+		t.intern(&m.OwnerReferences[i].Kind)
+	}
+}
+
+// internSlice makes *s the one copy of a short list of strings with the
+// same entries (a report's audiences, who wrote its source). The cache's
+// objects are never written to, so they may share it.
+func internSlice[S ~[]E, E ~string](t *interned, s *S) {
+	if len(*s) == 0 || len(*s) > maxInternedEntries {
+		return
+	}
+	// The key begins with the type of the entries: a list of audiences
+	// and one of user names are not one another's.
+	var b strings.Builder
+	b.WriteString(reflect.TypeFor[E]().String())
+	for _, e := range *s {
+		b.WriteByte(0)
+		b.WriteString(string(e))
+	}
+	if b.Len() > maxInternedLen {
+		return
+	}
+	key := b.String()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if v, ok := t.slices[key].(S); ok {
+		*s = v
+		return
+	}
+	if t.slices == nil || len(t.slices) >= maxInterned {
+		t.slices = map[string]any{}
+	}
+	fit(s)
+	t.slices[key] = *s
+}
+
 // cachedIncidentConditions are the conditions of an incident that readers
 // other than the incident's own pass read from the cache: the office's
 // duties (internal/duty, behind the metrics) read whether support is still
 // unanswered.
 var cachedIncidentConditions = []string{v1alpha1.IncidentSupportAnsweredCondition}
 
+// ownPassAnnotations are the annotations of an incident that only its own
+// pass reads: the earliest reported times the API server keeps
+// (report.CountedFrom). They differ from one incident to the next, so an
+// incident's annotations could not share a map with any other's.
+var ownPassAnnotations = []string{v1alpha1.AnnotationEarliestOccurredAt, v1alpha1.AnnotationEarliestDiscoveredAt}
+
 // slimIncident drops from a cached incident what only the incident's own
 // pass reads: its conditions but cachedIncidentConditions, its level
-// reasons and its level history. They are 1.3 of the 3.2 KB a classified
-// incident takes in the cache, more once the messages name its reports.
-// The pass reads the incident whole from the API server (wholeIncident):
-// it compares its new status with the one on record, and a status that
-// lacked them would be written again on every pass. The conditions left
-// are a list even when none is kept (never nil), which is how
-// incidentSlimmed tells a cached copy from one the operator never wrote
-// to.
-func slimIncident(st *v1alpha1.SecurityIncidentStatus) {
+// reasons, its level history, and ownPassAnnotations. They are 1.3 of the
+// 3.2 KB a classified incident takes in the cache, more once the messages
+// name its reports. The pass reads the incident whole from the API server
+// (wholeIncident): it compares its new status with the one on record, and
+// a status that lacked them would be written again on every pass. The
+// conditions left are a list even when none is kept (never nil), which is
+// how incidentSlimmed tells a cached copy from one the operator never
+// wrote to. An incident never written to is kept whole: its first pass
+// reads it from the cache.
+func slimIncident(inc *v1alpha1.SecurityIncident) {
+	st := &inc.Status
 	if st.Conditions == nil && st.LevelReasons == nil && st.LevelHistory == nil {
 		return
 	}
@@ -249,6 +360,15 @@ func slimIncident(st *v1alpha1.SecurityIncidentStatus) {
 		}
 	}
 	st.Conditions, st.LevelReasons, st.LevelHistory = kept, nil, nil
+	if slices.ContainsFunc(ownPassAnnotations, func(k string) bool { _, ok := inc.Annotations[k]; return ok }) {
+		rest := make(map[string]string, len(inc.Annotations))
+		for k, v := range inc.Annotations {
+			if !slices.Contains(ownPassAnnotations, k) {
+				rest[k] = v
+			}
+		}
+		inc.Annotations = rest
+	}
 }
 
 // incidentSlimmed says whether the cache dropped part of the incident's

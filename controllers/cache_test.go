@@ -3,6 +3,7 @@ package controllers
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"strings"
 	"testing"
@@ -95,8 +96,13 @@ func TestCacheSlimsIncidents(t *testing.T) {
 	transform := CacheOptions().DefaultTransform
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			in := &v1alpha1.SecurityIncident{ObjectMeta: metav1.ObjectMeta{Name: "i", Namespace: "ns"}, Spec: v1alpha1.SecurityIncidentSpec{Description: "kept"},
-				Status: *c.status.DeepCopy()}
+			ann := map[string]string{
+				v1alpha1.AnnotationEarliestOccurredAt:   "2026-11-20T11:40:00Z",
+				v1alpha1.AnnotationEarliestDiscoveredAt: "2026-11-20T11:45:00Z",
+				v1alpha1.AnnotationLastWrittenBy:        "unit-a",
+			}
+			in := &v1alpha1.SecurityIncident{ObjectMeta: metav1.ObjectMeta{Name: "i", Namespace: "ns", Annotations: maps.Clone(ann)},
+				Spec: v1alpha1.SecurityIncidentSpec{Description: "kept"}, Status: *c.status.DeepCopy()}
 			out, err := transform(in)
 			if err != nil {
 				t.Fatal(err)
@@ -104,6 +110,15 @@ func TestCacheSlimsIncidents(t *testing.T) {
 			inc := out.(*v1alpha1.SecurityIncident)
 			if diff := cmp.Diff(c.want, inc.Status); diff != "" {
 				t.Errorf("cached status (-want +got):\n%s", diff)
+			}
+			// The earliest reported times go with what only the pass
+			// reads; who last wrote the incident stays.
+			wantAnn := ann
+			if c.slimmed {
+				wantAnn = map[string]string{v1alpha1.AnnotationLastWrittenBy: "unit-a"}
+			}
+			if diff := cmp.Diff(wantAnn, inc.Annotations); diff != "" {
+				t.Errorf("cached annotations (-want +got):\n%s", diff)
 			}
 			// A deep copy, as a read from the cache makes, still tells.
 			if got := incidentSlimmed(inc.DeepCopy()); got != c.slimmed {
@@ -113,6 +128,76 @@ func TestCacheSlimsIncidents(t *testing.T) {
 				t.Errorf("spec changed: %+v", inc.Spec)
 			}
 		})
+	}
+}
+
+// A report is cached without the label that repeats its source's uid, and
+// with the strings it repeats of itself and of other reports kept once;
+// what it says stays as it was.
+func TestCacheSlimsNotifications(t *testing.T) {
+	const sourceUID = "5173767e-bbac-4e32-87da-09a0b8c1183f"
+	transform := CacheOptions().DefaultTransform
+	decoded := func(name string, labels string) *v1alpha1.Notification {
+		// Each from its own bytes, as two watch events would be.
+		data := []byte(`{"metadata":{"name":"` + name + `","namespace":"bench","labels":{` + labels + `},` +
+			`"ownerReferences":[{"apiVersion":"emergency.netsec.io/v1alpha1","kind":"SecurityIncident","name":"inc-1","uid":"` + sourceUID + `","controller":true}]},` +
+			`"spec":{"source":{"kind":"SecurityIncident","name":"inc-1","uid":"` + sourceUID + `","writtenBy":["admin"]},` +
+			`"event":"IncidentReported","audiences":["Office"],"eventID":"` + sourceUID + `-reported","time":"2026-12-06T04:39:01Z",` +
+			`"message":{"zh":"报告","en":"Report"}},` +
+			`"status":{"deliveries":[{"channel":"office-desk","namespace":"bench","endpoint":"http://127.0.0.1:34689","audience":"Office",` +
+			`"eventID":"` + sourceUID + `-reported","state":"Delivered","attempts":1,"messageID":"group-6f0fa8d2","groupSize":200}],` +
+			`"conditions":[{"type":"Delivered","status":"True","reason":"Delivered","message":"Delivered through 1 channel(s): bench/office-desk."}]}}`)
+		n := &v1alpha1.Notification{}
+		if err := json.Unmarshal(data, n); err != nil {
+			t.Fatal(err)
+		}
+		out, err := transform(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.(*v1alpha1.Notification)
+	}
+	sourceLabel := `"` + v1alpha1.LabelSourceUID + `":"` + sourceUID + `"`
+	a := decoded("a", sourceLabel)
+	b := decoded("b", sourceLabel+`,"`+v1alpha1.LabelDrill+`":"true"`)
+	// A label that does not name the source's uid is not the operator's
+	// repetition of it: it is kept.
+	other := decoded("c", `"`+v1alpha1.LabelSourceUID+`":"someone-else"`)
+
+	if a.Labels != nil || !maps.Equal(b.Labels, map[string]string{v1alpha1.LabelDrill: "true"}) ||
+		other.Labels[v1alpha1.LabelSourceUID] != "someone-else" {
+		t.Errorf("labels: %v, %v, %v", a.Labels, b.Labels, other.Labels)
+	}
+	same := func(x, y string) bool { return x == y && unsafe.StringData(x) == unsafe.StringData(y) }
+	ref, src, d := a.OwnerReferences[0], a.Spec.Source, a.Status.Deliveries[0]
+	if !same(string(ref.UID), src.UID) || !same(ref.Name, src.Name) || !same(d.EventID, a.Spec.EventID) {
+		t.Error("the report's repetitions of itself are not kept once")
+	}
+	bd := b.Status.Deliveries[0]
+	if !same(d.MessageID, bd.MessageID) || !same(d.Endpoint, bd.Endpoint) || !same(d.Channel, bd.Channel) ||
+		!same(ref.APIVersion, b.OwnerReferences[0].APIVersion) || !same(string(a.Spec.Audiences[0]), string(b.Spec.Audiences[0])) ||
+		unsafe.SliceData(a.Spec.Audiences) != unsafe.SliceData(b.Spec.Audiences) ||
+		unsafe.SliceData(a.Spec.Source.WrittenBy) != unsafe.SliceData(b.Spec.Source.WrittenBy) {
+		t.Error("what two reports repeat of one another is not kept once")
+	}
+	want := v1alpha1.NotificationSpec{
+		Source:    v1alpha1.NotificationSource{Kind: "SecurityIncident", Name: "inc-1", UID: sourceUID, WrittenBy: []string{"admin"}},
+		Event:     v1alpha1.EventIncidentReported,
+		Audiences: []v1alpha1.Audience{v1alpha1.AudienceOffice},
+		EventID:   sourceUID + "-reported",
+		Time:      a.Spec.Time,
+	}
+	if diff := cmp.Diff(want, b.Spec); diff != "" {
+		t.Errorf("spec (-want +got):\n%s", diff)
+	}
+	wantDelivery := v1alpha1.NotificationDelivery{Channel: "office-desk", Namespace: "bench", Endpoint: "http://127.0.0.1:34689",
+		Audience: v1alpha1.AudienceOffice, EventID: sourceUID + "-reported", State: v1alpha1.DeliveryDelivered, Attempts: 1,
+		MessageID: "group-6f0fa8d2", GroupSize: 200}
+	if diff := cmp.Diff([]v1alpha1.NotificationDelivery{wantDelivery}, b.Status.Deliveries); diff != "" {
+		t.Errorf("deliveries (-want +got):\n%s", diff)
+	}
+	if ref.Kind != "SecurityIncident" || ref.Controller == nil || !*ref.Controller {
+		t.Errorf("owner reference changed: %+v", ref)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/event"
@@ -33,6 +34,10 @@ type NotificationReconciler struct {
 	// APIReader reads channel Secrets without caching every Secret, and
 	// the notification afresh once its deliveries are recorded.
 	APIReader client.Reader
+	// Cache is read without copies where a record's reports are looked
+	// for among all of its namespace's (reportsOfSource); nil lists them
+	// through the client.
+	Cache cache.Cache
 	// HTTP sends; each attempt is bounded by the channel's timeout.
 	HTTP *http.Client
 	// Mapper names a source's resource for the CloudEvents source.

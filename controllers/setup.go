@@ -80,7 +80,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 		"WorkGroup":           &WorkGroupReconciler{Kit: k},
 		"HolidayCalendar":     &HolidayCalendarReconciler{Kit: k},
 		"Warning":             &WarningReconciler{Kit: k, OfficeNamespace: cfg.OfficeNamespace},
-		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper(), OfficeNamespace: cfg.OfficeNamespace, Self: self, Grouping: cfg.ReportGrouping, links: links},
+		"Notification":        &NotificationReconciler{Kit: k, APIReader: mgr.GetAPIReader(), Cache: mgr.GetCache(), HTTP: &http.Client{}, Mapper: mgr.GetRESTMapper(), OfficeNamespace: cfg.OfficeNamespace, Self: self, Grouping: cfg.ReportGrouping, links: links},
 		"NotificationChannel": &NotificationChannelReconciler{Kit: k, APIReader: mgr.GetAPIReader()},
 		"ReportingUnit":       &ReportingUnitReconciler{Kit: k, Plan: cfg.Plan, Cache: mgr.GetCache()},
 		"UnitReport":          &UnitReportReconciler{Kit: k, Cache: mgr.GetCache()},

@@ -235,17 +235,21 @@ func upstreamOf(o client.Object) *v1alpha1.UpstreamDecision {
 	return nil
 }
 
-// reportsOfSource wakes the reports a record owes, in its namespace.
+// reportsOfSource wakes the reports a record owes, in its namespace: those
+// whose source has the record's uid. The cache keeps no source label on a
+// report (interned.notification), so they are found by their source, among
+// the cache's own objects of the namespace.
 func (r *NotificationReconciler) reportsOfSource(ctx context.Context, o client.Object) []ctrl.Request {
-	list := &v1alpha1.NotificationList{}
-	if err := r.List(ctx, list, client.InNamespace(o.GetNamespace()),
-		client.MatchingLabels{v1alpha1.LabelSourceUID: string(o.GetUID())}, client.UnsafeDisableDeepCopy); err != nil {
+	ntfs, err := cachedIn[*v1alpha1.Notification](ctx, r.Cache, r, &v1alpha1.NotificationList{}, o.GetNamespace())
+	if err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "listing the reports of a record that crossed its link")
 		return nil
 	}
-	out := make([]ctrl.Request, 0, len(list.Items))
-	for i := range list.Items {
-		out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+	var out []ctrl.Request
+	for _, n := range ntfs {
+		if n.Spec.Source.UID == string(o.GetUID()) {
+			out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(n)})
+		}
 	}
 	return out
 }
