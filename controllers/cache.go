@@ -250,6 +250,7 @@ func (t *interned) notification(n *v1alpha1.Notification) {
 	internSlice(t, &n.Spec.Audiences)
 	internSlice(t, &n.Spec.Channels)
 	st := &n.Status
+	slimNotification(st)
 	t.conditions(&st.Conditions)
 	fit(&st.Deliveries)
 	for i := range st.Deliveries {
@@ -263,6 +264,27 @@ func (t *interned) notification(n *v1alpha1.Notification) {
 	}
 	t.intern(&st.ReleaseApprovedBy)
 	t.intern(&st.ConfirmedBy)
+}
+
+// slimNotification drops from a delivered report its conditions but
+// Delivered, the only one its sources, the duties and the metrics read
+// (routing.DeliveryState). Its own pass reads it whole
+// (wholeNotification): it compares its new status with the one on record.
+// A report is delivered once, so a storm's reports are slimmed once their
+// last pass is over; the passes that deliver them read them from the
+// cache.
+func slimNotification(st *v1alpha1.NotificationStatus) {
+	c := meta.FindStatusCondition(st.Conditions, v1alpha1.NotificationDeliveredCondition)
+	if c == nil || c.Status != metav1.ConditionTrue || len(st.Conditions) == 1 {
+		return
+	}
+	st.Conditions = []metav1.Condition{*c}
+}
+
+// notificationSlimmed says whether the cache may have dropped part of the
+// report's status (slimNotification): it is delivered.
+func notificationSlimmed(n *v1alpha1.Notification) bool {
+	return meta.IsStatusConditionTrue(n.Status.Conditions, v1alpha1.NotificationDeliveredCondition)
 }
 
 // dropSourceLabel drops from a notification's labels the uid of its

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -198,6 +199,53 @@ func TestCacheSlimsNotifications(t *testing.T) {
 	}
 	if ref.Kind != "SecurityIncident" || ref.Controller == nil || !*ref.Controller {
 		t.Errorf("owner reference changed: %+v", ref)
+	}
+}
+
+// A delivered report is cached with its Delivered condition only, and
+// says so; one on its way is cached with all of its conditions.
+func TestCacheSlimsDeliveredNotifications(t *testing.T) {
+	now := metav1.Now()
+	conds := func(delivered metav1.ConditionStatus) []metav1.Condition {
+		return []metav1.Condition{
+			{Type: v1alpha1.NotificationDeliveredCondition, Status: delivered, Reason: "R", Message: "delivered: " + string(delivered), LastTransitionTime: now},
+			{Type: v1alpha1.ConditionReady, Status: delivered, Reason: "R", Message: "ready", LastTransitionTime: now},
+			{Type: v1alpha1.ConditionStalled, Status: metav1.ConditionFalse, Reason: "R", Message: "stalled", LastTransitionTime: now},
+			{Type: v1alpha1.ConditionReconciling, Status: metav1.ConditionFalse, Reason: "R", Message: "reconciling", LastTransitionTime: now},
+		}
+	}
+	cases := map[string]struct {
+		conditions []metav1.Condition
+		want       []metav1.Condition
+		slimmed    bool
+	}{
+		"never looked at":  {},
+		"on its way":       {conditions: conds(metav1.ConditionFalse), want: conds(metav1.ConditionFalse)},
+		"delivered":        {conditions: conds(metav1.ConditionTrue), want: conds(metav1.ConditionTrue)[:1], slimmed: true},
+		"delivered, alone": {conditions: conds(metav1.ConditionTrue)[:1], want: conds(metav1.ConditionTrue)[:1], slimmed: true},
+	}
+	transform := CacheOptions().DefaultTransform
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			in := &v1alpha1.Notification{ObjectMeta: metav1.ObjectMeta{Name: "n", Namespace: "ns"},
+				Status: v1alpha1.NotificationStatus{Conditions: slices.Clone(c.conditions), ConfirmedBy: "ministry-duty",
+					Deliveries: []v1alpha1.NotificationDelivery{{Channel: "desk", State: v1alpha1.DeliveryDelivered}}}}
+			out, err := transform(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := out.(*v1alpha1.Notification)
+			if diff := cmp.Diff(c.want, n.Status.Conditions); diff != "" {
+				t.Errorf("cached conditions (-want +got):\n%s", diff)
+			}
+			if n.Status.ConfirmedBy != "ministry-duty" || len(n.Status.Deliveries) != 1 {
+				t.Errorf("the rest of the status changed: %+v", n.Status)
+			}
+			// A deep copy, as a read from the cache makes, still tells.
+			if got := notificationSlimmed(n.DeepCopy()); got != c.slimmed {
+				t.Errorf("notificationSlimmed = %v, want %v", got, c.slimmed)
+			}
+		})
 	}
 }
 

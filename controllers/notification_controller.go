@@ -91,8 +91,8 @@ type notificationScope struct {
 // finds the channels, writes down the attempts it is about to make, makes
 // them, and records each outcome.
 func (r *NotificationReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	n := &v1alpha1.Notification{}
-	if err := r.Get(ctx, req.NamespacedName, n); err != nil {
+	n, err := r.wholeNotification(ctx, req.NamespacedName)
+	if err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	s := &notificationScope{Pass: reconcile.Begin(r.Kit, n, n.Spec.Drill)}
@@ -100,6 +100,35 @@ func (r *NotificationReconciler) Reconcile(ctx context.Context, req ctrl.Request
 	return reconcile.Run(ctx, r.Kit, s.Pass, s, []reconcile.Step[*notificationScope]{
 		r.authored, r.confirm, r.consent, r.target, r.claim, r.deliver, r.sendGroups,
 	}, r.ready)
+}
+
+// wholeNotification is the report as the cache holds it, or, when the
+// cache keeps less of it (a delivered report: slimNotification), as the
+// API server holds it at the same resourceVersion (answered from its watch
+// cache). A pass compares the status it makes with the one it read, so it
+// must read the status whole: conditions missing from it would be written
+// again, with new transition times.
+func (r *NotificationReconciler) wholeNotification(ctx context.Context, key client.ObjectKey) (*v1alpha1.Notification, error) {
+	cached := &v1alpha1.Notification{}
+	if err := r.Get(ctx, key, cached); err != nil {
+		return nil, err
+	}
+	return r.whole(ctx, cached)
+}
+
+// whole is n, read from the cache, or, when the cache keeps less of it, n
+// as the API server holds it at the same resourceVersion, its texts left
+// out as the cache leaves them out.
+func (r *NotificationReconciler) whole(ctx context.Context, n *v1alpha1.Notification) (*v1alpha1.Notification, error) {
+	if !notificationSlimmed(n) || r.APIReader == nil {
+		return n, nil
+	}
+	w := &v1alpha1.Notification{}
+	at := &client.GetOptions{Raw: &metav1.GetOptions{ResourceVersion: n.ResourceVersion}}
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(n), w, at); err != nil {
+		return nil, fmt.Errorf("reading notification %s/%s whole: %w", n.Namespace, n.Name, err)
+	}
+	return w, nil
 }
 
 // authored finds out whether the operator wrote the notification: a

@@ -505,6 +505,10 @@ func (gs groupedSend) unclaimedID() string {
 // it is not the message's, and an error when the claim's fate is unknown.
 func (r *NotificationReconciler) claimOne(ctx context.Context, now time.Time, n *v1alpha1.Notification, gs groupedSend) (*member, error) {
 	resend := gs.members == nil
+	n, err := r.whole(ctx, n)
+	if err != nil {
+		return nil, err
+	}
 	s, ok := r.passOn(ctx, n, n.DeepCopy(), now)
 	if !ok {
 		return nil, nil // not claimed: it goes another time
@@ -528,7 +532,7 @@ func (r *NotificationReconciler) claimOne(ctx context.Context, now time.Time, n 
 	d.State = v1alpha1.DeliveryPending
 	d.MessageID = gs.id
 	claim := *d
-	err := r.settle(ctx, s)
+	err = r.settle(ctx, s)
 	if err == nil {
 		return &member{n: s.Obj, i: i, claimed: &claim}, nil
 	}

@@ -98,12 +98,27 @@ var _ = Describe("Notification", func() {
 		}
 		harness.RefusedWith(confirm(harness.PressOfficer, harness.PressOfficer), "rule confirm", harness.PressOfficer)
 		harness.RefusedWith(confirm(harness.MinistryDuty, "the-minister"), "rule own-name")
+		// The cache keeps a delivered report without its other conditions;
+		// the pass that records the confirmation must not write them anew.
+		// The operator's clock moves on, so that a condition written anew
+		// would show it in its transition time.
+		settled := harness.ReportOf(Default, w, "reportedupward")
+		Expect(settled.Status.Conditions).To(HaveLen(4))
+		fakeClock.Step(time.Minute)
 		Expect(confirm(harness.MinistryDuty, harness.MinistryDuty)).To(Succeed())
 		Eventually(func(g Gomega) {
 			got := harness.ReportOf(g, w, "reportedupward")
 			g.Expect(got.Status.ConfirmedBy).To(Equal(harness.MinistryDuty))
 			g.Expect(got.Status.ConfirmedTime).NotTo(BeNil())
 			g.Expect(harness.EventReasons(g, got)).To(ContainElement("Normal/Confirmed"))
+			// Ready now names who confirmed; no condition changed its
+			// status, so none has a new transition time.
+			g.Expect(got.Status.Conditions).To(HaveLen(len(settled.Status.Conditions)))
+			for _, was := range settled.Status.Conditions {
+				now := harness.ConditionOf(got.Status.Conditions, was.Type)
+				g.Expect(now.Status).To(Equal(was.Status), was.Type)
+				g.Expect(now.LastTransitionTime.Equal(&was.LastTransitionTime)).To(BeTrue(), "%s moved from %s to %s", was.Type, was.LastTransitionTime, now.LastTransitionTime)
+			}
 		}).Should(Succeed())
 		harness.RefusedWith(confirm(harness.MinistryDuty, "nobody"), "rule immutable")
 
