@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -10,6 +11,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 )
@@ -358,6 +361,29 @@ var cachedIncidentConditions = []string{v1alpha1.IncidentSupportAnsweredConditio
 // (report.CountedFrom). They differ from one incident to the next, so an
 // incident's annotations could not share a map with any other's.
 var ownPassAnnotations = []string{v1alpha1.AnnotationEarliestOccurredAt, v1alpha1.AnnotationEarliestDiscoveredAt}
+
+// incidentAnnotationsChanged passes every event but an update of an
+// incident that changed none of its annotations, those the cache drops
+// aside (ownPassAnnotations). The cache drops them once the operator has
+// written to the incident, so the copies before and after its first status
+// write differ in them: that is no change, and no reason for another pass.
+// They change only with the reported times, which change the generation.
+var incidentAnnotationsChanged = predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+	if e.ObjectOld == nil || e.ObjectNew == nil {
+		return false
+	}
+	kept := func(m map[string]string) map[string]string {
+		if !slices.ContainsFunc(ownPassAnnotations, func(k string) bool { _, ok := m[k]; return ok }) {
+			return m
+		}
+		out := maps.Clone(m)
+		for _, k := range ownPassAnnotations {
+			delete(out, k)
+		}
+		return out
+	}
+	return !maps.Equal(kept(e.ObjectOld.GetAnnotations()), kept(e.ObjectNew.GetAnnotations()))
+}}
 
 // slimIncident drops from a cached incident what only the incident's own
 // pass reads: its conditions but cachedIncidentConditions, its level

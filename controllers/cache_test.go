@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 )
@@ -307,5 +308,44 @@ func TestInternedStartsAfreshWhenFull(t *testing.T) {
 	in.intern(&long)
 	if _, ok := in.m[long]; ok {
 		t.Error("a string longer than maxInternedLen is held")
+	}
+}
+
+// The cache dropping an incident's earliest reported times, once its first
+// status is written, is no change that wakes the incident: its update
+// event passes only when an annotation the cache keeps changed.
+func TestIncidentWokenByAnnotationsItKeeps(t *testing.T) {
+	transform := CacheOptions().DefaultTransform
+	cached := func(inc *v1alpha1.SecurityIncident) *v1alpha1.SecurityIncident {
+		out, err := transform(inc.DeepCopy())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.(*v1alpha1.SecurityIncident)
+	}
+	filed := &v1alpha1.SecurityIncident{ObjectMeta: metav1.ObjectMeta{Name: "i", Namespace: "ns", Generation: 1, Annotations: map[string]string{
+		v1alpha1.AnnotationEarliestOccurredAt:   "2026-11-20T11:40:00Z",
+		v1alpha1.AnnotationEarliestDiscoveredAt: "2026-11-20T11:45:00Z",
+		v1alpha1.AnnotationLastWrittenBy:        "unit-a",
+	}}}
+	levelled := filed.DeepCopy()
+	levelled.Status.Level = v1alpha1.IncidentLevel(v1alpha1.LevelIV)
+	levelled.Status.Conditions = []metav1.Condition{{Type: v1alpha1.IncidentClassifiedCondition, Status: metav1.ConditionTrue}}
+	assessed := levelled.DeepCopy()
+	assessed.Annotations[v1alpha1.AnnotationAssessedLevel] = "III"
+
+	wakes := incidentWakes
+	before, after := cached(filed), cached(levelled)
+	if maps.Equal(before.Annotations, after.Annotations) {
+		t.Fatal("the cache kept the earliest times of a levelled incident: this test no longer tells anything")
+	}
+	if wakes.Update(event.UpdateEvent{ObjectOld: before, ObjectNew: after}) {
+		t.Error("its first status write, as the cache holds it, wakes the incident")
+	}
+	if !wakes.Update(event.UpdateEvent{ObjectOld: after, ObjectNew: cached(assessed)}) {
+		t.Error("the office's assessment does not wake the incident")
+	}
+	if !wakes.Create(event.CreateEvent{Object: before}) {
+		t.Error("a new incident does not wake its pass")
 	}
 }

@@ -386,16 +386,22 @@ func incidentsOfResponse(_ context.Context, o client.Object) []ctrl.Request {
 	return out
 }
 
-// SetupWithManager registers the reconciler. Status writes do not bump the
-// generation, so the operator's own writes do not wake it; a change of
-// annotations does (the office's assessment of other harm is one).
+// incidentWakes passes the changes of an incident that its pass answers:
+// its spec (the generation) and its annotations, but those the cache drops
+// (incidentAnnotationsChanged). Status writes do not bump the generation,
+// so the operator's own writes do not wake it; a change of annotations
+// does (the office's assessment of other harm is one).
+var incidentWakes = predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, incidentAnnotationsChanged)
+
+// SetupWithManager registers the reconciler; incidentWakes says which of
+// an incident's own changes wake it.
 func (r *SecurityIncidentReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	b := ctrl.NewControllerManagedBy(mgr)
 	if r.storm != nil {
 		b = b.WatchesRawSource(source.Channel(r.storm.wake, lowPriority))
 	}
 	return b.
-		For(&v1alpha1.SecurityIncident{}, builder.WithPredicates(predicate.Or[client.Object](predicate.GenerationChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
+		For(&v1alpha1.SecurityIncident{}, builder.WithPredicates(incidentWakes)).
 		Watches(&v1alpha1.EmergencyResponse{}, handler.EnqueueRequestsFromMapFunc(incidentsOfResponse)).
 		Watches(&v1alpha1.Notification{}, handler.EnqueueRequestsFromMapFunc(controllerOfKind("SecurityIncident")), builder.WithPredicates(notCreated)).
 		Watches(&v1alpha1.SupportDispatch{}, handler.EnqueueRequestsFromMapFunc(incidentOfDispatch)).
