@@ -372,18 +372,21 @@ var incidentAnnotationsChanged = predicate.Funcs{UpdateFunc: func(e event.Update
 	if e.ObjectOld == nil || e.ObjectNew == nil {
 		return false
 	}
-	kept := func(m map[string]string) map[string]string {
-		if !slices.ContainsFunc(ownPassAnnotations, func(k string) bool { _, ok := m[k]; return ok }) {
-			return m
-		}
-		out := maps.Clone(m)
-		for _, k := range ownPassAnnotations {
-			delete(out, k)
-		}
-		return out
-	}
-	return !maps.Equal(kept(e.ObjectOld.GetAnnotations()), kept(e.ObjectNew.GetAnnotations()))
+	return !maps.Equal(withoutOwnPass(e.ObjectOld.GetAnnotations()), withoutOwnPass(e.ObjectNew.GetAnnotations()))
 }}
+
+// withoutOwnPass is m without ownPassAnnotations: m itself when it has
+// none of them, else a copy.
+func withoutOwnPass(m map[string]string) map[string]string {
+	if !slices.ContainsFunc(ownPassAnnotations, func(k string) bool { _, ok := m[k]; return ok }) {
+		return m
+	}
+	out := maps.Clone(m)
+	for _, k := range ownPassAnnotations {
+		delete(out, k)
+	}
+	return out
+}
 
 // slimIncident drops from a cached incident what only the incident's own
 // pass reads: its conditions but cachedIncidentConditions, its level
@@ -408,15 +411,7 @@ func slimIncident(inc *v1alpha1.SecurityIncident) {
 		}
 	}
 	st.Conditions, st.LevelReasons, st.LevelHistory = kept, nil, nil
-	if slices.ContainsFunc(ownPassAnnotations, func(k string) bool { _, ok := inc.Annotations[k]; return ok }) {
-		rest := make(map[string]string, len(inc.Annotations))
-		for k, v := range inc.Annotations {
-			if !slices.Contains(ownPassAnnotations, k) {
-				rest[k] = v
-			}
-		}
-		inc.Annotations = rest
-	}
+	inc.Annotations = withoutOwnPass(inc.Annotations)
 }
 
 // incidentSlimmed says whether the cache dropped part of the incident's
