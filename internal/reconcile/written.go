@@ -49,6 +49,11 @@ type Written struct {
 	now     func() time.Time
 	// nextPrune is when the next sweep of old writes may run.
 	nextPrune time.Time
+	// sweeping says a sweep is set to run once the writes remembered are
+	// over their time, so that a quiet operator forgets them too.
+	sweeping bool
+	// after runs f once d has passed (time.AfterFunc).
+	after func(d time.Duration, f func())
 }
 
 type writtenEntry struct {
@@ -69,7 +74,8 @@ func NewWritten(now func() time.Time) *Written {
 	if now == nil {
 		now = time.Now
 	}
-	return &Written{entries: map[string]writtenEntry{}, now: now}
+	return &Written{entries: map[string]writtenEntry{}, now: now,
+		after: func(d time.Duration, f func()) { time.AfterFunc(d, f) }}
 }
 
 func writtenKey(o client.Object) string {
@@ -97,13 +103,51 @@ func (w *Written) remember(o client.Object, created bool, owner types.UID) {
 	// of them each time.
 	if len(w.entries) >= 1024 && !now.Before(w.nextPrune) {
 		w.nextPrune = now.Add(time.Second)
-		for k, e := range w.entries {
-			if now.Sub(e.at) > WrittenTTL {
-				delete(w.entries, k)
-			}
-		}
+		w.sweep(now)
 	}
 	w.entries[writtenKey(o)] = writtenEntry{resourceVersion: o.GetResourceVersion(), at: now, created: created, owner: owner}
+	if !w.sweeping {
+		w.sweeping = true
+		w.after(WrittenTTL+time.Second, w.sweepLater)
+	}
+}
+
+// sweep forgets the writes whose time is over. The survivors move to a
+// map of their own size: a Go map keeps the room it grew to however many
+// entries are deleted, and a burst grows this one to every object written
+// in WrittenTTL (2 MB after 10,000 incidents), which the operator would
+// otherwise hold until it stops. w.mu is held.
+func (w *Written) sweep(now time.Time) {
+	kept := 0
+	for _, e := range w.entries {
+		if now.Sub(e.at) <= WrittenTTL {
+			kept++
+		}
+	}
+	if kept == len(w.entries) {
+		return
+	}
+	entries := make(map[string]writtenEntry, kept)
+	for k, e := range w.entries {
+		if now.Sub(e.at) <= WrittenTTL {
+			entries[k] = e
+		}
+	}
+	w.entries = entries
+}
+
+// sweepLater is the sweep set by remember, WrittenTTL after a write: once
+// writes stop, the last of them are forgotten within twice WrittenTTL.
+// While some are still young, it sets itself again.
+func (w *Written) sweepLater() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.sweep(w.now())
+	if len(w.entries) > 0 {
+		w.after(WrittenTTL+time.Second, w.sweepLater)
+		return
+	}
+	w.sweeping = false
 }
 
 // Unseen says whether o, which the cache does not hold, was created by the

@@ -73,6 +73,48 @@ func TestWrittenForgetsDeletedObjects(t *testing.T) {
 	}
 }
 
+// Once writes stop, the last of them are forgotten too: a sweep is set
+// WrittenTTL after a write, and sets itself again while any write is
+// still young.
+func TestWrittenForgottenWhenQuiet(t *testing.T) {
+	at := time.Date(2026, 11, 26, 8, 0, 0, 0, time.UTC)
+	w := NewWritten(nil)
+	var set []func()
+	w.after = func(d time.Duration, f func()) {
+		if d <= WrittenTTL {
+			t.Errorf("a sweep set %s after a write, before the write's time is over", d)
+		}
+		set = append(set, f)
+	}
+	w.now = func() time.Time { return at }
+	for i := range 3000 {
+		w.Note(incidentAt(fmt.Sprintf("inc-%d", i), "5"))
+	}
+	if len(set) != 1 {
+		t.Fatalf("%d sweeps set by 3,000 writes, want 1", len(set))
+	}
+	w.now = func() time.Time { return at.Add(WrittenTTL / 2) }
+	w.Note(incidentAt("young", "6"))
+	w.now = func() time.Time { return at.Add(WrittenTTL + time.Second) }
+	set[0]()
+	if len(w.entries) != 1 || len(set) != 2 {
+		t.Fatalf("after the first sweep: %d writes remembered, %d sweeps set; want the young one, and a second sweep", len(w.entries), len(set))
+	}
+	if !w.Behind(incidentAt("young", "5")) {
+		t.Error("the young write was forgotten by the sweep")
+	}
+	w.now = func() time.Time { return at.Add(2*WrittenTTL + time.Second) }
+	set[1]()
+	if len(w.entries) != 0 || len(set) != 2 {
+		t.Fatalf("after the second sweep: %d writes remembered, %d sweeps set; want none and no more sweeps", len(w.entries), len(set))
+	}
+	// A write after that sets a sweep again.
+	w.Note(incidentAt("later", "7"))
+	if len(set) != 3 {
+		t.Errorf("a write after the quiet set %d sweeps in all, want 3", len(set))
+	}
+}
+
 // A pass on a copy older than its object's last write does nothing and
 // comes back shortly: no step runs, nothing is written.
 func TestRunWaitsForTheCache(t *testing.T) {
