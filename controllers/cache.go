@@ -4,6 +4,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -202,6 +203,49 @@ func (t *interned) conditions(cs *[]metav1.Condition) {
 		t.intern(&c.Reason)
 		t.intern(&c.Message)
 	}
+	t.conditionList(cs)
+}
+
+// maxSharedConditions bounds the lists of conditions kept once: longer
+// ones name their object in some message, and are never the same.
+const maxSharedConditions = 4
+
+// conditionList makes *cs the one copy of a short list of conditions that
+// are the same to the second: a delivered report keeps only Delivered,
+// and the 200 reports of a grouped message are delivered within a few
+// seconds of each other, with the same message; the work groups of a
+// response are created and set up together. Each list took an array of
+// its own (96 bytes a condition).
+func (t *interned) conditionList(cs *[]metav1.Condition) {
+	if len(*cs) == 0 || len(*cs) > maxSharedConditions {
+		return
+	}
+	var b strings.Builder
+	b.WriteString("metav1.Condition")
+	for _, c := range *cs {
+		for _, f := range []string{c.Type, string(c.Status), c.Reason, c.Message} {
+			b.WriteByte(0)
+			b.WriteString(f)
+		}
+		b.WriteByte(0)
+		b.WriteString(strconv.FormatInt(c.LastTransitionTime.UnixNano(), 10))
+		b.WriteByte(0)
+		b.WriteString(strconv.FormatInt(c.ObservedGeneration, 10))
+	}
+	if b.Len() > 4*maxInternedLen {
+		return
+	}
+	key := b.String()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if v, ok := t.slices[key].([]metav1.Condition); ok {
+		*cs = v
+		return
+	}
+	if t.slices == nil || len(t.slices) >= maxInterned {
+		t.slices = map[string]any{}
+	}
+	t.slices[key] = *cs
 }
 
 func (t *interned) deadlines(ds *[]v1alpha1.Deadline) {

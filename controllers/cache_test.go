@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
@@ -285,6 +286,48 @@ func TestCacheInternsRepeatedStrings(t *testing.T) {
 	}
 	if a.Name == b.Name || a.Status.Conditions[0].Message != "The office has sent none yet." {
 		t.Errorf("values changed: %q %q %q", a.Name, b.Name, a.Status.Conditions[0].Message)
+	}
+}
+
+// Reports delivered in the same second, with the same message, keep one
+// list of conditions between them; one delivered a second later, or with
+// another message, keeps its own, and every report still reads its own.
+func TestCacheSharesConditionsTheSameToTheSecond(t *testing.T) {
+	transform := CacheOptions().DefaultTransform
+	at := metav1.NewTime(time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC))
+	delivered := func(name, message string, when metav1.Time) *v1alpha1.Notification {
+		in := &v1alpha1.Notification{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns"},
+			Status: v1alpha1.NotificationStatus{Conditions: []metav1.Condition{
+				{Type: v1alpha1.NotificationDeliveredCondition, Status: metav1.ConditionTrue, Reason: "Delivered", Message: message, LastTransitionTime: when, ObservedGeneration: 1},
+				{Type: v1alpha1.ConditionReady, Status: metav1.ConditionTrue, Reason: "Delivered", Message: "ready", LastTransitionTime: when},
+			}}}
+		out, err := transform(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.(*v1alpha1.Notification)
+	}
+	a := delivered("a", "Delivered through 1 channel(s): ns/desk.", at)
+	b := delivered("b", "Delivered through 1 channel(s): ns/desk.", at)
+	later := delivered("c", "Delivered through 1 channel(s): ns/desk.", metav1.NewTime(at.Add(time.Second)))
+	other := delivered("d", "Delivered through 2 channel(s): ns/desk, ns/mail.", at)
+	shared := func(x, y *v1alpha1.Notification) bool {
+		return &x.Status.Conditions[0] == &y.Status.Conditions[0]
+	}
+	if !shared(a, b) {
+		t.Error("two reports delivered in the same second with the same message keep a list each")
+	}
+	if shared(a, later) || shared(a, other) {
+		t.Error("reports whose conditions differ share a list")
+	}
+	for _, n := range []*v1alpha1.Notification{a, b, later, other} {
+		if len(n.Status.Conditions) != 1 || !notificationSlimmed(n) {
+			t.Errorf("%s: cached conditions %+v, want its Delivered condition alone", n.Name, n.Status.Conditions)
+		}
+	}
+	if !later.Status.Conditions[0].LastTransitionTime.Equal(&metav1.Time{Time: at.Add(time.Second)}) ||
+		other.Status.Conditions[0].Message != "Delivered through 2 channel(s): ns/desk, ns/mail." {
+		t.Errorf("a report reads another's condition: %+v, %+v", later.Status.Conditions, other.Status.Conditions)
 	}
 }
 
