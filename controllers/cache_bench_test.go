@@ -32,25 +32,31 @@ func BenchmarkCachedIncident(b *testing.B) {
 		at := time.Date(2026, 11, 20, 11, 0, 0, 0, time.UTC).Add(-time.Duration(i) * time.Second)
 		ann[v1alpha1.AnnotationEarliestOccurredAt] = at.Format(time.RFC3339)
 		ann[v1alpha1.AnnotationEarliestDiscoveredAt] = at.Add(5 * time.Minute).Format(time.RFC3339)
-		inc := o.(*v1alpha1.SecurityIncident)
-		inBurst(inc.Status.Conditions, i)
+		st := &o.(*v1alpha1.SecurityIncident).Status
+		inBurst(st.Conditions, i, st.ClassifiedTime, st.Timeline.ClassifiedTime, st.Timeline.ReportedTime, st.Deadlines[0].CompletedTime)
 	})
 }
 
 func BenchmarkCachedNotification(b *testing.B) {
 	benchmarkCached(b, "testdata/cached-notification.json", "notification", func(o client.Object, i int) {
-		inBurst(o.(*v1alpha1.Notification).Status.Conditions, i)
+		st := &o.(*v1alpha1.Notification).Status
+		inBurst(st.Conditions, i, st.DeliveredTime, st.Deliveries[0].DeliveredTime, st.Deliveries[0].LastAttemptTime)
 	})
 }
 
-// inBurst gives conditions the time the i-th object of a burst would have
-// them: a hundred objects a second, as a burst's levels and a grouped
-// message's deliveries are written on the project's 2-core machine. A
-// condition written in the same second as another's is the same to the
-// cache, which keeps short lists of such conditions once.
-func inBurst(conditions []metav1.Condition, i int) {
+// inBurst gives conditions and times the time the i-th object of a burst
+// would have them: a hundred objects a second, as a burst's levels and a
+// grouped message's deliveries are written on the project's 2-core
+// machine. A time the same to the second as another's, as the API server
+// keeps them, is the same to the cache, which keeps such times, and short
+// lists of such conditions, once.
+func inBurst(conditions []metav1.Condition, i int, times ...*metav1.Time) {
+	later := time.Duration(i/100) * time.Second
 	for j := range conditions {
-		conditions[j].LastTransitionTime = metav1.NewTime(conditions[j].LastTransitionTime.Add(time.Duration(i/100) * time.Second))
+		conditions[j].LastTransitionTime = metav1.NewTime(conditions[j].LastTransitionTime.Add(later))
+	}
+	for _, t := range times {
+		t.Time = t.Add(later)
 	}
 }
 

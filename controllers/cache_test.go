@@ -331,6 +331,33 @@ func TestCacheSharesConditionsTheSameToTheSecond(t *testing.T) {
 	}
 }
 
+// Times the same to the nanosecond are kept once; every object still
+// reads its own.
+func TestCacheSharesTimes(t *testing.T) {
+	transform := CacheOptions().DefaultTransform
+	at := time.Date(2026, 12, 6, 8, 0, 0, 0, time.UTC)
+	classified := func(name string, when time.Time) *v1alpha1.SecurityIncident {
+		in := &v1alpha1.SecurityIncident{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "ns"}}
+		in.Status.ClassifiedTime = &metav1.Time{Time: when}
+		in.Status.Timeline.ClassifiedTime = &metav1.Time{Time: when}
+		in.Status.Deadlines = []v1alpha1.Deadline{{Name: "InitialReport", DueTime: metav1.NewTime(when.Add(time.Hour)), CompletedTime: &metav1.Time{Time: when}}}
+		out, err := transform(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.(*v1alpha1.SecurityIncident)
+	}
+	a, b, c := classified("a", at), classified("b", at), classified("c", at.Add(time.Second))
+	if a.Status.ClassifiedTime != b.Status.ClassifiedTime || a.Status.Timeline.ClassifiedTime != a.Status.ClassifiedTime ||
+		a.Status.Deadlines[0].CompletedTime != b.Status.Deadlines[0].CompletedTime {
+		t.Error("times the same to the nanosecond are kept more than once")
+	}
+	if c.Status.ClassifiedTime == a.Status.ClassifiedTime || !c.Status.ClassifiedTime.Time.Equal(at.Add(time.Second)) ||
+		!c.Status.Deadlines[0].CompletedTime.Time.Equal(at.Add(time.Second)) {
+		t.Errorf("an incident classified a second later reads %v, %v", c.Status.ClassifiedTime, c.Status.Deadlines[0].CompletedTime)
+	}
+}
+
 func TestInternedStartsAfreshWhenFull(t *testing.T) {
 	in := &interned{m: map[string]string{}}
 	for i := range maxInterned + 10 {
