@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"fmt"
 	"maps"
 	"reflect"
 	"slices"
@@ -285,7 +286,8 @@ func (t *interned) incident(inc *v1alpha1.SecurityIncident) {
 // and has the owner reference and the source share their strings. A
 // delivery repeats the event id and the channel, its namespace, endpoint
 // and audience, and a grouped message's id is that of every report it
-// carried: kept once.
+// carried: kept once. A delivered report's deliveries are kept once with
+// those of the other reports its message carried (deliveryList).
 func (t *interned) notification(n *v1alpha1.Notification) {
 	dropSourceLabel(n)
 	t.meta(&n.ObjectMeta)
@@ -313,6 +315,9 @@ func (t *interned) notification(n *v1alpha1.Notification) {
 			t.intern(s)
 		}
 		t.times(&d.LastAttemptTime, &d.DeliveredTime)
+	}
+	if notificationSlimmed(n) {
+		t.deliveryList(n)
 	}
 	t.times(&st.DeliveredTime)
 	t.intern(&st.ReleaseApprovedBy)
@@ -398,6 +403,37 @@ func internSlice[S ~[]E, E ~string](t *interned, s *S) {
 	}
 	fit(s)
 	t.slices[key] = *s
+}
+
+// deliveryList makes the deliveries of a delivered report the one copy of
+// the same list: the reports a grouped message carried were delivered by
+// it together, and their deliveries differ only in the event id, which is
+// the report's own (spec.eventID) and is dropped from the copy kept. Only
+// a report's own pass and a resend read that id, and both read a delivered
+// report whole (notificationSlimmed). Its times are interned first, so
+// that the same times are the same pointers.
+func (t *interned) deliveryList(n *v1alpha1.Notification) {
+	ds := &n.Status.Deliveries
+	if len(*ds) == 0 || len(*ds) > maxSharedConditions {
+		return
+	}
+	for i := range *ds {
+		if (*ds)[i].EventID == n.Spec.EventID {
+			(*ds)[i].EventID = ""
+		}
+	}
+	// %#v quotes every string and prints a pointer as its address.
+	key := fmt.Sprintf("%#v", *ds)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if v, ok := t.slices[key].([]v1alpha1.NotificationDelivery); ok {
+		*ds = v
+		return
+	}
+	if t.slices == nil || len(t.slices) >= maxInterned {
+		t.slices = map[string]any{}
+	}
+	t.slices[key] = *ds
 }
 
 // times makes each *p the one copy of a time the same to the nanosecond

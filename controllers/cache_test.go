@@ -173,8 +173,14 @@ func TestCacheSlimsNotifications(t *testing.T) {
 	}
 	same := func(x, y string) bool { return x == y && unsafe.StringData(x) == unsafe.StringData(y) }
 	ref, src, d := a.OwnerReferences[0], a.Spec.Source, a.Status.Deliveries[0]
-	if !same(string(ref.UID), src.UID) || !same(ref.Name, src.Name) || !same(d.EventID, a.Spec.EventID) {
+	// A delivered report's delivery drops the event id, its own
+	// spec.eventID; the deliveries of the reports one grouped message
+	// carried are then one list.
+	if !same(string(ref.UID), src.UID) || !same(ref.Name, src.Name) || d.EventID != "" {
 		t.Error("the report's repetitions of itself are not kept once")
+	}
+	if unsafe.SliceData(a.Status.Deliveries) != unsafe.SliceData(b.Status.Deliveries) {
+		t.Error("two reports delivered by one grouped message keep a list of deliveries each")
 	}
 	bd := b.Status.Deliveries[0]
 	if !same(d.MessageID, bd.MessageID) || !same(d.Endpoint, bd.Endpoint) || !same(d.Channel, bd.Channel) ||
@@ -194,7 +200,7 @@ func TestCacheSlimsNotifications(t *testing.T) {
 		t.Errorf("spec (-want +got):\n%s", diff)
 	}
 	wantDelivery := v1alpha1.NotificationDelivery{Channel: "office-desk", Namespace: "bench", Endpoint: "http://127.0.0.1:34689",
-		Audience: v1alpha1.AudienceOffice, EventID: sourceUID + "-reported", State: v1alpha1.DeliveryDelivered, Attempts: 1,
+		Audience: v1alpha1.AudienceOffice, State: v1alpha1.DeliveryDelivered, Attempts: 1,
 		MessageID: "group-6f0fa8d2", GroupSize: 200}
 	if diff := cmp.Diff([]v1alpha1.NotificationDelivery{wantDelivery}, b.Status.Deliveries); diff != "" {
 		t.Errorf("deliveries (-want +got):\n%s", diff)
@@ -230,8 +236,9 @@ func TestCacheSlimsDeliveredNotifications(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			in := &v1alpha1.Notification{ObjectMeta: metav1.ObjectMeta{Name: "n", Namespace: "ns"},
+				Spec: v1alpha1.NotificationSpec{EventID: "e-1"},
 				Status: v1alpha1.NotificationStatus{Conditions: slices.Clone(c.conditions), ConfirmedBy: "ministry-duty",
-					Deliveries: []v1alpha1.NotificationDelivery{{Channel: "desk", State: v1alpha1.DeliveryDelivered}}}}
+					Deliveries: []v1alpha1.NotificationDelivery{{Channel: "desk", EventID: "e-1", State: v1alpha1.DeliveryDelivered}}}}
 			out, err := transform(in)
 			if err != nil {
 				t.Fatal(err)
@@ -240,8 +247,12 @@ func TestCacheSlimsDeliveredNotifications(t *testing.T) {
 			if diff := cmp.Diff(c.want, n.Status.Conditions); diff != "" {
 				t.Errorf("cached conditions (-want +got):\n%s", diff)
 			}
-			if n.Status.ConfirmedBy != "ministry-duty" || len(n.Status.Deliveries) != 1 {
+			if n.Status.ConfirmedBy != "ministry-duty" || len(n.Status.Deliveries) != 1 || n.Status.Deliveries[0].Channel != "desk" {
 				t.Errorf("the rest of the status changed: %+v", n.Status)
+			}
+			// The event id of a delivery is dropped with the rest.
+			if id, want := n.Status.Deliveries[0].EventID, map[bool]string{false: "e-1", true: ""}[c.slimmed]; id != want {
+				t.Errorf("the delivery's event id is %q, want %q", id, want)
 			}
 			// A deep copy, as a read from the cache makes, still tells.
 			if got := notificationSlimmed(n.DeepCopy()); got != c.slimmed {
