@@ -44,6 +44,26 @@ func BenchmarkCachedNotification(b *testing.B) {
 	})
 }
 
+func BenchmarkCachedWorkGroup(b *testing.B) {
+	// A response's five work groups, each labelled with its response and
+	// its type, as the operator creates them.
+	types := v1alpha1.AllWorkGroupTypes
+	benchmarkCached(b, "testdata/cached-workgroup.json", "workgroup", func(o client.Object, i int) {
+		wg := o.(*v1alpha1.WorkGroup)
+		resp := "resp-" + strconv.Itoa(i/len(types))
+		wg.Spec.Type = types[i%len(types)]
+		wg.Labels = map[string]string{v1alpha1.LabelResponse: resp, v1alpha1.LabelWorkGroupType: string(wg.Spec.Type)}
+		wg.OwnerReferences[0].Name = resp
+		inBurst(wg.Status.Conditions, i)
+	})
+}
+
+func BenchmarkCachedResponse(b *testing.B) {
+	benchmarkCached(b, "testdata/cached-response.json", "response", func(o client.Object, i int) {
+		inBurst(o.(*v1alpha1.EmergencyResponse).Status.Conditions, i)
+	})
+}
+
 // inBurst gives conditions and times the time the i-th object of a burst
 // would have them: a hundred objects a second, as a burst's levels and a
 // grouped message's deliveries are written on the project's 2-core

@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 
@@ -428,5 +429,58 @@ func TestIncidentWokenByAnnotationsItKeeps(t *testing.T) {
 	}
 	if !wakes.Create(event.CreateEvent{Object: before}) {
 		t.Error("a new incident does not wake its pass")
+	}
+}
+
+// A work group is cached without the labels that repeat its controller and
+// its type, and workGroupLabel still reads them; labels that say something
+// else, or that something else wrote, are kept.
+func TestCacheDropsWorkGroupLabelsItRepeats(t *testing.T) {
+	transform := CacheOptions().DefaultTransform
+	yes := true
+	group := func(labels map[string]string, controller string) *v1alpha1.WorkGroup {
+		wg := &v1alpha1.WorkGroup{ObjectMeta: metav1.ObjectMeta{Name: "resp-1-recovery", Namespace: "office", Labels: labels},
+			Spec: v1alpha1.WorkGroupSpec{Type: v1alpha1.WorkGroupRecovery}}
+		if controller != "" {
+			wg.OwnerReferences = []metav1.OwnerReference{{APIVersion: v1alpha1.GroupVersion.String(), Kind: "EmergencyResponse", Name: controller, UID: "u-1", Controller: &yes}}
+		}
+		out, err := transform(wg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out.(*v1alpha1.WorkGroup)
+	}
+	operators := func(extra ...string) map[string]string {
+		m := map[string]string{v1alpha1.LabelResponse: "resp-1", v1alpha1.LabelWorkGroupType: string(v1alpha1.WorkGroupRecovery)}
+		for i := 0; i+1 < len(extra); i += 2 {
+			m[extra[i]] = extra[i+1]
+		}
+		return m
+	}
+	cases := map[string]struct {
+		in        *v1alpha1.WorkGroup
+		cached    map[string]string
+		resp, typ string
+	}{
+		"the operator's":          {in: group(operators(), "resp-1"), resp: "resp-1", typ: "Recovery"},
+		"with a label of its own": {in: group(operators("team", "red"), "resp-1"), cached: map[string]string{"team": "red"}, resp: "resp-1", typ: "Recovery"},
+		"labelled for another":    {in: group(operators(), "resp-2"), cached: operators(), resp: "resp-1", typ: "Recovery"},
+		"without a controller":    {in: group(operators(), ""), cached: operators(), resp: "resp-1", typ: "Recovery"},
+		"another type in its label": {in: group(map[string]string{v1alpha1.LabelResponse: "resp-1", v1alpha1.LabelWorkGroupType: "AttackTracing"}, "resp-1"),
+			cached: map[string]string{v1alpha1.LabelResponse: "resp-1", v1alpha1.LabelWorkGroupType: "AttackTracing"}, resp: "resp-1", typ: "AttackTracing"},
+		"unlabelled, without a controller": {in: group(nil, "")},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			if diff := cmp.Diff(c.cached, c.in.Labels, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("cached labels (-want +got):\n%s", diff)
+			}
+			if got := workGroupLabel(c.in, v1alpha1.LabelResponse); got != c.resp {
+				t.Errorf("response label read as %q, want %q", got, c.resp)
+			}
+			if got := workGroupLabel(c.in, v1alpha1.LabelWorkGroupType); got != c.typ {
+				t.Errorf("type label read as %q, want %q", got, c.typ)
+			}
+		})
 	}
 }

@@ -53,7 +53,7 @@ func (r *WorkGroupReconciler) countReports(ctx context.Context, s *workGroupScop
 		later(rep.Time)
 	}
 	st.UnitReports = nil
-	if resp := wg.Labels[v1alpha1.LabelResponse]; resp != "" {
+	if resp := workGroupLabel(wg, v1alpha1.LabelResponse); resp != "" {
 		reports, err := reportsOn(ctx, r.Client, v1alpha1.DutyResponse, wg.Namespace, resp)
 		if err != nil {
 			return fmt.Errorf("listing the units' progress reports: %w", err)
@@ -99,15 +99,20 @@ func (r *WorkGroupReconciler) groupOfReport(ctx context.Context, o client.Object
 	if ur.Spec.Type != v1alpha1.UnitReportProgress || ur.Spec.ResponseRef == nil || ur.Spec.Progress == nil || ur.Spec.Progress.WorkGroup == "" {
 		return nil
 	}
-	list := &v1alpha1.WorkGroupList{}
-	if err := r.List(ctx, list, client.InNamespace(ur.Spec.ResponseRef.Namespace),
-		client.MatchingLabels{v1alpha1.LabelResponse: ur.Spec.ResponseRef.Name, v1alpha1.LabelWorkGroupType: string(ur.Spec.Progress.WorkGroup)}); err != nil {
+	// The cache keeps a work group without the labels that repeat its
+	// controller and its type (dropWorkGroupLabels): a selector would not
+	// find it there.
+	groups, err := cachedIn[*v1alpha1.WorkGroup](ctx, nil, r, &v1alpha1.WorkGroupList{}, ur.Spec.ResponseRef.Namespace)
+	if err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "listing the work groups of a progress report")
 		return nil
 	}
-	out := make([]ctrl.Request, 0, len(list.Items))
-	for i := range list.Items {
-		out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(&list.Items[i])})
+	var out []ctrl.Request
+	for _, wg := range groups {
+		if workGroupLabel(wg, v1alpha1.LabelResponse) == ur.Spec.ResponseRef.Name &&
+			workGroupLabel(wg, v1alpha1.LabelWorkGroupType) == string(ur.Spec.Progress.WorkGroup) {
+			out = append(out, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(wg)})
+		}
 	}
 	return out
 }
