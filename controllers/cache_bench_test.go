@@ -1,29 +1,30 @@
 package controllers
 
 import (
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"os"
 	"runtime"
 	"strconv"
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 )
 
-// BenchmarkCachedIncident and BenchmarkCachedNotification report what one
-// object takes in the informer cache: the heap in use per object once b.N
-// copies of one (testdata/cached-*.json, as the API server served it, its
+// The Cached benchmarks report what one object takes in the informer
+// cache: the heap in use per object once b.N copies of one
+// (testdata/cached-*.json, as the API server served it in a bench run, its
 // managed fields and kubectl's copy left out) are decoded as a watch
-// decodes them, each under a name of its own (and, for incidents, with
-// earliest reported times of their own), passed through the cache's
-// transform, and kept. The incident is classified; the notification is its
-// report to the office, delivered in a grouped message.
+// decodes them, each under a name of its own and with the times a burst
+// would give it (inBurst), passed through the cache's transform, and kept.
+// The incident is classified; the notification is its report to the
+// office, delivered in a grouped message; the work group is one of an
+// approved response's five, and the response is active.
 //
-//	go test -run '^$' -bench 'Cached(Incident|Notification)' -benchtime 10000x ./controllers
+//	go test -run '^$' -bench Cached -benchtime 10000x ./controllers
 func BenchmarkCachedIncident(b *testing.B) {
 	// Incidents differ in their earliest reported times, which the API
 	// server keeps in their annotations.
