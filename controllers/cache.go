@@ -237,17 +237,7 @@ func (t *interned) conditionList(cs *[]metav1.Condition) {
 	if b.Len() > 4*maxInternedLen {
 		return
 	}
-	key := b.String()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if v, ok := t.slices[key].([]metav1.Condition); ok {
-		*cs = v
-		return
-	}
-	if t.slices == nil || len(t.slices) >= maxInterned {
-		t.slices = map[string]any{}
-	}
-	t.slices[key] = *cs
+	keepOnce(t, b.String(), cs)
 }
 
 func (t *interned) deadlines(ds *[]v1alpha1.Deadline) {
@@ -478,17 +468,7 @@ func (t *interned) deliveryList(n *v1alpha1.Notification) {
 		}
 	}
 	// %#v quotes every string and prints a pointer as its address.
-	key := fmt.Sprintf("%#v", *ds)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if v, ok := t.slices[key].([]v1alpha1.NotificationDelivery); ok {
-		*ds = v
-		return
-	}
-	if t.slices == nil || len(t.slices) >= maxInterned {
-		t.slices = map[string]any{}
-	}
-	t.slices[key] = *ds
+	keepOnce(t, fmt.Sprintf("%#v", *ds), ds)
 }
 
 // times makes each *p the one copy of a time the same to the nanosecond
@@ -499,18 +479,24 @@ func (t *interned) times(ps ...**metav1.Time) {
 		if *p == nil {
 			continue
 		}
-		key := "metav1.Time\x00" + (*p).Location().String() + "\x00" + strconv.FormatInt((*p).UnixNano(), 10)
-		t.mu.Lock()
-		if v, ok := t.slices[key].(*metav1.Time); ok {
-			*p = v
-		} else {
-			if t.slices == nil || len(t.slices) >= maxInterned {
-				t.slices = map[string]any{}
-			}
-			t.slices[key] = *p
-		}
-		t.mu.Unlock()
+		keepOnce(t, "metav1.Time\x00"+(*p).Location().String()+"\x00"+strconv.FormatInt((*p).UnixNano(), 10), p)
 	}
+}
+
+// keepOnce makes *v the value kept under key, or keeps *v there if none
+// is: the table of lists and times that interned holds, started afresh
+// when full.
+func keepOnce[V any](t *interned, key string, v *V) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if kept, ok := t.slices[key].(V); ok {
+		*v = kept
+		return
+	}
+	if t.slices == nil || len(t.slices) >= maxInterned {
+		t.slices = map[string]any{}
+	}
+	t.slices[key] = *v
 }
 
 // cachedIncidentConditions are the conditions of an incident that readers
