@@ -799,6 +799,7 @@ func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, 
 		r.burstAPI = api1.since(api0)
 	}
 	r.mem, _ = memory(m.pid())
+	r.mem.live, _ = liveHeap(ctx, m)
 	r.statusBytes, r.floorStatusBytes = statusSizes(ctx, c.admin, keys[0], b.probe)
 	return nil
 }
@@ -931,6 +932,7 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	r.load = load0 + " → " + loadAverage()
 	r.errors = reconcileErrors(m) - errs0
 	r.mem, _ = memory(m.pid())
+	r.mem.live, _ = liveHeap(ctx, m)
 	r.events = countEvents(ctx, c.admin)
 	r.done = true
 	for _, f := range cacheFloors {
@@ -1065,7 +1067,11 @@ func describeFloorCPU(m map[string]float64) string {
 }
 
 func describeMem(m mem) string {
-	return fmt.Sprintf("VmRSS %s (anon %s, file %s), VmHWM %s", mib(m.rss), mib(m.anon), mib(m.file), mib(m.hwm))
+	s := fmt.Sprintf("VmRSS %s (anon %s, file %s), VmHWM %s", mib(m.rss), mib(m.anon), mib(m.file), mib(m.hwm))
+	if m.live > 0 {
+		s += fmt.Sprintf("; live heap %.1f MiB", float64(m.live)/(1<<20))
+	}
+	return s
 }
 
 type row struct{ what, measured, goal, verdict string }
@@ -1242,6 +1248,9 @@ func (b *bench) rows() []row {
 				add(fmt.Sprintf("  floor: a bare process caching the same objects, %s", cacheFloors[i].what), describeMem(fm), "(info)", nil)
 				if cacheFloors[i].name == "metadata" {
 					add("  manager's VmRSS to that floor's", fmt.Sprintf("%.2fx", float64(r.mem.rss)/float64(max(fm.rss, 1))), fmt.Sprintf("≤ %.1fx", goalRSSRatio), yes(float64(r.mem.rss) <= goalRSSRatio*float64(fm.rss)))
+					if r.mem.live > 0 && fm.live > 0 {
+						add("  manager's live heap to that floor's (each just after a full collection)", fmt.Sprintf("%.2fx", float64(r.mem.live)/float64(fm.live)), "", nil)
+					}
 				}
 			}
 			add("  CPU seconds in the phase", describeCPU(r.cpu), "", nil)

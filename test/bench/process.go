@@ -164,8 +164,11 @@ func (m *manager) pid() int { return m.cmd.Process.Pid }
 
 // mem is a process's resident memory, in bytes: VmRSS, its peak VmHWM, and
 // VmRSS split into anonymous memory (the heap, stacks) and file pages (the
-// binary's text and data).
-type mem struct{ rss, hwm, anon, file int64 }
+// binary's text and data); and, when the process could be asked, live: its
+// heap in use just after a full collection, what it holds whatever its
+// collector's pace and however much freed memory the runtime has yet to
+// give back to the system.
+type mem struct{ rss, hwm, anon, file, live int64 }
 
 // memory reads /proc/<pid>/status.
 func memory(pid int) (mem, error) {
@@ -256,6 +259,43 @@ func childProcs() map[int]string {
 }
 
 // fetch saves an HTTP GET of url to path.
+// liveHeap asks a manager's pprof endpoint to collect garbage and reads its
+// heap in use just after (HeapAlloc in the heap profile's text form).
+func liveHeap(ctx context.Context, m *manager) (int64, error) {
+	if m.pprofAddr == "" {
+		return 0, errors.New("the manager has no --pprof-bind-address")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+m.pprofAddr+"/debug/pprof/heap?gc=1&debug=1", nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("GET %s: %s", req.URL, resp.Status)
+	}
+	return heapAlloc(resp.Body)
+}
+
+// heapAlloc reads "# HeapAlloc = <bytes>" from a heap profile in its text
+// form.
+func heapAlloc(r io.Reader) (int64, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "# HeapAlloc = "); ok {
+			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, errors.New("no HeapAlloc in the heap profile")
+}
+
 func fetch(ctx context.Context, url, path string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
