@@ -42,6 +42,8 @@ type Config struct {
 	Storm StormConfig
 	// StormClock times the storm's arrivals; nil is the real clock.
 	StormClock clock.WithDelayedExecution
+	// Quiet is told of every pass of every controller; nil is told nothing.
+	Quiet *reconcile.Quiet
 }
 
 // The operator writes real records (a real response's work groups, a real
@@ -69,7 +71,7 @@ func Setup(ctx context.Context, mgr ctrl.Manager, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	k := reconcile.Kit{Client: c, Recorder: recorder, Clock: cfg.Clock, Written: reconcile.NewWritten(nil)}
+	k := reconcile.Kit{Client: c, Recorder: recorder, Clock: cfg.Clock, Written: reconcile.NewWritten(nil), Quiet: cfg.Quiet}
 	// The links' connections: made by the Uplink controller, and used by
 	// the notification controller for the province's reports to the
 	// ministry, which cross as themselves.

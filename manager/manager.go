@@ -27,6 +27,7 @@ import (
 
 	"github.com/netsec-io/incident-operator/api/v1alpha1"
 	"github.com/netsec-io/incident-operator/controllers"
+	"github.com/netsec-io/incident-operator/internal/reconcile"
 )
 
 // FieldManager is the name the operator's writes carry in managedFields.
@@ -74,7 +75,10 @@ type Options struct {
 	// MemoryLimit is the container's memory limit (a quantity, empty for
 	// none): three quarters of it become the Go runtime's soft limit.
 	MemoryLimit string
-	Zap         zap.Options
+	// ReturnMemoryAfter is how long the passes must have stopped before the
+	// heap a busy spell left free is returned to the system; 0 never.
+	ReturnMemoryAfter time.Duration
+	Zap               zap.Options
 }
 
 // BindFlags registers the operator's flags on fs.
@@ -111,6 +115,9 @@ func (o *Options) BindFlags(fs *flag.FlagSet) {
 	fs.StringVar(&o.MemoryLimit, "memory-limit", os.Getenv(MemoryLimitEnv),
 		"The container's memory limit, e.g. 128Mi (default $"+MemoryLimitEnv+", which the Deployment sets from limits.memory): "+
 			"the Go runtime collects garbage harder as its memory nears three quarters of it. Empty, 0 or off: no limit. GOMEMLIMIT, when set, is the soft limit instead.")
+	fs.DurationVar(&o.ReturnMemoryAfter, "return-memory-after", DefaultReturnMemoryAfter,
+		"Once no pass has run for this long after a busy spell (a storm, its reports: 64 MiB allocated or more), the heap it left free is returned to the system; "+
+			"the Go runtime would otherwise keep about twice the live heap for as long as the operator stays idle. 0: never.")
 	o.Zap.BindFlags(fs)
 }
 
@@ -133,6 +140,9 @@ func (o *Options) Validate() error {
 	}
 	if _, err := memoryLimit(o.MemoryLimit); err != nil {
 		return err
+	}
+	if o.ReturnMemoryAfter < 0 {
+		return errors.New("--return-memory-after must not be negative")
 	}
 	// client-go's own checks, named by flag: the leader must give up before
 	// a standby may take a lease it did not renew, and retry within that.
@@ -228,6 +238,7 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 	if err != nil {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
+	freed := &heapReturn{log: ctrl.Log.WithName("memory")}
 	// Events are written without client-go's broadcaster, which keeps a
 	// copy of each for minutes (see eventWriter).
 	events, err := newEventWriter(mgr, mgr.GetClient(), FieldManager)
@@ -242,6 +253,7 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 		OfficeNamespace: o.OfficeNamespace,
 		ReportGrouping:  controllers.ReportGrouping{Interval: o.ReportGroupInterval, Max: o.ReportGroupMax, Alone: o.ReportGroupAlone},
 		Storm:           controllers.StormConfig{Rate: o.StormRate, Hold: o.StormReportHold},
+		Quiet:           reconcile.NewQuiet(o.ReturnMemoryAfter, func() { freed.run() }),
 	}); err != nil {
 		return err
 	}

@@ -37,3 +37,30 @@ func TestLeaderElectionFlags(t *testing.T) {
 		})
 	}
 }
+
+// --return-memory-after: a duration, 0 for never, and never negative.
+func TestReturnMemoryAfterFlag(t *testing.T) {
+	for args, want := range map[string]string{
+		"":                           "",
+		"--return-memory-after=0":    "",
+		"--return-memory-after=1m":   "",
+		"--return-memory-after=-10s": "--return-memory-after must not be negative",
+	} {
+		var o Options
+		fs := flag.NewFlagSet("manager", flag.ContinueOnError)
+		o.BindFlags(fs)
+		if err := fs.Parse(strings.Fields(args)); err != nil {
+			t.Fatal(err)
+		}
+		err := o.Validate()
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%q refused: %v", args, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("%q: got %v, want a refusal saying %q", args, err, want)
+		}
+		if args == "" && o.ReturnMemoryAfter != DefaultReturnMemoryAfter {
+			t.Errorf("default %v, want %v", o.ReturnMemoryAfter, DefaultReturnMemoryAfter)
+		}
+	}
+}

@@ -49,6 +49,9 @@ type Kit struct {
 	// create again what the cache has not seen yet (written.go). Shared by
 	// every controller; nil remembers nothing.
 	Written *Written
+	// Quiet is told of every pass, to act once the passes stop for a while
+	// (quiet.go); nil is told nothing.
+	Quiet *Quiet
 }
 
 // Pass is what the steps of one reconcile share, whatever the kind: the
@@ -180,6 +183,7 @@ func (p *Pass[T]) Checkpoint(ctx context.Context, k Kit) error {
 // and the next wake-up. The observed generation moves only when every step
 // ran. An object being deleted is left alone.
 func Run[T Object, S any](ctx context.Context, k Kit, p *Pass[T], s S, steps []Step[S], ready func(S) Ready) (ctrl.Result, error) {
+	defer k.Quiet.Pass()
 	if p.Obj.GetDeletionTimestamp() != nil {
 		return ctrl.Result{}, nil
 	}

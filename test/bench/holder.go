@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"reflect"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -102,9 +103,10 @@ func holdCache(what, kubeconfig string) int {
 		fmt.Fprintln(os.Stderr, "hold-cache: caches did not sync")
 		return 2
 	}
-	// Its heap in use once what the first lists decoded is collected: what
-	// the cache itself holds.
-	runtime.GC()
+	// At rest, as the operator is once its passes stop: what its first
+	// lists decoded collected and returned to the system. Its heap in use
+	// then is what the cache itself holds.
+	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Println("synced", ms.HeapAlloc)
@@ -137,7 +139,7 @@ func measureCacheFloor(ctx context.Context, what, kubeconfig string) (mem, error
 	if said != "synced" {
 		return mem{}, errors.Join(fmt.Errorf("the %s cache holder stopped before its caches synced", what), err)
 	}
-	// Let the informers' first lists be collected, as the manager's were.
+	// Let it settle, as the manager did.
 	select {
 	case <-ctx.Done():
 		return mem{}, ctx.Err()
