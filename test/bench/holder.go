@@ -109,7 +109,13 @@ func holdCache(what, kubeconfig string) int {
 	debug.FreeOSMemory()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Println("synced", ms.HeapAlloc)
+	stats := reflect.ValueOf(ms)
+	var line strings.Builder
+	line.WriteString("synced")
+	for _, name := range runtimeStats {
+		fmt.Fprintf(&line, " %s=%d", name, stats.FieldByName(name).Uint())
+	}
+	fmt.Println(line.String())
 	<-ctx.Done()
 	return 0
 }
@@ -135,8 +141,8 @@ func measureCacheFloor(ctx context.Context, what, kubeconfig string) (mem, error
 	}
 	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
 	line, err := bufio.NewReader(out).ReadString('\n')
-	said, live, _ := strings.Cut(strings.TrimSpace(line), " ")
-	if said != "synced" {
+	fields := strings.Fields(line)
+	if len(fields) == 0 || fields[0] != "synced" {
 		return mem{}, errors.Join(fmt.Errorf("the %s cache holder stopped before its caches synced", what), err)
 	}
 	// Let it settle, as the manager did.
@@ -146,6 +152,11 @@ func measureCacheFloor(ctx context.Context, what, kubeconfig string) (mem, error
 	case <-time.After(3 * time.Second):
 	}
 	m, err := memory(cmd.Process.Pid)
-	m.live, _ = strconv.ParseInt(live, 10, 64)
+	m.rt = map[string]int64{}
+	for _, f := range fields[1:] {
+		if name, v, ok := strings.Cut(f, "="); ok {
+			m.rt[name], _ = strconv.ParseInt(v, 10, 64)
+		}
+	}
 	return m, err
 }

@@ -806,7 +806,7 @@ func (b *bench) burst(ctx context.Context, c *cluster, tr *tracker, m *manager, 
 		r.burstAPI = api1.since(api0)
 	}
 	r.mem, _ = memory(m.pid())
-	r.mem.live, _ = liveHeap(ctx, m)
+	r.mem.rt, _ = liveHeap(ctx, m)
 	r.statusBytes, r.floorStatusBytes = statusSizes(ctx, c.admin, keys[0], b.probe)
 	return nil
 }
@@ -949,7 +949,7 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	case <-time.After(atRest):
 	}
 	r.rest, _ = memory(m.pid())
-	r.rest.live, _ = liveHeap(ctx, m)
+	r.rest.rt, _ = liveHeap(ctx, m)
 	r.events = countEvents(ctx, c.admin)
 	r.done = true
 	for _, f := range cacheFloors {
@@ -1085,8 +1085,10 @@ func describeFloorCPU(m map[string]float64) string {
 
 func describeMem(m mem) string {
 	s := fmt.Sprintf("VmRSS %s (anon %s, file %s), VmHWM %s", mib(m.rss), mib(m.anon), mib(m.file), mib(m.hwm))
-	if m.live > 0 {
-		s += fmt.Sprintf("; live heap %.1f MiB", float64(m.live)/(1<<20))
+	if m.live() > 0 {
+		f := func(name string) float64 { return float64(m.rt[name]) / (1 << 20) }
+		s += fmt.Sprintf("; live heap %.1f MiB in spans of %.1f, free %.1f (%.1f returned), stacks %.1f, collector %.1f, runtime's total %.1f",
+			f("HeapAlloc"), f("HeapInuse"), f("HeapIdle"), f("HeapReleased"), f("StackInuse"), f("GCSys"), f("Sys"))
 	}
 	return s
 }
@@ -1267,8 +1269,8 @@ func (b *bench) rows() []row {
 				if cacheFloors[i].name == "metadata" {
 					add("  manager's VmRSS at rest to that floor's", fmt.Sprintf("%.2fx", float64(r.rest.rss)/float64(max(fm.rss, 1))), fmt.Sprintf("≤ %.1fx", goalRSSRatio), yes(float64(r.rest.rss) <= goalRSSRatio*float64(fm.rss)))
 					add("  manager's VmRSS right after the run to that floor's", fmt.Sprintf("%.2fx", float64(r.mem.rss)/float64(max(fm.rss, 1))), "", nil)
-					if r.rest.live > 0 && fm.live > 0 {
-						add("  manager's live heap to that floor's (each just after a full collection)", fmt.Sprintf("%.2fx", float64(r.rest.live)/float64(fm.live)), "", nil)
+					if r.rest.live() > 0 && fm.live() > 0 {
+						add("  manager's live heap to that floor's (each just after a full collection)", fmt.Sprintf("%.2fx", float64(r.rest.live())/float64(fm.live())), "", nil)
 					}
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -164,11 +165,17 @@ func (m *manager) pid() int { return m.cmd.Process.Pid }
 
 // mem is a process's resident memory, in bytes: VmRSS, its peak VmHWM, and
 // VmRSS split into anonymous memory (the heap, stacks) and file pages (the
-// binary's text and data); and, when the process could be asked, live: its
-// heap in use just after a full collection, what it holds whatever its
-// collector's pace and however much freed memory the runtime has yet to
-// give back to the system.
-type mem struct{ rss, hwm, anon, file, live int64 }
+// binary's text and data); and, when the process could be asked, the Go
+// runtime's figures just after a full collection (runtimeStats), of which
+// HeapAlloc is its live heap: what it holds whatever its collector's pace
+// and however much freed memory the runtime has yet to give back.
+type mem struct {
+	rss, hwm, anon, file int64
+	rt                   map[string]int64
+}
+
+// live is the process's live heap, 0 when unknown.
+func (m mem) live() int64 { return m.rt["HeapAlloc"] }
 
 // memory reads /proc/<pid>/status.
 func memory(pid int) (mem, error) {
@@ -259,41 +266,61 @@ func childProcs() map[int]string {
 }
 
 // fetch saves an HTTP GET of url to path.
-// liveHeap asks a manager's pprof endpoint to collect garbage and reads its
-// heap in use just after (HeapAlloc in the heap profile's text form).
-func liveHeap(ctx context.Context, m *manager) (int64, error) {
+// runtimeStats are the Go runtime's own figures of a process's memory
+// (runtime.MemStats), as the bench prints them: HeapAlloc (live, just after
+// a collection), HeapInuse (the spans holding objects), HeapIdle and
+// HeapReleased (free spans, and those of them returned to the system),
+// StackInuse, GCSys (the collector's own), Sys (all the runtime took from
+// the system).
+var runtimeStats = []string{"HeapAlloc", "HeapInuse", "HeapIdle", "HeapReleased", "StackInuse", "GCSys", "Sys"}
+
+// liveHeap asks a manager's pprof endpoint to collect garbage and reads the
+// runtime's figures just after it, from the heap profile's text form.
+func liveHeap(ctx context.Context, m *manager) (map[string]int64, error) {
 	if m.pprofAddr == "" {
-		return 0, errors.New("the manager has no --pprof-bind-address")
+		return nil, errors.New("the manager has no --pprof-bind-address")
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+m.pprofAddr+"/debug/pprof/heap?gc=1&debug=1", nil)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("GET %s: %s", req.URL, resp.Status)
+		return nil, fmt.Errorf("GET %s: %s", req.URL, resp.Status)
 	}
-	return heapAlloc(resp.Body)
+	return memStats(resp.Body)
 }
 
-// heapAlloc reads "# HeapAlloc = <bytes>" from a heap profile in its text
-// form.
-func heapAlloc(r io.Reader) (int64, error) {
+// memStats reads the runtime's figures ("# HeapAlloc = <bytes>" and the
+// like) from a heap profile in its text form.
+func memStats(r io.Reader) (map[string]int64, error) {
+	out := map[string]int64{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "# HeapAlloc = "); ok {
-			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		name, v, ok := strings.Cut(strings.TrimPrefix(sc.Text(), "# "), " = ")
+		if name == "Stack" { // "# Stack = <in use> / <taken from the system>"
+			inUse, _, _ := strings.Cut(v, " /")
+			name, v = "StackInuse", inUse
+		}
+		if !ok || !slices.Contains(runtimeStats, name) {
+			continue
+		}
+		if n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+			out[name] = n
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return 0, err
+		return nil, err
 	}
-	return 0, errors.New("no HeapAlloc in the heap profile")
+	if _, ok := out["HeapAlloc"]; !ok {
+		return nil, errors.New("no HeapAlloc in the heap profile")
+	}
+	return out, nil
 }
 
 func fetch(ctx context.Context, url, path string) error {

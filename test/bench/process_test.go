@@ -18,16 +18,21 @@ func TestHeapAllocFromTheRuntimesProfile(t *testing.T) {
 	if err := pprof.Lookup("heap").WriteTo(&buf, 1); err != nil {
 		t.Fatal(err)
 	}
-	got, err := heapAlloc(&buf)
+	got, err := memStats(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got < int64(len(keep)) {
-		t.Errorf("HeapAlloc %d, want at least the %d bytes kept", got, len(keep))
+	if got["HeapAlloc"] < int64(len(keep)) {
+		t.Errorf("HeapAlloc %d, want at least the %d bytes kept", got["HeapAlloc"], len(keep))
 	}
 	runtime.KeepAlive(keep)
+	for _, name := range runtimeStats {
+		if got[name] <= 0 && name != "HeapReleased" {
+			t.Errorf("%s: %d, want it read", name, got[name])
+		}
+	}
 
-	if _, err := heapAlloc(strings.NewReader("heap profile: 0: 0 [0: 0] @ heap/1048576\n")); err == nil {
+	if _, err := memStats(strings.NewReader("heap profile: 0: 0 [0: 0] @ heap/1048576\n")); err == nil {
 		t.Error("a profile without HeapAlloc: no error")
 	}
 }
