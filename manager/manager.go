@@ -239,6 +239,7 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 		return fmt.Errorf("creating the manager: %w", err)
 	}
 	freed := &heapReturn{log: ctrl.Log.WithName("memory")}
+	quiet := reconcile.NewQuiet(o.ReturnMemoryAfter, func() { freed.run() })
 	// Events are written without client-go's broadcaster, which keeps a
 	// copy of each for minutes (see eventWriter).
 	events, err := newEventWriter(mgr, mgr.GetClient(), FieldManager)
@@ -253,8 +254,12 @@ func Run(ctx context.Context, cfg *rest.Config, o Options) error {
 		OfficeNamespace: o.OfficeNamespace,
 		ReportGrouping:  controllers.ReportGrouping{Interval: o.ReportGroupInterval, Max: o.ReportGroupMax, Alone: o.ReportGroupAlone},
 		Storm:           controllers.StormConfig{Rate: o.StormRate, Hold: o.StormReportHold},
-		Quiet:           reconcile.NewQuiet(o.ReturnMemoryAfter, func() { freed.run() }),
+		Quiet:           quiet,
 	}); err != nil {
+		return err
+	}
+	// A standby runs no pass, but fills its caches as the leader does.
+	if err := mgr.Add(afterSync{cache: mgr.GetCache(), quiet: quiet}); err != nil {
 		return err
 	}
 	if err := mgr.AddHealthzCheck("healthz", healthz.Ping); err != nil {

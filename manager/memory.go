@@ -1,6 +1,7 @@
 package manager
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -118,3 +119,24 @@ func (h *heapReturn) run() int64 {
 		"heldMiB", held>>20, "heldNowMiB", now>>20, "took", time.Since(start).Round(time.Millisecond))
 	return held - now
 }
+
+// afterSync tells quiet of the caches' first lists once they are synced, as
+// of a pass: a replica that is not the leader runs no pass, and would
+// otherwise keep what decoding those lists grew its heap to.
+type afterSync struct {
+	cache interface {
+		WaitForCacheSync(ctx context.Context) bool
+	}
+	quiet interface{ Pass() }
+}
+
+// Start waits for the caches, tells quiet, and returns.
+func (a afterSync) Start(ctx context.Context) error {
+	if a.cache.WaitForCacheSync(ctx) {
+		a.quiet.Pass()
+	}
+	return nil
+}
+
+// NeedLeaderElection is false: the standby is the replica it is for.
+func (afterSync) NeedLeaderElection() bool { return false }

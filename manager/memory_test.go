@@ -1,6 +1,7 @@
 package manager
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"runtime/debug"
@@ -91,5 +92,31 @@ func TestHeapReturn(t *testing.T) {
 	runtime.KeepAlive(small)
 	if got := h.run(); got != 0 {
 		t.Errorf("after 1 MiB allocated, returned %d bytes, want 0", got)
+	}
+}
+
+type passes int
+
+func (p *passes) Pass() { *p++ }
+
+type syncs bool
+
+func (s syncs) WaitForCacheSync(context.Context) bool { return bool(s) }
+
+// A replica tells the quiet timer of its caches' first lists once they
+// are synced, leader or not; caches that never sync (the replica
+// stopping) tell it nothing.
+func TestAfterSync(t *testing.T) {
+	var p passes
+	a := afterSync{cache: syncs(true), quiet: &p}
+	if a.NeedLeaderElection() {
+		t.Error("needs the lease: a standby would keep its first lists' heap")
+	}
+	if err := a.Start(context.Background()); err != nil || p != 1 {
+		t.Errorf("synced: %d passes told, error %v; want 1, none", p, err)
+	}
+	p = 0
+	if err := (afterSync{cache: syncs(false), quiet: &p}).Start(context.Background()); err != nil || p != 0 {
+		t.Errorf("never synced: %d passes told, error %v; want 0, none", p, err)
 	}
 }
