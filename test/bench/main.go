@@ -277,7 +277,7 @@ type responseResult struct {
 	restApproved                   time.Duration
 	idleWrites                     map[string]int
 	mem                            mem   // after the run
-	rest                           mem   // at rest: no pass for --return-memory-after and more
+	rest                           mem   // at rest: --return-memory-after and more after the run settled
 	floorMem                       []mem // bare caches of the same objects, as cacheFloors
 	load, floorLoad                string
 	cpu                            map[string]float64
@@ -942,7 +942,7 @@ func (b *bench) responses(ctx context.Context, c *cluster, tr *tracker, m *manag
 	// At rest: once its passes have stopped for --return-memory-after, the
 	// operator returns the heap the run left free, as the bare caches below
 	// return what their first lists left.
-	fmt.Fprintf(os.Stderr, "bench: the manager at rest: %v without a pass\n", atRest)
+	fmt.Fprintf(os.Stderr, "bench: the manager at rest: waiting %v after the run settled\n", atRest)
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
@@ -1263,7 +1263,7 @@ func (b *bench) rows() []row {
 				incs += b.steady.n
 			}
 			add(fmt.Sprintf("  manager memory: %d incidents, %d responses, %d work groups, right after the run", incs, r.n, r.n*5), describeMem(r.mem), "(info)", nil)
-			add(fmt.Sprintf("  manager memory at rest (%v without a pass)", atRest), describeMem(r.rest), "", nil)
+			add(fmt.Sprintf("  manager memory at rest (%v after the run settled)", atRest), describeMem(r.rest), "", nil)
 			for i, fm := range r.floorMem {
 				add(fmt.Sprintf("  floor at rest: a bare process caching the same objects, %s", cacheFloors[i].what), describeMem(fm), "(info)", nil)
 				if cacheFloors[i].name == "metadata" {
