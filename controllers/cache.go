@@ -237,7 +237,7 @@ func (t *interned) conditionList(cs *[]metav1.Condition) {
 	if b.Len() > 4*maxInternedLen {
 		return
 	}
-	keepOnce(t, b.String(), cs)
+	keepOnce(t, b.String(), cs, nil)
 }
 
 func (t *interned) deadlines(ds *[]v1alpha1.Deadline) {
@@ -436,18 +436,7 @@ func internSlice[S ~[]E, E ~string](t *interned, s *S) {
 	if b.Len() > maxInternedLen {
 		return
 	}
-	key := b.String()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if v, ok := t.slices[key].(S); ok {
-		*s = v
-		return
-	}
-	if t.slices == nil || len(t.slices) >= maxInterned {
-		t.slices = map[string]any{}
-	}
-	fit(s)
-	t.slices[key] = *s
+	keepOnce(t, b.String(), s, fit[S, E])
 }
 
 // deliveryList makes the deliveries of a delivered report the one copy of
@@ -468,7 +457,7 @@ func (t *interned) deliveryList(n *v1alpha1.Notification) {
 		}
 	}
 	// %#v quotes every string and prints a pointer as its address.
-	keepOnce(t, fmt.Sprintf("%#v", *ds), ds)
+	keepOnce(t, fmt.Sprintf("%#v", *ds), ds, nil)
 }
 
 // times makes each *p the one copy of a time the same to the nanosecond
@@ -479,14 +468,15 @@ func (t *interned) times(ps ...**metav1.Time) {
 		if *p == nil {
 			continue
 		}
-		keepOnce(t, "metav1.Time\x00"+(*p).Location().String()+"\x00"+strconv.FormatInt((*p).UnixNano(), 10), p)
+		keepOnce(t, "metav1.Time\x00"+(*p).Location().String()+"\x00"+strconv.FormatInt((*p).UnixNano(), 10), p, nil)
 	}
 }
 
 // keepOnce makes *v the value kept under key, or keeps *v there if none
-// is: the table of lists and times that interned holds, started afresh
-// when full.
-func keepOnce[V any](t *interned, key string, v *V) {
+// is, after passing it to prepare when not nil (a list is fitted to its
+// length only when it is the one kept): the table of lists and times that
+// interned holds, started afresh when full.
+func keepOnce[V any](t *interned, key string, v *V, prepare func(*V)) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if kept, ok := t.slices[key].(V); ok {
@@ -495,6 +485,9 @@ func keepOnce[V any](t *interned, key string, v *V) {
 	}
 	if t.slices == nil || len(t.slices) >= maxInterned {
 		t.slices = map[string]any{}
+	}
+	if prepare != nil {
+		prepare(v)
 	}
 	t.slices[key] = *v
 }
