@@ -141,13 +141,13 @@ func (s *storm) hold(key types.NamespacedName) (time.Duration, bool) {
 	since, held := s.held[key]
 	switch {
 	case calm.IsZero():
-		delete(s.held, key)
+		s.release(key)
 		return 0, false
 	case !held:
 		since = now
 		s.held[key] = since
 	case now.Sub(since) >= s.cfg.Hold:
-		delete(s.held, key)
+		s.release(key)
 		return 0, false
 	}
 	if !s.armed {
@@ -157,6 +157,16 @@ func (s *storm) hold(key types.NamespacedName) (time.Duration, bool) {
 			"incidentsPerSecond", s.cfg.Rate, "hold", s.cfg.Hold)
 	}
 	return since.Add(s.cfg.Hold).Sub(now), true
+}
+
+// release forgets that key's report is held. The last one released takes
+// the map a storm grew with it: a Go map keeps its room for as many keys
+// as it ever held, thousands after a storm, for as long as it lives.
+func (s *storm) release(key types.NamespacedName) {
+	delete(s.held, key)
+	if len(s.held) == 0 {
+		s.held = map[types.NamespacedName]time.Time{}
+	}
 }
 
 // later has check run after d, in a goroutine of its own (a fake clock
@@ -181,7 +191,7 @@ func (s *storm) check() {
 	for key := range s.held {
 		keys = append(keys, key)
 	}
-	clear(s.held)
+	s.held = map[types.NamespacedName]time.Time{}
 	s.mu.Unlock()
 	stormLog.Info("the storm has calmed: the reports held are written now", "incidents", len(keys))
 	for _, key := range keys {

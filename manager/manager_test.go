@@ -39,12 +39,15 @@ func TestLeaderElectionFlags(t *testing.T) {
 }
 
 // --return-memory-after: a duration, 0 for never, and never negative.
-func TestReturnMemoryAfterFlag(t *testing.T) {
+func TestMemoryFlags(t *testing.T) {
 	for args, want := range map[string]string{
 		"":                           "",
 		"--return-memory-after=0":    "",
 		"--return-memory-after=1m":   "",
 		"--return-memory-after=-10s": "--return-memory-after must not be negative",
+		"--gc-percent=100":           "",
+		"--gc-percent=0":             "--gc-percent must be positive",
+		"--gc-percent=-1":            "--gc-percent must be positive",
 	} {
 		var o Options
 		fs := flag.NewFlagSet("manager", flag.ContinueOnError)
@@ -59,8 +62,8 @@ func TestReturnMemoryAfterFlag(t *testing.T) {
 		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
 			t.Errorf("%q: got %v, want a refusal saying %q", args, err, want)
 		}
-		if args == "" && o.ReturnMemoryAfter != DefaultReturnMemoryAfter {
-			t.Errorf("default %v, want %v", o.ReturnMemoryAfter, DefaultReturnMemoryAfter)
+		if args == "" && (o.ReturnMemoryAfter != DefaultReturnMemoryAfter || o.GCPercent != DefaultGCPercent) {
+			t.Errorf("defaults %v and %d, want %v and %d", o.ReturnMemoryAfter, o.GCPercent, DefaultReturnMemoryAfter, DefaultGCPercent)
 		}
 	}
 }

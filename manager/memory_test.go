@@ -120,3 +120,24 @@ func TestAfterSync(t *testing.T) {
 		t.Errorf("never synced: %d passes told, error %v; want 0, none", p, err)
 	}
 }
+
+func TestApplyGCPercent(t *testing.T) {
+	t.Setenv("GOGC", "")
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+
+	if got := applyGCPercent(50); got != 50 || debug.SetGCPercent(50) != 50 {
+		t.Errorf("--gc-percent 50: in force %d, want 50", got)
+	}
+
+	// GOGC wins: the runtime read it at start; it is left alone, off too.
+	t.Setenv("GOGC", "80")
+	debug.SetGCPercent(80)
+	if got := applyGCPercent(50); got != 80 || debug.SetGCPercent(80) != 80 {
+		t.Errorf("with GOGC=80: in force %d, want 80", got)
+	}
+	t.Setenv("GOGC", "off")
+	debug.SetGCPercent(-1)
+	if got := applyGCPercent(50); got != -1 || debug.SetGCPercent(-1) != -1 {
+		t.Errorf("with GOGC=off: in force %d, want -1 (off)", got)
+	}
+}
