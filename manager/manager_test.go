@@ -38,7 +38,8 @@ func TestLeaderElectionFlags(t *testing.T) {
 	}
 }
 
-// --return-memory-after: a duration, 0 for never, and never negative.
+// --return-memory-after: a duration, 0 for never, and never negative;
+// --gc-percent: a positive percentage.
 func TestMemoryFlags(t *testing.T) {
 	for args, want := range map[string]string{
 		"":                           "",

@@ -67,8 +67,8 @@ func applyMemoryLimit(limit int64) int64 {
 // the spans holding them once the storm was over were 77 MiB at 100,
 // 68 MiB at 50 and 65 MiB at 35. The price is more collections while the
 // heap grows: at 35 the operator spent about 40% more CPU in a burst of
-// 8,000 incidents than at 100, a few percent of the API server's
-// (docs/benchmark.md, "Memory").
+// 8,000 incidents than at 100, the extra a fifteenth of what the API
+// server spent (docs/benchmark.md, "Memory").
 const DefaultGCPercent = 35
 
 // applyGCPercent sets the Go runtime's GOGC to percent, unless GOGC says
